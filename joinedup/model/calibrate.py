@@ -1,0 +1,197 @@
+"""`joinedup model calibrate`: estimate model parameters from the analysis store, one small query each.
+
+Every estimate reads one canonical table (joinedup.store.schema) and returns the value and the
+number of records behind it. When the table is missing or empty, or fewer than 8 records lie
+behind the value (small numbers are not reported), or the value is outside the parameter's
+range, the default stays and the reason is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from joinedup.errors import UserError
+from joinedup.model.catalogue import flat_model
+from joinedup.model.flatten import SEP
+
+__all__ = ["Estimate", "ESTIMATES", "Calibrated", "calibrate", "write_params", "MIN_RECORDS"]
+
+#: below this many records an estimate is not used (and never shown): small-number suppression
+MIN_RECORDS = 8
+
+_PATHWAY = "TRY_CAST(regexp_extract(CAST(discharge_pathway AS VARCHAR), '([0-3])', 1) AS INTEGER)"
+_EMERGENCY_SPELL = "kind = 'inpatient_spell' AND COALESCE(is_emergency, FALSE)"
+_SECTORS = {
+    "gp": "regexp_matches(lower(sector), 'gp|general practice|primary')",
+    "outpatient": "regexp_matches(lower(sector), 'outpatient|acute|hospital')",
+    "community": "regexp_matches(lower(sector), 'community')",
+    "social_care": "regexp_matches(lower(sector), 'social|asc')",
+}
+_ROLES = {
+    "care_worker_turnover": "regexp_matches(lower(role), 'care.?worker') AND NOT regexp_matches(lower(role), 'senior')",
+    "senior_carer_turnover": "regexp_matches(lower(role), 'senior')",
+    "registered_nurse_turnover": "regexp_matches(lower(role), 'registered.?nurse') OR lower(role) = 'nurse'",
+    "registered_manager_turnover": "regexp_matches(lower(role), 'registered.?manager')",
+    "social_worker_turnover": "regexp_matches(lower(role), 'social.?worker')",
+}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One parameter estimated by one query returning (value, records behind it)."""
+
+    param: str          # model.name
+    table: str
+    what: str           # the columns read, for the report
+    sql: str
+
+
+def _share(sel: str, table: str, where: str) -> str:
+    return f"SELECT AVG(CASE WHEN {sel} THEN 1.0 ELSE 0.0 END), COUNT(*) FROM {table} WHERE {where}"
+
+
+def _turnover(cond: str) -> str:
+    # leavers in the last year over staff in post a year before the latest date in the table
+    return f"""
+    WITH r AS (SELECT MAX(GREATEST(start_date, COALESCE(end_date, start_date))) AS d FROM workforce),
+    s AS (SELECT * FROM workforce, r WHERE {cond})
+    SELECT COUNT(*) FILTER (WHERE end_date > d - INTERVAL 365 DAY AND end_date <= d)
+             / NULLIF(COUNT(*) FILTER (WHERE start_date <= d - INTERVAL 365 DAY
+                                         AND (end_date IS NULL OR end_date > d - INTERVAL 365 DAY)), 0),
+           COUNT(*) FILTER (WHERE start_date <= d - INTERVAL 365 DAY
+                              AND (end_date IS NULL OR end_date > d - INTERVAL 365 DAY))
+    FROM s"""
+
+
+def _weekly(table: str, col: str, where: str) -> str:
+    return (f"SELECT COUNT(*) / NULLIF((date_diff('day', MIN({col})::DATE, MAX({col})::DATE) + 1) / 7.0, 0), "
+            f"COUNT(*) FROM {table} WHERE {where} HAVING date_diff('day', MIN({col})::DATE, MAX({col})::DATE) >= 27")
+
+
+ESTIMATES: tuple[Estimate, ...] = (
+    Estimate("discharge.ed_attendances", "encounter", "start_ts (ED attendances a week)",
+             _weekly("encounter", "start_ts", "kind = 'ed_attendance'")),
+    Estimate("discharge.admission_share", "encounter", "kind, is_emergency",
+             f"SELECT COUNT(*) FILTER (WHERE {_EMERGENCY_SPELL}) / NULLIF(COUNT(*) FILTER (WHERE kind = 'ed_attendance'), 0), "
+             "COUNT(*) FILTER (WHERE kind = 'ed_attendance') FROM encounter"),
+    Estimate("discharge.acute_los", "encounter", "los_days - delayed_days (emergency spells), in weeks",
+             f"SELECT AVG(los_days - COALESCE(delayed_days, 0)) / 7.0, COUNT(*) FROM encounter "
+             f"WHERE {_EMERGENCY_SPELL} AND los_days IS NOT NULL"),
+    Estimate("discharge.share_p0", "encounter", "discharge_pathway",
+             _share(f"{_PATHWAY} = 0", "encounter", f"kind = 'inpatient_spell' AND {_PATHWAY} IS NOT NULL")),
+    Estimate("discharge.share_p1_reablement", "encounter", "discharge_pathway (P1, split 10:7 reablement:home care)",
+             "SELECT AVG(CASE WHEN p = 1 THEN 1.0 ELSE 0.0 END) * 10 / 17, COUNT(*) FROM "
+             f"(SELECT {_PATHWAY} AS p FROM encounter WHERE kind = 'inpatient_spell') WHERE p IS NOT NULL"),
+    Estimate("discharge.share_p1_home_care", "encounter", "discharge_pathway (P1, split 10:7 reablement:home care)",
+             "SELECT AVG(CASE WHEN p = 1 THEN 1.0 ELSE 0.0 END) * 7 / 17, COUNT(*) FROM "
+             f"(SELECT {_PATHWAY} AS p FROM encounter WHERE kind = 'inpatient_spell') WHERE p IS NOT NULL"),
+    Estimate("discharge.share_p2", "encounter", "discharge_pathway",
+             _share(f"{_PATHWAY} = 2", "encounter", f"kind = 'inpatient_spell' AND {_PATHWAY} IS NOT NULL")),
+    Estimate("discharge.reablement_length", "asc_event", "end_date - start_date of reablement, in weeks",
+             "SELECT AVG(date_diff('day', start_date::DATE, end_date::DATE)) / 7.0, COUNT(*) FROM asc_event "
+             "WHERE end_date IS NOT NULL AND regexp_matches(lower(COALESCE(service_type, '') || ' ' || "
+             "COALESCE(event_type, '')), 'reablement|st-max|short.term')"),
+    Estimate("children.referral_rate", "csc_referral", "referrals a year / under-18 population of the model",
+             "SELECT COUNT(*) / NULLIF((date_diff('day', MIN(referral_date)::DATE, MAX(referral_date)::DATE) + 1) "
+             "/ 365.25, 0) / $under18, COUNT(*) FROM csc_referral "
+             "HAVING date_diff('day', MIN(referral_date)::DATE, MAX(referral_date)::DATE) >= 90"),
+    Estimate("children.foster_share", "cla_episode", "placement_type (U1-U6 fostering) of episodes",
+             _share("upper(placement_type) LIKE 'U%'", "cla_episode", "placement_type IS NOT NULL")),
+    Estimate("children.residential_share", "cla_episode", "placement_type (K1, K2, R*, S1) of episodes",
+             _share("regexp_matches(upper(placement_type), '^(K1|K2|R[0-9]|S1)')", "cla_episode", "placement_type IS NOT NULL")),
+    Estimate("children.places_per_household", "foster_household", "places of approved households",
+             "SELECT AVG(places), COUNT(*) FROM foster_household WHERE places IS NOT NULL AND deregistration_date IS NULL"),
+    Estimate("children.foster_households_start", "foster_household", "households approved and not deregistered",
+             "SELECT COUNT(*), COUNT(*) FROM foster_household WHERE approval_date IS NOT NULL AND deregistration_date IS NULL"),
+    Estimate("children.deregistration_rate", "foster_household", "deregistrations in the last year / households a year before",
+             """WITH r AS (SELECT MAX(GREATEST(approval_date, COALESCE(deregistration_date, approval_date))) AS d FROM foster_household),
+             base AS (SELECT * FROM foster_household, r WHERE approval_date <= d - INTERVAL 365 DAY
+                      AND (deregistration_date IS NULL OR deregistration_date > d - INTERVAL 365 DAY))
+             SELECT AVG(CASE WHEN deregistration_date IS NOT NULL AND deregistration_date <= d THEN 1.0 ELSE 0.0 END),
+                    COUNT(*) FROM base"""),
+    *(Estimate(f"workforce.{p}", "workforce", f"start_date, end_date ({p.removesuffix('_turnover').replace('_', ' ')}s)",
+               _turnover(cond)) for p, cond in _ROLES.items()),
+    *(Estimate(f"travel.{s}_appointments", "appointment", f"appt_date ({s} appointments a week)",
+               _weekly("appointment", "appt_date", cond)) for s, cond in _SECTORS.items()),
+    *(Estimate(f"travel.{s}_{mode}", "appointment", f"mode = {mode} ({s})",
+               _share(f"mode = '{mode}'", "appointment", f"{cond} AND mode IS NOT NULL"))
+      for s, cond in _SECTORS.items() for mode in ("face_to_face", "video", "home_visit")),
+)
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """One parameter's value and where it came from."""
+
+    param: str
+    value: float
+    default: float
+    source: str       # "data" or "default"
+    note: str
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def calibrate(db: Path) -> list[Calibrated]:
+    """Estimate every parameter that the store can inform, falling back to defaults with the reason."""
+    db = Path(db)
+    if not db.exists():
+        raise UserError("store not found (run `joinedup ingest` first, or give --db)", file=str(db))
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:
+        raise UserError(f"cannot open the store as DuckDB ({str(e).splitlines()[0]})", file=str(db)) from None
+    flat = flat_model("system")
+    present = _tables(con)
+    under18 = flat.params[f"children{SEP}under18_population"].value
+    out = []
+    try:
+        for est in ESTIMATES:
+            model, _, name = est.param.partition(".")
+            p = flat.params[f"{model}{SEP}{name}"]
+            out.append(_one(con, est, p, present, under18))
+    finally:
+        con.close()
+    return out
+
+
+def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
+    default = float(p.value)
+
+    def keep(why: str) -> Calibrated:
+        return Calibrated(est.param, default, default, "default", why)
+
+    if est.table not in present:
+        return keep(f"no table {est.table}")
+    try:
+        row = con.execute(est.sql.replace("$under18", repr(float(under18)))).fetchone()
+    except duckdb.Error as e:
+        return keep(f"{est.table} lacks what is needed ({str(e).splitlines()[0][:80]})")
+    if row is None or row[0] is None or row[1] is None or row[1] == 0:
+        return keep(f"{est.table} is empty or too short for {est.what}")
+    value, n = float(row[0]), int(row[1])
+    if n < MIN_RECORDS:
+        return keep(f"fewer than {MIN_RECORDS} records in {est.table}")
+    lo, hi = p.range or (float("-inf"), float("inf"))
+    if not lo <= value <= hi:
+        return keep(f"estimate {value:.4g} from {est.table} is outside the range [{lo:g}, {hi:g}]")
+    return Calibrated(est.param, round(value, 6), default, "data", f"{est.table}: {est.what}, {n:,} records")
+
+
+def write_params(rows: list[Calibrated], path: Path, db: Path) -> Path:
+    """Write the values as a params file that `joinedup simulate --params` reads."""
+    doc = {
+        "store": str(db),
+        "parameters": {r.param: {"value": r.value, "from": r.source, "note": r.note} for r in rows},
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text("# written by `joinedup model calibrate`; `from` says whether a value came from data\n"
+                          + yaml.safe_dump(doc, sort_keys=False, width=110))
+    return Path(path)
+
