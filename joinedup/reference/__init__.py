@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from joinedup.errors import UserError
 
-__all__ = ["DEFAULT_AREA", "data_path", "lsoas", "local_authorities", "area_name"]
+__all__ = ["DEFAULT_AREA", "data_path", "lsoas", "local_authorities", "area_name", "postcodes", "postcode_table_path"]
 
 #: Dudley metropolitan borough (ONS code; DfE LA number 332) is the default place.
 DEFAULT_AREA = "E08000027"
@@ -51,3 +51,17 @@ def area_name(area: str) -> str:
     if area not in names:
         raise UserError(f"unknown local authority code {area!r}")
     return names[area]
+
+
+@lru_cache(maxsize=8)
+def postcodes(area: str = DEFAULT_AREA) -> list[dict]:
+    """Postcodes of one local authority with the 2021 LSOA each lies in (nearest LSOA centroid)."""
+    table = pq.read_table(data_path("postcodes.parquet"), filters=[("lad25_code", "=", area)])
+    if table.num_rows == 0:
+        raise UserError(f"no postcodes for local authority {area!r}")
+    return table.to_pylist()
+
+
+def postcode_table_path() -> Path:
+    """The England postcode -> LSOA lookup (Parquet), for engines to join against."""
+    return data_path("postcodes.parquet")
