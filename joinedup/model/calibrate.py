@@ -25,18 +25,23 @@ MIN_RECORDS = 8
 
 _PATHWAY = "TRY_CAST(regexp_extract(CAST(discharge_pathway AS VARCHAR), '([0-3])', 1) AS INTEGER)"
 _EMERGENCY_SPELL = "kind = 'inpatient_spell' AND COALESCE(is_emergency, FALSE)"
+# appointment.sector and workforce.role/sector codes as joinedup.store.schema documents them
 _SECTORS = {
-    "gp": "regexp_matches(lower(sector), 'gp|general practice|primary')",
-    "outpatient": "regexp_matches(lower(sector), 'outpatient|acute|hospital')",
-    "community": "regexp_matches(lower(sector), 'community')",
-    "social_care": "regexp_matches(lower(sector), 'social|asc')",
+    "gp": "sector = 'general_practice'",
+    "outpatient": "sector IN ('outpatients', 'acute', 'hospital_outpatients')",
+    "community": "sector = 'community_health'",
+    "social_care": "sector = 'adult_social_care'",
 }
+_ASC = "sector = 'adult_social_care'"
 _ROLES = {
-    "care_worker_turnover": "regexp_matches(lower(role), 'care.?worker') AND NOT regexp_matches(lower(role), 'senior')",
-    "senior_carer_turnover": "regexp_matches(lower(role), 'senior')",
-    "registered_nurse_turnover": "regexp_matches(lower(role), 'registered.?nurse') OR lower(role) = 'nurse'",
-    "registered_manager_turnover": "regexp_matches(lower(role), 'registered.?manager')",
-    "social_worker_turnover": "regexp_matches(lower(role), 'social.?worker')",
+    "care_worker_turnover": f"role = 'care_worker' AND {_ASC}",
+    "senior_carer_turnover": f"role = 'senior_care_worker' AND {_ASC}",
+    "nursing_associate_turnover": f"role = 'nursing_associate' AND {_ASC}",
+    "registered_nurse_turnover": f"role = 'registered_nurse' AND {_ASC}",
+    "registered_manager_turnover": f"role = 'registered_manager' AND {_ASC}",
+    "nhs_manager_turnover": "role = 'nhs_manager'",
+    "practice_manager_turnover": "role = 'practice_manager'",
+    "social_worker_turnover": "role = 'social_worker'",
 }
 
 
@@ -95,21 +100,24 @@ ESTIMATES: tuple[Estimate, ...] = (
              "SELECT AVG(date_diff('day', start_date::DATE, end_date::DATE)) / 7.0, COUNT(*) FROM asc_event "
              "WHERE end_date IS NOT NULL AND regexp_matches(lower(COALESCE(service_type, '') || ' ' || "
              "COALESCE(event_type, '')), 'reablement|st-max|short.term')"),
-    Estimate("children.referral_rate", "csc_referral", "referrals a year / under-18 population of the model",
+    Estimate("children.referral_rate", "csc_referral", "referrals a year / under-18 population (population table, else the model's)",
              "SELECT COUNT(*) / NULLIF((date_diff('day', MIN(referral_date)::DATE, MAX(referral_date)::DATE) + 1) "
              "/ 365.25, 0) / $under18, COUNT(*) FROM csc_referral "
              "HAVING date_diff('day', MIN(referral_date)::DATE, MAX(referral_date)::DATE) >= 90"),
-    Estimate("children.foster_share", "cla_episode", "placement_type (U1-U6 fostering) of episodes",
-             _share("upper(placement_type) LIKE 'U%'", "cla_episode", "placement_type IS NOT NULL")),
-    Estimate("children.residential_share", "cla_episode", "placement_type (K1, K2, R*, S1) of episodes",
-             _share("regexp_matches(upper(placement_type), '^(K1|K2|R[0-9]|S1)')", "cla_episode", "placement_type IS NOT NULL")),
-    Estimate("children.places_per_household", "foster_household", "places of approved households",
-             "SELECT AVG(places), COUNT(*) FROM foster_household WHERE places IS NOT NULL AND deregistration_date IS NULL"),
-    Estimate("children.foster_households_start", "foster_household", "households approved and not deregistered",
-             "SELECT COUNT(*), COUNT(*) FROM foster_household WHERE approval_date IS NOT NULL AND deregistration_date IS NULL"),
+    Estimate("children.foster_share", "cla_episode", "placement_group (fostering) of episodes",
+             _share("placement_group LIKE '%fostering'", "cla_episode", "placement_group IS NOT NULL")),
+    Estimate("children.residential_share", "cla_episode", "placement_group (residential) of episodes",
+             _share("placement_group = 'residential'", "cla_episode", "placement_group IS NOT NULL")),
+    Estimate("children.places_per_household", "foster_household", "places of the council's approved households",
+             "SELECT AVG(places), COUNT(*) FROM foster_household WHERE places IS NOT NULL AND approval_date IS NOT NULL "
+             "AND deregistration_date IS NULL AND COALESCE(agency_sector, 'LA') = 'LA'"),
+    Estimate("children.foster_households_start", "foster_household", "the council's households approved and not deregistered",
+             "SELECT COUNT(*), COUNT(*) FROM foster_household WHERE approval_date IS NOT NULL AND deregistration_date IS NULL "
+             "AND COALESCE(agency_sector, 'LA') = 'LA'"),
     Estimate("children.deregistration_rate", "foster_household", "deregistrations in the last year / households a year before",
              """WITH r AS (SELECT MAX(GREATEST(approval_date, COALESCE(deregistration_date, approval_date))) AS d FROM foster_household),
              base AS (SELECT * FROM foster_household, r WHERE approval_date <= d - INTERVAL 365 DAY
+                      AND COALESCE(agency_sector, 'LA') = 'LA'
                       AND (deregistration_date IS NULL OR deregistration_date > d - INTERVAL 365 DAY))
              SELECT AVG(CASE WHEN deregistration_date IS NOT NULL AND deregistration_date <= d THEN 1.0 ELSE 0.0 END),
                     COUNT(*) FROM base"""),
@@ -118,7 +126,7 @@ ESTIMATES: tuple[Estimate, ...] = (
     *(Estimate(f"travel.{s}_appointments", "appointment", f"appt_date ({s} appointments a week)",
                _weekly("appointment", "appt_date", cond)) for s, cond in _SECTORS.items()),
     *(Estimate(f"travel.{s}_{mode}", "appointment", f"mode = {mode} ({s})",
-               _share(f"mode = '{mode}'", "appointment", f"{cond} AND mode IS NOT NULL"))
+               _share(f"mode = '{mode}'", "appointment", f"{cond} AND mode IN ('face_to_face', 'telephone', 'video', 'home_visit')"))
       for s, cond in _SECTORS.items() for mode in ("face_to_face", "video", "home_visit")),
 )
 
@@ -149,7 +157,7 @@ def calibrate(db: Path) -> list[Calibrated]:
         raise UserError(f"cannot open the store as DuckDB ({str(e).splitlines()[0]})", file=str(db)) from None
     flat = flat_model("system")
     present = _tables(con)
-    under18 = flat.params[f"children{SEP}under18_population"].value
+    under18 = _under18(con, present) or flat.params[f"children{SEP}under18_population"].value
     out = []
     try:
         for est in ESTIMATES:
@@ -159,6 +167,18 @@ def calibrate(db: Path) -> list[Calibrated]:
     finally:
         con.close()
     return out
+
+
+def _under18(con, present: set[str]) -> float | None:
+    """Residents aged 0-17 in the latest mid-year of the population table, when there is one."""
+    if "population" not in present:
+        return None
+    try:
+        row = con.execute("SELECT SUM(population) FROM population WHERE age < 18 "
+                          "AND mid_year = (SELECT MAX(mid_year) FROM population)").fetchone()
+    except duckdb.Error:
+        return None
+    return float(row[0]) if row and row[0] else None
 
 
 def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
