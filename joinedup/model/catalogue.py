@@ -95,9 +95,12 @@ def linked_system(specs: dict[str, ModelSpec], link_list: tuple[Link, ...], *, f
 
 
 def flat_model(name: str) -> FlatModel:
-    """A shipped model flattened on its own, or `system`: all of them linked."""
+    """A shipped model flattened on its own, `system` (all of them linked), or a model YAML file."""
     if name == SYSTEM:
         return linked_system(all_specs(), links())
+    if name.endswith((".yaml", ".yml")):
+        from joinedup.model.derived import resolve
+        return flatten(resolve(load_model(Path(name))))
     return flatten(model_spec(name))
 
 

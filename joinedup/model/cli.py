@@ -41,7 +41,7 @@ def list_models() -> None:
 
 
 @model_app.command("show")
-def show(name: str = typer.Argument(..., help="Model name (or 'system' for all linked)."),
+def show(name: str = typer.Argument(..., help="Model name, 'system' for all linked, or a model YAML file."),
          as_json: bool = typer.Option(False, "--json", help="Print the structure as JSON.")) -> None:
     """Show a model's structure and parameters (value, range, uncertainty, source)."""
     from joinedup.model.catalogue import flat_model
@@ -90,7 +90,7 @@ def _src(tree) -> str:
 
 
 @model_app.command("diagram")
-def diagram(name: str = typer.Argument(..., help="Model name (or 'system')."),
+def diagram(name: str = typer.Argument(..., help="Model name, 'system', or a model YAML file."),
             out_path: Path = typer.Option(..., "--out", help="SVG file to write.")) -> None:
     """Draw a model's stock-and-flow diagram as SVG."""
     from joinedup.model.catalogue import flat_model
@@ -102,7 +102,7 @@ def diagram(name: str = typer.Argument(..., help="Model name (or 'system')."),
 
 
 @model_app.command("export")
-def export(name: str = typer.Argument(..., help="Model name (or 'system' for all linked)."),
+def export(name: str = typer.Argument(..., help="Model name, 'system' for all linked, or a model YAML file."),
            fmt: str = typer.Option("xmile", "--format", help="Export format: xmile."),
            out_path: Path = typer.Option(..., "--out", help="File to write."),
            years: float = typer.Option(5, "--years", min=0.02, max=100, help="Simulation length written in sim_specs.")) -> None:

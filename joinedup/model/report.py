@@ -34,11 +34,12 @@ def result_table(r: Result) -> Table:
     years = r.weeks[-1] / WEEKS_PER_YEAR
     t = Table(title=f"{r.scenario.title}: after {years:g} years, {r.runs:,} runs, median [5th, 95th percentile]",
               title_justify="left")
-    for col in ("model", "indicator", "units", "baseline", "scenario", "difference"):
-        t.add_column(col, justify="right" if col in ("baseline", "scenario", "difference") else "left")
+    t.add_column("indicator", overflow="fold")
+    t.add_column("units", overflow="fold")
+    for col in ("baseline", "scenario", "difference"):
+        t.add_column(col, justify="right")
     for n, b in r.bands.items():
-        model, name = r.flat.origin[n]
-        t.add_row(model, r.flat.indicators[n].title, r.flat.units_of(n), _band(b["baseline"], -1),
+        t.add_row(r.flat.display(n), r.flat.units_of(n), _band(b["baseline"], -1),
                   _band(b["scenario"], -1), _band(b["difference"], -1))
     return t
 
