@@ -18,8 +18,10 @@ from joinedup.errors import UserError
 from joinedup.model.catalogue import flat_model
 from joinedup.model.flatten import SEP
 
-__all__ = ["Estimate", "ESTIMATES", "Calibrated", "calibrate", "write_params", "MIN_RECORDS"]
+__all__ = ["Estimate", "ESTIMATES", "Calibrated", "calibrate", "write_params", "MIN_RECORDS", "REFERENCE_POPULATION"]
 
+#: residents of the default place (Dudley, Census 2021: facts.md s4), the base of the default counts
+REFERENCE_POPULATION = 323_500
 #: below this many records an estimate is not used (and never shown): small-number suppression
 MIN_RECORDS = 8
 
@@ -32,6 +34,8 @@ _SECTORS = {
     "community": "sector = 'community_health'",
     "social_care": "sector = 'adult_social_care'",
 }
+_MODES = {"gp": ("face_to_face", "video", "home_visit"), "outpatient": ("face_to_face", "video"),
+          "community": ("face_to_face", "video", "home_visit"), "social_care": ("face_to_face", "video", "home_visit")}
 _ASC = "sector = 'adult_social_care'"
 _ROLES = {
     "care_worker_turnover": f"role = 'care_worker' AND {_ASC}",
@@ -127,7 +131,7 @@ ESTIMATES: tuple[Estimate, ...] = (
                _weekly("appointment", "appt_date", cond)) for s, cond in _SECTORS.items()),
     *(Estimate(f"travel.{s}_{mode}", "appointment", f"mode = {mode} ({s})",
                _share(f"mode = '{mode}'", "appointment", f"{cond} AND mode IN ('face_to_face', 'telephone', 'video', 'home_visit')"))
-      for s, cond in _SECTORS.items() for mode in ("face_to_face", "video", "home_visit")),
+      for s, cond in _SECTORS.items() for mode in _MODES[s]),
 )
 
 
@@ -138,7 +142,7 @@ class Calibrated:
     param: str
     value: float
     default: float
-    source: str       # "data" or "default"
+    source: str       # "data", "scaled" (a default count scaled to the store's population) or "default"
     note: str
 
 
@@ -157,28 +161,53 @@ def calibrate(db: Path) -> list[Calibrated]:
         raise UserError(f"cannot open the store as DuckDB ({str(e).splitlines()[0]})", file=str(db)) from None
     flat = flat_model("system")
     present = _tables(con)
-    under18 = _under18(con, present) or flat.params[f"children{SEP}under18_population"].value
+    people, children = _population(con, present)
+    default_children = flat.params[f"children{SEP}under18_population"].value
     out = []
     try:
         for est in ESTIMATES:
             model, _, name = est.param.partition(".")
             p = flat.params[f"{model}{SEP}{name}"]
-            out.append(_one(con, est, p, present, under18))
+            out.append(_one(con, est, p, present, children or default_children))
     finally:
         con.close()
-    return out
+    rows = {r.param: r for r in out}
+    rows.update({r.param: r for r in _scaled(flat, {r.param for r in out if r.source == "data"}, people, children)})
+    return list(rows.values())
 
 
-def _under18(con, present: set[str]) -> float | None:
-    """Residents aged 0-17 in the latest mid-year of the population table, when there is one."""
+def _scaled(flat, estimated: set[str], people: float | None, children: float | None) -> list[Calibrated]:
+    """Counts that grow with the place (beds, posts, appointments...), scaled by the store's population."""
+    if not people:
+        return []
+    ref = {"population": REFERENCE_POPULATION, "children": flat.params[f"children{SEP}under18_population"].value}
+    have = {"population": people, "children": children or people * ref["children"] / REFERENCE_POPULATION}
+    rows = []
+    for n, p in flat.params.items():
+        name = flat.display(n)
+        if p.scale is None or name in estimated:
+            continue
+        if name == "children.under18_population" and children:
+            rows.append(Calibrated(name, children, p.value, "data", "population: residents aged 0-17, latest mid-year"))
+            continue
+        ratio = have[p.scale] / ref[p.scale]
+        rows.append(Calibrated(name, round(p.value * ratio, 4), p.value, "scaled",
+                               f"default x {ratio:.4g} ({p.scale} in the store's population table / the default place's)"))
+    return rows
+
+
+def _population(con, present: set[str]) -> tuple[float | None, float | None]:
+    """All residents and those aged 0-17 in the latest mid-year of the population table, when there is one."""
     if "population" not in present:
-        return None
+        return None, None
     try:
-        row = con.execute("SELECT SUM(population) FROM population WHERE age < 18 "
-                          "AND mid_year = (SELECT MAX(mid_year) FROM population)").fetchone()
+        row = con.execute("SELECT SUM(population), SUM(population) FILTER (WHERE age < 18) FROM population "
+                          "WHERE mid_year = (SELECT MAX(mid_year) FROM population)").fetchone()
     except duckdb.Error:
-        return None
-    return float(row[0]) if row and row[0] else None
+        return None, None
+    if not row or not row[0]:
+        return None, None
+    return float(row[0]), (float(row[1]) if row[1] else None)
 
 
 def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
@@ -201,7 +230,7 @@ def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated
     lo, hi = p.range or (float("-inf"), float("inf"))
     if not lo <= value <= hi:
         return keep(f"estimate {value:.4g} from {est.table} is outside the range [{lo:g}, {hi:g}]")
-    return Calibrated(est.param, round(value, 6), default, "data", f"{est.table}: {est.what}, {n:,} records")
+    return Calibrated(est.param, float(f"{value:.6g}"), default, "data", f"{est.table}: {est.what}, {n:,} records")
 
 
 def write_params(rows: list[Calibrated], path: Path, db: Path) -> Path:

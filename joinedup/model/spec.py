@@ -59,6 +59,8 @@ class Parameter(_Frozen):
     derived: dict[str, float | str] | None = None
     distribution: Distribution | None = None
     lever: bool = False
+    #: a count that grows with the place: calibrate scales it by the store's population
+    scale: Literal["population", "children"] | None = None
     description: str = ""
     source: str
 
