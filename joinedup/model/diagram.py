@@ -1,6 +1,6 @@
 """A stock-and-flow diagram of a model as SVG, laid out by hand (no graphviz needed).
 
-Stocks are boxes in a grid ordered along their flows; a flow is a thick arrow with a valve,
+Stocks are boxes in columns, each one right of the stocks that flow into it; a flow is a thick arrow with a valve,
 from a stock or a cloud (outside the model) to a stock or a cloud. Auxiliaries that drive
 flows sit as circles in a band below, with thin connectors to the flows they feed.
 """
@@ -16,26 +16,31 @@ from joinedup.model.flatten import FlatModel
 
 __all__ = ["diagram_svg", "write_diagram"]
 
-BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 170, 56, 270, 190, 70
+BOX_W, BOX_H, COL_W, ROW_H, MARGIN = 170, 56, 330, 150, 70
 
 
-def _order(flat: FlatModel) -> list[str]:
-    """Stocks in an order that follows the flows (breadth first from each unvisited stock)."""
-    nxt: dict[str, list[str]] = {s: [] for s in flat.stocks}
+def _layers(flat: FlatModel) -> list[list[str]]:
+    """Stocks in columns: each stock one column right of the stocks that flow into it."""
     src = {f: s for s, st in flat.stocks.items() for f in st.outflows}
-    for s, st in flat.stocks.items():
-        for f in st.inflows:
-            if f in src:
-                nxt[src[f]].append(s)
-    seen: list[str] = []
-    for start in flat.stocks:
-        queue = [start]
-        while queue:
-            s = queue.pop(0)
-            if s not in seen:
-                seen.append(s)
-                queue += nxt[s]
-    return seen
+    preds = {s: [src[f] for f in st.inflows if f in src and src[f] != s] for s, st in flat.stocks.items()}
+    layer = {s: 0 for s in flat.stocks}
+    for _ in range(len(layer)):  # longest path; bounded, so a loop of stocks cannot spin forever
+        changed = False
+        for s, ps in preds.items():
+            want = max((layer[p] + 1 for p in ps), default=0)
+            if want > layer[s] and want < len(layer):
+                layer[s], changed = want, True
+        if not changed:
+            break
+    cols: list[list[str]] = [[] for _ in range(max(layer.values()) + 1)]
+    for s in flat.stocks:
+        cols[layer[s]].append(s)
+    row = {s: i for i, s in enumerate(cols[0])}
+    for col in cols[1:]:  # order each column by where its inflows come from, to keep lines short
+        col.sort(key=lambda s: (sum(row[p] for p in preds[s] if p in row) / max(1, len([p for p in preds[s] if p in row]))
+                                if any(p in row for p in preds[s]) else 1e9))
+        row.update({s: i for i, s in enumerate(col)})
+    return [c for c in cols if c]
 
 
 def _edge(cx: float, cy: float, tx: float, ty: float) -> tuple[float, float]:
@@ -62,11 +67,12 @@ def _label(name: str, width: int = 24) -> list[str]:
 
 def diagram_svg(flat: FlatModel) -> str:
     """The SVG text of the model's stock-and-flow diagram."""
-    stocks = _order(flat)
-    cols = max(1, min(4, math.ceil(math.sqrt(len(stocks) * 1.6))))
-    pos = {s: (MARGIN + 60 + (i % cols) * COL_W + BOX_W / 2, MARGIN + 40 + (i // cols) * ROW_H + BOX_H / 2)
-           for i, s in enumerate(stocks)}
-    rows = math.ceil(len(stocks) / cols)
+    layers = _layers(flat)
+    stocks = [s for col in layers for s in col]
+    cols = len(layers)
+    pos = {s: (MARGIN + 60 + c * COL_W + BOX_W / 2, MARGIN + 60 + r * ROW_H + BOX_H / 2)
+           for c, col in enumerate(layers) for r, s in enumerate(col)}
+    rows = max(len(col) for col in layers)
     src = {f: s for s, st in flat.stocks.items() for f in st.outflows}
     dst = {f: s for s, st in flat.stocks.items() for f in st.inflows}
     parts: list[str] = []
@@ -92,16 +98,18 @@ def diagram_svg(flat: FlatModel) -> str:
             s = a or b
             k = cloud_count[s] = cloud_count.get(s, 0) + 1
             cx, cy = pos[s]
-            ang = (-math.pi / 2 - 0.5 + 0.55 * (k - 1)) if b else (math.pi / 2 - 0.5 + 0.55 * (k - 1))
-            far = (cx + math.cos(ang) * 120, cy + math.sin(ang) * 95)
+            ang = (-math.pi / 2 - 0.35 - 0.45 * (k - 1)) if b else (math.pi / 2 - 0.35 - 0.45 * (k - 1))
+            far = (cx + math.cos(ang) * 110, cy + math.sin(ang) * 62)
             ex, ey = _edge(cx, cy, *far)
             parts.append(f'<g class="cloud"><ellipse cx="{far[0]:.1f}" cy="{far[1]:.1f}" rx="15" ry="9"/></g>')
             (x1, y1), (x2, y2) = ((far[0], far[1]), (ex, ey)) if b else ((ex, ey), far)
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
         valves[f] = (mx, my)
         parts.append(f'<line class="flow" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" marker-end="url(#arrow)"/>')
-        parts.append(f'<g class="valve"><circle cx="{mx:.1f}" cy="{my:.1f}" r="6"/>'
-                     f'<text x="{mx + 9:.1f}" y="{my - 6:.1f}">{escape(flat.display(f).split(".", 1)[1])}</text></g>')
+        label = escape(flat.display(f).split(".", 1)[1])
+        anchor = 'x="{:.1f}" y="{:.1f}" text-anchor="middle"'.format(mx, my - 10) if a and b else \
+            'x="{:.1f}" y="{:.1f}"'.format(mx + 9, my - 6)
+        parts.append(f'<g class="valve"><circle cx="{mx:.1f}" cy="{my:.1f}" r="6"/><text {anchor}>{label}</text></g>')
     for s in stocks:
         x, y = pos[s]
         lines = _label(flat.display(s).split(".", 1)[1] if flat.name != "system" else flat.display(s))
@@ -112,7 +120,7 @@ def diagram_svg(flat: FlatModel) -> str:
     # auxiliaries that feed flows, in a band below the stocks
     feeders = [n for n in flat.auxes if any(n in E.names_in(v.tree) for v in flat.flows.values())]
     band_y = MARGIN + 40 + rows * ROW_H + 20
-    per_row = cols * 3
+    per_row = max(4, cols * 3)
     for i, n in enumerate(feeders):
         x = MARGIN + 40 + (i % per_row) * (COL_W / 3)
         y = band_y + (i // per_row) * 60
@@ -122,7 +130,7 @@ def diagram_svg(flat: FlatModel) -> str:
                 parts.insert(0, f'<path class="link" d="M{x:.1f},{y:.1f} Q{(x + vx) / 2:.1f},{y - 40:.1f} {vx:.1f},{vy:.1f}"/>')
         parts.append(f'<g class="aux"><circle cx="{x:.1f}" cy="{y:.1f}" r="7"/>'
                      f'<text x="{x:.1f}" y="{y + 20:.1f}">{escape(flat.display(n).split(".", 1)[1])}</text></g>')
-    width = MARGIN * 2 + 60 + cols * COL_W
+    width = max(MARGIN * 2 + 60 + cols * COL_W, MARGIN * 2 + per_row * COL_W / 3)
     height = band_y + math.ceil(max(len(feeders), 1) / per_row) * 60 + MARGIN
     style = ("text{font-family:Helvetica,Arial,sans-serif;font-size:11px;fill:#222}"
              ".stock rect{fill:#eef4fb;stroke:#1f4e79;stroke-width:1.6}.stock text{text-anchor:middle;font-weight:600}"
