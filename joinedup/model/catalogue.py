@@ -9,11 +9,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from joinedup.errors import UserError
-from joinedup.model.flatten import SEP, FlatModel, FlatVar, flatten
+from joinedup.model.flatten import SEP, FlatModel, flatten
 from joinedup.model.spec import ModelSpec, load_model, read_yaml, validation_error
 from joinedup.model.units import parse_units, same_units, show
 
-__all__ = ["MODELS_DIR", "SYSTEM", "model_names", "model_spec", "all_specs", "Link", "links",
+__all__ = ["MODELS_DIR", "SYSTEM", "ORDER", "model_names", "model_spec", "all_specs", "Link", "links",
            "linked_system", "flat_model"]
 
 MODELS_DIR = Path(str(files("joinedup.model") / "models"))
@@ -103,5 +103,3 @@ def flat_model(name: str) -> FlatModel:
         return flatten(resolve(load_model(Path(name))))
     return flatten(model_spec(name))
 
-
-__all__ += ["ORDER", "FlatVar"]

@@ -7,6 +7,7 @@ order, so the interpreter runs each step's code once for all N runs.
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from typing import Callable
@@ -118,7 +119,6 @@ def _hoist(tree: ast.expr, fixed: set[str], new: dict[str, ast.expr]) -> ast.exp
                 setattr(n, field, [go(v) if isinstance(v, ast.expr) else v for v in value])
         return n
 
-    import copy
     return go(copy.deepcopy(tree))
 
 

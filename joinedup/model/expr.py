@@ -9,6 +9,7 @@ simulation clock. Anything else (attributes, subscripts, keyword arguments...) i
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass
 
 from joinedup.errors import UserError
@@ -102,7 +103,6 @@ class _Renamer(ast.NodeTransformer):
 
 def rename(tree: ast.expr, mapping: dict[str, str]) -> ast.expr:
     """A copy of the tree with names (variables and lookups) replaced."""
-    import copy
     return _Renamer(mapping).visit(copy.deepcopy(tree))
 
 
@@ -129,7 +129,6 @@ def extract_delays(tree: ast.expr, owner: str) -> tuple[ast.expr, list[Delay]]:
                 return ast.Name(out, ast.Load())
             return node
 
-    import copy
     new = _Cut().visit(copy.deepcopy(tree))
     return new, found
 

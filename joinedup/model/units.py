@@ -14,7 +14,7 @@ import pint
 
 from joinedup.errors import UserError
 
-__all__ = ["UNITS", "registry", "parse_units", "units_of", "same_units", "show"]
+__all__ = ["UNITS", "registry", "parse_units", "units_of", "same_units", "show", "check_declared"]
 
 #: The units a model may use; time in the models is the week.
 UNITS = ("person", "household", "place", "post", "week", "hour", "km", "kg", "GBP",
@@ -128,5 +128,3 @@ def check_declared(tree: ast.expr, declared: str, env: dict, lookups: dict, time
         raise UserError(f"unit mismatch: equation gives {show(got)}, declared {show(want)}",
                         file=file, field=field)
 
-
-__all__.append("check_declared")

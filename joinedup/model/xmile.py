@@ -8,6 +8,7 @@ supports, and its argument as the auxiliary's equation.
 from __future__ import annotations
 
 import ast
+import copy
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -22,7 +23,6 @@ XMILE_NS = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
 
 def _lift_lookups(tree: ast.expr, owner: str, lookups: set[str], out: list[tuple[str, str, ast.expr]]) -> ast.expr:
     """Replace each lookup call with a new auxiliary's name; collect (aux, lookup, argument)."""
-    import copy
 
     class _Lift(ast.NodeTransformer):
         def visit_Call(self, node: ast.Call) -> ast.AST:
