@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from joinedup.errors import UserError
-from joinedup.model.flatten import SEP, FlatModel, flatten
+from joinedup.model.flatten import SEP, FlatModel, check_loops, flatten
 from joinedup.model.spec import ModelSpec, load_model, read_yaml, validation_error
 from joinedup.model.units import parse_units, same_units, show
 
@@ -91,6 +91,7 @@ def linked_system(specs: dict[str, ModelSpec], link_list: tuple[Link, ...], *, f
         part = flatten(spec, inputs_as=inputs_as[n], prefix=f"{n}{SEP}")
         for attr in ("params", "stocks", "flows", "auxes", "lookups", "indicators", "origin"):
             getattr(out, attr).update(getattr(part, attr))
+    check_loops(out, file)
     return out
 
 

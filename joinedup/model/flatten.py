@@ -15,7 +15,7 @@ from joinedup.model import expr as E
 from joinedup.model.spec import Indicator, Lookup, ModelSpec, Parameter
 from joinedup.model.units import check_declared, parse_units, same_units, show, units_of
 
-__all__ = ["FlatVar", "FlatStock", "FlatModel", "flatten", "SEP"]
+__all__ = ["FlatVar", "FlatStock", "FlatModel", "flatten", "check_loops", "SEP"]
 
 SEP = "__"
 
@@ -156,6 +156,7 @@ def flatten(spec: ModelSpec, *, inputs_as: dict[str, str] | None = None, prefix:
                               units_of(d.input, env, lookups, tu) or parse_units(v.units), tu)
             put(target, n, FlatVar(E.rename(tree, mapping), v.units, v.description), n)
 
+    check_loops(out, f)
     for n, ind in spec.indicators.items():
         if n not in seen or seen[n] in ("parameters", "inputs"):
             raise UserError(f"indicator {n!r} is not a stock, flow or auxiliary", file=f, field=f"indicators.{n}")
@@ -184,3 +185,17 @@ def _expand_delay(out: FlatModel, model: str, p: str, d: E.Delay, inp: ast.expr,
     # the delay's output is the last stage's outflow, named as the call site expects
     out.auxes[base] = FlatVar(ast.Name(outflows[-1], ast.Load()), fu, "delay output")
     out.origin[base] = (model, d.output)
+
+
+def check_loops(flat: FlatModel, file: str) -> None:
+    """Refuse flows and auxiliaries that depend on themselves with no stock in between."""
+    from graphlib import CycleError, TopologicalSorter
+    eqs = {**flat.flows, **flat.auxes}
+    try:
+        TopologicalSorter({n: E.names_in(v.tree) & eqs.keys() for n, v in eqs.items()}).prepare()
+    except CycleError as e:
+        cyc = " -> ".join(flat.display(n) for n in e.args[1])
+        first = e.args[1][0]
+        section = "flows" if first in flat.flows else "auxiliaries"
+        raise UserError(f"algebraic loop with no stock in it: {cyc}", file=file,
+                        field=f"{section}.{flat.display(first)}.equation") from None

@@ -184,3 +184,23 @@ def test_a_scenario_copied_elsewhere_still_runs(run_cli, tmp_path):
     shutil.copy(ROOT / "scenarios" / "foster-carer-campaign.yaml", p)
     code, out, _ = run_cli("simulate", str(p), "--runs", "10", "--years", "1", "--json", "--method", "rk4")
     assert code == 0 and json.loads(out)["method"] == "rk4"
+
+
+def test_links_are_checked_for_names_and_units():
+    from joinedup.errors import UserError
+    from joinedup.model.catalogue import Link, all_specs, linked_system
+    specs = all_specs()
+    bad_units = (Link(to="children.social_workers", source="workforce.home_care_hours"),)
+    with pytest.raises(UserError, match=r"links.yaml: field links\[0\]: unit mismatch"):
+        linked_system(specs, bad_units)
+    with pytest.raises(UserError, match=r"field links\[0\]\.from"):
+        linked_system(specs, (Link(to="children.social_workers", source="workforce.nobody"),))
+    with pytest.raises(UserError, match=r"field links\[0\]\.to"):
+        linked_system(specs, (Link(to="children.nothing", source="workforce.social_workers"),))
+
+
+def test_algebraic_loop_is_refused(run_cli, tmp_path):
+    def loop(d):
+        d["auxiliaries"] = {"x": {"equation": "y", "units": "person"}, "y": {"equation": "x", "units": "person"}}
+    p = _bad_model(tmp_path, loop)
+    assert "loop" in _one_line_error(run_cli, "model", "export", str(p), "--out", str(tmp_path / "m.xmile"))
