@@ -198,4 +198,4 @@ def check_loops(flat: FlatModel, file: str) -> None:
         first = e.args[1][0]
         section = "flows" if first in flat.flows else "auxiliaries"
         raise UserError(f"algebraic loop with no stock in it: {cyc}", file=file,
-                        field=f"{section}.{flat.display(first)}.equation") from None
+                        field=f"{section}.{flat.origin.get(first, ('', first))[1]}.equation") from None
