@@ -160,7 +160,33 @@ Indicators: {indicators}.
                  + "\n".join(f"| `{n}` | {' '.join(s.question.split())} | "
                              + ", ".join(f"`{c.lever}`" for c in s.changes) + " |"
                              for n, s in ((n, load_scenario(p)) for n, p in shipped_scenarios().items())) + "\n")
+    parts.append(_results())
     return "".join(parts)
+
+
+RESULT_RUNS = 200
+
+
+def _results() -> str:
+    """What each shipped scenario says about the indicators that answer its question."""
+    from joinedup.model.report import fmt
+    from joinedup.model.simulate import simulate
+    flat = flat_model("system")
+    rows = []
+    for name, path in shipped_scenarios().items():
+        sc = load_scenario(path)
+        r = simulate(sc, runs=RESULT_RUNS, years=5, seed=1, flat=flat)
+        for ind in sc.answer:
+            b = r.bands[ind.replace(".", "__", 1)]
+            d = b["difference"]
+            rows.append(f"| `{name}` | {flat.indicators[ind.replace('.', '__', 1)].title} | {fmt(b['baseline'][1, -1])} "
+                        f"| {fmt(b['scenario'][1, -1])} | {fmt(d[1, -1])} [{fmt(d[0, -1])}, {fmt(d[2, -1])}] |")
+    return (f"\n## What the shipped scenarios say\n\nAfter 5 years, default parameters, {RESULT_RUNS} runs, seed 1: "
+            "medians of baseline and scenario, and the median [5th, 95th percentile] of the paired difference. "
+            "Reproduce one with `joinedup simulate scenarios/NAME.yaml --runs 200 --seed 1` (more runs narrow the "
+            "percentiles' own noise). These are model outputs on stated assumptions, not forecasts.\n\n"
+            "| scenario | indicator | baseline | scenario | difference |\n|---|---|---|---|---|\n"
+            + "\n".join(rows) + "\n")
 
 
 if __name__ == "__main__":

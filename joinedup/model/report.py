@@ -14,15 +14,13 @@ __all__ = ["result_table", "fan_chart", "fmt"]
 
 
 def fmt(x: float) -> str:
-    """A number with sensible precision for a table."""
+    """A number with sensible precision for a table (three significant figures below 100)."""
     a = abs(x)
     if a >= 1e6:
         return f"{x / 1e6:,.2f}m"
     if a >= 100:
         return f"{x:,.0f}"
-    if a >= 1:
-        return f"{x:,.1f}"
-    return f"{x:.3f}"
+    return f"{x:.3g}"
 
 
 def _band(a: np.ndarray, j: int) -> str:
@@ -33,13 +31,15 @@ def result_table(r: Result) -> Table:
     """Each indicator at the end of the run: median [5th, 95th percentile] for baseline, scenario, difference."""
     years = r.weeks[-1] / WEEKS_PER_YEAR
     t = Table(title=f"{r.scenario.title}: after {years:g} years, {r.runs:,} runs, median [5th, 95th percentile]",
-              title_justify="left")
+              title_justify="left", caption="* answers the scenario's question", caption_justify="left")
     t.add_column("indicator", overflow="fold")
     t.add_column("units", overflow="fold")
     for col in ("baseline", "scenario", "difference"):
         t.add_column(col, justify="right")
-    for n, b in r.bands.items():
-        t.add_row(r.flat.display(n), r.flat.units_of(n), _band(b["baseline"], -1),
+    first = [a.replace(".", "__", 1) for a in r.scenario.answer]
+    for n in first + [n for n in r.bands if n not in first]:
+        b = r.bands[n]
+        t.add_row(("* " if n in first else "") + r.flat.display(n), r.flat.units_of(n), _band(b["baseline"], -1),
                   _band(b["scenario"], -1), _band(b["difference"], -1))
     return t
 

@@ -46,6 +46,8 @@ class Scenario(BaseModel):
     title: str
     question: str
     changes: tuple[Change, ...] = Field(min_length=1)
+    #: the indicators that answer the question (model.name), shown first
+    answer: tuple[str, ...] = ()
     source_file: str = ""
 
 
@@ -95,6 +97,10 @@ def check_scenario(flat: FlatModel, sc: Scenario) -> list[str]:
             if any(not lo <= b <= hi for b in bounds):
                 raise UserError(f"uncertainty of {ch.lever} reaches outside its range [{lo:g}, {hi:g}]",
                                 file=file, field=f"changes[{i}].uncertainty")
+    for i, ind in enumerate(sc.answer):
+        model, _, name = ind.partition(".")
+        if f"{model}{SEP}{name}" not in flat.indicators:
+            raise UserError(f"{ind!r} is not an indicator (see `joinedup model show`)", file=file, field=f"answer[{i}]")
     return names
 
 

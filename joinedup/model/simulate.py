@@ -45,6 +45,7 @@ class Result:
             "time_units": "week",
             "weeks": [float(w) for w in self.weeks],
             "levers": [c.model_dump(exclude_none=True) for c in self.scenario.changes],
+            "answer": list(self.scenario.answer),
             "calibrated_parameters": {self.flat.display(k): v for k, v in sorted(self.calibrated.items())},
             "indicators": {
                 self.flat.display(n): {
