@@ -116,7 +116,7 @@ def _at(series: list[tuple], end: int | None) -> tuple | None:
 
 def _significance(meta: dict, den: Denominator | None, place: Area, latest: tuple | None, neighbours: list[dict],
                   vals: dict, end: int | None) -> dict:
-    base = {"method": None, "denominator": None, "denominator_rule": None, "target": None, "limits": None,
+    base = {"method": None, "per": None, "denominator": None, "denominator_rule": None, "target": None, "limits": None,
             "band": None, "verdict": None, "note": None, "points": []}
     if den is None:
         return base | {"note": "no denominator"}
@@ -136,7 +136,8 @@ def _significance(meta: dict, den: Denominator | None, place: Area, latest: tupl
         if value is not None and n:
             points.append({"code": nb["code"], "name": nb["name"], "value": value, "denominator": _r(n, 1)})
     n_place = n_of(place.code, latest[2])
-    out = base | {"method": f"{den.kind} funnel", "denominator_rule": den.describe(), "denominator": _r(n_place, 1)}
+    out = base | {"method": f"{den.kind} funnel", "per": int(scale), "denominator_rule": den.describe(),
+                  "denominator": _r(n_place, 1)}
     if n_place is None:
         return out | {"note": "no denominator published for the council in this period"}
     if len(points) < 3:
