@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 __all__ = ["fmt", "ordinal", "stands_out", "sentence", "ofsted_sentence"]
 
 _BAND_WORDS = {"above_95": ("higher", "95%"), "above_99.8": ("higher", "99.8%"),
@@ -81,6 +83,15 @@ def sentence(name: str, block: dict) -> str:
     return text
 
 
+def _date(text: str | None) -> str:
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text or "", pattern).strftime("%-d %B %Y")
+        except ValueError:
+            continue
+    return text or "on an unknown date"
+
+
 def ofsted_sentence(name: str, ofsted: dict | None) -> str:
     """The latest Ofsted ILACS judgement in one sentence."""
     if not ofsted or not ofsted.get("overall"):
@@ -88,8 +99,9 @@ def ofsted_sentence(name: str, ofsted: dict | None) -> str:
     subs = [(k, ofsted.get(f)) for k, f in (("the impact of leaders", "impact_of_leaders"),
                                             ("help and protection", "help_and_protection"),
                                             ("children in care", "in_care"), ("care leavers", "care_leavers"))]
-    detail = "; ".join(f"{k}: {v}" for k, v in subs if v)
-    when = ofsted.get("publication_date") or ofsted.get("inspection_end")
+    # Judgements introduced after the inspection are recorded as e.g. "inspection_pre_dates_judgement".
+    detail = "; ".join(f"{k}: {v}" for k, v in subs if v and "_" not in v)
+    when = _date(ofsted.get("publication_date") or ofsted.get("inspection_end"))
     frame = f" ({ofsted['framework']} inspection)" if ofsted.get("framework") else ""
     return (f"Ofsted's latest inspection of {name}'s children's services{frame}, published {when}, judged overall "
             f"effectiveness {ofsted['overall']}" + (f" ({detail})." if detail else "."))
