@@ -11,7 +11,7 @@ import duckdb
 from joinedup.errors import UserError
 from joinedup.peers import sql
 from joinedup.peers.areas import Area, resolve_area
-from joinedup.peers.funnel import COVERAGES, band, limits
+from joinedup.peers.funnel import COVERAGES, adjusted_band, band, limits, overdispersion, z_score
 from joinedup.peers.importer import connect
 from joinedup.peers.specs import Denominator, headline_measures
 from joinedup.peers.stats import denominator_for, direction, median, rank_among
@@ -117,7 +117,7 @@ def _at(series: list[tuple], end: int | None) -> tuple | None:
 def _significance(meta: dict, den: Denominator | None, place: Area, latest: tuple | None, neighbours: list[dict],
                   vals: dict, end: int | None) -> dict:
     base = {"method": None, "per": None, "denominator": None, "denominator_rule": None, "target": None, "limits": None,
-            "band": None, "verdict": None, "note": None, "points": []}
+            "band": None, "verdict": None, "overdispersion": None, "note": None, "points": []}
     if den is None:
         return base | {"note": "no denominator"}
     if latest is None:
@@ -148,9 +148,18 @@ def _significance(meta: dict, den: Denominator | None, place: Area, latest: tupl
     where = band(den.kind, target, n_place, latest[2] / scale)
     for p in points:
         p["band"] = band(den.kind, target, p["denominator"], p["value"] / scale)
-    side = where.split("_")[0]
-    verdict = "not different" if where == "within" else _VERDICT[meta["polarity"]][side]
-    return out | {"target": _r(target * scale), "limits": lims, "band": where, "verdict": verdict, "points": points}
+    verdict = _verdict(where, meta["polarity"])
+    # Councils differ by more than binomial or Poisson chance; phi says by how much, and the
+    # adjusted band widens the limits by sqrt(phi) (Spiegelhalter 2005, section 6).
+    phi = overdispersion([z_score(den.kind, target, p["denominator"], p["value"] / scale) for p in points])
+    adjusted = adjusted_band(z_score(den.kind, target, n_place, latest[2] / scale), phi)
+    over = {"phi": _r(phi, 2), "band": adjusted, "verdict": _verdict(adjusted, meta["polarity"])}
+    return out | {"target": _r(target * scale), "limits": lims, "band": where, "verdict": verdict,
+                  "overdispersion": over, "points": points}
+
+
+def _verdict(where: str, polarity: str) -> str:
+    return "not different" if where == "within" else _VERDICT[polarity][where.split("_")[0]]
 
 
 def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominator | None = None,

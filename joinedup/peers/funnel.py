@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scipy import stats
 
-__all__ = ["COVERAGES", "limits", "band"]
+__all__ = ["COVERAGES", "limits", "band", "z_score", "overdispersion", "adjusted_band"]
 
 #: The two limits of a standard funnel plot: about 2 and 3 standard deviations.
 COVERAGES = (0.95, 0.998)
@@ -50,4 +50,27 @@ def band(kind: str, target: float, n: float, observed: float) -> str:
         return "below_99.8"
     if observed < lo95:
         return "below_95"
+    return "within"
+
+
+def z_score(kind: str, target: float, n: float, observed: float) -> float:
+    """Standardised difference from the target under the binomial or Poisson variance (normal approximation)."""
+    var = target * (1 - target) / n if kind == "binomial" else target / n
+    return (observed - target) / var ** 0.5 if var > 0 else 0.0
+
+
+def overdispersion(zs: list[float]) -> float:
+    """Spiegelhalter's multiplicative overdispersion factor: the mean squared z-score of the comparators."""
+    return sum(z * z for z in zs) / len(zs)
+
+
+def adjusted_band(z: float, phi: float) -> str:
+    """The band of a z-score once the limits are widened by sqrt(phi) (only ever widened, never narrowed)."""
+    scaled = z / max(phi, 1.0) ** 0.5
+    lims = [stats.norm.ppf(1 - (1 - c) / 2) for c in COVERAGES]
+    side = "above" if scaled > 0 else "below"
+    if abs(scaled) > lims[1]:
+        return f"{side}_99.8"
+    if abs(scaled) > lims[0]:
+        return f"{side}_95"
     return "within"

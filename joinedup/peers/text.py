@@ -70,6 +70,11 @@ def sentence(name: str, block: dict) -> str:
             text += f", which is {sig['verdict']}, since {'higher' if polarity == 'high' else 'lower'} is better."
         else:
             text += "; neither is better in itself, so it is a question about need, thresholds or practice."
+        over = sig.get("overdispersion")
+        if over and over["phi"] > 1:
+            still = "still stands out" if over["band"] != "within" else "is within their usual spread"
+            text += (f" The neighbours themselves vary {over['phi']:.1f} times as much as chance alone would give; "
+                     f"allowing for that, {name} {still}.")
     elif sig["band"] == "within":
         text += " The difference from the neighbours is within what chance would explain."
     elif rank:

@@ -39,7 +39,7 @@ def test_compare_json_is_stable_and_documented(run_cli, peer_store):
     keys = {"id", "short", "title", "topic", "unit", "polarity", "source", "scheme", "latest", "period_compared", "series",
             "neighbours", "neighbour_summary", "england", "rank", "direction", "significance"}
     assert all(set(m) == keys for m in doc["measures"])
-    sig_keys = {"method", "per", "denominator", "denominator_rule", "target", "limits", "band", "verdict", "note", "points"}
+    sig_keys = {"method", "per", "denominator", "denominator_rule", "target", "limits", "band", "verdict", "overdispersion", "note", "points"}
     assert all(set(m["significance"]) == sig_keys for m in doc["measures"])
     code2, out2, _ = run_cli("peers", "compare", "--area", "332", "--json", "--db", str(peer_store))
     assert out2 == out  # the DfE number gives the same document, byte for byte
