@@ -106,7 +106,7 @@ def report_cmd(
     with progress() as bar:
         bar.add_task("writing the peer report", total=None)
         n = write_report(db, area, out_file)
-    out.print(f"wrote {out_file} ({n} measures where the council stands out)")
+    out.print(f"wrote {out_file} ({n} measure{'' if n == 1 else 's'} where the council stands out)")
 
 
 @peers.command("areas")

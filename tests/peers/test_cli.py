@@ -107,3 +107,12 @@ def test_report_is_self_contained(run_cli, peer_store, tmp_path):
     assert "Dudley" in html and "requires improvement" in html
     assert "Social worker turnover" in html and "Worse than its neighbours" in html
     assert "Open Government Licence" in html
+
+
+def test_report_notes_deprivation_and_abolition(run_cli, peer_store, tmp_path):
+    dudley, northants = tmp_path / "dudley.html", tmp_path / "northants.html"
+    assert run_cli("peers", "report", "--area", "332", "--out", str(dudley), "--db", str(peer_store))[0] == 0
+    # joinedup.reference: Dudley has 22 of its 203 LSOAs in the most deprived decile (11%).
+    assert "with 11% of its neighbourhoods in England&#39;s most deprived tenth" in dudley.read_text()
+    assert run_cli("peers", "report", "--area", "928", "--out", str(northants), "--db", str(peer_store))[0] == 0
+    assert "Northamptonshire was abolished in 2021" in northants.read_text()
