@@ -156,6 +156,16 @@ def _ofsted_rows(path: Path, areas: tuple[Area, ...]) -> list[tuple]:
     return rows
 
 
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    # executemany runs one statement per row; a registered Arrow table inserts them in one go.
+    names = [r[0] for r in con.execute(sql.COLUMNS, [table]).fetchall()]
+    batch = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)}) if rows else None
+    if batch is not None:
+        con.register("_batch", batch)
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
+        con.unregister("_batch")
+
+
 def import_published(store: Path, source: Path | None = None) -> ImportSummary:
     """Load the published figures (the shipped copy by default) into the store's peer tables."""
     src = Path(source) if source else data_dir()
@@ -191,8 +201,7 @@ def import_published(store: Path, source: Path | None = None) -> ImportSummary:
                             file=paths["lait"].name, field="la_number")
         con.execute("BEGIN TRANSACTION")
         con.execute(sql.SCHEMA)
-        con.executemany("INSERT INTO peer_area VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(a.code, a.la_number, a.name, a.kind, a.region, list(a.former), a.abolished) for a in areas])
+        _insert(con, "peer_area", [(a.code, a.la_number, a.name, a.kind, a.region, list(a.former), a.abolished) for a in areas])
         con.execute(sql.LAIT_VALUES, [lait_path])
         con.execute(sql.LAIT_MEASURES)
         con.execute(sql.ASC_VALUES)
@@ -202,9 +211,9 @@ def import_published(store: Path, source: Path | None = None) -> ImportSummary:
             if m.denominator:
                 con.execute("UPDATE peer_measure SET denominator = ? WHERE id = ?", [m.denominator.describe(), m.id])
         nb_rows = _neighbour_rows(src, areas)
-        con.executemany("INSERT INTO peer_neighbours VALUES (?, ?, ?, ?, ?, ?, ?)", nb_rows)
+        _insert(con, "peer_neighbours", nb_rows)
         of_rows = _ofsted_rows(paths["ofsted"], areas)
-        con.executemany("INSERT INTO peer_ofsted VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", of_rows)
+        _insert(con, "peer_ofsted", of_rows)
         count = lambda q, *a: con.execute(q, list(a)).fetchone()[0]  # noqa: E731
         asc_median_rows = count("SELECT count(*) FROM peer_value WHERE source = 'Oflog ASC' AND area_code = 'E92000001'")
         files = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "SCHEMA", "TABLES", "LAIT_VALUES", "LAIT_MEASURES", "ASC_VALUES", "ASC_MEDIANS", "ASC_MEASURES",
-    "AREAS", "MEASURE", "MEASURES", "NEIGHBOURS", "VALUES_FOR", "OFSTED", "IMPORTS", "HAS_TABLES",
+    "AREAS", "MEASURE", "MEASURES", "NEIGHBOURS", "VALUES_FOR", "OFSTED", "IMPORTS", "HAS_TABLES", "COLUMNS",
 ]
 
 TABLES = ("peer_area", "peer_measure", "peer_value", "peer_neighbours", "peer_ofsted", "peer_import")
@@ -115,3 +115,5 @@ FROM peer_ofsted WHERE area_code = ?
 """
 
 IMPORTS = "SELECT file, target, rows_read, rows_written FROM peer_import ORDER BY file"
+
+COLUMNS = "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position"
