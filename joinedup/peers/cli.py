@@ -70,8 +70,15 @@ def compare_cmd(
                       fmt(latest["value"], m["unit"]) if latest else "not published",
                       rng, num(m["england"]["value"]),
                       f"{m['rank']['position']}/{m['rank']['of']}" if m["rank"] else "-", m["direction"]["label"],
-                      sig["verdict"] or sig["note"] or "-")
+                      _versus(sig))
     out.print(table)
+
+
+def _versus(sig: dict) -> str:
+    over = sig.get("overdispersion")
+    if sig["verdict"] and over and over["band"] != sig["band"]:
+        return f"{sig['verdict']} ({over['verdict']} allowing for spread)"
+    return sig["verdict"] or sig["note"] or "-"
 
 
 @peers.command("chart")

@@ -140,6 +140,16 @@ def _neighbour_rows(source: Path, areas: tuple[Area, ...]) -> list[tuple]:
     return rows
 
 
+def _iso(text: str | None) -> str | None:
+    """Ofsted's dates (31/01/2023 or 31/01/23) as ISO 8601; anything else is kept as published."""
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text or "", pattern).date().isoformat()
+        except ValueError:
+            continue
+    return text or None
+
+
 def _ofsted_rows(path: Path, areas: tuple[Area, ...]) -> list[tuple]:
     by_number = {a.la_number: a for a in areas}
     rows = []
@@ -151,8 +161,8 @@ def _ofsted_rows(path: Path, areas: tuple[Area, ...]) -> list[tuple]:
             rows.append((a.code, a.la_number, a.name, r["overall_effectiveness_grade"] or None,
                          r["impact_of_leaders_grade"] or None, r["help_and_protection_grade"] or None,
                          r["in_care_grade"] or None, r["care_leavers_grade"] or None,
-                         r["inspection_framework"] or None, r["inspection_start_date"] or None,
-                         r["inspection_end_date"] or None, r["publication_date"] or None, r["inspection_link"] or None))
+                         r["inspection_framework"] or None, _iso(r["inspection_start_date"]),
+                         _iso(r["inspection_end_date"]), _iso(r["publication_date"]), r["inspection_link"] or None))
     return rows
 
 
