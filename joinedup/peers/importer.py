@@ -10,12 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import yaml
 
 from joinedup.errors import UserError
 from joinedup.peers import sql
 from joinedup.peers.areas import Area, data_dir, load_areas
-from joinedup.peers.specs import headline_measures
+from joinedup.peers.specs import headline_measures, oflog_measures
 from joinedup.peers.values import parse_value, period_end
 
 __all__ = ["ImportSummary", "import_published", "connect"]
@@ -93,7 +92,7 @@ def _asc_table(con: duckdb.DuckDBPyConnection, path: Path) -> pa.Table:
 
 
 def _asc_measures(asc: pa.Table) -> list[dict]:
-    meta = yaml.safe_load((Path(__file__).parent / "oflog_measures.yaml").read_text())["measures"]
+    meta = oflog_measures()
     direction: dict[str, str] = {}
     for code, order in zip(asc.column("measure_code").to_pylist(), asc.column("rank_order").to_pylist()):
         if order:
@@ -102,7 +101,7 @@ def _asc_measures(asc: pa.Table) -> list[dict]:
     for code in sorted(set(asc.column("measure_code").to_pylist())):
         if code not in meta:
             raise UserError(f"measure {code!r} has no entry in oflog_measures.yaml", field="Code")
-        out.append({"id": code, "polarity": direction.get(code, "none"), **meta[code]})
+        out.append({"id": code, "polarity": direction.get(code, "none"), **meta[code].model_dump()})
     return out
 
 

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from joinedup.errors import UserError
 
-__all__ = ["Denominator", "HeadlineMeasure", "MapEntry", "headline_measures", "measure_map", "load_spec"]
+__all__ = ["Denominator", "HeadlineMeasure", "MapEntry", "OflogMeasure", "headline_measures", "measure_map",
+           "oflog_measures", "load_spec"]
 
 
 class _Frozen(BaseModel):
@@ -113,3 +114,21 @@ def headline_measures() -> tuple[HeadlineMeasure, ...]:
 def measure_map() -> dict[str, MapEntry]:
     """Local measure id -> its published counterpart."""
     return dict(load_spec(_packaged("measure_map.yaml"), _MeasureMap).map)
+
+
+class OflogMeasure(_Frozen):
+    """Title, unit and description of an Oflog adult social care measure (the file gives only a label)."""
+
+    title: str
+    unit: str
+    description: str
+
+
+class _Oflog(_Frozen):
+    measures: dict[str, OflogMeasure]
+
+
+@lru_cache(maxsize=1)
+def oflog_measures() -> dict[str, OflogMeasure]:
+    """Oflog measure code -> its title, unit and description."""
+    return dict(load_spec(_packaged("oflog_measures.yaml"), _Oflog).measures)

@@ -61,3 +61,15 @@ def test_demo_step_writes_the_report(tmp_path):
     median_rows = len({(r["measure_code"], r["financial_year"]) for r in medians if r["median"] is not None})
     with duckdb.connect(str(ctx.store), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM peer_value").fetchone()[0] == 641_070 + 6_376 + median_rows
+
+
+def test_a_bad_spec_names_file_and_field(tmp_path):
+    from joinedup.peers.specs import _Headline, load_spec
+
+    bad = tmp_path / "headline.yaml"
+    bad.write_text("measures:\n  - {id: X, short: x, denominator: {kind: binomial, count: Y}}\n")
+    with pytest.raises(UserError, match=r"headline.yaml: field measures.0.denominator"):
+        load_spec(bad, _Headline)
+    bad.write_text("measures:\n  - {id: X, shrt: x}\n")
+    with pytest.raises(UserError, match="headline.yaml"):
+        load_spec(bad, _Headline)
