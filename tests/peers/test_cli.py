@@ -116,3 +116,19 @@ def test_report_notes_deprivation_and_abolition(run_cli, peer_store, tmp_path):
     assert "with 11% of its neighbourhoods in England&#39;s most deprived tenth" in dudley.read_text()
     assert run_cli("peers", "report", "--area", "928", "--out", str(northants), "--db", str(peer_store))[0] == 0
     assert "Northamptonshire was abolished in 2021" in northants.read_text()
+
+
+def test_a_file_that_is_not_a_store(run_cli, tmp_path):
+    not_a_store = tmp_path / "notes.duckdb"
+    not_a_store.write_text("not a database\n")
+    for args in (["import"], ["compare", "--area", "332"]):
+        code, _, err = run_cli("peers", *args, "--db", str(not_a_store))
+        assert code == 2 and "cannot open store" in _one_error_line(err)
+    assert not_a_store.read_text() == "not a database\n"
+
+
+def test_unwritable_output(run_cli, peer_store, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run_cli("peers", "report", "--area", "332", "--out", str(blocker / "r.html"), "--db", str(peer_store))
+    assert code == 2 and "cannot write report" in _one_error_line(err)
