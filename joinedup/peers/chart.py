@@ -48,11 +48,18 @@ def _funnel(ax, name: str, block: dict) -> None:
         label = f"{cov * 100:g}% limits"
         ax.plot(n, np.array(lo) * scale, color=ENGLAND, ls=style, lw=1, label=label)
         ax.plot(n, np.array(hi) * scale, color=ENGLAND, ls=style, lw=1)
+    phi = (sig.get("overdispersion") or {}).get("phi") or 0
+    if phi > 1:  # Spiegelhalter's over-dispersed 99.8% limits, normal approximation
+        var = target * (1 - target) / n if kind == "binomial" else target / n
+        half = 3.090232 * np.sqrt(phi * var)
+        upper_bound = 1.0 if kind == "binomial" else np.inf
+        ax.plot(n, np.clip(target - half, 0, None) * scale, color=PLACE, ls=":", lw=1, alpha=0.7, label=f"99.8% allowing for spread (phi {phi:.1f})")
+        ax.plot(n, np.clip(target + half, None, upper_bound) * scale, color=PLACE, ls=":", lw=1, alpha=0.7)
     ax.axhline(sig["target"], color=NEIGHBOUR, lw=1, label="neighbours' pooled figure")
     ax.scatter([p["denominator"] for p in sig["points"]], [p["value"] for p in sig["points"]], color=NEIGHBOUR,
                s=22, label="neighbours", zorder=3)
     ax.scatter([sig["denominator"]], [block["latest"]["value"]], color=PLACE, s=60, label=name, zorder=4)
-    ax.set_xlabel("denominator: " + sig["denominator_rule"].split("; ")[1], fontsize=7)
+    ax.set_xlabel("denominator: " + sig["denominator_rule"].split("; ")[1].replace("denominator is ", ""), fontsize=7)
     ax.set_ylabel(block["unit"] or "")
     ax.set_title(f"funnel plot, {block['period_compared']}", fontsize=10)
     ax.legend(fontsize=7, frameon=False)
