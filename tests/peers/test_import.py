@@ -103,3 +103,19 @@ def test_import_from_the_original_files(tmp_path, peer_store):
         differ = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM peer_value EXCEPT ALL "
                              f"SELECT {cols} FROM shipped.peer_value)").fetchone()[0]
     assert differ == 0
+
+
+def test_a_failed_import_changes_nothing(tmp_path):
+    store = tmp_path / "atomic.duckdb"
+    import_published(store)
+    before = _q(store, "SELECT count(*) FROM peer_value")[0][0]
+    bad = tmp_path / "bad"
+    shutil.copytree(DATA, bad)
+    sn = bad / "children_statistical_neighbours_2025.csv"
+    lines = sn.read_text().splitlines(keepends=True)
+    lines[3] = lines[3].replace(lines[3].split(",")[3], "999.0", 1)
+    sn.write_text("".join(lines))
+    with pytest.raises(UserError, match=r"children_statistical_neighbours_2025.csv: row 4: field sn1: neighbour LA number 999"):
+        import_published(store, bad)
+    assert _q(store, "SELECT count(*) FROM peer_value")[0][0] == before
+    assert _q(store, "SELECT count(*) FROM peer_neighbours")[0][0] == 1_580 + 2_250
