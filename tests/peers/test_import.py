@@ -119,3 +119,12 @@ def test_a_failed_import_changes_nothing(tmp_path):
         import_published(store, bad)
     assert _q(store, "SELECT count(*) FROM peer_value")[0][0] == before
     assert _q(store, "SELECT count(*) FROM peer_neighbours")[0][0] == 1_580 + 2_250
+
+
+def test_one_value_per_measure_area_and_period_end(peer_store):
+    # compare picks a council's value for a period by its end year, so that must be unique.
+    assert _q(peer_store, "SELECT count(*) FROM (SELECT measure_id, area_code, period_end FROM peer_value "
+                          "WHERE period_end IS NOT NULL GROUP BY ALL HAVING count(*) > 1)")[0][0] == 0
+    # LAIT's CINPermExclusion has one period labelled "0" (all "-"): kept, with no end year.
+    assert _q(peer_store, "SELECT DISTINCT measure_id, period, status FROM peer_value WHERE period_end IS NULL") == [
+        ("CINPermExclusion", "0", "missing")]
