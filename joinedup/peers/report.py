@@ -89,9 +89,12 @@ def render_report(store: Path, area: str) -> tuple[str, int]:
 
 def write_report(store: Path, area: str, out: Path) -> int:
     """Write the report to an HTML file; returns the number of measures where the council stands out."""
+    try:  # fail on an unwritable folder before the work of rendering
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot write report: {e.strerror}", file=str(out)) from None
     html, count = render_report(store, area)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
     except OSError as e:
         raise UserError(f"cannot write report: {e.strerror}", file=str(out)) from None
