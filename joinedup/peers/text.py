@@ -26,6 +26,12 @@ def fmt(value: float | None, unit: str | None, *, bare: bool = False) -> str:
     return text
 
 
+def _lower_end(value: float | None, unit: str | None) -> str:
+    # "range 304.1 to 934.4 per 10,000": a rate's unit is said once, a percentage's on both ends.
+    text = fmt(value, unit)
+    return text.removesuffix(" per 10,000")
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 11th."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -55,7 +61,7 @@ def sentence(name: str, block: dict) -> str:
     parts = [f"{block['short']}: {fmt(latest['value'], unit)} in {latest['period']}"]
     if summary["median"] is not None:
         parts.append(f", against a median of {fmt(summary['median'], unit)} among its neighbours "
-                     f"(range {fmt(summary['min'], unit)} to {fmt(summary['max'], unit)})")
+                     f"(range {_lower_end(summary['min'], unit)} to {fmt(summary['max'], unit)})")
     eng = block["england"]
     if eng["value"] is not None:
         label = "England" if eng["basis"] == "England" else "the median English council"
@@ -73,7 +79,8 @@ def sentence(name: str, block: dict) -> str:
         over = sig.get("overdispersion")
         if over and over["phi"] > 1:
             still = "still stands out" if over["band"] != "within" else "is within their usual spread"
-            text += (f" The neighbours themselves vary {over['phi']:.1f} times as much as chance alone would give; "
+            times = f"{over['phi']:.0f}" if over["phi"] >= 10 else f"{over['phi']:.1f}"
+            text += (f" The neighbours themselves vary {times} times as much as chance alone would give; "
                      f"allowing for that, {name} {still}.")
     elif sig["band"] == "within":
         text += " The difference from the neighbours is within what chance would explain."

@@ -72,3 +72,13 @@ def test_ofsted_sentence():
                     "judged overall effectiveness requires improvement (the impact of leaders: requires improvement; "
                     "help and protection: good).")
     assert "No Ofsted inspection" in ofsted_sentence("Dudley", None)
+
+
+def test_rate_range_says_the_unit_once():
+    block = _block(unit="Rate per 10,000", latest={"period": "2025", "value": 479.7},
+                   neighbour_summary={"with_value": 10, "of": 10, "median": 607.8, "min": 304.1, "max": 934.4},
+                   significance={"method": "poisson funnel", "band": "below_99.8", "verdict": "lower", "target": 532.2,
+                                 "overdispersion": {"phi": 643.84, "band": "within", "verdict": "not different"}, "note": None})
+    text = sentence("Dudley", block)
+    assert "(range 304.1 to 934.4 per 10,000)" in text
+    assert "vary 644 times as much" in text
