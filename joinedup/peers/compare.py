@@ -55,6 +55,12 @@ class PeerStore:
             raise UserError(f"area {text!r} is {area.name}, not a council: give a council's code")
         return area
 
+    def region_of(self, area: Area) -> Area | None:
+        """The region (Inner or Outer London for London boroughs) that LAIT publishes beside the council."""
+        name = (area.region or "").lower()
+        name = {"inner london": "london (inner)", "outer london": "london (outer)"}.get(name, name)
+        return next((a for a in self.areas if a.kind == "region" and a.name.lower() == name), None)
+
     def measure(self, measure_id: str) -> dict:
         """A measure's metadata; an unknown id is a UserError."""
         row = self.con.execute(sql.MEASURE, [measure_id]).fetchone()
@@ -167,7 +173,8 @@ def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominato
     """One measure's comparison block (see docs/peers.md for every field)."""
     meta = ps.measure(measure_id)
     neighbours = ps.neighbours(meta["scheme"], place)
-    codes = [place.code, ENGLAND, *(n["code"] for n in neighbours)]
+    region = ps.region_of(place)
+    codes = [place.code, ENGLAND, *(n["code"] for n in neighbours), *([region.code] if region else [])]
     vals = ps.values([meta["id"], *_den_measures(den)], codes)
     own = vals.get((meta["id"], place.code), [])
     published = [r for r in own if r[3] == "value" and r[1] is not None]
@@ -184,6 +191,7 @@ def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominato
                              "reason": row[4] if row else "no row in the source"})
     nb_values = [r["value"] for r in nb_rows if r["value"] is not None]
     england_row = _at(vals.get((meta["id"], ENGLAND), []), end)
+    region_row = _at(vals.get((meta["id"], region.code), []), end) if region else None
     series = []
     all_ends = sorted({r[1] for (m, _), rows in vals.items() if m == meta["id"] for r in rows
                        if r[1] is not None and r[3] == "value"})
@@ -213,6 +221,8 @@ def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominato
                               "min": min(nb_values) if nb_values else None, "max": max(nb_values) if nb_values else None},
         "england": {"value": england_row[2] if england_row else None, "period": england_row[0] if england_row else None,
                     "basis": meta["england_basis"]},
+        "region": ({"code": region.code, "name": region.name, "value": region_row[2], "period": region_row[0]}
+                   if region_row and region_row[3] == "value" else None),
         "rank": rank,
         "direction": direction([(r[0], r[2]) for r in published], meta["polarity"]),
         "significance": _significance(meta, den, place, latest, neighbours, vals, end),

@@ -41,6 +41,6 @@ def peer_context(store: Path | str, area: str, local_measure_id: str) -> dict | 
         "period": value["period"] if value else block["period_compared"], "value": value["value"] if value else None,
         "neighbours": {"count": s["with_value"], "min": s["min"], "max": s["max"], "median": s["median"],
                        "scheme": block["scheme"]},
-        "england": block["england"], "rank": block["rank"], "direction": block["direction"]["label"],
+        "england": block["england"], "region": block["region"], "rank": block["rank"], "direction": block["direction"]["label"],
         "versus_neighbours": block["significance"]["verdict"], "text": f"{text} ({block['period_compared']})",
     }

@@ -33,6 +33,7 @@ def _row(block: dict) -> dict:
             "value": fmt(latest["value"], unit) if latest else "not published",
             "neighbours": f"{num(s['median'])} ({num(s['min'])} to {num(s['max'])})" if s["median"] is not None else "-",
             "england": num(block["england"]["value"]),
+            "region": num(block["region"]["value"]) if block["region"] else "-",
             "rank": f"{block['rank']['position']} of {block['rank']['of']}" if block["rank"] else "-",
             "direction": block["direction"]["label"], "verdict": verdict,
             "flag": flag if flag in ("better", "worse") else None}

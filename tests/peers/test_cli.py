@@ -37,7 +37,7 @@ def test_compare_json_is_stable_and_documented(run_cli, peer_store):
     assert doc["ofsted"]["overall"] == "requires improvement"
     assert len(doc["measures"]) == 22
     keys = {"id", "short", "title", "topic", "unit", "polarity", "source", "scheme", "latest", "period_compared", "series",
-            "neighbours", "neighbour_summary", "england", "rank", "direction", "significance"}
+            "neighbours", "neighbour_summary", "england", "region", "rank", "direction", "significance"}
     assert all(set(m) == keys for m in doc["measures"])
     sig_keys = {"method", "per", "denominator", "denominator_rule", "target", "limits", "band", "verdict", "overdispersion", "note", "points"}
     assert all(set(m["significance"]) == sig_keys for m in doc["measures"])

@@ -75,6 +75,8 @@ def test_rereferrals_and_cla_rate(peer_store, lait, sn, code):
         assert block["latest"] == {"period": latest, "value": place}
         assert block["neighbour_summary"]["median"] == pytest.approx(med)
         assert block["england"]["value"] == pytest.approx(england)
+        region = {332: 984, 886: 989}[la]  # West Midlands, South East
+        assert block["region"]["value"] == pytest.approx(_num(lait[(measure, region, latest)]))
         assert (block["rank"]["position"], block["rank"]["of"]) == (rank, of)
         assert block["direction"]["label"] == _direction(last3, polarity)
         assert [n["code"] for n in block["neighbours"]][:1] and len(block["neighbours"]) == 10
@@ -115,6 +117,7 @@ def test_adult_short_term_outcome(peer_store, code):
     assert block["rank"]["position"] == 1 + sum(v > place for v in others)
     assert block["direction"]["label"] == _direction([asc5[(code, y)]["value"] for y in years[-3:]], "high")
     assert block["significance"]["note"] == "no denominator" and block["significance"]["limits"] is None
+    assert block["region"] is None  # Oflog publishes no regional figures
 
 
 def test_dudley_figures_from_facts(peer_store):
