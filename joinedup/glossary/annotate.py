@@ -21,7 +21,7 @@ __all__ = ["Match", "Annotator", "annotate", "link_terms", "normalise"]
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&'’+\-/][A-Za-z0-9]+)*\+?")
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
-_JOINER = re.compile(r"^[\s\-–/&]*$")
+_JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
 _APOS = re.compile(r"['’.]")
 _SPACES = re.compile(r"[\s\-–/]+")
 #: Short acronyms that are also everyday words: matched only when written in capitals.
@@ -32,9 +32,16 @@ COMMON_WORDS = frozenset(
 WINDOW = 300
 
 
+_COMMA = re.compile(r"\s*,\s*")
+
+
 def normalise(text: str) -> str:
-    """The lookup key of a name or a run of text: lower case, no dots or apostrophes, single spaces."""
-    return _SPACES.sub(" ", _APOS.sub("", text.lower())).strip()
+    """The lookup key of a name or a run of text: lower case, no dots or apostrophes, single spaces.
+
+    Commas stay, so 'education, health and care plan' matches only where the writer wrote the comma
+    too, and 'personal care, home care' never yields 'care home'.
+    """
+    return _COMMA.sub(", ", _SPACES.sub(" ", _APOS.sub("", text.lower()))).strip(" ,")
 
 
 def _is_acronym(name: str) -> bool:
@@ -214,6 +221,9 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     target = re.sub(r"[.'’\s]", "", acronym)
     if plain == target or _strip_plural(plain) == target or plain == target + "s":
         return True
+    listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
+    if listed_plural and plain.lower() != target.lower():
+        return False  # 'class' is not a plural of the listed plural 'CLAs'
     base = plain if plain.lower() == target.lower() else _strip_plural(plain)
     if base.lower() != target.lower():
         return False
