@@ -85,8 +85,10 @@ class Annotator:
     max_tokens: int = 1
 
     def __post_init__(self) -> None:
+        self._blocked: set[tuple[str, str]] = set()
         for term in self.glossary:
             skip = {normalise(n) for n in term.search_only}
+            self._blocked.update((k, term.id) for k in skip)
             for name in term.names:
                 key = normalise(name)
                 if not key or key in skip:
@@ -108,11 +110,15 @@ class Annotator:
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 tries.append(key[: -len(suffix)])
         found: list[_Entry] = []
+        # Separate words may close up into an acronym only when they are single letters or numbers (A & E, s 47).
+        spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
         for k in tries:
             for e in self.index.get(k, []):
+                if (key, e.term_id) in self._blocked:
+                    continue  # 'placements' is search-only even though 'placement' is matched
                 if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id])):
                     found.append(e)
-            if not found and " " in k:
+            if not found and " " in k and spaced_acronym:
                 for e in self.index.get(k.replace(" ", ""), []):
                     if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
                         found.append(e)
@@ -148,7 +154,7 @@ class Annotator:
         if pattern is None:
             near = whole = 0
         else:
-            window = text[max(0, start - WINDOW):start] + " " + text[end:end + WINDOW]
+            window = _window(text, start, end)
             near = len(pattern.findall(window))
             whole = len(pattern.findall(text))
         term = self.glossary.terms[term_id]
@@ -175,7 +181,7 @@ class Annotator:
                 tid = ids[0]
                 # A one- or two-letter acronym (P1, CP, ED) stands only with a context word near it.
                 if short and self._context[tid] is not None and not self._context[tid].search(
-                        text[max(0, start - WINDOW):end + WINDOW]):
+                        _window(text, start, end)):
                     continue
                 readings, resolved = (tid,), True
             else:
@@ -188,6 +194,17 @@ class Annotator:
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+def _window(text: str, start: int, end: int) -> str:
+    """The words around a match: up to WINDOW characters either side, but not beyond its paragraph."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    hi = para if para >= 0 else hi
+    return text[lo:start] + " " + text[end:hi]
 
 
 def _line_of(line_starts: list[int], pos: int) -> int:
