@@ -175,15 +175,17 @@ class Annotator:
         matches = []
         for start, end, entries in spans:
             ids = list(dict.fromkeys(e.term_id for e in entries))
-            short = all(e.acronym and len(re.sub(r"[^A-Za-z0-9]", "", e.acronym)) <= 2 for e in entries)
+            short = all(e.acronym and (len(re.sub(r"[^A-Za-z0-9]", "", e.acronym)) <= 2
+                                       or not re.search(r"[A-Za-z]", e.acronym)) for e in entries)
+            if short:
+                # A two-character acronym (P1, CP, ED) or a bare number (903) stands only with a context word near it.
+                near = _window(text, start, end)
+                ids = [t for t in ids if self._context[t] is None or self._context[t].search(near)]
+                if not ids:
+                    continue
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total) for tid in ids}
             if len(ids) == 1:
-                tid = ids[0]
-                # A one- or two-letter acronym (P1, CP, ED) stands only with a context word near it.
-                if short and self._context[tid] is not None and not self._context[tid].search(
-                        _window(text, start, end)):
-                    continue
-                readings, resolved = (tid,), True
+                readings, resolved = (ids[0],), True
             else:
                 ranked = sorted(ids, key=lambda t: -scores[t])
                 best, second = scores[ranked[0]], scores[ranked[1]]

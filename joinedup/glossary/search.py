@@ -82,10 +82,11 @@ class Searcher:
         words = [_stem(w) for w in _WORD.findall(q) if w not in _STOP]
         if words:
             for tid, vocab in self._definition_words.items():
-                found = sum(1 for w in words if w in vocab or (len(w) > 4 and any(
-                    fuzz.ratio(w, v) >= 85 for v in vocab if abs(len(v) - len(w)) <= 2)))
+                # A misspelt word found in a definition counts for less than the word itself.
+                found = sum(1.0 if w in vocab else 0.7 if len(w) > 4 and any(
+                    fuzz.ratio(w, v) >= 85 for v in vocab if abs(len(v) - len(w)) <= 2) else 0.0 for w in words)
                 if found:
-                    offer(tid, 80.0 * found / len(words), "definition")
+                    offer(tid, 75.0 * found / len(words), "definition")
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(self.glossary.terms[kv[0]].term)))
         return [Hit(self.glossary.terms[tid], score, matched) for tid, (score, matched) in ranked[:limit]]
 
