@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from joinedup.errors import UserError
 from joinedup.glossary.load import Glossary, load_glossary
-from joinedup.glossary.models import Term
+from joinedup.glossary.models import SECTOR_NAMES, Term
 
 __all__ = ["Match", "Annotator", "annotate", "link_terms", "normalise"]
 
@@ -54,6 +55,7 @@ def _is_acronym(name: str) -> bool:
 class _Entry:
     term_id: str
     acronym: str | None  # the acronym as written in the glossary, None for a phrase
+    needs_context: bool = False  # two-character acronyms, bare numbers, names listed in needs_context
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,14 @@ class Match:
     term_id: str
     readings: tuple[str, ...] = ()
     resolved: bool = True
+    #: With a reader's sector: that sector's nearest concepts to the term (empty if it is their own term).
+    nearest: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
                 "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
-                "resolved": self.resolved}
+                "resolved": self.resolved, "nearest": list(self.nearest)}
 
 
 @dataclass
@@ -89,16 +93,19 @@ class Annotator:
         for term in self.glossary:
             skip = {normalise(n) for n in term.search_only}
             self._blocked.update((k, term.id) for k in skip)
+            guarded = {normalise(n) for n in term.needs_context}
             for name in term.names:
                 key = normalise(name)
                 if not key or key in skip:
                     continue
                 acronym = name if _is_acronym(name) else None
+                plain = re.sub(r"[^A-Za-z0-9]", "", name)
+                needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
                 keys = {key, key.replace(" ", "")} if acronym else {key}
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
                     if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
-                        bucket.append(_Entry(term.id, acronym))
+                        bucket.append(_Entry(term.id, acronym, needs))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
         self._context = {t.id: _context_pattern(t) for t in self.glossary}
 
@@ -106,9 +113,9 @@ class Annotator:
     def _lookup(self, text: str) -> list[_Entry]:
         key = normalise(text)
         tries = [key]
-        for suffix in ("s", "es"):
+        for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
-                tries.append(key[: -len(suffix)])
+                tries.append(key[: -len(suffix)] + stem)
         found: list[_Entry] = []
         # Separate words may close up into an acronym only when they are single letters or numbers (A & E, s 47).
         spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
@@ -141,6 +148,13 @@ class Annotator:
                 if entries:
                     hit = (start, end, entries, n)
                     break
+            if hit is None and "-" in text[tokens[i][0]:tokens[i][1]]:
+                # 'PEP-style', 'CIN-level': an acronym hyphenated to an ordinary word.
+                start = tokens[i][0]
+                head = text[start:text.index("-", start)]
+                entries = [e for e in self._lookup(head) if e.acronym]
+                if entries:
+                    hit = (start, start + len(head), entries, 1)
             if hit:
                 spans.append(hit[:3])
                 i += hit[3]
@@ -175,12 +189,12 @@ class Annotator:
         matches = []
         for start, end, entries in spans:
             ids = list(dict.fromkeys(e.term_id for e in entries))
-            short = all(e.acronym and (len(re.sub(r"[^A-Za-z0-9]", "", e.acronym)) <= 2
-                                       or not re.search(r"[A-Za-z]", e.acronym)) for e in entries)
-            if short:
-                # A two-character acronym (P1, CP, ED) or a bare number (903) stands only with a context word near it.
+            guarded = {e.term_id for e in entries if e.needs_context}
+            if guarded:
+                # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
+                # stands only with a context word near it.
                 near = _window(text, start, end)
-                ids = [t for t in ids if self._context[t] is None or self._context[t].search(near)]
+                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
                 if not ids:
                     continue
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total) for tid in ids}
@@ -260,6 +274,8 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     if uppers == 0:
         if has_digit and len(letters) <= 3:
             return True  # s47, s17, ks2
+        if plain.lower() != target.lower():
+            return False  # lower case and plural ('loss', 'class') is a word, not LOS or CLA
         return len(letters) >= 3 and base.lower() not in COMMON_WORDS
     return has_digit  # Title case (Ed, Pa, Send) is an ordinary word unless it carries a number (Ks2)
 
@@ -270,15 +286,20 @@ def _annotator_for(extra: tuple[str, ...]) -> Annotator:
 
 
 def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = ()) -> list[Match]:
-    """Every glossary term in `text`; `for_sector` is accepted for symmetry with `explain` and checked."""
-    if for_sector is not None:
-        from joinedup.glossary.models import SECTOR_NAMES
-
-        if for_sector not in SECTOR_NAMES:
-            from joinedup.errors import UserError
-
-            raise UserError(f"unknown sector {for_sector!r}; use one of {', '.join(SECTOR_NAMES)}", field="--for")
-    return _annotator_for(tuple(str(d) for d in extra_dirs)).annotate(text)
+    """Every glossary term in `text`; with `for_sector`, each match carries that sector's nearest concepts."""
+    annotator = _annotator_for(tuple(str(d) for d in extra_dirs))
+    matches = annotator.annotate(text)
+    if for_sector is None:
+        return matches
+    if for_sector not in SECTOR_NAMES:
+        raise UserError(f"unknown sector {for_sector!r}; use one of {', '.join(SECTOR_NAMES)}", field="--for")
+    g = annotator.glossary
+    out = []
+    for m in matches:
+        term = g.terms[m.term_id]
+        near = () if for_sector in term.sectors else tuple(t.id for t in g.nearest(term, for_sector))
+        out.append(replace(m, nearest=near))
+    return out
 
 
 def link_terms(text: str, extra_dirs: tuple[str, ...] = ()) -> list[str]:

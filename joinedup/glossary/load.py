@@ -41,6 +41,22 @@ class Glossary:
         """The terms a sector uses."""
         return [t for t in self.terms.values() if sector in t.sectors]
 
+    def nearest(self, term: Term, sector: str) -> list[Term]:
+        """A sector's nearest concepts to a term: its equivalents first, then related terms, then one step on."""
+        found: dict[str, Term] = {}
+        for ref in (*term.equivalents, *term.related):
+            other = self.terms[ref]
+            if sector in other.sectors:
+                found.setdefault(ref, other)
+        if not found:
+            # What the term's equivalents are equivalent to in the reader's sector (P1 -> reablement -> early help).
+            for ref in term.equivalents:
+                for ref2 in self.terms[ref].equivalents:
+                    other = self.terms[ref2]
+                    if sector in other.sectors and ref2 != term.id:
+                        found.setdefault(ref2, other)
+        return list(found.values())
+
 
 def shipped_files() -> list[Path]:
     """The YAML term files shipped in the package, one per sector."""

@@ -48,6 +48,8 @@ class Term(BaseModel):
     exact_case: bool = False
     #: Names kept for search only, never matched in running text (too common as plain words).
     search_only: tuple[str, ...] = ()
+    #: Names that are everyday words elsewhere ('placement'): matched only near one of `context`.
+    needs_context: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -81,7 +83,7 @@ class Term(BaseModel):
             raise ValueError(f"unknown sector {unknown[0]!r}; use one of {', '.join(SECTORS)}")
         return v
 
-    @field_validator("acronyms", "variants", "context", "search_only", "measures")
+    @field_validator("acronyms", "variants", "context", "search_only", "needs_context", "measures")
     @classmethod
     def _no_blank_items(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if any(not s.strip() for s in v):
@@ -92,6 +94,8 @@ class Term(BaseModel):
     def _no_self_links(self) -> "Term":
         if self.id in self.equivalents or self.id in self.related:
             raise ValueError(f"term {self.id!r} links to itself")
+        if self.needs_context and not self.context:
+            raise ValueError("needs_context names need a context list")
         return self
 
     @property

@@ -15,20 +15,8 @@ FORMATS = ("text", "markdown", "html", "json")
 
 
 def nearest_for(term: Term, sector: str, glossary: Glossary) -> list[Term]:
-    """The reader's own sector's nearest concepts to a term: its equivalents first, then related terms."""
-    found: dict[str, Term] = {}
-    for ref in (*term.equivalents, *term.related):
-        other = glossary.terms[ref]
-        if sector in other.sectors and ref not in found:
-            found[ref] = other
-    if not found:
-        # One step further: what the term's equivalents are equivalent to in the reader's sector.
-        for ref in term.equivalents:
-            for ref2 in glossary.terms[ref].equivalents:
-                other = glossary.terms[ref2]
-                if sector in other.sectors and ref2 != term.id:
-                    found.setdefault(ref2, other)
-    return list(found.values())
+    """The reader's own sector's nearest concepts to a term (see Glossary.nearest)."""
+    return glossary.nearest(term, sector)
 
 
 def term_dict(term: Term, glossary: Glossary, for_sector: str | None = None) -> dict:

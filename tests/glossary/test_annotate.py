@@ -77,6 +77,12 @@ def test_link_terms_for_measure_descriptions():
     assert link_terms(desc) == ["reablement", "ascof"]
 
 
+def test_annotate_for_a_sector_gives_nearest_concepts():
+    s47, dtoc = annotate("An s47 and a DTOC.", for_sector="adult_social_care")
+    assert s47.nearest[0] == "safeguarding_adults_enquiry"
+    assert dtoc.nearest == ()  # adult social care's own term
+
+
 def test_unknown_sector_is_a_user_error():
     from joinedup.errors import UserError
 
