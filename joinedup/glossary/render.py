@@ -177,12 +177,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-
 padding:0 1rem;color:#1b1b1b;line-height:1.55}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
 .paper{white-space:pre-wrap;background:#fafafa;border:1px solid #ddd;border-radius:6px;padding:1rem 1.25rem}
-abbr.term{text-decoration:none;border-bottom:2px dotted #005eb8;background:#e8f1fb;cursor:help;position:relative}
+abbr.term{text-decoration:none;border-bottom:2px dotted #005eb8;background:#e8f1fb;cursor:help}
 abbr.term a{color:inherit;text-decoration:none}
 abbr.term.ambiguous{border-bottom-color:#d5281b;background:#fdecea}
-abbr.term:hover::after{content:attr(data-tip);position:absolute;left:0;top:1.6em;z-index:10;width:22rem;
-white-space:normal;background:#212b32;color:#fff;padding:.5rem .65rem;border-radius:4px;font-size:.85rem;
-font-weight:normal;line-height:1.35}
+abbr.term:hover,abbr.term:focus-within{background:#cfe3f7}
 dl.terms dt{font-weight:600;margin-top:1rem}dl.terms dd{margin-left:1rem}
 .meta{color:#4c6272;font-size:.85rem}.yours{color:#007f3b;font-size:.85rem}
 """
@@ -207,7 +205,7 @@ def _html(report: dict, text: str) -> str:
         entry = by_key[tuple(m["readings"])]
         tip = html.escape(_tip(entry), quote=True)
         cls = "term" if m["resolved"] else "term ambiguous"
-        parts.append(f'<abbr class="{cls}" title="{tip}" data-tip="{tip}"><a href="#{_anchor(entry)}">'
+        parts.append(f'<abbr class="{cls}" title="{tip}"><a href="#{_anchor(entry)}">'
                      f'{html.escape(m["text"])}</a></abbr>')
         pos = m["end"]
     parts.append(html.escape(text[pos:]))
