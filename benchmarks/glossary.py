@@ -66,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     if peer.recall:
         print(f"recall ratio (joinedup / peer): {ours.recall / peer.recall:.2f}x")
     print(f"time: {elapsed * 1000 / len(passages):.1f} ms a passage (2 shared cores; pessimistic)")
+    long_paper = "\n\n".join(p.text for p in passages) * 5
+    t0 = time.perf_counter()
+    annotator.annotate(long_paper)
+    ours_wps = len(long_paper.split()) / (time.perf_counter() - t0)
+    naive = naive_finder(g)
+    t0 = time.perf_counter()
+    naive(long_paper)
+    peer_wps = len(long_paper.split()) / (time.perf_counter() - t0)
+    print(f"long paper ({len(long_paper.split())} words): {ours_wps:,.0f} words/s; peer {peer_wps:,.0f} words/s "
+          f"(joinedup / peer {ours_wps / peer_wps:.2f}x)")
     shown = ours.misses if args.verbose else ours.misses[:15]
     for name, text, tid in shown:
         print(f"  missed  {name}: {text!r} ({tid})")

@@ -108,6 +108,8 @@ class Annotator:
                         bucket.append(_Entry(term.id, acronym, needs))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
         self._context = {t.id: _context_pattern(t) for t in self.glossary}
+        # Runs of words are looked up only from a word that can begin a name (or a spaced acronym's letter).
+        self._firsts = {k.split(" ")[0] for k in self.index} | set("abcdefghijklmnopqrstuvwxyz0123456789")
 
     # -- finding candidates -------------------------------------------------------------------
     def _lookup(self, text: str) -> list[_Entry]:
@@ -117,14 +119,16 @@ class Annotator:
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 tries.append(key[: -len(suffix)] + stem)
         found: list[_Entry] = []
-        # Separate words may close up into an acronym only when they are single letters or numbers (A & E, s 47).
-        spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
+        spaced_acronym: bool | None = None
         for k in tries:
             for e in self.index.get(k, []):
                 if (key, e.term_id) in self._blocked:
                     continue  # 'placements' is search-only even though 'placement' is matched
                 if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id])):
                     found.append(e)
+            if not found and " " in k and spaced_acronym is None:
+                # Separate words close up into an acronym only when they are single letters or numbers (A & E, s 47).
+                spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
             if not found and " " in k and spaced_acronym:
                 for e in self.index.get(k.replace(" ", ""), []):
                     if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
@@ -135,15 +139,19 @@ class Annotator:
 
     def _candidates(self, text: str) -> list[tuple[int, int, list[_Entry]]]:
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        # reach[i]: how many tokens from i on are joined only by spaces, hyphens or one comma.
+        reach = [1] * len(tokens)
+        for j in range(len(tokens) - 2, -1, -1):
+            if _JOINER.match(text[tokens[j][1]:tokens[j + 1][0]]):
+                reach[j] = reach[j + 1] + 1
         spans = []
         i = 0
         while i < len(tokens):
             hit = None
-            for n in range(min(self.max_tokens, len(tokens) - i), 0, -1):
+            first = normalise(text[tokens[i][0]:tokens[i][1]]).split(" ")[0]
+            longest = min(self.max_tokens, reach[i]) if first in self._firsts else 1
+            for n in range(longest, 0, -1):
                 start, end = tokens[i][0], tokens[i + n - 1][1]
-                if n > 1 and not all(_JOINER.match(text[tokens[j][1]:tokens[j + 1][0]])
-                                     for j in range(i, i + n - 1)):
-                    continue
                 entries = self._lookup(text[start:end])
                 if entries:
                     hit = (start, end, entries, n)
@@ -163,14 +171,16 @@ class Annotator:
         return spans
 
     # -- resolving readings -------------------------------------------------------------------
-    def _score(self, term_id: str, text: str, start: int, end: int, doc_sectors: Counter, total: int) -> float:
+    def _score(self, term_id: str, text: str, start: int, end: int, doc_sectors: Counter, total: int,
+               whole_counts: dict[str, int]) -> float:
         pattern = self._context[term_id]
         if pattern is None:
             near = whole = 0
         else:
-            window = _window(text, start, end)
-            near = len(pattern.findall(window))
-            whole = len(pattern.findall(text))
+            near = len(pattern.findall(_window(text, start, end)))
+            if term_id not in whole_counts:
+                whole_counts[term_id] = len(pattern.findall(text))
+            whole = whole_counts[term_id]
         term = self.glossary.terms[term_id]
         share = sum(doc_sectors[s] for s in term.sectors) / total if total else 0.0
         return 2.0 * near + 0.25 * whole + share
@@ -186,6 +196,7 @@ class Annotator:
                 doc_sectors.update(self.glossary.terms[next(iter(ids))].sectors)
                 total += 1
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        whole_counts: dict[str, int] = {}
         matches = []
         for start, end, entries in spans:
             ids = list(dict.fromkeys(e.term_id for e in entries))
@@ -197,7 +208,7 @@ class Annotator:
                 ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
                 if not ids:
                     continue
-            scores = {tid: self._score(tid, text, start, end, doc_sectors, total) for tid in ids}
+            scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
             if len(ids) == 1:
                 readings, resolved = (ids[0],), True
             else:

@@ -1,0 +1,34 @@
+"""docs/glossary.md cannot drift: its counts and corpus figures are the ones the code gives today."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from joinedup.glossary import SECTORS, load_glossary
+from joinedup.glossary.annotate import Annotator
+from joinedup.glossary.evaluate import load_corpus, score
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+
+
+def test_term_counts_match():
+    g = load_glossary()
+    assert f"{len(g)} terms valid" in DOC and f"\n{len(g)} terms in seven YAML files" in "\n" + DOC
+    for s in SECTORS:
+        assert f"`{s}`" in DOC
+
+
+def test_corpus_figures_match():
+    g = load_glossary()
+    passages = load_corpus(ROOT / "tests" / "glossary" / "corpus")
+    s = score(passages, Annotator(g).annotate)
+    assert f"| joinedup explain | {s.recall:.1%} | {s.precision:.1%} |" in DOC
+    assert f"corpus in `tests/glossary/corpus/` ({len(passages)} passages" in DOC
+    assert f"{s.gold} terms marked by hand" in DOC
+
+
+def test_every_command_is_documented():
+    for cmd in ("glossary search", "glossary show", "glossary export", "glossary check", "joinedup explain",
+                "--glossary", "--for", "--format"):
+        assert cmd in DOC, cmd
