@@ -36,3 +36,21 @@ def test_explain_meets_targets_on_corpus():
     g = load_glossary()
     s = score(load_corpus(CORPUS), Annotator(g).annotate, known=set(g.terms))
     assert s.recall >= 0.95 and s.precision >= 0.90, (s.recall, s.precision, s.misses[:5], s.false[:5])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_plain = st.text(alphabet=st.characters(blacklist_characters="[]|", blacklist_categories=("Cs",)), max_size=30)
+_mark = st.tuples(st.text(alphabet=st.characters(blacklist_characters="[]|", blacklist_categories=("Cs",)),
+                          min_size=1, max_size=12),
+                  st.from_regex(r"[a-z0-9][a-z0-9_]{0,10}", fullmatch=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_plain, _mark), max_size=6), _plain)
+def test_parse_annotated_round_trips(pieces, tail):
+    marked = "".join(f"{before}[[{text}|{tid}]]" for before, (text, tid) in pieces) + tail
+    p = parse_annotated("h", marked)
+    assert p.text == "".join(before + text for before, (text, _) in pieces) + tail
+    assert [(p.text[g.start:g.end], g.term_id) for g in p.gold] == [(text, tid) for _, (text, tid) in pieces]

@@ -121,3 +121,21 @@ def test_missing_folder_and_empty_folder(tmp_path):
 def test_shipped_files_each_validate_alone():
     for path in shipped_files():
         assert load_file(path).terms
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
+
+from joinedup.glossary.models import Term  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=60), st.sampled_from(SECTORS))
+def test_definition_word_limit(words, sector):
+    data = {"id": "x", "term": "X", "sectors": [sector], "definition": " ".join(["word"] * words), "source": "s"}
+    if 0 < words <= MAX_DEFINITION_WORDS:
+        assert Term.model_validate(data).definition.count("word") == words
+    else:
+        with pytest.raises(ValidationError):
+            Term.model_validate(data)
