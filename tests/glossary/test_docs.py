@@ -32,3 +32,15 @@ def test_every_command_is_documented():
     for cmd in ("glossary search", "glossary show", "glossary export", "glossary check", "joinedup explain",
                 "--glossary", "--for", "--format"):
         assert cmd in DOC, cmd
+
+
+def test_sector_counts_match():
+    g = load_glossary()
+    flat = " ".join(DOC.split())
+    for s in SECTORS:
+        name = {"nhs": "nhs", "adult_social_care": "adult social care", "childrens_services": "children's services",
+                "public_health": "public health", "education": "education", "local_government": "local government",
+                "data_governance": "data governance"}[s]
+        assert f"{name} {len(g.in_sector(s))}" in flat, s
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{len(g)} cross-sector terms" in readme
