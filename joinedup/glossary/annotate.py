@@ -177,7 +177,7 @@ class Annotator:
         if pattern is None:
             near = whole = 0
         else:
-            near = len(pattern.findall(_window(text, start, end)))
+            near = _nearness(pattern, text, start, end)
             if term_id not in whole_counts:
                 whole_counts[term_id] = len(pattern.findall(text))
             whole = whole_counts[term_id]
@@ -232,6 +232,23 @@ def _window(text: str, start: int, end: int) -> str:
     para = text.find("\n\n", end, hi)
     hi = para if para >= 0 else hi
     return text[lo:start] + " " + text[end:hi]
+
+
+def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:
+    """Context words in the window, each counting 1 to 2 by how close it stands (the nearest word decides ties)."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    hi = para if para >= 0 else hi
+    total = 0.0
+    for m in pattern.finditer(text, lo, hi):
+        if m.start() < end and start < m.end():
+            continue  # the acronym itself
+        gap = start - m.end() if m.end() <= start else m.start() - end
+        total += 1.0 + 60.0 / (60.0 + max(gap, 0))
+    return total
 
 
 def _line_of(line_starts: list[int], pos: int) -> int:

@@ -60,6 +60,11 @@ def test_ambiguous_acronym_resolved_from_context():
     assert [m.term_id for m in adult_chc if m.text == "CHC"] == ["nhs_continuing_healthcare"]
 
 
+def test_nearest_context_decides_between_paragraphs():
+    found = annotate("The ICO fined us after a data breach.\n\nAn ICO was granted by the court.")
+    assert [m.term_id for m in found if m.text == "ICO"] == ["ico", "care_order"]
+
+
 def test_unresolvable_acronym_keeps_every_reading():
     m = [m for m in annotate("PD: 40 people had a diagnosis; 12 use a wheelchair.") if m.text == "PD"]
     assert m and not m[0].resolved and set(m[0].readings) == {"physical_disability", "personality_disorder"}
