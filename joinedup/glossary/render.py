@@ -9,7 +9,7 @@ from joinedup.glossary.annotate import Match
 from joinedup.glossary.load import Glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
-__all__ = ["nearest_for", "explain_report", "render_report", "term_text", "term_dict", "FORMATS"]
+__all__ = ["nearest_for", "explain_report", "render_report", "highlight_html", "term_text", "term_dict", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -197,7 +197,12 @@ def _anchor(entry: dict) -> str:
     return "term-" + "-".join(r["id"] for r in entry["readings"])
 
 
-def _html(report: dict, text: str) -> str:
+def highlight_html(report: dict, text: str, link: str = "#term-{id}") -> str:
+    """The text as an escaped HTML fragment, each term in an <abbr> whose title is its meaning.
+
+    `link` is where each term points ({id} is replaced by the term id, or ids joined by '-' when a
+    shared acronym keeps several readings); the web app passes its own glossary page.
+    """
     by_key = {tuple(r["id"] for r in e["readings"]): e for e in report["terms"]}
     parts, pos = [], 0
     for m in report["matches"]:
@@ -205,10 +210,15 @@ def _html(report: dict, text: str) -> str:
         entry = by_key[tuple(m["readings"])]
         tip = html.escape(_tip(entry), quote=True)
         cls = "term" if m["resolved"] else "term ambiguous"
-        parts.append(f'<abbr class="{cls}" title="{tip}"><a href="#{_anchor(entry)}">'
-                     f'{html.escape(m["text"])}</a></abbr>')
+        href = html.escape(link.replace("{id}", "-".join(m["readings"])), quote=True)
+        parts.append(f'<abbr class="{cls}" title="{tip}"><a href="{href}">{html.escape(m["text"])}</a></abbr>')
         pos = m["end"]
     parts.append(html.escape(text[pos:]))
+    return "".join(parts)
+
+
+def _html(report: dict, text: str) -> str:
+    parts = [highlight_html(report, text)]
     c = report["counts"]
     reader = f" for a reader from {SECTOR_NAMES[report['for']]}" if report["for"] else ""
     items = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from joinedup.demo import DemoContext
-from joinedup.glossary import explain, get, link_terms, search
+from joinedup.glossary import explain, get, link_html, link_terms, search
 from joinedup.glossary.demo import run
 
 
@@ -27,3 +27,10 @@ def test_api_surface():
         "emergency_department", "four_hour_standard"]
     report = json.loads(explain("CiNs and LACs", for_sector="nhs"))
     assert [m["term_id"] for m in report["matches"]] == ["child_in_need", "child_looked_after"]
+
+
+def test_link_html_for_screen_labels():
+    out = link_html("Delayed discharges <today> & s47s", link="/glossary/{id}")
+    assert out.startswith('<abbr class="term" title="Delayed discharge (DTOC): A patient')
+    assert '<a href="/glossary/delayed_discharge">Delayed discharges</a></abbr>' in out
+    assert "&lt;today&gt; &amp; " in out and '<a href="/glossary/section_47">s47s</a>' in out
