@@ -266,7 +266,8 @@ def _context_pattern(term: Term) -> re.Pattern | None:
     if not term.context:
         return None
     words = sorted({re.escape(c.lower()) for c in term.context}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + r")(?![a-z0-9])", re.IGNORECASE)
+    # Plurals count too: 'discharges' is context for P1 as much as 'discharge'.
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + r")(?:s|es)?(?![a-z0-9])", re.IGNORECASE)
 
 
 def _strip_plural(written: str) -> str:
