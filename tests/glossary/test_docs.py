@@ -44,3 +44,12 @@ def test_sector_counts_match():
         assert f"{name} {len(g.in_sector(s))}" in flat, s
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{len(g)} cross-sector terms" in readme
+
+
+def test_link_counts_match():
+    g = load_glossary()
+    cross = sum(1 for t in g if any(set(g.terms[r].sectors) - set(t.sectors) for r in t.equivalents + t.related))
+    eq = sum(1 for t in g if t.equivalents)
+    flat = " ".join(DOC.split())
+    assert all(t.equivalents or t.related for t in g)
+    assert f"{cross} link into another sector, and {eq} name a nearest equivalent" in flat
