@@ -223,7 +223,7 @@ def _html(report: dict, text: str) -> str:
     reader = f" for a reader from {SECTOR_NAMES[report['for']]}" if report["for"] else ""
     items = []
     for e in report["terms"]:
-        for r in e["readings"]:
+        for i, r in enumerate(e["readings"]):
             label = html.escape(r["label"]) + ("" if e["resolved"] else " <span class=meta>(one possible reading)</span>")
             exp = f"<em>{html.escape(r['expansion'])}</em>. " if r.get("expansion") else ""
             sectors = ", ".join(SECTOR_NAMES[s] for s in r["sectors"])
@@ -234,7 +234,8 @@ def _html(report: dict, text: str) -> str:
                 elif r.get("nearest_in_your_sector"):
                     near = "; ".join(html.escape(n["term"]) for n in r["nearest_in_your_sector"])
                     note = f'<div class="yours">Nearest in {html.escape(SECTOR_NAMES[report["for"]])}: {near}</div>'
-            items.append(f'<dt id="{_anchor(e)}">{label}</dt><dd>{exp}{html.escape(r["definition"])}'
+            anchor = f' id="{_anchor(e)}"' if i == 0 else ""  # one anchor per entry: ids must be unique
+            items.append(f'<dt{anchor}>{label}</dt><dd>{exp}{html.escape(r["definition"])}'
                          f'<div class="meta">Used in {html.escape(sectors)}. Source: {html.escape(r["source"])}.</div>'
                          f'{note}</dd>')
     title = html.escape(f"Jargon explained: {report['file']}")

@@ -13,6 +13,8 @@ PAPER = """# Board paper
 
 Delayed discharges (DTOC) rose: 40 patients had no criteria to reside.
 Children on CP plans rose after more s47 enquiries; two CiNs were closed.
+
+Numbers on the wheelchair PD diagnosis list.
 """
 
 
@@ -84,7 +86,12 @@ def test_explain_html_is_self_contained(run_cli, paper, tmp_path):
     assert page.startswith("<!doctype html>") and "<style>" in page
     assert '<abbr class="term" title="Delayed discharge (DTOC): A patient ready' in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no external assets
+    assert '<abbr class="term ambiguous" title="More than one reading: Physical disability (PD)' in page
     assert "<script" not in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) > 3  # anchors unique
+    for href in set(re.findall(r'href="#([^"]+)"', page)):
+        assert href in ids  # every term link lands on its entry
 
 
 def test_explain_stdin(run_cli, monkeypatch):
