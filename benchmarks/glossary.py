@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ class _Found:
     readings: tuple[str, ...]
 
 
-def naive_finder(glossary):
+def naive_finder(glossary) -> Callable[[str], list[_Found]]:
     """The peer: exact, case-sensitive names and acronyms, longest first, no context."""
     names = {}
     for t in glossary:
@@ -46,6 +47,7 @@ def naive_finder(glossary):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the figures; 0 if on target, 1 if not."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--verbose", action="store_true", help="List every miss and false find.")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from joinedup.console import err
 from joinedup.glossary import explain, load_glossary
+
+if TYPE_CHECKING:
+    from joinedup.demo import DemoContext
 
 __all__ = ["run", "SAMPLE_PAPER"]
 
 SAMPLE_PAPER = "sample_board_paper.md"
 
 
-def run(ctx) -> None:
+def run(ctx: DemoContext) -> None:
     """Write ctx.workspace/'explained-paper.html' with every term of the sample paper explained."""
     text = (resources.files("joinedup.glossary") / "data" / SAMPLE_PAPER).read_text(encoding="utf-8")
     g = load_glossary()
