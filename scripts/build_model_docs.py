@@ -87,11 +87,11 @@ numpy agrees with a plain reading of random equations, and the PySD parity above
 ## Speed
 
 `python benchmarks/model.py` runs 10,000 ensemble runs of the linked system (43 stocks, 84 flows,
-69 auxiliaries, 146 parameters) over 5 years in weekly steps, then PySD on the exported XMILE of the
+70 auxiliaries, 146 parameters) over 5 years in weekly steps, then PySD on the exported XMILE of the
 same system (a few runs timed, runs/s extrapolated), and prints both and the ratio. On the shared
-2-core development machine under heavy load from other work (load average about 9) it measured
-10,000 runs in 2.6-3.2 s and 670-700x PySD's runs/s (PySD 4.5-5.7 runs/s); both figures are
-pessimistic and vary with the load.
+2-core development machine under heavy load from other work (load average 7-10) four runs measured
+10,000 runs in 1.9-3.8 s and 660-1,100x PySD's runs/s (PySD 4-6 runs/s, so 10,000 PySD runs would
+take about half an hour); both figures are pessimistic and move with the load.
 
 ## Travel distances
 
