@@ -129,7 +129,9 @@ def calibrate_command(db: Path = typer.Option(..., "--db", help="The analysis st
         t.add_row(r.param, f"{r.value:.4g}", f"{r.default:.4g}", r.source, r.note)
     out.print(t)
     n = sum(r.source == "data" for r in rows)
-    err.print(f"{n} of {len(rows)} parameters from data, {len(rows) - n} defaults")
+    scaled = sum(r.source == "scaled" for r in rows)
+    err.print(f"{n} of {len(rows)} parameters from data, {scaled} scaled to the store's population, "
+              f"{len(rows) - n - scaled} defaults")
     if out_path:
         write_params(rows, out_path, db)
         out.print(f"wrote {out_path}")
