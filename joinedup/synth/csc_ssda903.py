@@ -39,6 +39,8 @@ _CHANGE = np.array(["CARPL", "CREQB", "CREQO", "CHRQB", "CHRQO", "LAREQ", "STAND
 _CHANGE_P = np.array([0.33, 0.15, 0.08, 0.08, 0.06, 0.10, 0.04, 0.03, 0.02, 0.01, 0.06, 0.04])
 #: Care leavers aged 19-21 in education, employment or training (LAIT Dudley 2024-25: 50%; England 54%).
 OC3_EET_SHARE = 0.50
+#: Propensity among those in touch, so that EET of all 19-21s (not in touch counts as not known) is ~ 50%.
+_EET_IN_TOUCH = 0.55
 _EET = np.array(["F1", "P1", "F2", "P2", "F3", "P3"])
 _EET_P = np.array([0.14, 0.02, 0.30, 0.06, 0.36, 0.12])
 _NEET = np.array(["G4", "G5", "G6"])
@@ -203,7 +205,7 @@ def _oc3(world, periods: pl.DataFrame, rng, ids) -> pl.DataFrame:
             if not k:
                 continue
             u = eet_u[m] + rng.normal(0, 0.15, k)
-            eet = u < OC3_EET_SHARE
+            eet = u < _EET_IN_TOUCH
             touch = np.array(["YES", "NO", "REFU", "NREQ"])[rng.choice(4, k, p=[0.91, 0.04, 0.02, 0.03])]
             touch = np.where(death[m] <= bday[m], "DIED", touch)
             activ = np.where(eet, _EET[rng.choice(6, k, p=_EET_P)], _NEET[rng.choice(3, k, p=_NEET_P)])

@@ -85,7 +85,7 @@ def make_world(people: int = 20_000, seed: int = 7, start: date = date(2022, 4, 
     ws[~working | (ws == "")] = None
     ld = rng.random(n) < 0.008
     # children looked after: entries across childhood (~25 per 10,000 a year, deprivation-shaped)
-    ent_rate = 0.0032 * np.exp(1.2 * (dep - 0.5)) * np.where(da_hh[hh], 3.0, 1.0)
+    ent_rate = 0.0019 * np.exp(1.2 * (dep - 0.5)) * np.where(da_hh[hh], 3.0, 1.0)
     birth = dob
     window0 = birth
     t = window0 + rng.exponential(365.25 / ent_rate)
