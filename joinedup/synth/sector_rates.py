@@ -132,7 +132,8 @@ def workforce_rates(frames: dict[str, pl.DataFrame], world) -> dict[str, float]:
                        ("16", "asc_registered_nurse")):
         out[f"turnover_{name}_pct"] = turnover(asc, "STARTDATE", "LEAVEDATE", role == code)
     out["turnover_asc_all_pct"] = turnover(asc, "STARTDATE", "LEAVEDATE")
-    cw = asc.filter((pl.col("MAINJOBROLE") == "8") & pl.col("HOURLYRATE").is_not_null())
+    in_post = (_d(asc["STARTDATE"]) <= y1) & (_d(asc["LEAVEDATE"]) > y1)
+    cw = asc.filter(pl.Series(in_post) & (pl.col("MAINJOBROLE") == "8") & pl.col("HOURLYRATE").is_not_null())
     out["care_worker_median_hourly"] = float(cw["HOURLYRATE"].median()) if cw.height else float("nan")
     csw = frames["workforce.childrens_social_work"]
     s, e = _d(csw["RoleStartDate"]), _d(csw["RoleEndDate"])
