@@ -104,6 +104,17 @@ def care_periods(people: pl.DataFrame, rng: np.random.Generator, period_start: i
         m = route == r
         dur[m] = lognormal_days(rng, med, 0.6 if r != "home" else 1.0, m.sum())
     exit_ = np.where(route == "adult", eighteen, entry + dur)
+    if "cla_exit_date" in cols:
+        # the population decided when care ended: keep its day, and choose a route that fits it
+        given_exit = p["cla_exit_date"].cast(pl.Int64).fill_null(-1).to_numpy()
+        known = given & (given_exit > entry)
+        still = given & (given_exit < 0)
+        exit_ = np.where(known, given_exit, np.where(still, np.maximum(exit_, period_end + 1), exit_))
+        short = known & (given_exit - entry < 365) & (route == "adopt")
+        route = np.where(short, "home", route)
+        route = np.where(known & (given_exit >= eighteen - 1), "adult", route)
+        route = np.where(known & (route == "adult") & (given_exit < eighteen - 1),
+                         np.where(age < 5, "sgo", "home"), route)
     route = np.where((route != "adult") & (exit_ >= eighteen), "adult", route)
     exit_ = np.minimum(exit_, eighteen)
     died = days_of(p["date_of_death"])
