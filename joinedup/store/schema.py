@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "VAULT_TABLES", "table", "markdown"]
+__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "LINK_TABLES", "VAULT_TABLES", "table", "markdown"]
 
 
 @dataclass(frozen=True)
@@ -334,6 +334,46 @@ caseload | SMALLINT | children's social workers: cases on 30 September
 """)),
 )
 
+#: Written by the link stage (the person index and families); read by measures, segments and web.
+LINK_TABLES: tuple[Table, ...] = (
+    Table("person", "one row per person found by linkage (stable ids across runs)", _cols("""
+person_id | VARCHAR | stable id, e.g. P + 12 hex; kept by re-runs and incremental runs
+birth_year | SMALLINT | most common value across the person's records
+birth_month | TINYINT |
+sex | VARCHAR | M, F or U
+ethnicity_group | VARCHAR |
+lsoa21 | VARCHAR | latest known
+imd_decile | TINYINT |
+ward_code | VARCHAR |
+date_of_death | DATE | from the death table, when linked
+first_seen | DATE |
+last_seen | DATE |
+n_records | INTEGER |
+sectors | VARCHAR | comma-separated sectors the person is known to (nhs, asc, csc, education, workforce)
+"""), provenance=False),
+    Table("person_source_link", "source record -> person", _cols("""
+record_id | VARCHAR |
+person_id | VARCHAR |
+match_probability | DOUBLE | 1.0 for exact methods
+method | VARCHAR | nhs_number, local_id, probabilistic, manual, singleton
+linked_at | TIMESTAMP |
+"""), provenance=False),
+    Table("family", "households over time and parent-child families", _cols("""
+family_id | VARCHAR | stable id
+kind | VARCHAR | household or parent_child
+first_seen | DATE |
+last_seen | DATE |
+"""), provenance=False),
+    Table("family_member", "who belongs to each family, in what role, on what evidence", _cols("""
+family_id | VARCHAR |
+person_id | VARCHAR |
+role | VARCHAR | parent, child, adult, member
+evidence | VARCHAR | shared_address, csc_family_members, pupil_contacts, asc_carer, ssda903_mother
+first_seen | DATE |
+last_seen | DATE |
+"""), provenance=False),
+)
+
 #: The identity vault (STORE.vault.duckdb): direct identifiers, keyed by the same pseudonyms.
 VAULT_TABLES: tuple[Table, ...] = (
     Table("identity", "latest identifiers of each person record", _cols("""
@@ -369,7 +409,7 @@ value | VARCHAR |
 
 def table(name: str) -> Table:
     """A canonical (or vault) table by name."""
-    for t in TABLES + VAULT_TABLES:
+    for t in TABLES + LINK_TABLES + VAULT_TABLES:
         if t.name == name:
             return t
     raise KeyError(name)
@@ -378,7 +418,8 @@ def table(name: str) -> Table:
 def markdown() -> str:
     """The schema as Markdown (docs/schema.md)."""
     lines = ["# The canonical store schema", "", (__doc__ or "").strip(), ""]
-    for heading, tables in (("Analysis store", TABLES), ("Identity vault (STORE.vault.duckdb)", VAULT_TABLES)):
+    for heading, tables in (("Analysis store", TABLES), ("Person index (written by link)", LINK_TABLES),
+                            ("Identity vault (STORE.vault.duckdb)", VAULT_TABLES)):
         lines += [f"## {heading}", ""]
         for t in tables:
             lines += [f"### `{t.name}`", "", t.description, "", "| column | type | meaning |", "|---|---|---|"]

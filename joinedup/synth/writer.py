@@ -109,7 +109,7 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     changed = family != birth_family
     sel = changed & hit(rates.surname_change)
     family[sel] = birth_family[sel]
-    sel = np.array(["-" in str(v) for v in family]) & hit(rates.hyphen_variant)
+    sel = np.array(["-" in str(v) for v in family], dtype=bool) & hit(rates.hyphen_variant)
     family[sel] = dq.hyphen_variant(rng, family[sel])
     sel = hit(rates.typo)
     family[sel] = dq.typo(rng, family[sel])
