@@ -108,7 +108,7 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
     n = p.height
     start_d, end_d = day(world.period_start), day(world.period_end)
     sector = p["worker_sector"].replace_strict(_SECTOR_OF, default="asc").to_numpy()
-    role = _first_roles(rng, sector)
+    role = _first_roles(rng, sector).astype(object)  # object: a later role may be longer than any first one
     turnover = -np.log1p(-pl.Series(role).replace_strict({k: r.turnover for k, r in ROLES.items()}).to_numpy())
     dob = days_of(p["dob"])
     adult = add_years(dob, 18)
