@@ -39,12 +39,13 @@ _SETTING_18 = (0.88, 0.11, 0.01)
 # Direct payments among community long-term clients (ASCOF 3D part 2a ~ 26% overall: ~ 38% 18-64, ~ 14% 65+).
 _DIRECT_PAYMENT = {"18": 0.38, "65": 0.14}
 # Hospital discharges on pathway 1 (65+) that the council's reablement service takes (assumption: the rest
-# are NHS intermediate care or restarted packages); hip fractures always go to reablement.
-_P1_TO_REABLEMENT = 0.45
+# are NHS intermediate care or restarted packages; SALT 2022-23: ~ 3% of 65+ a year discharged into
+# reablement); hip fractures always go to reablement.
+_P1_TO_REABLEMENT = 0.25
 _STMAX_START_DAYS = (0.35, 0.35, 0.2, 0.1)  # days after discharge 0-3 (assumption: "within a few days")
 # ST-Max outcomes when the person neither dies nor is readmitted (ASCOF 2A 2022-23: median 78.2% with no
 # long-term sequel, Dudley 87.1%; NICE: 83% of 65+ still at home 91 days after reablement). Assumption.
-STMAX_OUTCOMES = {"Service ended as planned": 0.55, "LTS community": 0.15, "LTS residential": 0.06,
+STMAX_OUTCOMES = {"Service ended as planned": 0.54, "LTS community": 0.15, "LTS residential": 0.07,
                   "Ongoing low level": 0.08, "NFA - Support declined": 0.04,
                   "NFA - Self-funded client (Inc. 12wk disregard)": 0.02, "NFA - Support ended: Other reason": 0.10}
 _STMAX_DAYS_MEDIAN = 21  # Royal Greenwich: typically 2-3 weeks; capped at 6 weeks (free for up to 6 weeks)

@@ -46,10 +46,11 @@ _DELAY_DISPERSION = 0.7
 HIP_FRACTURE = ((65, 0.0018), (75, 0.0065), (85, 0.020), (90, 0.032))
 _HIP_PATHWAY = (0.08, 0.70, 0.15, 0.07)
 _HIP_LOS_MEDIAN, _HIP_LOS_SIGMA = 11.0, 0.45
+_LAST_MONTHS_ADMISSIONS = 0.7
 # ED minutes arrival to departure (lognormal median, sigma) giving ~74% within 4 hours overall
 # (NHS England A&E 2024-25: ~73-76% all types; target 78% for March 2025).
 _ED_MINUTES = {"type3": (105, 0.5), "type1": (163, 0.6), "admitted": (297, 0.7)}
-_WINTER_ED, _DELAYED_ED = 0.10, 0.22  # assumption: how strongly winter and beds held by delayed patients lengthen waits
+_WINTER_ED, _DELAYED_ED = 0.04, 0.10  # assumption: how strongly winter and beds held by delayed patients lengthen waits
 # Arrivals by hour (NHS England ECDS: peak late morning, trough 4-6am).
 _HOURS = np.array([2.2, 1.7, 1.4, 1.1, 1.0, 1.0, 1.4, 2.4, 4.2, 5.8, 6.5, 6.5, 6.2, 6.0, 5.8, 5.7, 5.6, 5.6,
                    5.5, 5.2, 4.8, 4.2, 3.5, 2.8])
@@ -106,6 +107,17 @@ def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np
     admitted = type1 & (rng.random(len(who)) < by_age(_ADMIT, age[who]) * np.clip(0.8 + 0.5 * E.frailty[who], 0.8, 1.4))
     kind = np.where(admitted, 2, np.where(type1, 1, 0))  # 0 type 3, 1 type 1 not admitted, 2 admitted
     cause = np.zeros(len(who), dtype=np.int8)  # 0 ordinary, 1 hip fracture, 2 final illness
+
+    # --- the last months of life bring more emergency admissions (Nuffield Trust: hospital use rises
+    # steeply in the final year; assumption ~0.7 extra admissions in the 5 months before death)
+    dying = np.flatnonzero((E.death >= E.entry) & (E.death < E.end))
+    n_last = rng.poisson(_LAST_MONTHS_ADMISSIONS, len(dying))
+    last = np.repeat(dying, n_last)
+    last_day = np.maximum(E.death[last] - rng.integers(7, 150, len(last)), E.entry[last])
+    who = np.r_[who, last]
+    arrive = np.r_[arrive, last_day]
+    kind = np.r_[kind, np.full(len(last), 2)]
+    cause = np.r_[cause, np.zeros(len(last), dtype=np.int8)]
 
     # --- hip fractures (people at home aged 65+, alive through the stay)
     p_hip = by_age(HIP_FRACTURE, age) * np.exp(1.5 * (E.frailty - 0.2)).clip(0.5, 3.5) * (age >= 65) * ~E.care_home
