@@ -101,17 +101,33 @@ def seasonal_days(rng: np.random.Generator, entry: np.ndarray, span: np.ndarray,
     return out
 
 
+def _postcode_tables(world: World) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cached = getattr(world, "_postcode_tables", None)
+    if cached is None:
+        res = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="left")
+               .select("person_id", pl.col("from_date").alias("_from"), "postcode").sort("person_id", "_from"))
+        counts = res.group_by("person_id").len()
+        movers = counts.filter(pl.col("len") > 1).select("person_id")
+        first = res.group_by("person_id", maintain_order=True).first().select("person_id", pl.col("postcode").alias("_pc0"))
+        cached = (res.join(movers, on="person_id", how="semi").sort("_from"),
+                  first.join(movers.with_columns(pl.lit(True).alias("_moves")), on="person_id", how="left"))
+        world._postcode_tables = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def postcode_at(world: World, frame: pl.DataFrame, person: str, when: str) -> pl.Series:
     """The postcode each row's person lived at on that row's date (null once they have left the area)."""
-    res = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="left")
-           .select(pl.col("person_id").alias(person), pl.col("from_date").alias("_from"), "postcode")
-           .sort("_from"))
-    left = frame.select(pl.int_range(pl.len()).alias("_i"), pl.col(person), pl.col(when).cast(pl.Date).alias("_when")).sort("_when")
-    joined = left.join_asof(res, left_on="_when", right_on="_from", by=person, strategy="backward", check_sortedness=False)
-    first = res.sort(person, "_from").group_by(person, maintain_order=True).first().select(person, pl.col("postcode").alias("_pc0"))
-    joined = joined.join(first, on=person, how="left").with_columns(
-        pl.when(pl.col("_from").is_null()).then(pl.col("_pc0")).otherwise(pl.col("postcode")).alias("postcode"))
-    return joined.sort("_i")["postcode"]
+    moves, first = _postcode_tables(world)
+    rows = frame.select(pl.int_range(pl.len()).alias("_i"), pl.col(person).alias("person_id"),
+                        pl.col(when).cast(pl.Date).alias("_when"))
+    rows = rows.join(first, on="person_id", how="left", maintain_order="left")
+    # only people who moved need the address in force on the day; everyone else has one postcode
+    movers = rows.filter(pl.col("_moves").fill_null(False)).sort("_when")
+    dated = movers.join_asof(moves, left_on="_when", right_on="_from", by="person_id", strategy="backward",
+                             check_sortedness=False)
+    dated = dated.select("_i", pl.when(pl.col("_from").is_null()).then(pl.col("_pc0")).otherwise(pl.col("postcode")).alias("_pc"))
+    out = rows.join(dated, on="_i", how="left", maintain_order="left")
+    return out.select(pl.when(pl.col("_moves").fill_null(False)).then(pl.col("_pc")).otherwise(pl.col("_pc0"))).to_series().alias("postcode")
 
 
 def with_identity(world: World, frame: pl.DataFrame, when: str, columns: dict[str, str], sex_codes: dict[str, str],

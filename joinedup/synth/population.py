@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,12 +61,14 @@ class Geography:
     postcode: np.ndarray
 
 
+@lru_cache(maxsize=4)
 def area_geography(area: str) -> Geography:
     """The LSOAs and in-area postcodes of one local authority, in code order."""
     rows = sorted(lsoas(area), key=lambda r: r["lsoa21_code"])
     code = np.array([r["lsoa21_code"] for r in rows])
     pcs = [p for p in postcodes(area) if p["lsoa21_code"] is not None]
-    pcs = sorted((p for p in pcs if p["lsoa21_code"] in set(code)), key=lambda p: (p["lsoa21_code"], p["postcode"]))
+    in_area = set(code.tolist())
+    pcs = sorted((p for p in pcs if p["lsoa21_code"] in in_area), key=lambda p: (p["lsoa21_code"], p["postcode"]))
     pc_lsoa = np.searchsorted(code, np.array([p["lsoa21_code"] for p in pcs]))
     counts = np.bincount(pc_lsoa, minlength=len(code))
     if (counts == 0).any():
