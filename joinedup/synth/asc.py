@@ -17,7 +17,9 @@ from joinedup.synth.asc_events import EventLog
 from joinedup.synth.events import Exposure, by_age, exposure
 from joinedup.synth.world import World
 
-__all__ = ["generate", "STMAX_OUTCOMES", "LTS_STOCK"]
+__all__ = ["generate", "STMAX_OUTCOMES", "LTS_STOCK", "HIP_FRACTURE_ICD10"]
+
+HIP_FRACTURE_ICD10 = "S720"  # fracture of neck of femur
 
 # Long-term support clients in a year (NHS England SALT 2022-23: ~ 545,000 aged 65+ of ~ 10.9m (5%),
 # ~ 290,000 aged 18-64 of ~ 34m (0.85%)). At the start: a little under the year's total.
@@ -147,7 +149,7 @@ def _discharges(rng, log: EventLog, E: Exposure, world: World, spells: pl.DataFr
     pos = np.searchsorted(E.person_id, spells["_person_id"].to_numpy())
     dis = spells["Discharge_Date"].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int64)
     path = spells["Discharge_Pathway"].fill_null("-").to_numpy()
-    hip = spells["_cause"].to_numpy() == 1
+    hip = (spells["Primary_Diagnosis_ICD10"] == HIP_FRACTURE_ICD10).fill_null(False).to_numpy()
     age = (dis - E.dob[pos]) / 365.25
     at_home = ~E.care_home[pos]
     p1 = (path == "1") & (age >= 65) & (dis >= 0) & at_home & (lts_kind[pos] != 2) & (lts_kind[pos] != 3)

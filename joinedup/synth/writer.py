@@ -66,78 +66,91 @@ def _first_postcodes(world: World) -> pl.DataFrame:
     return cached
 
 
+def _new_ids(rng: np.random.Generator, n: int, prefix: str, width: int, taken: set[str] | None = None) -> pl.Series:
+    """n distinct local ids (prefix + width digits, random order), avoiding ids already taken."""
+    extra = len(taken) if taken else 0
+    numbers = rng.permutation(np.arange(10 ** (width - 1), 10 ** (width - 1) + n + extra, dtype=np.int64))
+    out = pl.select(pl.lit(prefix) + pl.Series(numbers).cast(pl.Utf8)).to_series()
+    if taken:
+        out = out.filter(~out.is_in(pl.Series(list(taken), dtype=pl.Utf8)))
+    return out.head(n)
+
+
 def _registrations(world: World, space: str, srcs: list[Source], frames: dict[str, pl.DataFrame],
                    rates: dq.DefectRates, mult: float) -> pl.DataFrame:
     """One row per (person, which) registration in a system: local id and defective identity."""
     rng = _rng(world, space)
-    parts, given_ids = [], []
+    parts, given_ids, own = [], [], []
     for s in srcs:
         f = frames[s.id]
-        parts.append(f.select(pl.col("_person_id")).drop_nulls())
+        own.append(f.select(pl.col("_person_id")).drop_nulls())
         if "_related_person_id" in f.columns:
             parts.append(f.select(pl.col("_related_person_id").alias("_person_id")).drop_nulls())
         if s.person_key and f[s.person_key].null_count() < f.height:
             given_ids.append(f.filter(pl.col("_person_id").is_not_null() & pl.col(s.person_key).is_not_null())
                              .select("_person_id", pl.col(s.person_key).cast(pl.Utf8).alias("local_id")))
-    persons = pl.concat(parts).unique().sort("_person_id")["_person_id"].to_numpy() if parts else np.array([], dtype=np.int64)
+    own_ids = pl.concat(own).unique()["_person_id"] if own else pl.Series([], dtype=pl.Int64)
+    persons = pl.concat([own_ids.to_frame(), *parts]).unique().sort("_person_id")["_person_id"].to_numpy()
     n = len(persons)
-    own_rows = pl.concat([frames[s.id].select("_person_id").drop_nulls() for s in srcs]).unique()
-    has_rows = np.isin(persons, own_rows["_person_id"].to_numpy())
+    has_rows = np.isin(persons, own_ids.to_numpy())
     dup = has_rows & (rng.random(n) < rates.duplicate)
+    n_dup = int(dup.sum())
     existing = pl.concat(given_ids).unique("_person_id", keep="first").sort("_person_id") if given_ids else None
     prefix, width = _id_shape(space, existing["local_id"].head(1).to_list() if existing is not None else [])
     width = max(width, len(str(2 * n + 10)))
-    pool = ids.local_ids(rng, 2 * (n + int(dup.sum())) + 10, prefix, width)
-    id1 = pool[:n].astype(object)
     if existing is not None:
-        pos = np.searchsorted(persons, existing["_person_id"].to_numpy())
-        id1[pos] = existing["local_id"].to_numpy()
         taken = set(existing["local_id"].to_list())
-        pool = np.array([v for v in pool[n:] if v not in taken], dtype=object)
+        fresh = _new_ids(rng, n + n_dup, prefix, width, taken)
+        id1 = pl.DataFrame({"_person_id": persons}).join(existing, on="_person_id", how="left", maintain_order="left")["local_id"]
+        missing = np.flatnonzero(id1.is_null().to_numpy())
+        id1 = id1.scatter(missing, fresh.head(len(missing))) if len(missing) else id1
+        id2 = fresh.slice(len(missing), n_dup)
     else:
-        pool = pool[n:]
-    reg_person = np.r_[persons, persons[dup]]
-    which = np.r_[np.zeros(n, dtype=np.int8), np.ones(int(dup.sum()), dtype=np.int8)]
-    local = np.r_[id1, pool[: int(dup.sum())]]
-    ppl = world.people.select("person_id", "given_name", "family_name", "birth_family_name", "dob", "nhs_number") \
-        .join(pl.DataFrame({"person_id": reg_person}), on="person_id", how="semi")
-    idx = np.searchsorted(ppl["person_id"].to_numpy(), reg_person)
-    given = ppl["given_name"].to_numpy()[idx].astype(object)
-    family = ppl["family_name"].to_numpy()[idx].astype(object)
-    birth_family = ppl["birth_family_name"].to_numpy()[idx].astype(object)
-    dob = _days(ppl["dob"])[idx]
-    nhs = ppl["nhs_number"].to_numpy()[idx].astype(object)
-    m = len(reg_person)
-    scale = np.where(which == 1, mult, 1.0)
+        fresh = _new_ids(rng, n + n_dup, prefix, width)
+        id1, id2 = fresh.head(n), fresh.slice(n, n_dup)
+    reg = pl.DataFrame({
+        "_person_id": pl.Series(np.r_[persons, persons[dup]], dtype=pl.Int64),
+        "_which": pl.Series(np.r_[np.zeros(n, dtype=np.int8), np.ones(n_dup, dtype=np.int8)]),
+        "_local_id": pl.concat([id1, id2]),
+    })
+    ppl = world.people.select(pl.col("person_id").alias("_person_id"), pl.col("given_name").alias("_given"),
+                              pl.col("family_name").alias("_family"), pl.col("birth_family_name").alias("_birth"),
+                              pl.col("dob").alias("_dob"), pl.col("nhs_number").alias("_nhs"))
+    reg = reg.join(ppl, on="_person_id", how="left", maintain_order="left")
+    m = reg.height
+    scale = np.where(reg["_which"].to_numpy() == 1, mult, 1.0)
 
     def hit(rate: float) -> np.ndarray:
         return rng.random(m) < np.minimum(rate * scale, 1.0)
 
-    sel = hit(rates.nickname)
-    given[sel] = dq.nickname(rng, given[sel])
-    sel = hit(rates.typo)
-    given[sel] = dq.typo(rng, given[sel])
-    changed = family != birth_family
-    sel = changed & hit(rates.surname_change)
-    family[sel] = birth_family[sel]
-    sel = np.array(["-" in str(v) for v in family], dtype=bool) & hit(rates.hyphen_variant)
-    family[sel] = dq.hyphen_variant(rng, family[sel])
-    sel = hit(rates.typo)
-    family[sel] = dq.typo(rng, family[sel])
-    sel = hit(rates.dob_transposed)
-    dob[sel] = dq.transpose_day_month(dob[sel])
+    def change(col: str, mask: np.ndarray, fn) -> None:
+        nonlocal reg
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            vals = reg[col].gather(idx).to_numpy().astype(object)
+            reg = reg.with_columns(reg[col].scatter(idx, pl.Series(list(fn(rng, vals)), dtype=pl.Utf8)))
+
+    change("_given", hit(rates.nickname), dq.nickname)
+    change("_given", hit(rates.typo), dq.typo)
+    changed = (reg["_family"] != reg["_birth"]).fill_null(False).to_numpy()
+    swap = np.flatnonzero(changed & hit(rates.surname_change))
+    if len(swap):
+        reg = reg.with_columns(reg["_family"].scatter(swap, reg["_birth"].gather(swap)))
+    hyph = reg["_family"].str.contains("-", literal=True).fill_null(False).to_numpy()
+    change("_family", hyph & hit(rates.hyphen_variant), dq.hyphen_variant)
+    change("_family", hit(rates.typo), dq.typo)
+    idx = np.flatnonzero(hit(rates.dob_transposed))
+    if len(idx):
+        days = reg["_dob"].gather(idx).cast(pl.Int32).to_numpy().astype(np.int64)
+        reg = reg.with_columns(reg["_dob"].scatter(idx, pl.Series(dq.transpose_day_month(days).astype(np.int32)).cast(pl.Date)))
     missing = hit(rates.nhs_missing)
-    sel = ~missing & hit(rates.nhs_mistyped)
-    nhs[sel] = dq.mistype_nhs(rng, nhs[sel])
-    nhs[missing] = None
-    stale = hit(rates.stale_address)
-    first_pc = _first_postcodes(world)
-    return pl.DataFrame({
-        "_person_id": pl.Series(reg_person, dtype=pl.Int64), "_which": which, "_local_id": pl.Series(local.tolist(), dtype=pl.Utf8),
-        "_given": pl.Series(given.tolist(), dtype=pl.Utf8), "_family": pl.Series(family.tolist(), dtype=pl.Utf8),
-        "_dob": pl.Series(dob.astype(np.int32)).cast(pl.Date), "_nhs": pl.Series(nhs.tolist(), dtype=pl.Utf8),
-        "_stale": stale,
-    }).join(first_pc.rename({"person_id": "_person_id"}), on="_person_id", how="left", maintain_order="left")
+    change("_nhs", ~missing & hit(rates.nhs_mistyped), dq.mistype_nhs)
+    idx = np.flatnonzero(missing)
+    if len(idx):
+        reg = reg.with_columns(reg["_nhs"].scatter(idx, None))
+    reg = reg.with_columns(_stale=pl.Series(hit(rates.stale_address))).drop("_birth")
+    return reg.join(_first_postcodes(world).rename({"person_id": "_person_id"}), on="_person_id", how="left",
+                    maintain_order="left")
 
 
 def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, rates: dq.DefectRates) -> pl.DataFrame:
@@ -188,7 +201,7 @@ def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, ra
         f = f.join(first, on="_related_person_id", how="left", maintain_order="left").with_columns(
             pl.when(pl.col("_related_local").is_not_null()).then(pl.col("_related_local"))
             .otherwise(pl.col(rel.name)).alias(rel.name))
-    return f.sort("_row", "_which")
+    return f.sort("_row", "_which") if one_per_person else f
 
 
 def _cast(src: Source, f: pl.DataFrame) -> pl.DataFrame:
