@@ -49,7 +49,7 @@ def _ethnic(rng: np.random.Generator, frame: pl.DataFrame, col: str) -> pl.DataF
 
 
 def _births(world: World, pos_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    born = world.people.filter(pl.col("dob") >= world.period_start).select("person_id", "dob")
+    born = world.people.filter((pl.col("dob") >= world.period_start) & (pl.col("arrived") == pl.col("dob"))).select("person_id", "dob")
     moms = world.relations.filter(pl.col("relation") == "mother").join(
         born, left_on="related_person_id", right_on="person_id").sort("related_person_id")
     return (np.searchsorted(pos_of, moms["person_id"].to_numpy()), np.searchsorted(pos_of, moms["related_person_id"].to_numpy()),
