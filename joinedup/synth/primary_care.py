@@ -63,14 +63,15 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
         "Appointment_ID": seq_ids("A", n, 10),
         "Patient_ID": pl.repeat(None, n, dtype=pl.Utf8, eager=True),
         "Appointment_Date": as_dates(d),
-        "APPT_MODE": labels(modes, mode), "HCP_TYPE": labels(_HCP, hcp),
-        "APPT_STATUS": labels(["Attended", "DNA", "Unknown"], status),
+        "APPT_MODE": labels(modes, mode, compact=True), "HCP_TYPE": labels(_HCP, hcp, compact=True),
+        "APPT_STATUS": labels(["Attended", "DNA", "Unknown"], status, compact=True),
         "_person_id": pl.Series(E.person_id[who], dtype=pl.Int64),
     })
     frame = with_identity(world, frame, "Appointment_Date",
                           {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
                            "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
-                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"})
+                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"},
+                          compact=True)
     return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
 
 

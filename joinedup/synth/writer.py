@@ -23,13 +23,14 @@ from joinedup.synth import defects as dq
 from joinedup.synth import identifiers as ids
 from joinedup.synth.world import World
 
-__all__ = ["write_place", "POLARS_TYPES", "file_path", "TRUTH_FILES"]
+__all__ = ["write_place", "POLARS_TYPES", "file_path", "TRUTH_FILES", "CHUNK_ROWS"]
 
 POLARS_TYPES = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "time": pl.Time,
                 "datetime": pl.Datetime("us"), "bool": pl.Boolean}
 #: Local id shapes per id space (prefix, digits); others get the source's initials and 7 digits.
 _ID_SHAPES = {"nhs.acute": ("RNA", 7), "nhs.gp_appointments": ("", 9), "nhs.deaths": ("DR", 9),
               "asc.client_level_data": ("", 7), "csc": ("", 6)}
+CHUNK_ROWS = 2_000_000  # rows of one extract processed at a time (bounds the writer's memory)
 TRUTH_FILES = ("records", "people", "households", "residence", "relations")
 
 
@@ -153,9 +154,10 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
                     maintain_order="left")
 
 
-def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, rates: dq.DefectRates) -> pl.DataFrame:
+def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, rates: dq.DefectRates,
+           part: int = 0) -> pl.DataFrame:
     """Fill a clean frame's identity fields from each row's registration (with duplicates and row defects)."""
-    rng = _rng(world, src.id)
+    rng = _rng(world, src.id if part == 0 else f"{src.id}:{part}")
     f = frame.with_row_index("_row")
     dups = reg.filter(pl.col("_which") == 1).select("_person_id", pl.lit(True).alias("_has_dup"))
     f = f.join(dups, on="_person_id", how="left", maintain_order="left").with_columns(pl.col("_has_dup").fill_null(False))
@@ -222,7 +224,65 @@ def _write(df: pl.DataFrame, path: Path, fmt: str, date_format: str = "%Y-%m-%d"
         df.write_csv(path, date_format=date_format, time_format="%H:%M:%S", datetime_format="%Y-%m-%dT%H:%M:%S")
     else:
         df.write_parquet(path, compression="lz4", statistics=True)  # lz4: several times faster to write than zstd
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return _sha256(path)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Categorical columns (how big generators keep repeated strings small) back to text."""
+    cats = [c for c, t in frame.schema.items() if t == pl.Categorical or isinstance(t, pl.Categorical)]
+    return frame.with_columns(pl.col(cats).cast(pl.Utf8)) if cats else frame
+
+
+def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFrame | None, rates: dq.DefectRates,
+                  out: Path, fmt: str) -> tuple[dict, pl.DataFrame | None]:
+    """Defects, types and the file for one source, a chunk of rows at a time (bounded memory)."""
+    import pyarrow.parquet as pq
+
+    path = out / file_path(s.id, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    people = "_person_id" in frame.columns
+    whole = frame.height <= CHUNK_ROWS or (s.person_key is not None and s.record_key == [s.person_key])
+    starts = [0] if whole else list(range(0, frame.height, CHUNK_ROWS))
+    rows, truth, writer = 0, [], None
+    for k, at in enumerate(starts):
+        chunk = _plain(frame if whole else frame.slice(at, CHUNK_ROWS))
+        if reg is not None and people:
+            chunk = _apply(world, s, chunk, reg, rates, part=k)
+        clean = _cast(s, chunk)
+        if fmt == "csv":
+            with path.open("w" if k == 0 else "a", encoding="utf-8", newline="") as fh:
+                clean.write_csv(fh, include_header=k == 0, date_format=s.date_format, time_format="%H:%M:%S",
+                                datetime_format="%Y-%m-%dT%H:%M:%S")
+        else:
+            table = clean.to_arrow(compat_level=pl.CompatLevel.oldest())
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="lz4")
+            writer.write_table(table)
+        if people:
+            truth.append(pl.DataFrame({
+                "row_number": pl.Series(np.arange(rows + 1, rows + clean.height + 1), dtype=pl.Int64),
+                "local_id": clean[s.person_key].cast(pl.Utf8) if s.person_key else pl.Series([None] * clean.height, dtype=pl.Utf8),
+                "person_id": chunk["_person_id"].cast(pl.Int64),
+            }))
+        rows += clean.height
+    if writer is not None:
+        writer.close()
+    entry = {"path": path.relative_to(out).as_posix(), "source": s.id, "format": fmt, "rows": rows,
+             "sha256": _sha256(path), "schema": {f.name: f.type for f in s.fields}}
+    records = None
+    if people:
+        records = pl.concat(truth).with_columns(source=pl.lit(s.id).cast(pl.Categorical),
+                                                file=pl.lit(entry["path"]).cast(pl.Categorical))
+        records = records.select("source", "file", "row_number", "local_id", "person_id")
+    return entry, records
 
 
 def _entry(out: Path, path: Path, source: str | None, fmt: str, df: pl.DataFrame, sha: str,
@@ -248,25 +308,19 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
         people_srcs = [s for s in srcs if "_person_id" in frames[s.id].columns]
         reg = _registrations(world, space, people_srcs, frames, rates, defects.duplicate_multiplier) if people_srcs else None
         for s in srcs:
-            frame = frames[s.id]
-            if reg is not None and "_person_id" in frame.columns:
-                frame = _apply(world, s, frame, reg, rates)
-            clean = _cast(s, frame)
-            path = out / file_path(s.id, fmt)
-            sha = _write(clean, path, fmt, s.date_format)
-            files.append(_entry(out, path, s.id, fmt, clean, sha, s))
-            if "_person_id" in frame.columns:
-                truth.append(pl.DataFrame({
-                    "source": pl.Series([s.id] * clean.height, dtype=pl.Utf8),
-                    "file": pl.Series([file_path(s.id, fmt)] * clean.height, dtype=pl.Utf8),
-                    "row_number": pl.Series(np.arange(1, clean.height + 1), dtype=pl.Int64),
-                    "local_id": clean[s.person_key].cast(pl.Utf8) if s.person_key else pl.Series([None] * clean.height, dtype=pl.Utf8),
-                    "person_id": frame["_person_id"].cast(pl.Int64),
-                }))
+            # each frame is released once written: the writer is the last to read it
+            frame = frames.pop(s.id)
+            world.events.pop(s.id, None)
+            entry, records = _write_source(world, s, frame, reg, rates, out, fmt)
+            del frame
+            files.append(entry)
+            if records is not None:
+                truth.append(records)
             if on_file:
                 on_file(s.id)
-    records = pl.concat(truth) if truth else pl.DataFrame(schema={"source": pl.Utf8, "file": pl.Utf8, "row_number": pl.Int64,
-                                                                  "local_id": pl.Utf8, "person_id": pl.Int64})
+    records = pl.concat(truth) if truth else pl.DataFrame(schema={"source": pl.Categorical, "file": pl.Categorical,
+                                                                  "row_number": pl.Int64, "local_id": pl.Utf8,
+                                                                  "person_id": pl.Int64})
     truth_frames = {"records": records, "people": world.people, "households": world.households,
                     "residence": world.residence, "relations": world.relations}
     truth_entries = []

@@ -61,3 +61,21 @@ def test_demo_step_builds_the_place(tmp_path):
     run(ctx)
     assert (ctx.place / "manifest.json").exists()
     assert ctx.made["synthetic place"] == ctx.place
+
+
+def test_defects_file_is_validated(run_cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("asc:\n  nhs_missing: 1.5\n")
+    code, _, err = run_cli("synth", "--people", "1000", "--out", str(tmp_path / "p"), "--defects", str(bad))
+    line = _one_line_error(code, err)
+    assert "bad.yaml" in line and "asc.nhs_missing" in line
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("asc:\n  nhs_mising: 0.1\n")
+    code, _, err = run_cli("synth", "--people", "1000", "--out", str(tmp_path / "p"), "--defects", str(typo))
+    assert "nhs_mising" in _one_line_error(code, err)
+    good = tmp_path / "good.yaml"
+    good.write_text("asc:\n  nhs_missing: 0.5\n")
+    code, _, err = run_cli("synth", "--people", "1000", "--out", str(tmp_path / "p"), "--defects", str(good))
+    assert code == 0, err
+    m = json.loads((tmp_path / "p" / "manifest.json").read_text())
+    assert m["defects"]["asc"]["nhs_missing"] == 0.5
