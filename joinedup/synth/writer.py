@@ -262,7 +262,7 @@ def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFram
                 clean.write_csv(fh, include_header=k == 0, date_format=s.date_format, time_format="%H:%M:%S",
                                 datetime_format="%Y-%m-%dT%H:%M:%S")
         else:
-            table = clean.to_arrow(compat_level=pl.CompatLevel.oldest())
+            table = clean.to_arrow(compat_level=pl.CompatLevel.newest())  # string views: no copy of the text
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="lz4")
             writer.write_table(table)

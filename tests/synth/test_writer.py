@@ -177,3 +177,19 @@ def test_csv_format_uses_each_sources_date_format(tmp_path):
         cin = pl.read_csv(tmp_path / "csv" / files["csc.cin_episodes"]["path"], infer_schema=False)
         assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", cin["CINreferralDate"][0])
     assert (tmp_path / "csv" / "truth" / "records.csv").exists()
+
+
+def test_big_extracts_are_written_in_chunks(tmp_path, monkeypatch):
+    import joinedup.synth.writer as writer
+
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 5_000)
+    r = synthesise(1_500, 9, tmp_path / "chunked")
+    gp = next(f for f in r.manifest["files"] if f["source"] == "nhs.gp_appointments")
+    assert gp["rows"] > 3 * 5_000
+    df = pl.read_parquet(tmp_path / "chunked" / gp["path"])
+    assert df.height == gp["rows"] and df.columns == source("nhs.gp_appointments").columns
+    assert df["Appointment_ID"].is_unique().all()
+    truth = pl.read_parquet(tmp_path / "chunked" / "truth" / "records.parquet").filter(pl.col("source") == "nhs.gp_appointments")
+    assert truth["row_number"].to_list() == list(range(1, df.height + 1))
+    assert truth["local_id"].to_list() == df["Patient_ID"].to_list()
+    assert truth.group_by("local_id").agg(pl.col("person_id").n_unique())["person_id"].max() == 1
