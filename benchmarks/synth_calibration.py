@@ -71,10 +71,32 @@ def figures(people: int, seed: int) -> list[tuple[str, str, str]]:
     st = asc.filter(pl.col("Service_Type") == "Short Term Support: ST-Max")
     rows.append(("ST-Max episodes ending in deceased / readmitted",
                  f"{(st['Event_Outcome'] == 'NFA - Deceased').mean():.1%} / {(st['Event_Outcome'] == 'Admitted to hospital').mean():.1%}", "-"))
+    rows.append(("65+ at home 91 days after discharge into reablement", f"{_at_home_91(w, f, st):.1%}", "82% (SALT 2B 2019-20); NICE 83%"))
     comm = asc.filter(pl.col("Service_Type") == "Long Term Support: Community")
     rows.append(("community long-term clients on direct payments", f"{(comm['Delivery_Mechanism'] == 'Direct Payment').mean():.0%}",
                  "~26% (ASCOF 3D 2a)"))
     return rows
+
+
+def _at_home_91(w, f, st: pl.DataFrame) -> float:
+    """Share of 65+ discharged into reablement who are alive, not in a care home or hospital, and still here 91 days on."""
+    spells = f["nhs.inpatient_spells"]
+    dis = spells.filter(pl.col("Discharge_Date").is_not_null()).select("_person_id", pl.col("Discharge_Date").alias("dd")).sort("dd")
+    m = st.sort("Event_Start_Date").join_asof(dis, left_on="Event_Start_Date", right_on="dd", by="_person_id",
+                                              strategy="backward", check_sortedness=False)
+    m = m.filter((pl.col("Event_Start_Date") - pl.col("dd")).dt.total_days() <= 3)
+    m = m.join(w.people.select(pl.col("person_id").alias("_person_id"), "dob", "date_of_death", "left"), on="_person_id")
+    m = m.filter(((pl.col("dd") - pl.col("dob")).dt.total_days() / 365.25 >= 65) & (pl.col("dd") <= w.period_end - pl.duration(days=91)))
+    d91 = pl.col("dd") + pl.duration(days=91)
+    care = f["asc.client_level_data"].filter(pl.col("Service_Type").is_in(
+        ["Long Term Support: Residential Care", "Long Term Support: Nursing Care"])).group_by("_person_id").agg(
+        pl.col("Event_Start_Date").min().alias("care_from"))
+    m = m.join(care, on="_person_id", how="left").with_row_index("i")
+    in_bed = m.join(spells.select("_person_id", "Admission_Date", "Discharge_Date"), on="_person_id").filter(
+        (pl.col("Admission_Date") <= d91) & (pl.col("Discharge_Date").is_null() | (pl.col("Discharge_Date") > d91)))["i"]
+    home = m.filter(~pl.col("i").is_in(in_bed.implode()) & (pl.col("date_of_death").is_null() | (pl.col("date_of_death") > d91))
+                    & (pl.col("care_from").is_null() | (pl.col("care_from") > d91)) & (pl.col("left").is_null() | (pl.col("left") > d91)))
+    return home.height / max(m.height, 1)
 
 
 def main() -> None:
