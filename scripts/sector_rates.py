@@ -23,7 +23,7 @@ PUBLISHED = {
     "cin_per_10k": "343.5 (LAIT Dudley)", "cp_per_10k": "33.3 (LAIT Dudley)", "cp_second_plus_pct": "~22 (DfE)",
     "cp_ending_2y_pct": "3.9 Dudley / 4.4 England", "cla_per_10k": "81 (LAIT Dudley)",
     "cla_fostered_pct": "~70 (DfE CLA)", "cla_residential_pct": "12-15", "cla_3plus_placements_pct": "7-10 (LAIT)",
-    "care_leavers_19_21_eet_pct": "50 (LAIT Dudley)", "fsm_pct": "~25 (DfE 2025: 25.7)",
+    "cla_long_term_stability_pct": "62 / 66 (LAIT Dudley 2024 / 2025)", "care_leavers_19_21_eet_pct": "50 (LAIT Dudley)", "fsm_pct": "~25 (DfE 2025: 25.7)",
     "sen_support_pct": "~13 (DfE 2024: 13.6)", "ehc_plan_pct": "4-5 (DfE 2024: 4.8)", "absence_pct": "7.1 (DfE 2023/24)",
     "persistent_absence_pct": "20.0 (DfE 2023/24)", "persistent_absence_cin_pct": "much higher (~45, assumption)",
     "suspensions_per_100": "11.31 (DfE 2023/24)", "permanent_per_100": "0.13 (DfE 2023/24)",

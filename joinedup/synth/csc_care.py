@@ -47,10 +47,11 @@ _MOVE_PLACES = {  # where a child moves to after a placement breaks down
     12: [0.10, 0.52, 0.30, 0.03, 0.02, 0.0, 0.02, 0.0, 0.0, 0.01],
     16: [0.05, 0.32, 0.18, 0.02, 0.0, 0.0, 0.02, 0.38, 0.02, 0.01],
 }
-#: Placement moves a year: a gamma-mixed rate so that 3+ placements in a year is ~ 7-10% of children
+#: Placement moves a year: a gamma-mixed rate (shape 0.3: most children settle, a few move often) so that
+#: 3+ placements in a year is ~ 7-10% of children
 #: looked after (LAIT Dudley 2024/2025: 10% / 7%; England 11% / 10%) and long-term stability ~ 62-66%.
 MOVE_RATE_MEAN = 0.42
-MOVE_RATE_SHAPE = 0.45
+MOVE_RATE_SHAPE = 0.3
 #: Need codes of children looked after (assumption from DfE CLA 2024: abuse or neglect ~ 2 in 3).
 _NEEDS = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
 _NEED_P = np.array([0.65, 0.03, 0.03, 0.08, 0.13, 0.02, 0.005, 0.055])

@@ -47,6 +47,7 @@ CALIBRATION = [
     ("cla_fostered_pct", 70, 10),  # DfE CLA 2024: ~ 68-71% in foster placements
     ("cla_residential_pct", 13, 6),
     ("cla_3plus_placements_pct", 8.5, 5),
+    ("cla_long_term_stability_pct", 64, 14),  # LAIT Dudley 62 / 66; few children qualify in a test world
     ("care_leavers_19_21_eet_pct", 50, 12),
 ]
 
