@@ -108,7 +108,7 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
     n = p.height
     start_d, end_d = day(world.period_start), day(world.period_end)
     sector = p["worker_sector"].replace_strict(_SECTOR_OF, default="asc").to_numpy()
-    role = _first_roles(rng, sector)
+    role = _first_roles(rng, sector).astype(object)  # object: a later role may be longer than any first one
     turnover = -np.log1p(-pl.Series(role, dtype=pl.Utf8).replace_strict({k: r.turnover for k, r in ROLES.items()}).to_numpy())
     dob = days_of(p["dob"])
     adult = add_years(dob, 18)
@@ -146,7 +146,7 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
         end = np.minimum(end, stop[a])
         dest = np.where(died, "out:died", dest)
         jobs.append(pl.DataFrame({
-            "person_id": pid[a], "job": np.full(len(a), k), "role": r, "start": begun[a], "end": end,
+            "person_id": pid[a], "job": np.full(len(a), k), "role": pl.Series(r, dtype=pl.Utf8), "start": begun[a], "end": end,
             "open": end > end_d, "dest": dest, "prev_role": prev[a].astype(str), "slot": rng.random(len(a))}))
         moving = (end <= end_d) & ~np.char.startswith(dest, "out:")
         nxt = a[moving]
