@@ -52,7 +52,7 @@ PLAN_BAND_P = np.array([0.159, 0.110, 0.435, 0.252, 0.044])
 #: Children in need plans after assessment, and their length, tuned to ~ 343 children in need per
 #: 10,000 at 31 March (LAIT Dudley 2024-25: 343.5).
 CIN_PLAN_P, CIN_PLAN_P_AFTER_S47 = 0.42, 0.56
-CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA = 250, 0.75
+CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA = 280, 0.75
 #: Episodes are simulated from this many days before the period so that it opens with a realistic caseload.
 BURN_IN_DAYS = 4 * 365
 MAX_ROUNDS = 12
@@ -104,7 +104,7 @@ def referral_episodes(world, children: pl.DataFrame, rng: np.random.Generator, s
     expo = np.clip(hi - lo, 0, None)
     risk = risk / (np.sum(risk * expo) / max(np.sum(expo), 1))
     # first referrals at the base rate; re-referrals and repeat episodes add the rest of the 480
-    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.72
+    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.70
     lam = base * risk
     t = lo + rng.exponential(1.0, n) / lam
     prev_plans = (rng.random(n) < 0.12 * np.clip((lo - dob) / 365.25 / 6, 0, 1)).astype(np.int64)  # before the window
