@@ -18,7 +18,8 @@ from joinedup.synth.csc_care import care_episodes, care_periods
 from joinedup.synth.csc_people import cin_children, family_members
 from joinedup.synth.csc_referrals import BURN_IN_DAYS, referral_episodes
 from joinedup.synth.sector_common import (
-    add_working_days, add_years, day, days_of, frame_for, local_ids, lognormal_days, to_dates,
+    add_working_days, add_years, day, days_of, frame_for, local_ids, lognormal_days, parent_links,
+    to_dates,
 )
 
 __all__ = ["generate", "csc_ids", "CSC_ID_SALT"]
@@ -80,7 +81,6 @@ def _combine(chain: pl.DataFrame, care: pl.DataFrame) -> pl.DataFrame:
 
 def _factors(world, eps: pl.DataFrame, rng: np.random.Generator) -> pl.Series:
     """Assessment factor codes from the family's true circumstances (1B, 2B, 3B, 4B, 6B, 6A)."""
-    from joinedup.synth.sector_common import parent_links
     links = parent_links(world).filter(pl.col("relation") != "grandparent")
     par = world.people.select(pl.col("person_id").cast(pl.Int64).alias("parent"), "mental_health_need",
                               "substance_misuse", "learning_disability")
