@@ -22,7 +22,7 @@ __all__ = ["child_risk", "referral_episodes", "REFERRALS_PER_10K", "BURN_IN_DAYS
 REFERRALS_PER_10K = 480.0
 #: Share of episodes followed by a re-referral within 12 months of closing; with the background rate
 #: this gives ~ 22% re-referrals (LAIT, Dudley 2024-25: 22.5%; England 22.6%).
-RE_REFERRAL_P = 0.35
+RE_REFERRAL_P = 0.40
 #: Referral rate in the most deprived decile relative to the least (assumption: Bywaters et al.,
 #: Child Welfare Inequalities Project, children in the most deprived decile ~ 10x more likely to be
 #: looked after and ~ 6x more likely to be on a plan than the least deprived).
@@ -104,7 +104,7 @@ def referral_episodes(world, children: pl.DataFrame, rng: np.random.Generator, s
     expo = np.clip(hi - lo, 0, None)
     risk = risk / (np.sum(risk * expo) / max(np.sum(expo), 1))
     # first referrals at the base rate; re-referrals and repeat episodes add the rest of the 480
-    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.70
+    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.64
     lam = base * risk
     t = lo + rng.exponential(1.0, n) / lam
     prev_plans = (rng.random(n) < 0.12 * np.clip((lo - dob) / 365.25 / 6, 0, 1)).astype(np.int64)  # before the window
