@@ -166,3 +166,11 @@ def test_sectors_see_the_same_people(world):
     census = world.events["education.school_census"].select("UPN", "_person_id").unique()
     j = cla.join(census, on="UPN")
     assert j.height > 0 and (j["_person_id"] == j["_person_id_right"]).all()
+
+
+def test_no_attendance_while_in_a_hospital_bed(world, spells):
+    ed = world.events["nhs.ed_attendances"].select("_person_id", "Arrival_Date").with_row_index("i")
+    inside = ed.join(spells.select("_person_id", "Admission_Date", "Discharge_Date"), on="_person_id").filter(
+        (pl.col("Admission_Date") < pl.col("Arrival_Date"))
+        & (pl.col("Discharge_Date").is_null() | (pl.col("Discharge_Date") > pl.col("Arrival_Date"))))
+    assert inside["i"].n_unique() <= 0.002 * ed.height
