@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import zlib
 from datetime import date
+from functools import lru_cache
+from importlib.resources import files
 
 import numpy as np
 import polars as pl
@@ -20,7 +23,7 @@ __all__ = ["build_world", "period_of", "la_number", "PEOPLE_PER_PRACTICE"]
 
 EPOCH = date(1970, 1, 1)
 PEOPLE_PER_PRACTICE = 7500  # assumption: Dudley ~44 practices for ~330k registered patients (NHS Digital, patients registered 2024)
-_DFE_LA = {"E08000027": 332}  # DfE LA number (peers/children_la_codes.csv); other areas fall back to 999
+_UNKNOWN_LA = 999  # councils without children's services of their own (shire districts) take this in UPNs
 
 
 def period_of(start_year: int) -> tuple[date, date]:
@@ -28,9 +31,16 @@ def period_of(start_year: int) -> tuple[date, date]:
     return date(start_year, 4, 1), date(start_year + 3, 3, 31)
 
 
+@lru_cache(maxsize=1)
+def _dfe_la_numbers() -> dict[str, int]:
+    # copied from ../shared/reference/peers/ofsted_ilacs_latest.csv by scripts/refresh_synth_la_numbers.py
+    text = (files("joinedup.synth") / "data" / "dfe_la_numbers.csv").read_text()
+    return {code: int(num) for code, num in csv.reader(text.splitlines()[1:])}
+
+
 def la_number(area: str) -> int:
-    """The DfE LA number used in UPNs for an area."""
-    return _DFE_LA.get(area, 999)
+    """The DfE LA number used in UPNs for an area (Dudley: 332)."""
+    return _dfe_la_numbers().get(area, _UNKNOWN_LA)
 
 
 def _day(d: date) -> int:
