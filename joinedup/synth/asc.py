@@ -66,8 +66,8 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
     rng = world.child_rng("asc")
     E = exposure(world)
     log = EventLog(E)
-    adult = lambda a: a >= 18  # noqa: E731
     age = E.age_mid
+    adult = age >= 18
     spells = world.events.get("nhs.inpatient_spells")
     lts_end = np.full(len(E), -1, dtype=np.int64)  # end of the person's current long-term support (-1 none)
     lts_kind = np.zeros(len(E), dtype=np.int8)
@@ -81,9 +81,9 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
         m = (band == b) & ~E.care_home
         if m.any():
             ratio[m] = need[m] / need[m].mean()
-    p_stock = np.clip(by_age(LTS_STOCK, age) * adult(age) * ratio, 0, 0.9) * (E.entry == E.start)
+    p_stock = np.clip(by_age(LTS_STOCK, age) * adult * ratio, 0, 0.9) * (E.entry == E.start)
     stock = (rng.random(len(E)) < p_stock) & ~E.care_home
-    stock |= E.care_home & (rng.random(len(E)) < _COUNCIL_FUNDED_CARE_HOME) & adult(age)
+    stock |= E.care_home & (rng.random(len(E)) < _COUNCIL_FUNDED_CARE_HOME) & adult
     s_who = np.flatnonzero(stock)
     s_start = E.start - rng.integers(30, 5 * 365, len(s_who))
     setting = np.where(E.care_home[s_who], np.where(rng.random(len(s_who)) < 0.35, 2, 1), 0)
@@ -95,7 +95,7 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
 
     # --- 3. new requests from the community
     mult = np.where(E.care_experienced & (age < 26), _CARE_EXPERIENCED_MULT, 1.0)
-    rate = by_age(_REQUEST, age) * adult(age) * mult * (0.5 + 1.2 * E.frailty + 0.6 * E.dementia + 1.5 * E.mental_health_need
+    rate = by_age(_REQUEST, age) * adult * mult * (0.5 + 1.2 * E.frailty + 0.6 * E.dementia + 1.5 * E.mental_health_need
                                                        + 2.0 * E.substance_misuse + 2.0 * E.learning_disability
                                                        + 0.5 * E.physical_disability) / 0.8
     n_req = np.minimum(rng.poisson(rate * E.span / 365.25), 2) * ~stock * ~E.care_home
