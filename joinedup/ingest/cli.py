@@ -22,7 +22,8 @@ def print_result(result, as_json: bool) -> None:
         return
     table = Table(title=f"load {result.load_id}")
     for col in ("file", "source", "read", "loaded", "quarantined", "note"):
-        table.add_column(col, justify="right" if col in ("read", "loaded", "quarantined") else "left")
+        table.add_column(col, justify="right" if col in ("read", "loaded", "quarantined") else "left",
+                         overflow="fold")
     for f in result.files:
         table.add_row(Path(f.path).name, f.source, str(f.rows_read), str(f.rows_loaded), str(f.rows_quarantined),
                       f.why)

@@ -45,8 +45,7 @@ def recognise(columns: list[str], path: Path) -> tuple[Source, str]:
         raise UserError(f"unrecognised file: no known source has these columns: {shown}", file=str(path))
     score, src = best
     matched = len(cols & set(src.columns))
-    return src, (f"recognised as {src.id} ({src.imitates}): {matched} of its {len(src.columns)} fields "
-                 f"present, every required field present")
+    return src, f"recognised by its columns: {matched} of {len(src.columns)} fields, all required ones"
 
 
 def _columns(path: Path, fmt: str) -> list[str]:

@@ -1,4 +1,9 @@
-"""SQL built with sqlglot: statements are composed once here and rendered for an engine's dialect."""
+"""SQL composition: statements are written once in DuckDB's SQL and rendered by sqlglot for other engines.
+
+The stages compose statements with these helpers; `render` leaves DuckDB's SQL as it is (no
+parse cost on the default engine) and transpiles it with sqlglot for any other dialect (Spark).
+Identifiers and literals are always quoted by sqlglot.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,17 @@ from typing import Iterable
 import sqlglot
 from sqlglot import exp
 
-__all__ = ["ident", "lit", "select", "insert_select", "create_temp_as", "union_all"]
+__all__ = ["ident", "lit", "select", "insert_select", "create_temp_as", "render", "SOURCE_DIALECT"]
 
 #: Expressions are written in DuckDB's SQL and transpiled by sqlglot to the engine's dialect.
 SOURCE_DIALECT = "duckdb"
+
+
+def render(sql: str, dialect: str = SOURCE_DIALECT) -> str:
+    """The statement in the engine's dialect."""
+    if dialect == SOURCE_DIALECT:
+        return sql
+    return ";\n".join(sqlglot.transpile(sql, read=SOURCE_DIALECT, write=dialect))
 
 
 def ident(name: str) -> str:
@@ -31,34 +43,21 @@ def lit(value: object) -> str:
 
 def select(columns: Iterable[str], from_: str, *, where: str | None = None, group_by: Iterable[str] = (),
            dialect: str = SOURCE_DIALECT) -> str:
-    """SELECT columns FROM from_ [WHERE] [GROUP BY], rendered for a dialect."""
-    q = sqlglot.select(*columns, dialect=SOURCE_DIALECT).from_(from_, dialect=SOURCE_DIALECT)
+    """SELECT columns FROM from_ [WHERE] [GROUP BY]."""
+    sql = f"SELECT {', '.join(columns)} FROM {from_}"
     if where:
-        q = q.where(where, dialect=SOURCE_DIALECT)
+        sql += f" WHERE {where}"
     groups = list(group_by)
     if groups:
-        q = q.group_by(*groups, dialect=SOURCE_DIALECT)
-    return q.sql(dialect=dialect)
-
-
-def union_all(queries: list[str], dialect: str = SOURCE_DIALECT) -> str:
-    """The union of queries (each rendered already), as one statement."""
-    parsed = [sqlglot.parse_one(q, read=dialect) for q in queries]
-    out = parsed[0]
-    for q in parsed[1:]:
-        out = exp.union(out, q, distinct=False)
-    return out.sql(dialect=dialect)
+        sql += f" GROUP BY {', '.join(groups)}"
+    return render(sql, dialect)
 
 
 def insert_select(table: str, columns: list[str], query: str, dialect: str = SOURCE_DIALECT) -> str:
     """INSERT INTO table (columns) query."""
-    stmt = exp.insert(sqlglot.parse_one(query, read=dialect), table, columns=columns, dialect=dialect)
-    return stmt.sql(dialect=dialect)
+    return render(f"INSERT INTO {table} ({', '.join(columns)}) {query}", dialect)
 
 
 def create_temp_as(name: str, query: str, dialect: str = SOURCE_DIALECT) -> str:
     """CREATE OR REPLACE TEMP TABLE name AS query."""
-    body = sqlglot.parse_one(query, read=dialect)
-    stmt = exp.Create(this=exp.to_table(name), kind="TABLE", expression=body, replace=True,
-                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-    return stmt.sql(dialect=dialect)
+    return render(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}", dialect)
