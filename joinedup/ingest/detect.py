@@ -34,16 +34,17 @@ def recognise(columns: list[str], path: Path) -> tuple[Source, str]:
     best: tuple[float, Source] | None = None
     for src in sources().values():
         spec = set(src.columns)
-        required = {f.name for f in src.fields if f.required}
-        if not required <= cols:
-            continue
         score = len(cols & spec) / len(cols | spec)
         if best is None or score > best[0]:
             best = (score, src)
-    if best is None or best[0] < 0.3:
+    if best is None or best[0] < 0.5:
         shown = ", ".join(columns[:20]) + (" ..." if len(columns) > 20 else "")
         raise UserError(f"unrecognised file: no known source has these columns: {shown}", file=str(path))
-    score, src = best
+    src = best[1]
+    for f in src.fields:
+        if f.required and f.name not in cols:
+            raise UserError(f"looks like {src.id} but a column it needs is missing", file=str(path), row=0,
+                            field=f.name)
     matched = len(cols & set(src.columns))
     return src, f"recognised by its columns: {matched} of {len(src.columns)} fields, all required ones"
 
