@@ -114,13 +114,15 @@ class _Run:
     # -- staging ------------------------------------------------------------------------------
     def _setup(self) -> None:
         e = self.e
+        def create(name: str, cols, more: str = "") -> None:
+            body = ", ".join(f"{c.name} {c.type}" for c in cols) + more
+            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} ({body})")
+
+        person_extra = ", _ord BIGINT, _postcode VARCHAR"
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
-            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * FROM {e.s(name)} LIMIT 0")
-        e.execute("ALTER TABLE temp.st_person_record ADD COLUMN _ord BIGINT")
-        e.execute("ALTER TABLE temp.st_person_record_address ADD COLUMN _ord BIGINT")
+            create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
         for name in ("identity", "identity_history", "pseudonym"):
-            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * EXCLUDE (load_id) FROM {e.v(name)} LIMIT 0")
-        e.execute("ALTER TABLE temp.st_identity ADD COLUMN _ord BIGINT")
+            create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
 
     def _postcodes(self) -> None:
         if not self.pc_ready:
@@ -241,7 +243,20 @@ class _Run:
             e.execute(insert_select(f"temp.st_{tgt.table}", names + pnames,
                                     select(exprs, acc, where=tgt.where, dialect=d), d))
         if src.person_key:
-            self._person(src, acc, pnames)
+            # rows about the same person with the same identity values collapse first (GP appointments: ~15 to 1)
+            keep = ["_record_id", "_id_space", "_local_id", "_local_pseudo", "__nhs_ok"]
+            keep += [a for a in ("_nhs_pseudo", "_upn_pseudo", "_address_key") if a in pm.aliases]
+            keep += [ident(f.name) for f in src.fields if f.role in (
+                "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode", "gp_practice", "other_id",
+                "given_name", "family_name")]
+            if "NHS_Number_Status_Indicator_Code" in src.columns:
+                keep.append(ident("NHS_Number_Status_Indicator_Code"))
+            people = f"temp.people_{self.n}"
+            e.execute(create_temp_as(people, select(
+                [*keep, "min(_seen_from) AS _seen_from", "max(_seen_to) AS _seen_to", "max(_ord) AS _ord",
+                 "arg_max(_row, _ord) AS _row"], acc, group_by=keep, dialect=d), d))
+            self._person(src, people, pnames)
+            e.execute(f"DROP TABLE {people}")
         pm.drop()
         for t in (typed, raw, acc):
             e.execute(f"DROP TABLE {t}")
@@ -261,12 +276,8 @@ class _Run:
             verified = f"(__nhs_ok AND {ident(status)} = '01')" if status else "__nhs_ok"
         sex_expr = sex_sql(sexf, codes_of(src, src.role("sex").name)) if sexf else "NULL"
         eth_expr = ethnicity_group_sql(eth, src.role("ethnicity").codes_ref) if eth else "NULL"
-        if pcode:
-            self._postcodes()
-            from_ = f"{acc} a LEFT JOIN temp.pc ON pc._pc_postcode = a.{pcode}"
-            lsoa = "pc._pc_lsoa"
-        else:
-            from_, lsoa = f"{acc} a", "NULL"
+        # the LSOA is looked up once for the whole run, at the merge (see _merged)
+        from_, lsoa = acc, "NULL"
 
         def latest(x: str, present: str | None = None) -> str:
             if x == "NULL":
@@ -277,20 +288,21 @@ class _Run:
         e.execute(insert_select("temp.st_person_record", [
             "record_id", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified", "upn_pseudo",
             "birth_year", "birth_month", "sex", "ethnicity_group", "lsoa21", "gp_practice", "first_seen",
-            "last_seen", *pnames, "_ord"], select([
+            "last_seen", *pnames, "_ord", "_postcode"], select([
                 "_record_id", "any_value(_id_space)", "any_value(_local_pseudo)",
                 latest("_nhs_pseudo") if nhs else "NULL", latest(verified, "_nhs_pseudo") if nhs else "NULL",
                 latest("_upn_pseudo") if upn else "NULL",
                 f"year({latest(dob)})" if dob else "NULL", f"month({latest(dob)})" if dob else "NULL",
                 latest(sex_expr), latest(eth_expr), latest(lsoa), latest(gp) if gp else "NULL",
-                "min(_seen_from)", "max(_seen_to)", *prov, "max(_ord)"],
+                "min(_seen_from)", "max(_seen_to)", *prov, "max(_ord)", latest(pcode) if pcode else "NULL"],
                 from_,
                 group_by=["_record_id"], dialect=d), d))
         if pcode:
             e.execute(insert_select("temp.st_person_record_address", [
-                "record_id", "address_key", "lsoa21", "first_seen", "last_seen", *pnames, "_ord"], select([
-                    "_record_id", "_address_key", latest(lsoa), "min(_seen_from)", "max(_seen_to)",
-                    lit(src.id), lit(self._sha), lit(self.load_id), "arg_max(_row, _ord)", "max(_ord)"],
+                "record_id", "address_key", "lsoa21", "first_seen", "last_seen", *pnames, "_ord", "_postcode"], select([
+                    "_record_id", "_address_key", "NULL", "min(_seen_from)", "max(_seen_to)",
+                    lit(src.id), lit(self._sha), lit(self.load_id), "arg_max(_row, _ord)", "max(_ord)",
+                    f"any_value({pcode})"],
                     from_, where="_address_key IS NOT NULL", group_by=["_record_id", "_address_key"], dialect=d), d))
         other = col("other_id")
         given, family = col("given_name"), col("family_name")
@@ -315,6 +327,9 @@ class _Run:
     # -- merge with what the store holds, then commit ----------------------------------------
     def _merged(self) -> None:
         e = self.e
+        self._postcodes()
+        for t in ("st_person_record", "st_person_record_address"):
+            e.execute(f"UPDATE temp.{t} SET lsoa21 = pc._pc_lsoa FROM temp.pc WHERE pc._pc_postcode = {t}._postcode")
         pr = schema.table("person_record").column_names
         latest = ["system", "local_id_pseudo", "upn_pseudo", "birth_year", "birth_month", "sex",
                   "ethnicity_group", "lsoa21", "gp_practice", "source", "file_sha256", "load_id", "row_number"]
@@ -431,6 +446,11 @@ class _PseudoMaps:
         alias = alias or f"__p{len(self.columns)}"
         self.columns.append((alias, tbl, pkind))
         return alias
+
+    @property
+    def aliases(self) -> set[str]:
+        """The pseudonym columns added so far."""
+        return {a for a, _t, _k in self.columns}
 
     def join_query(self, extra: list[str]) -> str:
         """The accepted rows with every pseudonym column."""
