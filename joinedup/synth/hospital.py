@@ -269,10 +269,24 @@ def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np
     s_admit[order[shift]] = running[shift] + 1
     ready[order[shift]] = np.where(ready[order[shift]] >= 0, np.maximum(ready[order[shift]], s_admit[order[shift]]), -1)
     keep[order[clash & ~shift]] = False
-    kind[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = 1
+    unadmitted = np.flatnonzero(has)[~keep[spell_of_ed[has]]]
+    kind[unadmitted] = 1
+    # their wait is redrawn as a discharged patient's
+    redo = np.maximum(5, rng.lognormal(np.log(_ED_MINUTES["type1"][0]) + press[unadmitted], _ED_MINUTES["type1"][1]))
+    dep_abs = arr_min[unadmitted] + redo.astype(np.int64)
+    ed["dep_day"][unadmitted] = arrive[unadmitted] + dep_abs // 1440
+    ed["dep_minute"][unadmitted] = dep_abs % 1440
     spell_of_ed[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = -1
     ed["kind"] = kind
     ed["spell"] = spell_of_ed
+    # nobody walks into the emergency department while they are in a hospital bed
+    ks = np.flatnonzero(keep)
+    ks = ks[np.lexsort((s_admit[ks], s_who[ks]))]
+    big = np.int64(10**6)
+    at = np.searchsorted(s_who[ks] * big + s_admit[ks], who * big + arrive, side="left") - 1
+    prev = ks[np.maximum(at, 0)]
+    inside = (at >= 0) & (s_who[prev] == who) & (s_admit[prev] < arrive) & (discharge[prev] > arrive) & (spell_of_ed < 0)
+    ed_keep &= ~inside
     ed = {k: v[ed_keep] for k, v in ed.items()}
     spells = {"who": s_who, "admit": s_admit, "ready": ready, "discharge": discharge, "cls": s_cls, "cause": s_cause,
               "path": path, "dies": dies, "delay": discharge - np.where(ready >= 0, ready, discharge)}
