@@ -14,7 +14,7 @@ from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
 
-__all__ = ["ModelRun", "fit_and_score", "parameters", "FLOOR_PROBABILITY"]
+__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "FLOOR_PROBABILITY"]
 
 #: Pairs below this probability are not kept at all (they can never be links).
 FLOOR_PROBABILITY = 0.01
@@ -59,6 +59,23 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
     return ModelRun(linker, predictions, rendered)
 
 
+def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -> ModelRun:
+    """Score blocked pairs with a model trained before (an incremental run keeps the parameters)."""
+    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=None)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    rules = [r["blocking_rule"] for r in model.get("blocking_rules_to_generate_predictions", [])]
+    return ModelRun(linker, predictions, rules)
+
+
+def level_labels(linker: Linker) -> dict[str, dict[int, str]]:
+    """gamma column -> comparison vector value -> label of the level (for readable examples)."""
+    out: dict[str, dict[int, str]] = {}
+    for comparison in linker._settings_obj.comparisons:
+        out[f"gamma_{comparison.output_column_name}"] = {
+            lvl.comparison_vector_value: lvl.label_for_charts for lvl in comparison.comparison_levels}
+    return out
+
+
 def parameters(linker: Linker) -> list[dict]:
     """The learnt m and u of every comparison level, with its Bayes factor (for the report)."""
     rows = []
@@ -68,5 +85,5 @@ def parameters(linker: Linker) -> list[dict]:
                 continue
             rows.append({"comparison": comparison.output_column_name, "level": level.label_for_charts,
                          "m": level.m_probability, "u": level.u_probability,
-                         "bayes_factor": level.bayes_factor, "match_weight": level.log2_bayes_factor})
+                         "bayes_factor": level._bayes_factor, "match_weight": level._log2_bayes_factor})
     return rows
