@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import splink.comparison_level_library as cll
 from splink import block_on
+from splink.blocking_rule_library import And, CustomRule
 from splink.internals.comparison_creator import ComparisonCreator
 
 from splink import comparison_library as cl
@@ -117,8 +118,12 @@ def person_comparisons(present: set[str]) -> list[ComparisonCreator]:
     return [make() for name, make in _ALL.items() if name in present]
 
 
-def blocking_rules(present: set[str]) -> list:
-    """Blocking rules for prediction: several independent keys, so a pair with one defect still meets."""
+def blocking_rules(present: set[str], exclude_same: str | None = None) -> list:
+    """Blocking rules for prediction: several independent keys, so a pair with one defect still meets.
+
+    With `exclude_same`, pairs agreeing on that column (records already joined by an exact rule)
+    are not compared again.
+    """
     rules = []
     candidates = [
         (("dob",), block_on("dob", "given_sx")),
@@ -137,7 +142,8 @@ def blocking_rules(present: set[str]) -> list:
     ]
     for need, rule in candidates:
         if all(n in present for n in need):
-            rules.append(rule)
+            rule = CustomRule(rule) if isinstance(rule, str) else rule
+            rules.append(And(rule, CustomRule(f"l.{exclude_same} <> r.{exclude_same}")) if exclude_same else rule)
     return rules
 
 

@@ -65,11 +65,6 @@ def _swap(d: date | None) -> str | None:
     return f"{d.year:04d}-{d.day:02d}-{d.month:02d}"
 
 
-def _list_norm(col: pl.Series, fn) -> pl.Series:
-    return col.map_elements(lambda xs: sorted({y for y in (fn(x) for x in xs) if y}) or None,
-                            return_dtype=pl.List(pl.Utf8), skip_nulls=True)
-
-
 def person_features(df: pl.DataFrame) -> pl.DataFrame:
     """Add the comparison features to a frame with role columns (given_name, family_name, date_of_birth...).
 
@@ -115,14 +110,19 @@ def person_features(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _fold(current: pl.Series, df: pl.DataFrame, history: str, fn) -> pl.Series:
-    cur = current.map_elements(lambda v: [v], return_dtype=pl.List(pl.Utf8), skip_nulls=True)
-    if history not in df.columns:
-        return cur
-    hist = _list_norm(df[history], fn)
-    merged = pl.DataFrame({"a": cur, "b": hist}).select(
-        pl.concat_list(pl.col("a").fill_null([]), pl.col("b").fill_null([])).list.unique().list.sort())
-    out = merged.to_series()
-    return out.set(out.list.len() == 0, None) if out.len() else out
+    # the distinct values a record has held, current included, normalised like the current value
+    if history in df.columns:
+        hist = df.select(pl.col(history).cast(pl.List(pl.Utf8))).with_row_index("_i").explode(history)
+        values = hist[history]
+        hist = hist.with_columns(_mapped(values, fn, pl.Utf8).alias(history))
+    else:
+        hist = pl.DataFrame(schema={"_i": pl.UInt32, history: pl.Utf8})
+    cur = pl.DataFrame({"_i": pl.int_range(0, len(current), dtype=pl.UInt32, eager=True), history: current})
+    both = pl.concat([cur, hist]).drop_nulls().unique().sort("_i", history)
+    folded = both.group_by("_i").agg(pl.col(history))
+    out = pl.DataFrame({"_i": pl.int_range(0, len(current), dtype=pl.UInt32, eager=True)}).join(
+        folded, on="_i", how="left", maintain_order="left")
+    return out[history]
 
 
 def _sex(value: str) -> str | None:

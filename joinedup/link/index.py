@@ -49,15 +49,41 @@ class IndexSummary:
                 f"families: {self.households} households, {self.parent_child_families} parent-child")
 
 
+_PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
+               "upn_pseudo", "nhs_key")
+_LISTS = ("given_canon", "family_names", "postcodes", "addresses")
+
+
+def _keyed(feats: pl.DataFrame) -> pl.DataFrame:
+    return feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
+                              .then(pl.col("nhs_number_pseudo")))
+
+
+def _model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct identity within each exact cluster, carrying the cluster's pooled histories.
+
+    Records joined by an exact rule need no comparing with each other, and identical identities
+    within one cluster need comparing only once: the model sees far fewer rows and pairs.
+    """
+    f = feats.join(exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
+    pooled = (f.select("exact_cluster", *_LISTS).explode("given_canon").explode("family_names")
+              .explode("postcodes").explode("addresses").group_by("exact_cluster")
+              .agg(*[pl.col(c).drop_nulls().unique().sort() for c in _LISTS]))
+    pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
+    identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
+    rows = f.sort("unique_id").unique(["exact_cluster", *identity], keep="first", maintain_order=True)
+    return rows.drop(*_LISTS).join(pooled, on="exact_cluster").select(
+        "unique_id", "exact_cluster", *sorted(identity), *_LISTS)
+
+
 def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, pl.DataFrame, object]:
     present = present_features(feats)
     exact = exact_edges(feats)
-    cols = ["unique_id", *sorted({c for c in feats.columns if c not in (
-        "unique_id", "record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
-        "upn_pseudo")})]
-    table = engine.register(feats.select(cols), "records_for_linkage")
+    exact_clusters = cluster_records(_keyed(feats), exact)
+    rows = _model_rows(feats, exact_clusters)
+    table = engine.register(rows, "records_for_linkage")
     run = score_with([table], model) if model else fit_and_score(
-        [table], present, "dedupe_only", deterministic=None, recall=0.7)
+        [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster")
     scored = engine.query(f"SELECT * FROM {run.predictions.physical_name}")
     prob = scored.filter(pl.col("match_probability") >= THRESHOLD).select(
         uid_l="unique_id_l", uid_r="unique_id_r", probability="match_probability", method=pl.lit("probabilistic"))
@@ -96,9 +122,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             edges, scored, run = _edges(engine, feats, model)
             bar.update(task, advance=1, description="clustering")
-            keyed = feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
-                                       .then(pl.col("nhs_number_pseudo")))
-            clusters = cluster_records(keyed, edges)
+            clusters = cluster_records(_keyed(feats), edges)
             bar.update(task, advance=1, description="stable person ids")
             ids = assign_ids(clusters, previous.select("record_id", "person_id") if previous is not None else None,
                              incremental=incremental)

@@ -32,10 +32,10 @@ class ModelRun:
 
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
-                  recall: float = 0.8, max_pairs: float = 2e6, seed: int = 1,
-                  floor: float = FLOOR_PROBABILITY) -> ModelRun:
+                  recall: float = 0.8, max_pairs: float = 1e6, seed: int = 1,
+                  floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None) -> ModelRun:
     """Train the model on the registered tables (u by random sampling, m by EM) and score blocked pairs."""
-    rules = blocking_rules(present)
+    rules = blocking_rules(present, exclude_same)
     settings = SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
@@ -50,12 +50,12 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
     except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep Splink's prior
         pass
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
     for rule in training_blocking_rules(present):
         linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    rendered = [r if isinstance(r, str) else r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql
-                for r in rules]
+    rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
     return ModelRun(linker, predictions, rendered)
 
 
