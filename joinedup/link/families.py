@@ -29,13 +29,32 @@ def _evidence(source: str | None) -> str:
     return "stated_relation"
 
 
-def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """addresses (record_id, address_key, first_seen, last_seen) -> (family, family_member) of kind household."""
-    a = (addresses.join(links.select("record_id", "person_id"), on="record_id")
+def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
+                       names: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """addresses (record_id, address_key, first_seen, last_seen) -> (family, family_member) of kind household.
+
+    An address key is often the postcode alone (about 15 homes share one), so people at one
+    address key form a household only when they also share a family name (names: record_id,
+    family_names); an address key with no names at hand is taken as one household.
+    """
+    pid = links.select("record_id", "person_id")
+    a = (addresses.join(pid, on="record_id")
          .group_by("address_key", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max()))
-    a = a.filter(pl.len().over("address_key").is_between(2, MAX_HOUSEHOLD))
+    if names is not None:
+        fam = (names.join(pid, on="record_id").explode("family_names").drop_nulls("family_names")
+               .group_by("person_id").agg(pl.col("family_names").unique()))
+        a = a.join(fam, on="person_id", how="left").explode("family_names").with_columns(
+            group=pl.col("address_key") + "|" + pl.col("family_names").fill_null(pl.col("person_id")))
+    else:
+        a = a.with_columns(group=pl.col("address_key"))
+    a = a.filter(pl.col("person_id").n_unique().over("group").is_between(2, MAX_HOUSEHOLD))
+    component = _components(a["group"].to_list(), a["person_id"].to_list())
+    a = a.with_columns(root=pl.col("person_id").replace_strict(component, return_dtype=pl.Utf8))
+    a = (a.group_by("root", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max(),
+                                              pl.col("address_key").min())
+         .with_columns(family_id=(pl.col("address_key").min().over("root") + "|" + pl.col("person_id").min().over("root"))
+                       .map_elements(lambda k: _hash_id("H", k), return_dtype=pl.Utf8)))
     a = a.join(persons.select("person_id", "birth_year"), on="person_id", how="left").with_columns(
-        family_id=pl.col("address_key").map_elements(lambda k: _hash_id("H", k), return_dtype=pl.Utf8),
         role=pl.when((pl.col("last_seen").dt.year() - pl.col("birth_year")) < 18).then(pl.lit("child"))
         .otherwise(pl.lit("adult")),
         evidence=pl.lit("shared_address"))
@@ -88,7 +107,7 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
 
 
 def _components(a: list[str], b: list[str]) -> dict[str, str]:
-    # person -> the smallest person id of their family (ids are stable, so family ids are too)
+    # node -> the smallest node of its component (person ids are stable, so family ids are too)
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -144,7 +144,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             deaths = read_table(engine, "death")
             persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
             bar.update(task, advance=1, description="families")
-            family, members = _families(engine, records, psl, persons)
+            family, members = _families(engine, records, psl, persons, feats.select("record_id", "family_names"))
             write_link_table(engine, "person", persons)
             write_link_table(engine, "person_source_link", psl)
             write_link_table(engine, "family", family)
@@ -160,11 +160,12 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
         parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental)
 
 
-def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
+              names: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     families, members = [], []
     addresses = read_table(engine, "person_record_address")
     if addresses is not None and addresses.height:
-        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons)
+        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names)
         families.append(f)
         members.append(m)
     relations = read_table(engine, "stated_relation")

@@ -61,8 +61,9 @@ def _postcode(rng: random.Random) -> str:
 def make_people(n: int, seed: int) -> list[dict]:
     """n people in households: adults with children, so that families exist."""
     rng = random.Random(seed)
-    people, pid = [], 0
+    people, pid, hid = [], 0, 0
     while len(people) < n:
+        hid += 1
         family = rng.choice(FAMILY)
         pc, addr = _postcode(rng), f"{rng.randrange(1, 200)} {rng.choice(STREETS)}"
         hh = []
@@ -74,7 +75,8 @@ def make_people(n: int, seed: int) -> list[dict]:
             dob += timedelta(days=rng.randrange(365))
             p = {"person_id": pid, "sex": sex, "dob": dob, "family": family, "postcode": pc, "address": addr,
                  "given": rng.choice(GIVEN_M if sex == "M" else GIVEN_F), "nhs": _nhs(rng),
-                 "upn": f"A{rng.randrange(10**11, 10**12)}" if child else None, "child": child, "mother": None}
+                 "upn": f"A{rng.randrange(10**11, 10**12)}" if child else None, "child": child, "mother": None,
+                 "household": hid}
             hh.append(p)
         mothers = [p for p in hh if not p["child"] and p["sex"] == "F"]
         for p in hh:
@@ -195,4 +197,8 @@ def build_place(folder: Path, n: int = 600, seed: int = 7, records: list[dict] |
     truth.mkdir(exist_ok=True)
     pl.DataFrame([{"source": r["source"], "local_id": r["local_id"], "person_id": r["person_id"]} for r in recs]
                  ).write_csv(truth / "records.csv")
+    pl.DataFrame([{"person_id": p["person_id"], "household_id": p["household"]} for p in people]
+                 ).write_csv(truth / "residence.csv")
+    pl.DataFrame([{"person_id": p["mother"], "related_person_id": p["person_id"], "relation": "mother"}
+                  for p in people if p["mother"]]).write_csv(truth / "relations.csv")
     return store

@@ -51,6 +51,7 @@ def test_evaluate_json(place, run_cli):
     assert set(f["clusters"]) == {"true_persons", "found_persons", "split", "merged"}
     assert set(f["families"]) == {"precision", "recall"}
     assert f["pairwise"]["f1"] >= 0.97
+    assert f["families"]["precision"] > 0.5 and f["families"]["recall"] > 0.5
 
 
 def test_report_has_no_identifiers(place, run_cli, tmp_path):
