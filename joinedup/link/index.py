@@ -27,6 +27,9 @@ __all__ = ["IndexSummary", "build_index", "THRESHOLD"]
 #: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
 THRESHOLD = 0.9
 
+#: Above this many rows, the model learns its parameters on a uniform sample of this size.
+TRAINING_ROWS = 150_000
+
 
 @dataclass
 class IndexSummary:
@@ -82,8 +85,12 @@ def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.
     exact_clusters = cluster_records(_keyed(feats), exact)
     rows = _model_rows(feats, exact_clusters)
     table = engine.register(rows, "records_for_linkage")
+    training = None
+    if rows.height > TRAINING_ROWS and not model:
+        sample = rows.filter(pl.col("unique_id").hash(seed=1) % rows.height < TRAINING_ROWS)
+        training = [engine.register(sample, "records_for_training")]
     run = score_with([table], model) if model else fit_and_score(
-        [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster")
+        [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster", training_tables=training)
     scored = engine.query(f"SELECT * FROM {run.predictions.physical_name}")
     prob = scored.filter(pl.col("match_probability") >= THRESHOLD).select(
         uid_l="unique_id_l", uid_r="unique_id_r", probability="match_probability", method=pl.lit("probabilistic"))

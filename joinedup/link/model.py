@@ -33,8 +33,15 @@ class ModelRun:
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
                   recall: float = 0.8, max_pairs: float = 1e6, seed: int = 1,
-                  floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None) -> ModelRun:
-    """Train the model on the registered tables (u by random sampling, m by EM) and score blocked pairs."""
+                  floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None,
+                  training_tables: list | None = None) -> ModelRun:
+    """Train the model (u by random sampling, m by EM) and score blocked pairs.
+
+    With `training_tables` (a random sample of the records), u and m are learnt on the sample:
+    both are proportions within non-matching and matching pairs, which a uniform sample keeps,
+    at a fraction of the cost. The prior (probability that two records match) is not kept by a
+    sample, so it is always estimated on the full tables.
+    """
     rules = blocking_rules(present, exclude_same)
     settings = SettingsCreator(
         link_type=link_type,
@@ -44,19 +51,24 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+    trainer = Linker(_one(training_tables or tables), settings, log_level=None)
+    # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
+    trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
+    for rule in training_blocking_rules(present):
+        trainer.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
         linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
     except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep Splink's prior
         pass
-    # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    for rule in training_blocking_rules(present):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
     return ModelRun(linker, predictions, rendered)
+
+
+def _one(tables: list):  # noqa: ANN202 - a Splink dataframe or a list of them
+    return tables if len(tables) > 1 else tables[0]
 
 
 def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -> ModelRun:
