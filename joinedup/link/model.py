@@ -55,7 +55,13 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
     for rule in training_blocking_rules(present):
-        trainer.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        try:
+            trainer.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+        except ValueError as e:
+            # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
+            # among a small place's matches; the other session still trains those comparisons.
+            logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
     linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
