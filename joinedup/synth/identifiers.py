@@ -56,15 +56,17 @@ def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.concatenate(got).astype(str) if got else np.array([], dtype=str)
 
 
-def nhs_number_valid(values: np.ndarray) -> np.ndarray:
-    """True where a string is ten digits whose last is the modulus-11 check digit of the first nine."""
-    vals = np.asarray(values, dtype=object)
-    ok = np.array([isinstance(v, str) and len(v) == 10 and v.isdigit() for v in vals], dtype=bool)
-    out = np.zeros(len(vals), dtype=bool)
-    if ok.any():
-        nums = np.array([int(v) for v in vals[ok]], dtype=np.int64)
+def nhs_number_valid(values) -> np.ndarray:
+    """True where a value is ten digits whose last is the modulus-11 check digit of the first nine."""
+    import polars as pl
+
+    ser = pl.Series(values, dtype=pl.Utf8, strict=False) if not isinstance(values, pl.Series) else values.cast(pl.Utf8)
+    shaped = ser.str.contains(r"^[0-9]{10}$").fill_null(False).to_numpy()
+    out = np.zeros(len(ser), dtype=bool)
+    if shaped.any():
+        nums = ser.filter(pl.Series(shaped)).cast(pl.Int64).to_numpy()
         d = _digits(nums, 10)
-        out[ok] = nhs_check_digit(d[:, :9]) == d[:, 9]
+        out[shaped] = nhs_check_digit(d[:, :9]) == d[:, 9]
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,12 +61,14 @@ class Geography:
     postcode: np.ndarray
 
 
+@lru_cache(maxsize=4)
 def area_geography(area: str) -> Geography:
     """The LSOAs and in-area postcodes of one local authority, in code order."""
     rows = sorted(lsoas(area), key=lambda r: r["lsoa21_code"])
     code = np.array([r["lsoa21_code"] for r in rows])
     pcs = [p for p in postcodes(area) if p["lsoa21_code"] is not None]
-    pcs = sorted((p for p in pcs if p["lsoa21_code"] in set(code)), key=lambda p: (p["lsoa21_code"], p["postcode"]))
+    in_area = set(code.tolist())
+    pcs = sorted((p for p in pcs if p["lsoa21_code"] in in_area), key=lambda p: (p["lsoa21_code"], p["postcode"]))
     pc_lsoa = np.searchsorted(code, np.array([p["lsoa21_code"] for p in pcs]))
     counts = np.bincount(pc_lsoa, minlength=len(code))
     if (counts == 0).any():
@@ -174,7 +177,7 @@ def _addresses(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind:
     return postcode, address
 
 
-def cohort(rng: np.random.Generator, n: int, geo: Geography, birth_year: np.ndarray | None = None,
+def cohort(rng: np.random.Generator, n: int, geo: Geography, ref_year: int = 2022,
            age: np.ndarray | None = None) -> Cohort:
     """n people in households on the area's LSOAs, with ethnicity, names and relations."""
     age = sample_ages(rng, n) if age is None else age
@@ -189,7 +192,7 @@ def cohort(rng: np.random.Generator, n: int, geo: Geography, birth_year: np.ndar
     lsoa = _place(rng, geo, h.kind, hh_eth != "A", size)
     postcode, address = _addresses(rng, geo, lsoa, h.kind)
 
-    by = birth_year if birth_year is not None else (2022 - age).astype(int)
+    by = (ref_year - age).astype(int)
     given = nm.draw_given(rng, nm.given_group(eth, rng), female, by)
     middle = np.where(rng.random(n) < _MIDDLE_NAME, nm.draw_given(rng, nm.given_group(eth, rng), female, by), "")
     own_surname = nm.draw_family(rng, nm.family_group(eth, rng))

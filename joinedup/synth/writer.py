@@ -55,6 +55,17 @@ def _id_shape(space: str, existing: list[str]) -> tuple[str, int]:
     return _ID_SHAPES.get(space, ("".join(w[0] for w in space.upper().split(".")), 7))
 
 
+def _first_postcodes(world: World) -> pl.DataFrame:
+    """Each person's first postcode in the place (what a registration that was never updated holds)."""
+    cached = getattr(world, "_first_postcodes", None)
+    if cached is None:
+        cached = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="inner")
+                  .sort("person_id", "from_date").group_by("person_id", maintain_order=True).first()
+                  .select("person_id", pl.col("postcode").alias("_first_postcode")))
+        world._first_postcodes = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _registrations(world: World, space: str, srcs: list[Source], frames: dict[str, pl.DataFrame],
                    rates: dq.DefectRates, mult: float) -> pl.DataFrame:
     """One row per (person, which) registration in a system: local id and defective identity."""
@@ -109,7 +120,7 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     changed = family != birth_family
     sel = changed & hit(rates.surname_change)
     family[sel] = birth_family[sel]
-    sel = np.array(["-" in str(v) for v in family]) & hit(rates.hyphen_variant)
+    sel = np.array(["-" in str(v) for v in family], dtype=bool) & hit(rates.hyphen_variant)
     family[sel] = dq.hyphen_variant(rng, family[sel])
     sel = hit(rates.typo)
     family[sel] = dq.typo(rng, family[sel])
@@ -120,9 +131,7 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     nhs[sel] = dq.mistype_nhs(rng, nhs[sel])
     nhs[missing] = None
     stale = hit(rates.stale_address)
-    first_pc = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="inner")
-                .sort("person_id", "from_date").group_by("person_id", maintain_order=True).first()
-                .select("person_id", pl.col("postcode").alias("_first_postcode")))
+    first_pc = _first_postcodes(world)
     return pl.DataFrame({
         "_person_id": pl.Series(reg_person, dtype=pl.Int64), "_which": which, "_local_id": pl.Series(local.tolist(), dtype=pl.Utf8),
         "_given": pl.Series(given.tolist(), dtype=pl.Utf8), "_family": pl.Series(family.tolist(), dtype=pl.Utf8),
@@ -168,7 +177,7 @@ def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, ra
         drop = pl.Series(rng.random(f.height) < rates.nhs_missing_row)
         f = f.with_columns(pl.when(drop).then(None).otherwise(pl.col(nhs_field.name)).alias(nhs_field.name))
     if nhs_field is not None and "NHS_Number_Status_Indicator_Code" in src.columns:
-        valid = pl.Series(ids.nhs_number_valid(f[nhs_field.name].to_numpy()))
+        valid = pl.Series(ids.nhs_number_valid(f[nhs_field.name]))
         f = f.with_columns(pl.when(pl.col(nhs_field.name).is_null()).then(pl.lit("03"))
                            .when(valid).then(pl.lit("01")).otherwise(pl.lit("02"))
                            .alias("NHS_Number_Status_Indicator_Code"))
@@ -199,7 +208,7 @@ def _write(df: pl.DataFrame, path: Path, fmt: str, date_format: str = "%Y-%m-%d"
     if fmt == "csv":
         df.write_csv(path, date_format=date_format, time_format="%H:%M:%S", datetime_format="%Y-%m-%dT%H:%M:%S")
     else:
-        df.write_parquet(path, compression="zstd", statistics=True)
+        df.write_parquet(path, compression="lz4", statistics=True)  # lz4: several times faster to write than zstd
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -221,6 +230,8 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
     files, truth = [], []
     for space, srcs in spaces.items():
         rates = defects.for_sector(srcs[0].sector)
+        if any(s.id in defects.no_duplicates for s in srcs):
+            rates = rates.model_copy(update={"duplicate": 0.0})
         people_srcs = [s for s in srcs if "_person_id" in frames[s.id].columns]
         reg = _registrations(world, space, people_srcs, frames, rates, defects.duplicate_multiplier) if people_srcs else None
         for s in srcs:
