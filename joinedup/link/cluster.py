@@ -1,8 +1,9 @@
 """Clusters of records: connected components, with a guard that splits chains of distinct people.
 
 A component is accepted as it stands unless it holds records that cannot be one person: two
-different verified NHS numbers, or two different local ids of one system (a system gives one
-person one id). Such a component is rebuilt edge by edge from the strongest down, refusing any
+different verified NHS numbers (and, when asked, two different local ids of one system; off by
+default, because duplicate registrations - one patient, two hospital numbers - are common and
+the synthetic place has them too). Such a component is rebuilt edge by edge from the strongest down, refusing any
 merge that would join conflicting records, so it breaks at its weakest links.
 """
 
@@ -19,7 +20,7 @@ __all__ = ["cluster_records", "METHOD_RANK"]
 METHOD_RANK = {"nhs_number": 4, "upn": 3, "local_id": 2, "probabilistic": 1}
 
 
-def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_ids: bool = True) -> pl.DataFrame:
+def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_ids: bool = False) -> pl.DataFrame:
     """Records (unique_id, nhs_key, system, local_id_pseudo) + edges (uid_l, uid_r, probability, method) -> cluster per record."""
     ids = records["unique_id"]
     index = pl.DataFrame({"unique_id": ids, "i": np.arange(len(ids), dtype=np.int64)})

@@ -44,7 +44,7 @@ def _family_figures(members: pl.DataFrame | None, person_truth: pl.DataFrame, tr
     known = set(person_truth["true_id"].to_list())
     true: set[tuple[str, str]] = set()
     if truth.households is not None:
-        hh = truth.households.filter(pl.col("person_id").is_in(known)).unique()
+        hh = truth.households.drop_nulls().filter(pl.col("person_id").is_in(known)).unique()
         for ids in hh.group_by("household_id").agg(pl.col("person_id")).get_column("person_id").to_list():
             true.update(tuple(sorted(p)) for p in combinations(sorted(set(ids)), 2))
     if truth.relations is not None:
