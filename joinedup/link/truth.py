@@ -6,14 +6,13 @@ key file beside the store), so the truth can be joined without ever putting iden
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from pathlib import Path
 
 import polars as pl
 
 from joinedup.errors import UserError
+from joinedup.ingest.keys import ENV_VAR, key_path_for, load_key
 
 __all__ = ["TruthFiles", "read_truth", "record_ids"]
 
@@ -65,20 +64,12 @@ def read_truth(folder: Path) -> TruthFiles:
                       households, relations)
 
 
-def _secret(store: Path) -> bytes:
-    env = os.environ.get("JOINEDUP_KEY")
-    if env:
-        return env.encode()
-    path = store.with_suffix(".key")
-    if not path.exists():
-        raise UserError("no pseudonym key for this store (set JOINEDUP_KEY or keep the key file beside it)",
-                        file=str(store))
-    return path.read_text().strip().encode()
-
-
 def record_ids(store: Path, records: pl.DataFrame) -> pl.DataFrame:
-    """Add record_id = HMAC(key, 'source|local id') to truth records, with the store's key."""
-    secret = _secret(store)
-    ids = [hmac.new(secret, f"{s}|{v}".encode(), hashlib.sha256).hexdigest()[:32]
-           for s, v in zip(records["source"].to_list(), records["local_id"].to_list())]
+    """Add record_id = HMAC(key, 'source|local id') to truth records, with the store's key (as ingest made it)."""
+    if not os.environ.get(ENV_VAR) and not key_path_for(store).exists():
+        # load_key would make a new key here, and no record would match: say what is missing instead
+        raise UserError(f"no pseudonym key for this store (set {ENV_VAR} or keep the key file beside it)",
+                        file=str(store))
+    key = load_key(store)
+    ids = [key.pseudonym(s, v) for s, v in zip(records["source"].to_list(), records["local_id"].to_list())]
     return records.with_columns(record_id=pl.Series(ids, dtype=pl.Utf8))
