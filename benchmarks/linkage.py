@@ -51,7 +51,11 @@ def measure_joinedup(db: Path, truth: Path) -> dict:
     wall = time.perf_counter() - started
     peak = _peak_mb()
     f = evaluate_store(db, truth)
-    return {"wall_s": wall, "peak_mb": peak, **f["pairwise"]}
+    from joinedup.link.blocking import blocking_recall
+
+    b = blocking_recall(db, truth)
+    return {"wall_s": wall, "peak_mb": peak, **f["pairwise"], "blocking_recall": b["recall"],
+            "families": f["families"], "clusters": f["clusters"]}
 
 
 def measure_peer(db: Path, truth: Path) -> dict:
@@ -161,6 +165,9 @@ def main() -> None:
     print(f"\n{'run':<26}{'F1':>8}{'precision':>11}{'recall':>9}{'wall s':>9}{'peak MB':>9}")
     for name, r in rows.items():
         print(f"{name:<26}{r['f1']:>8.4f}{r['precision']:>11.4f}{r['recall']:>9.4f}{r['wall_s']:>9.1f}{r['peak_mb']:>9.0f}")
+    j = rows["joinedup"]
+    print(f"\njoinedup blocking recall (true pairs ever compared): {j['blocking_recall']:.4f}; "
+          f"clusters {j['clusters']}; families {j['families']}")
     if "peer (Splink, generic)" in rows:
         j, peer = rows["joinedup"], rows["peer (Splink, generic)"]
         print(f"\nwall time joinedup / peer: {j['wall_s'] / peer['wall_s']:.2f} (target <= 0.5)")

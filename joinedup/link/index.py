@@ -22,10 +22,10 @@ from joinedup.link.persons import person_table
 from joinedup.link.records import load_records, present_features
 from joinedup.link.tables import read_table, write_link_table
 
-__all__ = ["IndexSummary", "build_index", "THRESHOLD"]
+__all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "TRAINING_ROWS"]
 
 #: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
-THRESHOLD = 0.9
+THRESHOLD = 0.8
 
 #: Above this many rows, the model learns its parameters on a uniform sample of this size.
 TRAINING_ROWS = 150_000
@@ -57,12 +57,13 @@ _PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_p
 _LISTS = ("given_canon", "family_names", "postcodes", "addresses")
 
 
-def _keyed(feats: pl.DataFrame) -> pl.DataFrame:
+def keyed(feats: pl.DataFrame) -> pl.DataFrame:
+    """Features with nhs_key: the NHS number pseudonym where the number is verified (the guard's key)."""
     return feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
                               .then(pl.col("nhs_number_pseudo")))
 
 
-def _model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFrame:
+def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct identity within each exact cluster, carrying the cluster's pooled histories.
 
     Records joined by an exact rule need no comparing with each other, and identical identities
@@ -82,8 +83,8 @@ def _model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFra
 def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, pl.DataFrame, object]:
     present = present_features(feats)
     exact = exact_edges(feats)
-    exact_clusters = cluster_records(_keyed(feats), exact)
-    rows = _model_rows(feats, exact_clusters)
+    exact_clusters = cluster_records(keyed(feats), exact)
+    rows = model_rows(feats, exact_clusters)
     table = engine.register(rows, "records_for_linkage")
     training = None
     if rows.height > TRAINING_ROWS and not model:
@@ -129,7 +130,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             edges, scored, run = _edges(engine, feats, model)
             bar.update(task, advance=1, description="clustering")
-            clusters = cluster_records(_keyed(feats), edges)
+            clusters = cluster_records(keyed(feats), edges)
             bar.update(task, advance=1, description="stable person ids")
             ids = assign_ids(clusters, previous.select("record_id", "person_id") if previous is not None else None,
                              incremental=incremental)

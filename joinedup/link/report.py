@@ -98,9 +98,12 @@ def write_report(store: Path, out: Path, truth: Path | None = None) -> None:
     if truth is not None:
         from joinedup.link.evaluate import evaluate_store
 
+        from joinedup.link.blocking import blocking_recall
+
         f = evaluate_store(store, truth)
+        f["blocking"] = blocking_recall(store, truth)
         quality = [(f"{group} {k}", _fmt(v) if isinstance(v, float) else ("n/a" if v is None else v))
-                   for group in ("pairwise", "clusters", "families") for k, v in f[group].items()]
+                   for group in ("pairwise", "clusters", "families", "blocking") for k, v in f[group].items()]
     ex_rows = [{"side": r["side"], "p": _fmt(r["match_probability"]), "w": _fmt(r["match_weight"], 3),
                 "levels": json.loads(r["levels"])} for r in examples.iter_rows(named=True)] if examples is not None else []
     cols = sorted({c for e in ex_rows for c in e["levels"]})

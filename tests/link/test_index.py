@@ -139,3 +139,10 @@ def test_truth_that_does_not_match(place, run_cli, tmp_path, monkeypatch):
 def test_link_needs_db(run_cli):
     code, _, err = run_cli("link")
     assert code == 2 and "--db" in err
+
+
+def test_blocking_recall(place):
+    from joinedup.link.blocking import blocking_recall
+
+    b = blocking_recall(place, place.parent / "truth")
+    assert b["true_pairs"] > 0 and 0.98 <= b["recall"] <= 1.0
