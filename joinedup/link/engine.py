@@ -38,11 +38,8 @@ class Engine:
                 self.con.execute(f"ATTACH '{vault_path(store)}' AS vault (READ_ONLY)")
         self.api = DuckDBAPI(self.con)
 
-    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
+    def query(self, sql: str) -> pl.DataFrame:
         """Run SQL and return a polars frame."""
-        if params:
-            return pl.from_arrow(self.con.execute(sql, params).fetch_arrow_table() if hasattr(
-                duckdb.DuckDBPyConnection, "fetch_arrow_table") else self.con.execute(sql, params).to_arrow_table())
         return pl.from_arrow(self.con.sql(sql).to_arrow_table())
 
     def execute(self, sql: str, params: list | None = None) -> None:

@@ -146,3 +146,14 @@ def test_blocking_recall(place):
 
     b = blocking_recall(place, place.parent / "truth")
     assert b["true_pairs"] > 0 and 0.98 <= b["recall"] <= 1.0
+
+
+def test_demo_step_links_evaluates_and_reports(place, tmp_path):
+    from types import SimpleNamespace
+
+    from joinedup.link.demo import run
+
+    ctx = SimpleNamespace(workspace=tmp_path, place=place.parent, store=place, made={})
+    run(ctx)
+    assert ctx.made["linkage report"] == tmp_path / "linkage-report.html"
+    assert "pairwise f1" in ctx.made["linkage report"].read_text()
