@@ -136,11 +136,12 @@ def blocking_rules(present: set[str], exclude_same: str | None = None) -> list:
         (("dob", "family_name"), "l.dob = r.dob_swap AND l.family_sx = r.family_sx"),
         (("dob", "postcode"), "l.dob = r.dob_swap AND l.postcode = r.postcode"),
         (("dob", "postcode"), block_on("dob", "postcode")),
-        (("given_name", "family_name"), "l.given_sx = r.family_sx AND l.family_sx = r.given_sx"),
+        (("given_name", "family_name", "dob"),
+         "l.given_sx = r.family_sx AND l.family_sx = r.given_sx AND l.birth_year = r.birth_year"),
         (("nhs_number",), block_on("nhs_number")),
         (("other_id",), block_on("other_id")),
         (("postcode", "family_name"), block_on("postcode", "family_sx")),
-        (("given_name", "family_name"), block_on("given_name", "family_name")),
+        (("given_name", "family_name", "postcode"), block_on("given_name", "family_name", "postcode_district")),
     ]
     for need, rule in candidates:
         if all(n in present for n in need):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 __all__ = ["household_families", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE"]
 
@@ -108,17 +111,14 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
 
 def _components(a: list[str], b: list[str]) -> dict[str, str]:
     # node -> the smallest node of its component (person ids are stable, so family ids are too)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for x, y in zip(a, b):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    return {p: find(p) for p in parent}
+    nodes = pl.Series("node", a + b, dtype=pl.Utf8).unique().sort()
+    index = {n: i for i, n in enumerate(nodes.to_list())}
+    ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((index[x] for x in b), dtype=np.int64, count=len(b))
+    n = len(nodes)
+    _, labels = connected_components(coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(n, n)), directed=False)
+    # nodes are sorted, so the first node seen with a label is the smallest of its component
+    first: dict[int, str] = {}
+    for node, label in zip(nodes.to_list(), labels.tolist()):
+        first.setdefault(label, node)
+    return {node: first[label] for node, label in zip(nodes.to_list(), labels.tolist())}
