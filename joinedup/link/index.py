@@ -28,7 +28,7 @@ __all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "T
 THRESHOLD = 0.8
 
 #: Above this many rows, the model learns its parameters on a uniform sample of this size.
-TRAINING_ROWS = 150_000
+TRAINING_ROWS = 100_000
 
 
 @dataclass

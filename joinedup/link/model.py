@@ -50,6 +50,8 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
+        # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
+        max_iterations=12,
     )
     trainer = Linker(_one(training_tables or tables), settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
