@@ -32,7 +32,7 @@ class ModelRun:
 
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
-                  recall: float = 0.8, max_pairs: float = 1e6, seed: int = 1,
+                  recall: float = 0.8, max_pairs: float = 5e5, seed: int = 1,
                   floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None,
                   training_tables: list | None = None) -> ModelRun:
     """Train the model (u by random sampling, m by EM) and score blocked pairs.

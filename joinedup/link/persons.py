@@ -10,8 +10,12 @@ __all__ = ["person_table", "SECTOR_OF_SOURCE"]
 SECTOR_OF_SOURCE = {"nhs": "nhs", "asc": "asc", "csc": "csc", "education": "education", "workforce": "workforce"}
 
 
-def _mode(col: str) -> pl.Expr:
-    return pl.col(col).drop_nulls().mode().sort().first().alias(col)
+def _modes(r: pl.DataFrame, col: str, keep: pl.Expr | None = None) -> pl.DataFrame:
+    # most common non-null value per person (ties: the smallest); a count-and-sort is far
+    # quicker than a per-group mode
+    values = r.filter(pl.col(col).is_not_null() & (keep if keep is not None else pl.lit(True)))
+    return (values.group_by("person_id", col).len().sort(["person_id", "len", col], descending=[False, True, False])
+            .group_by("person_id", maintain_order=True).first().select("person_id", col))
 
 
 def person_table(records: pl.DataFrame, links: pl.DataFrame, deaths: pl.DataFrame | None) -> pl.DataFrame:
@@ -23,14 +27,13 @@ def person_table(records: pl.DataFrame, links: pl.DataFrame, deaths: pl.DataFram
               .group_by("person_id").first()
               .select("person_id", "lsoa21", "imd_decile", "ward_code"))
     folded = r.group_by("person_id").agg(
-        _mode("birth_year"), _mode("birth_month"),
-        pl.col("sex").filter(pl.col("sex").is_in(["M", "F"])).mode().sort().first().alias("sex"),
-        pl.col("ethnicity_group").filter(pl.col("ethnicity_group").is_not_null()
-                                         & (pl.col("ethnicity_group") != "Unknown")).mode().sort().first(),
         pl.col("first_seen").min(), pl.col("last_seen").max(),
         pl.len().cast(pl.Int32).alias("n_records"),
         pl.col("sector").drop_nulls().unique().sort().str.join(",").alias("sectors"),
     )
+    for col, keep in (("birth_year", None), ("birth_month", None), ("sex", pl.col("sex").is_in(["M", "F"])),
+                      ("ethnicity_group", pl.col("ethnicity_group") != "Unknown")):
+        folded = folded.join(_modes(r, col, keep), on="person_id", how="left")
     out = folded.join(latest, on="person_id", how="left")
     if deaths is not None and deaths.height:
         d = (deaths.join(links.select("record_id", "person_id"), on="record_id")
