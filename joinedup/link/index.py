@@ -70,9 +70,10 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
     within one cluster need comparing only once: the model sees far fewer rows and pairs.
     """
     f = feats.join(exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
-    pooled = (f.select("exact_cluster", *_LISTS).explode("given_canon").explode("family_names")
-              .explode("postcodes").explode("addresses").group_by("exact_cluster")
-              .agg(*[pl.col(c).drop_nulls().unique().sort() for c in _LISTS]))
+    pooled = f.select("exact_cluster").unique()
+    for c in _LISTS:  # one list at a time: exploding all four together would multiply their lengths
+        pooled = pooled.join(f.select("exact_cluster", c).explode(c).drop_nulls().unique()
+                             .group_by("exact_cluster").agg(pl.col(c).sort()), on="exact_cluster", how="left")
     pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
     identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
     rows = f.sort("unique_id").unique(["exact_cluster", *identity], keep="first", maintain_order=True)
