@@ -66,14 +66,14 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "joinedup-bench-ingest")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--child")
-    ap.add_argument("--place", type=Path)
+    ap.add_argument("--place", type=Path, help="an existing place (folder with manifest.json) instead of synthesising")
     ap.add_argument("--db", type=Path)
     a = ap.parse_args()
     if a.child:
         _child(a.child, a.place, a.db, a.threads)
         return
     a.work.mkdir(parents=True, exist_ok=True)
-    place = a.work / f"place-{a.people}-{a.seed}"
+    place = a.place or a.work / f"place-{a.people}-{a.seed}"
     if not (place / "manifest.json").exists():
         shutil.rmtree(place, ignore_errors=True)
         print(f"synthesising {a.people:,} people (seed {a.seed}) into {place} ...", flush=True)
@@ -81,16 +81,23 @@ def main() -> None:
                         "--out", str(place)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     manifest = json.loads((place / "manifest.json").read_text())["files"]
     size_mb = sum((place / e["path"]).stat().st_size for e in manifest) / 1e6
-    print(f"place: {len(manifest)} files, {sum(e['rows'] for e in manifest):,} rows, {size_mb:.0f} MB; "
-          f"{a.threads} threads, {os.cpu_count()} cores on this machine")
+    sys.path.insert(0, str(ROOT))
+    from joinedup.sources import sources
+    held = {e["source"] for e in manifest}
+    print(f"place: {place}: {len(manifest)} files of {len(held)} of the {len(sources())} sources, "
+          f"{sum(e['rows'] for e in manifest):,} rows, {size_mb:.1f} MB; {a.threads} threads, "
+          f"{os.cpu_count()} cores on this machine, load average {os.getloadavg()[0]:.1f}")
     ours = _measure("ingest", place, a.work, a.threads)
     floor = _measure("floor", place, a.work, a.threads)
     for name, m in (("joinedup ingest", ours), ("floor: DuckDB copy, no validation", floor)):
         print(f"{name:36s} {m['rows']:>12,} rows {m['seconds']:8.1f} s {m['rows'] / m['seconds']:>12,.0f} rows/s "
               f"peak {m['peak_mb']:,.0f} MB")
-    print(f"ratio ingest / floor: {ours['seconds'] / floor['seconds']:.1f}x the time; "
-          f"target <= 60 s for 320,000 people: {'met' if ours['seconds'] <= 60 else 'not met'} "
-          f"({ours['seconds']:.1f} s)")
+    print(f"ratio ingest / floor: {ours['seconds'] / floor['seconds']:.1f}x the time")
+    if len(held) == len(sources()) and a.people >= 320_000 and a.place is None:
+        print(f"target <= 60 s for the 320,000-person place: {'met' if ours['seconds'] <= 60 else 'not met'} "
+              f"({ours['seconds']:.1f} s)")
+    else:
+        print("target (320,000 people, every source) not judged: this place does not hold every source")
 
 
 if __name__ == "__main__":

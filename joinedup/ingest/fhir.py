@@ -68,9 +68,15 @@ def _models():
     return {"Patient": Patient, "Encounter": Encounter, "Appointment": Appointment, "EpisodeOfCare": EpisodeOfCare}
 
 
-@lru_cache(maxsize=64)
 def _resources(path: Path, fmt: str) -> tuple[tuple[int, str, object, str | None], ...]:
     """(row, resourceType, parsed model or raw dict, problem) for every resource in the file."""
+    st = path.stat()
+    return _parsed(path, fmt, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: Path, fmt: str, _mtime: int, _size: int) -> tuple[tuple[int, str, object, str | None], ...]:
+    # parsed once per run although patients are collected before the files are read (keyed by mtime and size)
     raw = path.read_bytes()
     if not raw.strip():
         raise UserError("empty file", file=str(path))

@@ -25,7 +25,7 @@ from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
 from joinedup.ingest.mapping import ethnicity_group_sql, seen_for, sex_sql, targets_for
 from joinedup.ingest.readers import sha256_of
-from joinedup.ingest.validate import nhs_check_sql, problems_queries, typed_query
+from joinedup.ingest.validate import problems_queries, typed_query
 from joinedup.reference import data_path, postcode_table_path
 from joinedup.sources import Source, codes_of, source
 from joinedup.store import schema
@@ -114,13 +114,15 @@ class _Run:
     # -- staging ------------------------------------------------------------------------------
     def _setup(self) -> None:
         e = self.e
+        def create(name: str, cols, more: str = "") -> None:
+            body = ", ".join(f"{c.name} {c.type}" for c in cols) + more
+            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} ({body})")
+
+        person_extra = ", _ord BIGINT, _postcode VARCHAR"
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
-            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * FROM {e.s(name)} LIMIT 0")
-        e.execute("ALTER TABLE temp.st_person_record ADD COLUMN _ord BIGINT")
-        e.execute("ALTER TABLE temp.st_person_record_address ADD COLUMN _ord BIGINT")
+            create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
         for name in ("identity", "identity_history", "pseudonym"):
-            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * EXCLUDE (load_id) FROM {e.v(name)} LIMIT 0")
-        e.execute("ALTER TABLE temp.st_identity ADD COLUMN _ord BIGINT")
+            create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
 
     def _postcodes(self) -> None:
         if not self.pc_ready:
@@ -186,6 +188,7 @@ class _Run:
             if f.required and f.name not in raw_types:
                 raise UserError(f"a column {src.id} needs is missing", file=str(plan.path), row=0, field=f.name)
         prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": res.sha256}
+        self._sha = res.sha256
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
@@ -199,42 +202,66 @@ class _Run:
 
         acc = f"temp.acc_{self.n}"
         first, last = seen_for(base)
-        extra = [f"{first} AS _seen_from", f"{last} AS _seen_to"]
         has_space = "_id_space" in raw_types
         space = ident("_id_space") if has_space else lit(src.id_space)
+        pm = _PseudoMaps(self, typed)
+        roles = {r: (ident(src.role(r).name) if src.role(r) else None)
+                 for r in ("nhs_number", "upn", "postcode")}
+        extra = [f"{first} AS _seen_from", f"{last} AS _seen_to"]
         if src.person_key:
             local = ident(src.person_key)
-            rid = f"pseudo({lit(src.id)}, {space} || '|' || {local})" if has_space else f"pseudo({lit(src.id)}, {local})"
-            extra += [f"{rid} AS _record_id", f"{local} AS _local_id"]
+            pm.add("_record_id", lit(src.id), f"{space} || '|' || {local}" if has_space else local, "record_id")
+            pm.add("_local_pseudo", space, local, "local_id")
+            extra.append(f"{local} AS _local_id")
+            for role, kind, alias, pkind in (("nhs_number", "nhs", "_nhs_pseudo", "nhs_number"),
+                                             ("upn", "upn", "_upn_pseudo", "upn"),
+                                             ("postcode", "address", "_address_key", "address_key")):
+                if roles[role]:
+                    pm.add(alias, lit(kind), roles[role], pkind)
         if not has_space:
             extra.append(f"{space} AS _id_space")
         extra.append(f"CAST(date_diff('day', DATE '1900-01-01', coalesce({last}, DATE '1900-01-01')) AS BIGINT) "
                      f"* 1000000000000 + CAST({idx} AS BIGINT) * 1000000000 + _row AS _ord")
-        e.execute(create_temp_as(acc, select(["*", *extra], typed, where="NOT __rejected", dialect=d), d))
+        targets = []
+        for tgt in targets_for(base):
+            cols = {}
+            for name, expr in tgt.columns.items():
+                for kind, fld in re.findall(r"pseudo\(('[^']+'|_id_space), \"([^\"]+)\"\)", expr):
+                    role = src.field(fld).role
+                    what = "local_id" if role in ("related_local_id", "related_upn") else "event_id"
+                    alias = pm.add(None, space if kind == "_id_space" else kind, ident(fld), what)
+                    expr = expr.replace(f'pseudo({kind}, "{fld}")', alias)
+                cols[name] = expr
+            targets.append((tgt, cols))
+        e.execute(create_temp_as(acc, pm.join_query(extra), d))
+        pm.register_pseudonyms()
         pv = [lit(src.id), lit(res.sha256), lit(self.load_id), "_row"]
         pnames = [c.name for c in schema.PROVENANCE]
-        for tgt in targets_for(base):
-            names = list(tgt.columns)
-            exprs = [tgt.columns[c] for c in names] + pv
+        for tgt, cols in targets:
+            names = list(cols)
+            exprs = [cols[c] for c in names] + pv
             e.execute(insert_select(f"temp.st_{tgt.table}", names + pnames,
                                     select(exprs, acc, where=tgt.where, dialect=d), d))
-            self._event_pseudonyms(src, tgt, acc)
         if src.person_key:
-            self._person(src, acc, pv, pnames)
-        e.execute(f"DROP TABLE {typed}")
-        e.execute(f"DROP TABLE {raw}")
+            # rows about the same person with the same identity values collapse first (GP appointments: ~15 to 1)
+            keep = ["_record_id", "_id_space", "_local_id", "_local_pseudo", "__nhs_ok"]
+            keep += [a for a in ("_nhs_pseudo", "_upn_pseudo", "_address_key") if a in pm.aliases]
+            keep += [ident(f.name) for f in src.fields if f.role in (
+                "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode", "gp_practice", "other_id",
+                "given_name", "family_name")]
+            if "NHS_Number_Status_Indicator_Code" in src.columns:
+                keep.append(ident("NHS_Number_Status_Indicator_Code"))
+            people = f"temp.people_{self.n}"
+            e.execute(create_temp_as(people, select(
+                [*keep, "min(_seen_from) AS _seen_from", "max(_seen_to) AS _seen_to", "max(_ord) AS _ord",
+                 "arg_max(_row, _ord) AS _row"], acc, group_by=keep, dialect=d), d))
+            self._person(src, people, pnames)
+            e.execute(f"DROP TABLE {people}")
+        pm.drop()
+        for t in (typed, raw, acc):
+            e.execute(f"DROP TABLE {t}")
 
-    def _event_pseudonyms(self, src: Source, tgt, acc: str) -> None:
-        for expr in tgt.columns.values():
-            for kind, fld in re.findall(r"pseudo\(('[^']+'|_id_space), \"([^\"]+)\"\)", expr):
-                role = src.field(fld).role
-                what = "local_id" if role in ("related_local_id", "related_upn") else "event_id"
-                val = f"{kind} || '|' || {ident(fld)}"
-                self.e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"], select(
-                    [f"pseudo({kind}, {ident(fld)})", lit(what), val], acc, where=f"{ident(fld)} IS NOT NULL",
-                    dialect=self.e.dialect), self.e.dialect))
-
-    def _person(self, src: Source, acc: str, pv: list[str], pnames: list[str]) -> None:
+    def _person(self, src: Source, acc: str, pnames: list[str]) -> None:
         e, d = self.e, self.e.dialect
 
         def col(role: str) -> str | None:
@@ -244,66 +271,65 @@ class _Run:
         nhs, upn, dob, sexf, eth, pcode, gp = (col(r) for r in ("nhs_number", "upn", "date_of_birth", "sex",
                                                                  "ethnicity", "postcode", "gp_practice"))
         status = "NHS_Number_Status_Indicator_Code" if "NHS_Number_Status_Indicator_Code" in src.columns else None
+        verified = "NULL"
         if nhs:
-            valid = nhs_check_sql(nhs)
-            verified = f"({valid} AND {ident(status)} = '01')" if status else valid
+            verified = f"(__nhs_ok AND {ident(status)} = '01')" if status else "__nhs_ok"
         sex_expr = sex_sql(sexf, codes_of(src, src.role("sex").name)) if sexf else "NULL"
         eth_expr = ethnicity_group_sql(eth, src.role("ethnicity").codes_ref) if eth else "NULL"
-        if pcode:
-            self._postcodes()
-            from_ = f"{acc} a LEFT JOIN temp.pc ON pc._pc_postcode = a.{pcode}"
-            lsoa = "pc._pc_lsoa"
-        else:
-            from_, lsoa = f"{acc} a", "NULL"
-        local_pseudo = "pseudo(_id_space, _local_id)"
+        # the LSOA is looked up once for the whole run, at the merge (see _merged)
+        from_, lsoa = acc, "NULL"
+
+        def latest(x: str, present: str | None = None) -> str:
+            if x == "NULL":
+                return "NULL"
+            return f"arg_max({x}, _ord) FILTER (WHERE {present or x} IS NOT NULL)"
+
+        prov = [lit(src.id), lit(self._sha), lit(self.load_id), "arg_max(_row, _ord)"]
         e.execute(insert_select("temp.st_person_record", [
             "record_id", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified", "upn_pseudo",
             "birth_year", "birth_month", "sex", "ethnicity_group", "lsoa21", "gp_practice", "first_seen",
-            "last_seen", *pnames, "_ord"], select([
-                "_record_id", "_id_space", local_pseudo, f"pseudo('nhs', {nhs})" if nhs else "NULL",
-                f"CASE WHEN {nhs} IS NULL THEN NULL ELSE {verified} END" if nhs else "NULL",
-                f"pseudo('upn', {upn})" if upn else "NULL",
-                f"year({dob})" if dob else "NULL", f"month({dob})" if dob else "NULL", sex_expr, eth_expr, lsoa,
-                gp or "NULL", "_seen_from", "_seen_to", *pv, "_ord"], from_, dialect=d), d))
+            "last_seen", *pnames, "_ord", "_postcode"], select([
+                "_record_id", "any_value(_id_space)", "any_value(_local_pseudo)",
+                latest("_nhs_pseudo") if nhs else "NULL", latest(verified, "_nhs_pseudo") if nhs else "NULL",
+                latest("_upn_pseudo") if upn else "NULL",
+                f"year({latest(dob)})" if dob else "NULL", f"month({latest(dob)})" if dob else "NULL",
+                latest(sex_expr), latest(eth_expr), latest(lsoa), latest(gp) if gp else "NULL",
+                "min(_seen_from)", "max(_seen_to)", *prov, "max(_ord)", latest(pcode) if pcode else "NULL"],
+                from_,
+                group_by=["_record_id"], dialect=d), d))
         if pcode:
             e.execute(insert_select("temp.st_person_record_address", [
-                "record_id", "address_key", "lsoa21", "first_seen", "last_seen", *pnames, "_ord"], select([
-                    "_record_id", f"pseudo('address', {pcode})", lsoa, "_seen_from", "_seen_to", *pv, "_ord"],
-                    from_, where=f"{pcode} IS NOT NULL", dialect=d), d))
+                "record_id", "address_key", "lsoa21", "first_seen", "last_seen", *pnames, "_ord", "_postcode"], select([
+                    "_record_id", "_address_key", "NULL", "min(_seen_from)", "max(_seen_to)",
+                    lit(src.id), lit(self._sha), lit(self.load_id), "arg_max(_row, _ord)", "max(_ord)",
+                    f"any_value({pcode})"],
+                    from_, where="_address_key IS NOT NULL", group_by=["_record_id", "_address_key"], dialect=d), d))
         other = col("other_id")
         given, family = col("given_name"), col("family_name")
-        e.execute(insert_select("temp.st_identity", [
-            "record_id", "source", "system", "local_id", "nhs_number", "nhs_number_valid", "given_name",
-            "family_name", "date_of_birth", "sex", "postcode", "address", "upn", "other_id", "_ord"], select([
-                "_record_id", lit(src.id), "_id_space", "_local_id", nhs or "NULL",
-                f"CASE WHEN {nhs} IS NULL THEN NULL ELSE {nhs_check_sql(nhs)} END" if nhs else "NULL",
-                given or "NULL", family or "NULL", dob or "NULL", sex_expr, pcode or "NULL", "NULL",
-                upn or "NULL", other or "NULL", "_ord"], acc, dialect=d), d))
-        hist = [("given_name", given), ("family_name", family), ("date_of_birth", f"strftime({dob}, '%Y-%m-%d')" if dob
-                                                                   else None),
+        id_cols = ["source", "system", "local_id", "nhs_number", "nhs_number_valid", "given_name", "family_name",
+                   "date_of_birth", "sex", "postcode", "address", "upn", "other_id"]
+        per_record = [lit(src.id), "any_value(_id_space)", "any_value(_local_id)", latest(nhs) if nhs else "NULL",
+                      latest("__nhs_ok", nhs) if nhs else "NULL", latest(given or "NULL"), latest(family or "NULL"),
+                      latest(dob or "NULL"), latest(sex_expr), latest(pcode or "NULL"), "NULL",
+                      latest(upn or "NULL"), latest(other or "NULL")]
+        e.execute(insert_select("temp.st_identity", ["record_id", *id_cols, "_ord"], select(
+            ["_record_id", *per_record, "max(_ord)"], acc, group_by=["_record_id"], dialect=d), d))
+        hist = [("given_name", given), ("family_name", family),
+                ("date_of_birth", f"strftime({dob}, '%Y-%m-%d')" if dob else None),
                 ("postcode", pcode), ("nhs_number", nhs)]
         for fname, expr in hist:
             if expr:
                 e.execute(insert_select("temp.st_identity_history", ["record_id", "field", "value", "first_seen",
                                                                      "last_seen"], select([
-                    "_record_id", lit(fname), expr, "_seen_from", "_seen_to"], acc, where=f"{expr} IS NOT NULL",
-                    dialect=d), d))
-        pseu = [("_record_id", "'record_id'", f"{lit(src.id)} || '|' || " + (
-            "_id_space || '|' || _local_id" if src.id.startswith("fhir.") else "_local_id")),
-                (local_pseudo, "'local_id'", "_id_space || '|' || _local_id")]
-        if nhs:
-            pseu.append((f"pseudo('nhs', {nhs})", "'nhs_number'", nhs))
-        if upn:
-            pseu.append((f"pseudo('upn', {upn})", "'upn'", upn))
-        if pcode:
-            pseu.append((f"pseudo('address', {pcode})", "'address_key'", pcode))
-        for p, k, v in pseu:
-            e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
-                                    select([p, k, v], acc, where=f"{v} IS NOT NULL", dialect=d), d))
+                    "_record_id", lit(fname), f"{expr} AS _v", "min(_seen_from)", "max(_seen_to)"], acc,
+                    where=f"{expr} IS NOT NULL", group_by=["_record_id", "_v"], dialect=d), d))
 
     # -- merge with what the store holds, then commit ----------------------------------------
     def _merged(self) -> None:
         e = self.e
+        self._postcodes()
+        for t in ("st_person_record", "st_person_record_address"):
+            e.execute(f"UPDATE temp.{t} SET lsoa21 = pc._pc_lsoa FROM temp.pc WHERE pc._pc_postcode = {t}._postcode")
         pr = schema.table("person_record").column_names
         latest = ["system", "local_id_pseudo", "upn_pseudo", "birth_year", "birth_month", "sex",
                   "ethnicity_group", "lsoa21", "gp_practice", "source", "file_sha256", "load_id", "row_number"]
@@ -391,6 +417,63 @@ class _Run:
                             f"INSERT INTO {e.s(t)} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM temp.fin_{t}"]
         _pause("before commit")
         e.commit_load(self.load_id, vault_steps, store_steps, checkpoint=_pause)
+
+
+class _PseudoMaps:
+    """Pseudonyms computed once per distinct value of a file (HMAC is the costly step), joined back."""
+
+    def __init__(self, run: "_Run", typed: str) -> None:
+        self.run, self.typed = run, typed
+        self.tables: dict[tuple[str, str], str] = {}  # (kind, value) -> map table
+        self.columns: list[tuple[str, str, str]] = []  # (alias, map table, pseudonym kind)
+
+    def add(self, alias: str | None, kind: str, value: str, pkind: str) -> str:
+        """Register a pseudonym column (kind and value are SQL over the typed table); returns its alias."""
+        key = (kind, value)
+        e = self.run.e
+        if key not in self.tables:
+            self.tables[key] = f"temp.pm_{self.run.n}_{len(self.tables)}"
+            e.execute(create_temp_as(self.tables[key], select(
+                ["__k", "__v", "pseudo(__k, __v) AS __p"],
+                f"(SELECT DISTINCT {kind} AS __k, {value} AS __v FROM {self.typed} "
+                f"WHERE NOT __rejected AND {value} IS NOT NULL)", dialect=e.dialect), e.dialect))
+        tbl = self.tables[key]
+        for a, t, k in self.columns:
+            if t == tbl and (alias is None or a == alias):
+                if k != pkind:
+                    self.columns.append((a, t, pkind))
+                return a
+        alias = alias or f"__p{len(self.columns)}"
+        self.columns.append((alias, tbl, pkind))
+        return alias
+
+    @property
+    def aliases(self) -> set[str]:
+        """The pseudonym columns added so far."""
+        return {a for a, _t, _k in self.columns}
+
+    def join_query(self, extra: list[str]) -> str:
+        """The accepted rows with every pseudonym column."""
+        aliases = {}
+        for alias, tbl, _ in self.columns:
+            aliases.setdefault(alias, tbl)
+        cols = ["t.*", *extra] + [f"{tbl.split('.')[1]}.__p AS {alias}" for alias, tbl in aliases.items()]
+        joins = "".join(f" LEFT JOIN {tbl} ON {tbl.split('.')[1]}.__k = {kind} AND {tbl.split('.')[1]}.__v = {value}"
+                        for (kind, value), tbl in self.tables.items())
+        return select(cols, f"{self.typed} t{joins}", where="NOT t.__rejected", dialect=self.run.e.dialect)
+
+    def register_pseudonyms(self) -> None:
+        """Pseudonym -> value rows for the vault."""
+        for tbl, pkind in sorted({(t, k) for _a, t, k in self.columns}):
+            value = "__v" if pkind in ("nhs_number", "upn", "address_key") else "__k || '|' || __v"
+            self.run.e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
+                                             select(["__p", lit(pkind), value], tbl, dialect=self.run.e.dialect),
+                                             self.run.e.dialect))
+
+    def drop(self) -> None:
+        """Drop the maps."""
+        for tbl in self.tables.values():
+            self.run.e.execute(f"DROP TABLE {tbl}")
 
 
 def _engine_message(err: Exception) -> str:

@@ -39,7 +39,8 @@ def report(db: Path) -> dict:
             SELECT load_id, path, source, format, rows_read, rows_loaded, rows_quarantined, skipped
             FROM load_file ORDER BY load_id, path""").fetchall()
         quarantine = con.execute("""
-            SELECT path, source, field, reason, count(*) AS n, count(*) FILTER (WHERE row_rejected) AS rejected
+            SELECT path, source, field, regexp_replace(reason, 'row [0-9]+', 'row N') AS reason, count(*) AS n,
+                   count(*) FILTER (WHERE row_rejected) AS rejected
             FROM quarantine GROUP BY ALL ORDER BY path, n DESC, field, reason""").fetchall()
     except duckdb.Error as e:
         raise UserError(f"not a joinedup store: {str(e).splitlines()[0]}", file=str(db)) from None

@@ -163,7 +163,7 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
             checks.append((f"{fs.t} IS NOT NULL AND {fs.t} NOT IN ({allowed})", f"not in the code list of {f.name}",
                            strict))
         if f.role == "nhs_number":
-            checks.append((f"{fs.t} IS NOT NULL AND NOT {nhs_check_sql(fs.t)}",
+            checks.append((f"{fs.t} IS NOT NULL AND NOT __nhs_ok",
                            "NHS number fails the modulus-11 check (kept, marked unverified)", False))
         if f.role == "postcode":
             checks.append((f"{fs.t} IS NOT NULL AND NOT regexp_full_match({fs.t}, {lit(POSTCODE_PATTERN)})",
@@ -193,7 +193,12 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
         final += [fs.v, fs.e, fs.w]
     final += ["(__bad OR (__first IS NOT NULL AND __first < _row)) AS __rejected",
               "CASE WHEN __first < _row THEN __first END AS __dup_of"]
-    q = (f"WITH a AS ({select(a, raw, dialect=dialect)}), b AS ({select(b, 'a', dialect=dialect)}), "
+    nhs = next((fs for fs in fields if fs.field.role == "nhs_number"), None)
+    # the check digit once per row (the loader reads it for nhs_number_verified and the vault)
+    b2 = ["*", f"{nhs_check_sql(nhs.t)} AS __nhs_ok" if nhs else "CAST(NULL AS BOOLEAN) AS __nhs_ok"]
+    final.append("__nhs_ok")
+    q = (f"WITH a AS ({select(a, raw, dialect=dialect)}), b0 AS ({select(b, 'a', dialect=dialect)}), "
+         f"b AS ({select(b2, 'b0', dialect=dialect)}), "
          f"c AS ({select(c, 'b', dialect=dialect)}), d AS ({select(d, 'c', dialect=dialect)}), "
          f"e AS ({select(e, 'd', dialect=dialect)}) {select(final, 'e', dialect=dialect)}")
     return q, fields

@@ -39,7 +39,8 @@ class DuckDBEngine(Engine):
             self.con.execute(f"SET threads = {int(self.threads)}")
         if self.memory_limit:
             self.con.execute(f"SET memory_limit = '{_q(self.memory_limit)}'")
-        self.con.execute("SET preserve_insertion_order = true")
+        # file order matters only while staging CSV rows (their row numbers); elsewhere it costs time
+        self.con.execute("SET preserve_insertion_order = false")
         ipad, opad = self.key.pads()
         # A temporary macro: the pads live only in this connection's memory, never in a file.
         self.con.execute(
@@ -68,6 +69,13 @@ class DuckDBEngine(Engine):
     def stage_csv(self, name: str, path: Path, header: Sequence[str]) -> None:
         """Every column as text, strict quoting and field counts, rows numbered in file order."""
         cols = "{" + ", ".join(f"'{_q(h)}': 'VARCHAR'" for h in header) + "}"
+        self.con.execute("SET preserve_insertion_order = true")
+        try:
+            self._stage_csv(name, path, cols)
+        finally:
+            self.con.execute("SET preserve_insertion_order = false")
+
+    def _stage_csv(self, name: str, path: Path, cols: str) -> None:
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM read_csv("
             f"'{_q(str(path))}', header = true, columns = {cols}, delim = ',', quote = '\"', escape = '\"', "

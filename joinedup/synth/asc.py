@@ -17,11 +17,14 @@ from joinedup.synth.asc_events import EventLog
 from joinedup.synth.events import Exposure, by_age, exposure
 from joinedup.synth.world import World
 
-__all__ = ["generate", "STMAX_OUTCOMES", "LTS_STOCK"]
+__all__ = ["generate", "STMAX_OUTCOMES", "LTS_STOCK", "HIP_FRACTURE_ICD10"]
+
+HIP_FRACTURE_ICD10 = "S720"  # fracture of neck of femur
 
 # Long-term support clients in a year (NHS England SALT 2022-23: ~ 545,000 aged 65+ of ~ 10.9m (5%),
-# ~ 290,000 aged 18-64 of ~ 34m (0.85%)). At the start: a little under the year's total.
-LTS_STOCK = ((18, 0.0075), (65, 0.030), (75, 0.055), (85, 0.15))
+# ~ 290,000 aged 18-64 of ~ 34m (0.85%)). In the community at the start (council-funded care home
+# residents come on top, ~1.4% of 65+), by age band (assumption on the age shape).
+LTS_STOCK = ((18, 0.0065), (65, 0.018), (75, 0.035), (85, 0.09))
 _COUNCIL_FUNDED_CARE_HOME = 0.55  # assumption: share of care home residents funded by the council (CMA 2017: ~ 50-60%)
 # New requests for support a year from people not already supported (SALT 2022-23: ~ 2.0m requests from
 # new clients, ~ 1.4m of them aged 65+ => ~ 13% of 65+ and ~ 1.8% of 18-64 a year; assumption on shape).
@@ -69,10 +72,15 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
     lts_kind = np.zeros(len(E), dtype=np.int8)
 
     # --- 1. long-term support already in place at the start
-    w = by_age(LTS_STOCK, age) * adult(age) * (0.4 + 1.5 * E.frailty + 0.8 * E.dementia + 3 * E.learning_disability
-                                              + 0.6 * E.physical_disability + 0.3 * E.mental_health_need)
-    w = w * (E.entry == E.start)
-    p_stock = np.clip(w / max(w.mean(), 1e-9) * (by_age(LTS_STOCK, age) * adult(age)).mean(), 0, 0.9)
+    need = (0.4 + 1.5 * E.frailty + 0.8 * E.dementia + 3 * E.learning_disability + 0.6 * E.physical_disability
+            + 0.3 * E.mental_health_need)
+    band = np.searchsorted(np.array([a for a, _ in LTS_STOCK]), age, side="right") - 1
+    ratio = np.zeros(len(E))
+    for b in range(len(LTS_STOCK)):  # need relative to others of the same age band keeps each band's rate
+        m = (band == b) & ~E.care_home
+        if m.any():
+            ratio[m] = need[m] / need[m].mean()
+    p_stock = np.clip(by_age(LTS_STOCK, age) * adult(age) * ratio, 0, 0.9) * (E.entry == E.start)
     stock = (rng.random(len(E)) < p_stock) & ~E.care_home
     stock |= E.care_home & (rng.random(len(E)) < _COUNCIL_FUNDED_CARE_HOME) & adult(age)
     s_who = np.flatnonzero(stock)
@@ -147,7 +155,7 @@ def _discharges(rng, log: EventLog, E: Exposure, world: World, spells: pl.DataFr
     pos = np.searchsorted(E.person_id, spells["_person_id"].to_numpy())
     dis = spells["Discharge_Date"].cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int64)
     path = spells["Discharge_Pathway"].fill_null("-").to_numpy()
-    hip = spells["_cause"].to_numpy() == 1
+    hip = (spells["Primary_Diagnosis_ICD10"] == HIP_FRACTURE_ICD10).fill_null(False).to_numpy()
     age = (dis - E.dob[pos]) / 365.25
     at_home = ~E.care_home[pos]
     p1 = (path == "1") & (age >= 65) & (dis >= 0) & at_home & (lts_kind[pos] != 2) & (lts_kind[pos] != 3)

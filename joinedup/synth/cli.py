@@ -22,15 +22,19 @@ def synth(
     area: str = typer.Option(DEFAULT_AREA, "--area", help="ONS code of the local authority whose LSOAs and postcodes to use."),
     start_year: int = typer.Option(2022, "--start-year", min=2015, max=2030,
                                    help="First financial year (three years from 1 April of it)."),
+    defects_file: Path | None = typer.Option(None, "--defects", help="YAML file of defect rates per sector (docs/synth.md)."),
+    clean: bool = typer.Option(False, "--clean", help="Write extracts with no defects at all."),
 ) -> None:
     """Synthesise a place: people, households and every sector's extracts, with ground truth apart."""
+    from joinedup.synth.defects import DefectConfig, load_defects
     from joinedup.synth.place import available_generators, check_request, synthesise
 
     check_request(people, out_dir, force, fmt)
+    defects = DefectConfig.none() if clean else load_defects(defects_file) if defects_file else None
     steps = ["population", *available_generators(), "write"]
     with progress() as bar:
         task = bar.add_task("synthesising", total=len(steps))
-        result = synthesise(people, seed, out_dir, fmt, area, start_year, force,
+        result = synthesise(people, seed, out_dir, fmt, area, start_year, force, defects,
                             on_step=lambda name: bar.update(task, advance=1, description=name))
     m = result.manifest
     table = Table(title=f"{m['area_name']} ({m['area']}), {m['period']['start']} to {m['period']['end']}, seed {m['seed']}")

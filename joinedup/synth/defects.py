@@ -8,13 +8,18 @@ local id for the same person whose details were keyed again, often differently.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from joinedup.errors import UserError
 
 from joinedup.synth import identifiers as ids
 from joinedup.synth.names import variants
 
-__all__ = ["DefectRates", "DefectConfig", "typo", "nickname", "transpose_day_month", "mistype_nhs", "hyphen_variant"]
+__all__ = ["DefectRates", "DefectConfig", "load_defects", "typo", "nickname", "transpose_day_month", "mistype_nhs", "hyphen_variant"]
 
 
 class DefectRates(BaseModel):
@@ -74,6 +79,21 @@ class DefectConfig(BaseModel):
         """No defects at all (clean extracts)."""
         zero = {k: 0.0 for k in DefectRates.model_fields}
         return cls(**{s: DefectRates(**zero) for s in ("nhs", "asc", "csc", "education", "workforce", "ons")})
+
+
+def load_defects(path: Path) -> DefectConfig:
+    """Defect rates from a YAML (or JSON) file: sector -> rate name -> value; unknown names are errors."""
+    if not path.is_file():
+        raise UserError("no such defects file", file=str(path))
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+        return DefectConfig.model_validate(data)
+    except yaml.YAMLError as e:
+        raise UserError(f"not valid YAML: {str(e).splitlines()[0]}", file=str(path)) from None
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise UserError(f"invalid defect rates: {first['msg']}", file=str(path), field=where) from None
 
 
 _KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopoadsfghjklkzxcvbn")}

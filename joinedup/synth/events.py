@@ -131,30 +131,35 @@ def postcode_at(world: World, frame: pl.DataFrame, person: str, when: str) -> pl
 
 
 def with_identity(world: World, frame: pl.DataFrame, when: str, columns: dict[str, str], sex_codes: dict[str, str],
-                  person: str = "_person_id") -> pl.DataFrame:
+                  person: str = "_person_id", compact: bool = False) -> pl.DataFrame:
     """Add identity columns (true values) to rows about people: columns maps source field -> attribute.
 
     Attributes: given_name, family_name, dob, sex, ethnicity, ethnicity_dfe, nhs_number, gp_practice,
     postcode (at the row's date), date_of_death.
     """
-    attrs = [a for a in set(columns.values()) if a != "postcode"]
+    attrs = sorted(a for a in set(columns.values()) if a != "postcode")
     ppl = world.people.select(pl.col("person_id").alias(person), *attrs)
+    if compact:  # big extracts keep repeated text as categoricals; the writer turns them back into text
+        ppl = ppl.with_columns(pl.col(pl.Utf8).cast(pl.Categorical))
     out = frame.join(ppl, on=person, how="left", maintain_order="left")
     if "postcode" in columns.values():
-        out = out.with_columns(postcode_at(world, out, person, when).alias("postcode"))
+        pc = postcode_at(world, out, person, when)
+        out = out.with_columns((pc.cast(pl.Categorical) if compact else pc).alias("postcode"))
     exprs = []
     for fld, attr in columns.items():
         e = pl.col(attr)
         if attr == "sex":
-            e = e.replace_strict(sex_codes, default=None)
+            e = e.cast(pl.Utf8).replace_strict(sex_codes, default=None)
+            e = e.cast(pl.Categorical) if compact else e
         exprs.append(e.alias(fld))
     drop = [a for a in set(columns.values()) if a not in columns]
     return out.with_columns(exprs).drop([c for c in drop if c in out.columns and c not in frame.columns])
 
 
-def labels(values, idx: np.ndarray) -> pl.Series:
+def labels(values, idx: np.ndarray, compact: bool = False) -> pl.Series:
     """Strings picked by position (fast: avoids building numpy string arrays for big columns)."""
-    return pl.Series(list(values), dtype=pl.Utf8).gather(np.asarray(idx, dtype=np.int64))
+    out = pl.Series(list(values), dtype=pl.Utf8).gather(np.asarray(idx, dtype=np.int64))
+    return out.cast(pl.Categorical) if compact else out
 
 
 def seq_ids(prefix: str, n: int, width: int) -> pl.Series:

@@ -251,8 +251,28 @@ def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np
     s_admit = s_admit.copy()
     has = spell_of_ed >= 0
     s_admit[spell_of_ed[has]] = ed["dep_day"][has]
+    dead_by = np.where(E.death[s_who] >= 0, E.death[s_who], np.iinfo(np.int64).max)
+    s_admit = np.minimum(s_admit, dead_by)
     discharge = np.maximum(discharge, s_admit)
     ready = np.where(ready >= 0, np.maximum(ready, s_admit), -1)
+    # a last pass once dates are final: a spell may not start before the person's previous one ended
+    order = np.flatnonzero(keep)
+    order = order[np.lexsort((~mandatory[order], s_admit[order], s_who[order]))]
+    same = np.r_[False, s_who[order][1:] == s_who[order][:-1]]
+    grp = np.cumsum(~same)
+    off = grp * (10**6)
+    prev_end = np.r_[-1, discharge[order][:-1]]
+    running = np.maximum.accumulate(np.where(same, prev_end, -1) + off) - off
+    clash = same & (s_admit[order] <= running)
+    # a death, birth or hip fracture keeps its spell, starting the day after the one before ended
+    shift = clash & mandatory[order] & (running + 1 <= discharge[order])
+    s_admit[order[shift]] = running[shift] + 1
+    ready[order[shift]] = np.where(ready[order[shift]] >= 0, np.maximum(ready[order[shift]], s_admit[order[shift]]), -1)
+    keep[order[clash & ~shift]] = False
+    kind[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = 1
+    spell_of_ed[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = -1
+    ed["kind"] = kind
+    ed["spell"] = spell_of_ed
     ed = {k: v[ed_keep] for k, v in ed.items()}
     spells = {"who": s_who, "admit": s_admit, "ready": ready, "discharge": discharge, "cls": s_cls, "cause": s_cause,
               "path": path, "dies": dies, "delay": discharge - np.where(ready >= 0, ready, discharge)}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from joinedup.synth.events import as_dates, by_age, exposure, with_identity
+from joinedup.sources import source
+from joinedup.synth.events import as_dates, exposure, with_identity
 from joinedup.synth.hospital import hospital_activity
 from joinedup.synth.primary_care import deaths_frame, gp_appointments, place_of_death
 from joinedup.synth.world import World
@@ -48,7 +49,7 @@ def _ethnic(rng: np.random.Generator, frame: pl.DataFrame, col: str) -> pl.DataF
 
 
 def _births(world: World, pos_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    born = world.people.filter(pl.col("dob") >= world.period_start).select("person_id", "dob")
+    born = world.people.filter((pl.col("dob") >= world.period_start) & (pl.col("arrived") == pl.col("dob"))).select("person_id", "dob")
     moms = world.relations.filter(pl.col("relation") == "mother").join(
         born, left_on="related_person_id", right_on="person_id").sort("related_person_id")
     return (np.searchsorted(pos_of, moms["person_id"].to_numpy()), np.searchsorted(pos_of, moms["related_person_id"].to_numpy()),
@@ -112,7 +113,6 @@ def _ed_frame(rng: np.random.Generator, world: World, E, h) -> pl.DataFrame:
     })
     frame = with_identity(world, frame, "Arrival_Date", _IDENTITY, _SEX)
     frame = _ethnic(rng, frame, "Ethnic_Category")
-    from joinedup.sources import source
     return frame.select(*source("nhs.ed_attendances").columns, "_person_id")
 
 
@@ -153,13 +153,8 @@ def _spell_frame(rng: np.random.Generator, world: World, E, h) -> pl.DataFrame:
         "Discharge_Destination": pl.Series(np.where(open_, None, dest).tolist(), dtype=pl.Utf8),
         "Discharge_Pathway": pl.Series(np.where(open_ | dies, None, path.astype(str)).tolist(), dtype=pl.Utf8),
         "_person_id": pl.Series(E.person_id[who], dtype=pl.Int64),
-        "_cause": pl.Series(cause.astype(np.int8)),
     })
     frame = with_identity(world, frame, "Admission_Date", _IDENTITY, _SEX)
     frame = _ethnic(rng, frame, "Ethnic_Category")
-    from joinedup.sources import source
-    # `_cause` (1 = hip fracture) stays for the ASC generator; the writer keeps only spec columns
-    return frame.select(*source("nhs.inpatient_spells").columns, "_person_id", "_cause")
+    return frame.select(*source("nhs.inpatient_spells").columns, "_person_id")
 
-
-__all__ += ["by_age"]

@@ -46,7 +46,7 @@ def available_generators() -> list[str]:
 
 def generate_frames(world: World, on_step: Callable[[str], None] | None = None,
                     timings: dict[str, float] | None = None) -> dict[str, pl.DataFrame]:
-    """Run every available generator, each seeing the clean output of those before it in world.events."""
+    """Run every available generator, each seeing the clean output of those before it; returns world.events."""
     for name in available_generators():
         started = time.perf_counter()
         module = importlib.import_module(f"joinedup.synth.{name}")
@@ -56,7 +56,7 @@ def generate_frames(world: World, on_step: Callable[[str], None] | None = None,
             timings[name] = time.perf_counter() - started
         if on_step:
             on_step(name)
-    return dict(world.events)
+    return world.events
 
 
 def check_request(people: int, out: Path, force: bool, fmt: str) -> None:

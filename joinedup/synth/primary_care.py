@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from joinedup.sources import source
 from joinedup.synth.events import Exposure, as_dates, by_age, labels, seq_ids, with_identity
 from joinedup.synth.world import World
 
@@ -62,15 +63,15 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
         "Appointment_ID": seq_ids("A", n, 10),
         "Patient_ID": pl.repeat(None, n, dtype=pl.Utf8, eager=True),
         "Appointment_Date": as_dates(d),
-        "APPT_MODE": labels(modes, mode), "HCP_TYPE": labels(_HCP, hcp),
-        "APPT_STATUS": labels(["Attended", "DNA", "Unknown"], status),
+        "APPT_MODE": labels(modes, mode, compact=True), "HCP_TYPE": labels(_HCP, hcp, compact=True),
+        "APPT_STATUS": labels(["Attended", "DNA", "Unknown"], status, compact=True),
         "_person_id": pl.Series(E.person_id[who], dtype=pl.Int64),
     })
     frame = with_identity(world, frame, "Appointment_Date",
                           {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
                            "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
-                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"})
-    from joinedup.sources import source
+                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"},
+                          compact=True)
     return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
 
 
@@ -108,5 +109,4 @@ def deaths_frame(rng: np.random.Generator, world: World, E: Exposure, dead: np.n
     frame = with_identity(world, frame, "DATE_OF_DEATH",
                           {"DEC_NHS_NUMBER": "nhs_number", "DEC_FORENAMES": "given_name", "DEC_SURNAME": "family_name",
                            "DEC_DATE_OF_BIRTH": "dob", "DEC_SEX": "sex", "DEC_POSTCODE": "postcode"}, {"M": "1", "F": "2"})
-    from joinedup.sources import source
     return frame.select(*source("nhs.deaths").columns, "_person_id")

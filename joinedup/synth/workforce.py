@@ -62,12 +62,15 @@ def generate(world) -> dict[str, pl.DataFrame]:
     end = day(world.period_end)
     addr = address_at(world, jobs["person_id"].to_numpy(), np.minimum(jobs["start"].to_numpy(), end))
     jobs = jobs.with_columns(addr["postcode"].alias("postcode"))
-    return {
-        "workforce.asc_wds": _asc(jobs.filter(pl.col("sector") == "asc"), rng, end),
-        "workforce.nhs_esr": _esr(jobs.filter(pl.col("sector") == "nhs"), rng, end),
-        "workforce.childrens_social_work": _csww(jobs.filter(pl.col("sector") == "csw"), rng, end),
-        "workforce.gp_practice_staff": _gp(world, jobs.filter(pl.col("sector") == "gp"), rng, end),
-    }
+    makers = {"workforce.asc_wds": ("asc", lambda j: _asc(j, rng, end)), "workforce.nhs_esr": ("nhs", lambda j: _esr(j, rng, end)),
+              "workforce.childrens_social_work": ("csw", lambda j: _csww(j, rng, end)),
+              "workforce.gp_practice_staff": ("gp", lambda j: _gp(world, j, rng, end))}
+    out = {}
+    for sid, (sector, make) in makers.items():
+        j = jobs.filter(pl.col("sector") == sector)
+        # a very small place may have no one in a sector during the period: an empty extract of the right shape
+        out[sid] = make(j) if j.height else frame_for(sid, {}, {"_person_id": np.array([], dtype=np.int64)})
+    return out
 
 
 def _closed(j: pl.DataFrame, end: int) -> np.ndarray:

@@ -23,13 +23,14 @@ from joinedup.synth import defects as dq
 from joinedup.synth import identifiers as ids
 from joinedup.synth.world import World
 
-__all__ = ["write_place", "POLARS_TYPES", "file_path", "TRUTH_FILES"]
+__all__ = ["write_place", "POLARS_TYPES", "file_path", "TRUTH_FILES", "CHUNK_ROWS"]
 
 POLARS_TYPES = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "time": pl.Time,
                 "datetime": pl.Datetime("us"), "bool": pl.Boolean}
 #: Local id shapes per id space (prefix, digits); others get the source's initials and 7 digits.
 _ID_SHAPES = {"nhs.acute": ("RNA", 7), "nhs.gp_appointments": ("", 9), "nhs.deaths": ("DR", 9),
               "asc.client_level_data": ("", 7), "csc": ("", 6)}
+CHUNK_ROWS = 2_000_000  # rows of one extract processed at a time (bounds the writer's memory)
 TRUTH_FILES = ("records", "people", "households", "residence", "relations")
 
 
@@ -66,83 +67,97 @@ def _first_postcodes(world: World) -> pl.DataFrame:
     return cached
 
 
+def _new_ids(rng: np.random.Generator, n: int, prefix: str, width: int, taken: set[str] | None = None) -> pl.Series:
+    """n distinct local ids (prefix + width digits, random order), avoiding ids already taken."""
+    extra = len(taken) if taken else 0
+    numbers = rng.permutation(np.arange(10 ** (width - 1), 10 ** (width - 1) + n + extra, dtype=np.int64))
+    out = pl.select(pl.lit(prefix) + pl.Series(numbers).cast(pl.Utf8)).to_series()
+    if taken:
+        out = out.filter(~out.is_in(pl.Series(list(taken), dtype=pl.Utf8)))
+    return out.head(n)
+
+
 def _registrations(world: World, space: str, srcs: list[Source], frames: dict[str, pl.DataFrame],
                    rates: dq.DefectRates, mult: float) -> pl.DataFrame:
     """One row per (person, which) registration in a system: local id and defective identity."""
     rng = _rng(world, space)
-    parts, given_ids = [], []
+    parts, given_ids, own = [], [], []
     for s in srcs:
         f = frames[s.id]
-        parts.append(f.select(pl.col("_person_id")).drop_nulls())
+        own.append(f.select(pl.col("_person_id")).drop_nulls())
         if "_related_person_id" in f.columns:
             parts.append(f.select(pl.col("_related_person_id").alias("_person_id")).drop_nulls())
         if s.person_key and f[s.person_key].null_count() < f.height:
             given_ids.append(f.filter(pl.col("_person_id").is_not_null() & pl.col(s.person_key).is_not_null())
                              .select("_person_id", pl.col(s.person_key).cast(pl.Utf8).alias("local_id")))
-    persons = pl.concat(parts).unique().sort("_person_id")["_person_id"].to_numpy() if parts else np.array([], dtype=np.int64)
+    own_ids = pl.concat(own).unique()["_person_id"] if own else pl.Series([], dtype=pl.Int64)
+    persons = pl.concat([own_ids.to_frame(), *parts]).unique().sort("_person_id")["_person_id"].to_numpy()
     n = len(persons)
-    own_rows = pl.concat([frames[s.id].select("_person_id").drop_nulls() for s in srcs]).unique()
-    has_rows = np.isin(persons, own_rows["_person_id"].to_numpy())
+    has_rows = np.isin(persons, own_ids.to_numpy())
     dup = has_rows & (rng.random(n) < rates.duplicate)
+    n_dup = int(dup.sum())
     existing = pl.concat(given_ids).unique("_person_id", keep="first").sort("_person_id") if given_ids else None
     prefix, width = _id_shape(space, existing["local_id"].head(1).to_list() if existing is not None else [])
     width = max(width, len(str(2 * n + 10)))
-    pool = ids.local_ids(rng, 2 * (n + int(dup.sum())) + 10, prefix, width)
-    id1 = pool[:n].astype(object)
     if existing is not None:
-        pos = np.searchsorted(persons, existing["_person_id"].to_numpy())
-        id1[pos] = existing["local_id"].to_numpy()
         taken = set(existing["local_id"].to_list())
-        pool = np.array([v for v in pool[n:] if v not in taken], dtype=object)
+        fresh = _new_ids(rng, n + n_dup, prefix, width, taken)
+        id1 = pl.DataFrame({"_person_id": persons}).join(existing, on="_person_id", how="left", maintain_order="left")["local_id"]
+        missing = np.flatnonzero(id1.is_null().to_numpy())
+        id1 = id1.scatter(missing, fresh.head(len(missing))) if len(missing) else id1
+        id2 = fresh.slice(len(missing), n_dup)
     else:
-        pool = pool[n:]
-    reg_person = np.r_[persons, persons[dup]]
-    which = np.r_[np.zeros(n, dtype=np.int8), np.ones(int(dup.sum()), dtype=np.int8)]
-    local = np.r_[id1, pool[: int(dup.sum())]]
-    ppl = world.people.select("person_id", "given_name", "family_name", "birth_family_name", "dob", "nhs_number") \
-        .join(pl.DataFrame({"person_id": reg_person}), on="person_id", how="semi")
-    idx = np.searchsorted(ppl["person_id"].to_numpy(), reg_person)
-    given = ppl["given_name"].to_numpy()[idx].astype(object)
-    family = ppl["family_name"].to_numpy()[idx].astype(object)
-    birth_family = ppl["birth_family_name"].to_numpy()[idx].astype(object)
-    dob = _days(ppl["dob"])[idx]
-    nhs = ppl["nhs_number"].to_numpy()[idx].astype(object)
-    m = len(reg_person)
-    scale = np.where(which == 1, mult, 1.0)
+        fresh = _new_ids(rng, n + n_dup, prefix, width)
+        id1, id2 = fresh.head(n), fresh.slice(n, n_dup)
+    reg = pl.DataFrame({
+        "_person_id": pl.Series(np.r_[persons, persons[dup]], dtype=pl.Int64),
+        "_which": pl.Series(np.r_[np.zeros(n, dtype=np.int8), np.ones(n_dup, dtype=np.int8)]),
+        "_local_id": pl.concat([id1, id2]),
+    })
+    ppl = world.people.select(pl.col("person_id").alias("_person_id"), pl.col("given_name").alias("_given"),
+                              pl.col("family_name").alias("_family"), pl.col("birth_family_name").alias("_birth"),
+                              pl.col("dob").alias("_dob"), pl.col("nhs_number").alias("_nhs"))
+    reg = reg.join(ppl, on="_person_id", how="left", maintain_order="left")
+    m = reg.height
+    scale = np.where(reg["_which"].to_numpy() == 1, mult, 1.0)
 
     def hit(rate: float) -> np.ndarray:
         return rng.random(m) < np.minimum(rate * scale, 1.0)
 
-    sel = hit(rates.nickname)
-    given[sel] = dq.nickname(rng, given[sel])
-    sel = hit(rates.typo)
-    given[sel] = dq.typo(rng, given[sel])
-    changed = family != birth_family
-    sel = changed & hit(rates.surname_change)
-    family[sel] = birth_family[sel]
-    sel = np.array(["-" in str(v) for v in family], dtype=bool) & hit(rates.hyphen_variant)
-    family[sel] = dq.hyphen_variant(rng, family[sel])
-    sel = hit(rates.typo)
-    family[sel] = dq.typo(rng, family[sel])
-    sel = hit(rates.dob_transposed)
-    dob[sel] = dq.transpose_day_month(dob[sel])
+    def change(col: str, mask: np.ndarray, fn) -> None:
+        nonlocal reg
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            vals = reg[col].gather(idx).to_numpy().astype(object)
+            reg = reg.with_columns(reg[col].scatter(idx, pl.Series(list(fn(rng, vals)), dtype=pl.Utf8)))
+
+    change("_given", hit(rates.nickname), dq.nickname)
+    change("_given", hit(rates.typo), dq.typo)
+    changed = (reg["_family"] != reg["_birth"]).fill_null(False).to_numpy()
+    swap = np.flatnonzero(changed & hit(rates.surname_change))
+    if len(swap):
+        reg = reg.with_columns(reg["_family"].scatter(swap, reg["_birth"].gather(swap)))
+    hyph = reg["_family"].str.contains("-", literal=True).fill_null(False).to_numpy()
+    change("_family", hyph & hit(rates.hyphen_variant), dq.hyphen_variant)
+    change("_family", hit(rates.typo), dq.typo)
+    idx = np.flatnonzero(hit(rates.dob_transposed))
+    if len(idx):
+        days = reg["_dob"].gather(idx).cast(pl.Int32).to_numpy().astype(np.int64)
+        reg = reg.with_columns(reg["_dob"].scatter(idx, pl.Series(dq.transpose_day_month(days).astype(np.int32)).cast(pl.Date)))
     missing = hit(rates.nhs_missing)
-    sel = ~missing & hit(rates.nhs_mistyped)
-    nhs[sel] = dq.mistype_nhs(rng, nhs[sel])
-    nhs[missing] = None
-    stale = hit(rates.stale_address)
-    first_pc = _first_postcodes(world)
-    return pl.DataFrame({
-        "_person_id": pl.Series(reg_person, dtype=pl.Int64), "_which": which, "_local_id": pl.Series(local.tolist(), dtype=pl.Utf8),
-        "_given": pl.Series(given.tolist(), dtype=pl.Utf8), "_family": pl.Series(family.tolist(), dtype=pl.Utf8),
-        "_dob": pl.Series(dob.astype(np.int32)).cast(pl.Date), "_nhs": pl.Series(nhs.tolist(), dtype=pl.Utf8),
-        "_stale": stale,
-    }).join(first_pc.rename({"person_id": "_person_id"}), on="_person_id", how="left", maintain_order="left")
+    change("_nhs", ~missing & hit(rates.nhs_mistyped), dq.mistype_nhs)
+    idx = np.flatnonzero(missing)
+    if len(idx):
+        reg = reg.with_columns(reg["_nhs"].scatter(idx, None))
+    reg = reg.with_columns(_stale=pl.Series(hit(rates.stale_address))).drop("_birth")
+    return reg.join(_first_postcodes(world).rename({"person_id": "_person_id"}), on="_person_id", how="left",
+                    maintain_order="left")
 
 
-def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, rates: dq.DefectRates) -> pl.DataFrame:
+def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, rates: dq.DefectRates,
+           part: int = 0) -> pl.DataFrame:
     """Fill a clean frame's identity fields from each row's registration (with duplicates and row defects)."""
-    rng = _rng(world, src.id)
+    rng = _rng(world, src.id if part == 0 else f"{src.id}:{part}")
     f = frame.with_row_index("_row")
     dups = reg.filter(pl.col("_which") == 1).select("_person_id", pl.lit(True).alias("_has_dup"))
     f = f.join(dups, on="_person_id", how="left", maintain_order="left").with_columns(pl.col("_has_dup").fill_null(False))
@@ -188,7 +203,7 @@ def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, ra
         f = f.join(first, on="_related_person_id", how="left", maintain_order="left").with_columns(
             pl.when(pl.col("_related_local").is_not_null()).then(pl.col("_related_local"))
             .otherwise(pl.col(rel.name)).alias(rel.name))
-    return f.sort("_row", "_which")
+    return f.sort("_row", "_which") if one_per_person else f
 
 
 def _cast(src: Source, f: pl.DataFrame) -> pl.DataFrame:
@@ -209,7 +224,65 @@ def _write(df: pl.DataFrame, path: Path, fmt: str, date_format: str = "%Y-%m-%d"
         df.write_csv(path, date_format=date_format, time_format="%H:%M:%S", datetime_format="%Y-%m-%dT%H:%M:%S")
     else:
         df.write_parquet(path, compression="lz4", statistics=True)  # lz4: several times faster to write than zstd
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return _sha256(path)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Categorical columns (how big generators keep repeated strings small) back to text."""
+    cats = [c for c, t in frame.schema.items() if t == pl.Categorical or isinstance(t, pl.Categorical)]
+    return frame.with_columns(pl.col(cats).cast(pl.Utf8)) if cats else frame
+
+
+def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFrame | None, rates: dq.DefectRates,
+                  out: Path, fmt: str) -> tuple[dict, pl.DataFrame | None]:
+    """Defects, types and the file for one source, a chunk of rows at a time (bounded memory)."""
+    import pyarrow.parquet as pq
+
+    path = out / file_path(s.id, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    people = "_person_id" in frame.columns
+    whole = frame.height <= CHUNK_ROWS or (s.person_key is not None and s.record_key == [s.person_key])
+    starts = [0] if whole else list(range(0, frame.height, CHUNK_ROWS))
+    rows, truth, writer = 0, [], None
+    for k, at in enumerate(starts):
+        chunk = _plain(frame if whole else frame.slice(at, CHUNK_ROWS))
+        if reg is not None and people:
+            chunk = _apply(world, s, chunk, reg, rates, part=k)
+        clean = _cast(s, chunk)
+        if fmt == "csv":
+            with path.open("w" if k == 0 else "a", encoding="utf-8", newline="") as fh:
+                clean.write_csv(fh, include_header=k == 0, date_format=s.date_format, time_format="%H:%M:%S",
+                                datetime_format="%Y-%m-%dT%H:%M:%S")
+        else:
+            table = clean.to_arrow(compat_level=pl.CompatLevel.newest())  # string views: no copy of the text
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="lz4")
+            writer.write_table(table)
+        if people:
+            truth.append(pl.DataFrame({
+                "row_number": pl.Series(np.arange(rows + 1, rows + clean.height + 1), dtype=pl.Int64),
+                "local_id": clean[s.person_key].cast(pl.Utf8) if s.person_key else pl.Series([None] * clean.height, dtype=pl.Utf8),
+                "person_id": chunk["_person_id"].cast(pl.Int64),
+            }))
+        rows += clean.height
+    if writer is not None:
+        writer.close()
+    entry = {"path": path.relative_to(out).as_posix(), "source": s.id, "format": fmt, "rows": rows,
+             "sha256": _sha256(path), "schema": {f.name: f.type for f in s.fields}}
+    records = None
+    if people:
+        records = pl.concat(truth).with_columns(source=pl.lit(s.id).cast(pl.Categorical),
+                                                file=pl.lit(entry["path"]).cast(pl.Categorical))
+        records = records.select("source", "file", "row_number", "local_id", "person_id")
+    return entry, records
 
 
 def _entry(out: Path, path: Path, source: str | None, fmt: str, df: pl.DataFrame, sha: str,
@@ -235,25 +308,19 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
         people_srcs = [s for s in srcs if "_person_id" in frames[s.id].columns]
         reg = _registrations(world, space, people_srcs, frames, rates, defects.duplicate_multiplier) if people_srcs else None
         for s in srcs:
-            frame = frames[s.id]
-            if reg is not None and "_person_id" in frame.columns:
-                frame = _apply(world, s, frame, reg, rates)
-            clean = _cast(s, frame)
-            path = out / file_path(s.id, fmt)
-            sha = _write(clean, path, fmt, s.date_format)
-            files.append(_entry(out, path, s.id, fmt, clean, sha, s))
-            if "_person_id" in frame.columns:
-                truth.append(pl.DataFrame({
-                    "source": pl.Series([s.id] * clean.height, dtype=pl.Utf8),
-                    "file": pl.Series([file_path(s.id, fmt)] * clean.height, dtype=pl.Utf8),
-                    "row_number": pl.Series(np.arange(1, clean.height + 1), dtype=pl.Int64),
-                    "local_id": clean[s.person_key].cast(pl.Utf8) if s.person_key else pl.Series([None] * clean.height, dtype=pl.Utf8),
-                    "person_id": frame["_person_id"].cast(pl.Int64),
-                }))
+            # each frame is released once written: the writer is the last to read it
+            frame = frames.pop(s.id)
+            world.events.pop(s.id, None)
+            entry, records = _write_source(world, s, frame, reg, rates, out, fmt)
+            del frame
+            files.append(entry)
+            if records is not None:
+                truth.append(records)
             if on_file:
                 on_file(s.id)
-    records = pl.concat(truth) if truth else pl.DataFrame(schema={"source": pl.Utf8, "file": pl.Utf8, "row_number": pl.Int64,
-                                                                  "local_id": pl.Utf8, "person_id": pl.Int64})
+    records = pl.concat(truth) if truth else pl.DataFrame(schema={"source": pl.Categorical, "file": pl.Categorical,
+                                                                  "row_number": pl.Int64, "local_id": pl.Utf8,
+                                                                  "person_id": pl.Int64})
     truth_frames = {"records": records, "people": world.people, "households": world.households,
                     "residence": world.residence, "relations": world.relations}
     truth_entries = []

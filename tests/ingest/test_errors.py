@@ -94,3 +94,20 @@ def test_manifest_row_count_mismatch_is_an_error(tmp_path, small_place, run_cli)
 def test_report_on_missing_store_is_a_user_error(tmp_path, run_cli):
     code, _, err = run_cli("ingest", "report", "--db", str(tmp_path / "none.duckdb"))
     assert code == 2 and err.startswith("error: ") and "none.duckdb" in err
+
+
+@pytest.mark.parametrize("name,content,row", [
+    ("b.json", '{"resourceType": "Bundle", "entry": [', 1),
+    ("e.ndjson", '{"resourceType": "Patient", "id": "a"}\n{"resourceType": \n', 2),
+    ("n.json", '{"hello": 1}', None),
+    ("z.ndjson", "", None),
+])
+def test_unreadable_fhir_exit_2_naming_file_and_row(name, content, row, tmp_path, run_cli):
+    path = tmp_path / name
+    path.write_text(content)
+    code, _, err = run_cli("ingest", str(path), "--db", str(tmp_path / "s.duckdb"))
+    assert code == 2
+    line = err.strip()
+    assert "\n" not in line and line.startswith(f"error: {path}: ")
+    if row is not None:
+        assert f"row {row}" in line

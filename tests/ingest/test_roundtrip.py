@@ -103,3 +103,15 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
         assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
     again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json")[1])
     assert all(f["skipped"] for f in again["files"])
+
+
+def test_demo_step_ingests_the_place_and_records_the_store(small_place, tmp_path):
+    from joinedup.demo import DemoContext
+    from joinedup.ingest.demo import run
+
+    ctx = DemoContext(workspace=tmp_path, people=100)
+    shutil.copytree(small_place, ctx.place)
+    run(ctx)
+    assert ctx.made["store"] == ctx.store and ctx.store.exists()
+    con = duckdb.connect(str(ctx.store), read_only=True)
+    assert con.execute("SELECT count(*) FROM load").fetchall()[0][0] == 1

@@ -97,3 +97,13 @@ def test_key_file_beside_the_store(tmp_path, monkeypatch):
     assert "secret" not in repr(k2) and k2.secret.decode() not in repr(k2)
     monkeypatch.setenv("JOINEDUP_KEY", "another-key-0123456789")
     assert load_key(db).pseudonym("nhs", "1") != k1.pseudonym("nhs", "1")
+
+
+def test_csv_rows_are_numbered_in_file_order(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text("i,s\n" + "".join(f"{i},x{i}\n" for i in range(1, 200_001)))
+    e = DuckDBEngine(tmp_path / "s.duckdb", KEY, threads=2)
+    e.open()
+    e.stage_csv("temp.r", path, ["i", "s"])
+    assert e.fetchall("SELECT count(*) FILTER (WHERE _row <> CAST(i AS BIGINT)), count(*) FROM temp.r") == [(0, 200_000)]
+    e.close()
