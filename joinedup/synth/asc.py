@@ -45,6 +45,7 @@ _DIRECT_PAYMENT = {"18": 0.38, "65": 0.14}
 # are NHS intermediate care or restarted packages; SALT 2022-23: ~ 3% of 65+ a year discharged into
 # reablement); hip fractures always go to reablement.
 _P1_TO_REABLEMENT = 0.25
+_REVIEW_AFTER_STAY = 0.5  # assumption: community clients whose package is reviewed after a hospital stay
 _STMAX_START_DAYS = (0.35, 0.35, 0.2, 0.1)  # days after discharge 0-3 (assumption: "within a few days")
 # ST-Max outcomes when the person neither dies nor is readmitted (ASCOF 2A 2022-23: median 78.2% with no
 # long-term sequel, Dudley 87.1%; NICE: 83% of 65+ still at home 91 days after reablement). Assumption.
@@ -172,6 +173,14 @@ def _discharges(rng, log: EventLog, E: Exposure, world: World, spells: pl.DataFr
             Event_Outcome="Progress to Reablement/ST-Max")
     start = d + rng.choice(4, size=len(who), p=_STMAX_START_DAYS)
     stmax(rng, log, E, who, start, lts_end, lts_kind, spells, pos, dis)
+    # people already on community support: the package is reviewed after a stay (unplanned review)
+    back = (path != "-") & (path != "3") & (dis >= 0) & (lts_kind[pos] == 1) & (lts_end[pos] > dis) & \
+        (rng.random(len(pos)) < _REVIEW_AFTER_STAY)
+    rw, rd = pos[back], dis[back] + rng.integers(1, 15, int(back.sum()))
+    ok = rd < E.exit[rw] - 1
+    rw, rd = rw[ok], rd[ok]
+    log.add(rw, "Review", rd, rd, Review_Reason="Unplanned",
+            Event_Outcome=np.where(rng.random(len(rw)) < 0.6, "Progress to Support Planning / Services", "No change in package"))
     # pathway 3: a first admission to a care home, arranged and (mostly) funded by the council
     p3 = (path == "3") & (dis >= 0) & (age >= 18) & (rng.random(len(pos)) < 0.8)
     w3, d3 = pos[p3], dis[p3]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import zlib
 from datetime import date
+from functools import lru_cache
+from importlib.resources import files
 
 import numpy as np
 import polars as pl
@@ -13,14 +16,14 @@ from joinedup.synth import identifiers as ids
 from joinedup.synth import lifecourse as lc
 from joinedup.synth import names as nm
 from joinedup.synth.needs import care_experience, latent_needs, worker_sectors
-from joinedup.synth.population import Geography, area_geography, cohort
+from joinedup.synth.population import Geography, _addresses, area_geography, cohort
 from joinedup.synth.world import World
 
 __all__ = ["build_world", "period_of", "la_number", "PEOPLE_PER_PRACTICE"]
 
 EPOCH = date(1970, 1, 1)
 PEOPLE_PER_PRACTICE = 7500  # assumption: Dudley ~44 practices for ~330k registered patients (NHS Digital, patients registered 2024)
-_DFE_LA = {"E08000027": 332}  # DfE LA number (peers/children_la_codes.csv); other areas fall back to 999
+_UNKNOWN_LA = 999  # councils without children's services of their own (shire districts) take this in UPNs
 
 
 def period_of(start_year: int) -> tuple[date, date]:
@@ -28,9 +31,16 @@ def period_of(start_year: int) -> tuple[date, date]:
     return date(start_year, 4, 1), date(start_year + 3, 3, 31)
 
 
+@lru_cache(maxsize=1)
+def _dfe_la_numbers() -> dict[str, int]:
+    # copied from ../shared/reference/peers/ofsted_ilacs_latest.csv by scripts/refresh_synth_la_numbers.py
+    text = (files("joinedup.synth") / "data" / "dfe_la_numbers.csv").read_text()
+    return {code: int(num) for code, num in csv.reader(text.splitlines()[1:])}
+
+
 def la_number(area: str) -> int:
-    """The DfE LA number used in UPNs for an area."""
-    return _DFE_LA.get(area, 999)
+    """The DfE LA number used in UPNs for an area (Dudley: 332)."""
+    return _dfe_la_numbers().get(area, _UNKNOWN_LA)
 
 
 def _day(d: date) -> int:
@@ -54,6 +64,39 @@ def _practices(rng: np.random.Generator, geo: Geography, n_people: int, person_l
     nearest = np.argsort(d, axis=1)[:, :3]
     choice = rng.choice(min(3, k), size=len(person_lsoa), p=[0.6, 0.25, 0.15][: min(3, k)] / np.sum([0.6, 0.25, 0.15][: min(3, k)]))
     return codes[nearest[person_lsoa, choice]]
+
+
+def _move_within(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """New LSOA, postcode and address for households moving within the area (similar deprivation, +-1 decile)."""
+    dec = geo.decile.astype(int)
+    near = rng.random(len(lsoa))
+    new_lsoa = np.empty(len(lsoa), dtype=np.int64)
+    for d in range(1, 11):
+        idx = np.flatnonzero(dec[lsoa] == d)
+        options = np.flatnonzero(np.abs(dec - d) <= 1)
+        new_lsoa[idx] = options[(near[idx] * len(options)).astype(np.int64)]
+    new_pc, new_addr = _addresses(rng, geo, new_lsoa, kind)
+    return new_lsoa, new_pc, new_addr
+
+
+def _identifiers(rng: np.random.Generator, area: str, people: int, geo: Geography, dob: np.ndarray, lsoa: np.ndarray,
+                 start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """NHS numbers for all; UPNs for those of school age in the period; NI numbers from 16; a GP practice."""
+    n = len(dob)
+    nhs = ids.nhs_numbers(rng, n)
+    age_start, age_end = (start - dob) / lc.YEAR, (end - dob) / lc.YEAR
+    school_age = (age_end >= 4) & (age_start < 19)
+    by = 1970 + (dob / lc.YEAR)
+    # a child starts reception in the September after their fourth birthday
+    entry_year = np.floor(by).astype(int) + np.where((by % 1) < (243 / 365.25), 4, 5)
+    upn = np.full(n, None, dtype=object)
+    si = np.flatnonzero(school_age)
+    upn[si] = ids.upns(rng, la_number(area), entry_year[si], 2001 + rng.integers(0, max(2, people // 2800), len(si)))
+    ni = np.full(n, None, dtype=object)
+    adults = np.flatnonzero(age_end >= 16)
+    ni[adults] = ids.ni_numbers(rng, len(adults))
+    return nhs, upn, ni, _practices(rng, geo, people, lsoa)
 
 
 def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: int = 2022) -> World:
@@ -93,16 +136,7 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     move_day, leave_day, _ = lc.household_moves(rng, n_hh, hh_arrive, end, hh_kind != "care_home")
     movers = np.flatnonzero(move_day >= 0)
     new_hh = n_hh + np.arange(len(movers))
-    # a move within the area goes to an LSOA of similar deprivation (within one decile)
-    dec = geo.decile.astype(int)
-    near = rng.random(len(movers))
-    new_lsoa = np.empty(len(movers), dtype=np.int64)
-    for d in range(1, 11):
-        idx = np.flatnonzero(np.abs(dec[hh_lsoa[movers]] - d) == 0)
-        options = np.flatnonzero(np.abs(dec - d) <= 1)
-        new_lsoa[idx] = options[(near[idx] * len(options)).astype(np.int64)]
-    from joinedup.synth.population import _addresses
-    new_pc, new_addr = _addresses(rng, geo, new_lsoa, hh_kind[movers])
+    new_lsoa, new_pc, new_addr = _move_within(rng, geo, hh_lsoa[movers], hh_kind[movers])
     hh_kind = np.r_[hh_kind, hh_kind[movers]]
     hh_lsoa = np.r_[hh_lsoa, new_lsoa]
     hh_pc = np.r_[hh_pc, new_pc]
@@ -180,19 +214,7 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     age_start = (start - dob_all) / lc.YEAR
     worker = worker_sectors(rng, people, age_start, female_all, eligible & (death_all < 0))
 
-    # --- identifiers
-    nhs = ids.nhs_numbers(rng, N)
-    age_end = (end - dob_all) / lc.YEAR
-    school_age = (age_end >= 4) & (age_start < 19)
-    by = 1970 + (dob_all / lc.YEAR)
-    entry_year = np.floor(by).astype(int) + np.where((by % 1) < (243 / 365.25), 4, 5)
-    upn = np.full(N, None, dtype=object)
-    si = np.flatnonzero(school_age)
-    upn[si] = ids.upns(rng, la_number(area), entry_year[si], 2001 + rng.integers(0, max(2, people // 2800), len(si)))
-    ni = np.full(N, None, dtype=object)
-    adults = np.flatnonzero(age_end >= 16)
-    ni[adults] = ids.ni_numbers(rng, len(adults))
-    practice = _practices(rng, geo, people, lsoa0)
+    nhs, upn, ni, practice = _identifiers(rng, area, people, geo, dob_all, lsoa0, start, end)
 
     people_df = pl.DataFrame({
         "person_id": pl.Series(np.arange(1, N + 1), dtype=pl.Int64),

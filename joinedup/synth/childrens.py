@@ -18,7 +18,8 @@ from joinedup.synth.csc_care import care_episodes, care_periods
 from joinedup.synth.csc_people import cin_children, family_members
 from joinedup.synth.csc_referrals import BURN_IN_DAYS, referral_episodes
 from joinedup.synth.sector_common import (
-    add_working_days, add_years, day, days_of, frame_for, local_ids, lognormal_days, to_dates,
+    add_working_days, add_years, day, days_of, frame_for, local_ids, lognormal_days, parent_links,
+    to_dates,
 )
 
 __all__ = ["generate", "csc_ids", "CSC_ID_SALT"]
@@ -53,7 +54,7 @@ def _care_cin_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.Da
     home = route == "home"
     close = np.where(home, exit_ + lognormal_days(rng, 90, 0.6, n), exit_)
     close = np.minimum(close, add_years(dob, 18) - 1)
-    rc = pl.Series(route).replace_strict(_REC_CIN_REASON).to_numpy()
+    rc = pl.Series(route, dtype=pl.Utf8).replace_strict(_REC_CIN_REASON).to_numpy()
     src = np.where(uasc, "7", np.array(["6", "2A", "3E", "5A", "1A"])[rng.choice(5, n, p=[0.4, 0.2, 0.15, 0.15, 0.1])])
     cats = np.array(["NEG", "EMO", "PHY", "SAB", "MUL"])[rng.choice(5, n, p=[0.6, 0.22, 0.09, 0.04, 0.05])]
     return pl.DataFrame({
@@ -70,7 +71,7 @@ def _combine(chain: pl.DataFrame, care: pl.DataFrame) -> pl.DataFrame:
              .filter((pl.col("ref") <= pl.col("_cc")) & (pl.col("close") >= pl.col("_cr") - 1))["_r"].unique())
     keep = chain.with_row_index("_r").filter(~pl.col("_r").is_in(clash.implode())).drop("_r")
     keep = keep.drop("child").with_columns(pl.lit(False).alias("_cla"))
-    eps = pl.concat([keep.select(care.columns), care]).sort(["person_id", "ref"])
+    eps = pl.concat([keep.select(care.columns), *([care] if care.height else [])]).sort(["person_id", "ref"])
     base = eps.group_by("person_id").agg(pl.col("prev_plans").first().alias("_base"))
     eps = eps.join(base, on="person_id").with_columns(
         (pl.col("_base") + pl.col("plan").cast(pl.Int64).cum_sum().over("person_id") - pl.col("plan").cast(pl.Int64))
@@ -80,7 +81,6 @@ def _combine(chain: pl.DataFrame, care: pl.DataFrame) -> pl.DataFrame:
 
 def _factors(world, eps: pl.DataFrame, rng: np.random.Generator) -> pl.Series:
     """Assessment factor codes from the family's true circumstances (1B, 2B, 3B, 4B, 6B, 6A)."""
-    from joinedup.synth.sector_common import parent_links
     links = parent_links(world).filter(pl.col("relation") != "grandparent")
     par = world.people.select(pl.col("person_id").cast(pl.Int64).alias("parent"), "mental_health_need",
                               "substance_misuse", "learning_disability")

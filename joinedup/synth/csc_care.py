@@ -38,19 +38,20 @@ _PLACES = np.array(["U3", "U6", "K2", "K1", "R1", "R3", "P1", "K3", "P2", "Z1"])
 _PLACE_P = {
     0: [0.26, 0.56, 0.00, 0.00, 0.00, 0.08, 0.08, 0.00, 0.00, 0.02],
     5: [0.24, 0.56, 0.08, 0.00, 0.01, 0.00, 0.08, 0.00, 0.00, 0.03],
-    12: [0.18, 0.52, 0.16, 0.02, 0.02, 0.00, 0.07, 0.00, 0.00, 0.03],
-    16: [0.10, 0.36, 0.12, 0.01, 0.00, 0.00, 0.05, 0.32, 0.02, 0.02],
+    12: [0.16, 0.48, 0.22, 0.02, 0.02, 0.00, 0.07, 0.00, 0.00, 0.03],
+    16: [0.10, 0.34, 0.16, 0.01, 0.00, 0.00, 0.05, 0.30, 0.02, 0.02],
 }
 _MOVE_PLACES = {  # where a child moves to after a placement breaks down
     0: [0.18, 0.78, 0.0, 0.0, 0.0, 0.0, 0.02, 0.0, 0.0, 0.02],
     5: [0.14, 0.72, 0.09, 0.01, 0.01, 0.0, 0.02, 0.0, 0.0, 0.01],
-    12: [0.10, 0.58, 0.24, 0.03, 0.02, 0.0, 0.02, 0.0, 0.0, 0.01],
+    12: [0.10, 0.52, 0.30, 0.03, 0.02, 0.0, 0.02, 0.0, 0.0, 0.01],
     16: [0.05, 0.32, 0.18, 0.02, 0.0, 0.0, 0.02, 0.38, 0.02, 0.01],
 }
-#: Placement moves a year: a gamma-mixed rate so that 3+ placements in a year is ~ 7-10% of children
+#: Placement moves a year: a gamma-mixed rate (shape 0.3: most children settle, a few move often) so that
+#: 3+ placements in a year is ~ 7-10% of children
 #: looked after (LAIT Dudley 2024/2025: 10% / 7%; England 11% / 10%) and long-term stability ~ 62-66%.
 MOVE_RATE_MEAN = 0.42
-MOVE_RATE_SHAPE = 0.45
+MOVE_RATE_SHAPE = 0.3
 #: Need codes of children looked after (assumption from DfE CLA 2024: abuse or neglect ~ 2 in 3).
 _NEEDS = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
 _NEED_P = np.array([0.65, 0.03, 0.03, 0.08, 0.13, 0.02, 0.005, 0.055])
@@ -123,13 +124,15 @@ def care_periods(people: pl.DataFrame, rng: np.random.Generator, period_start: i
     exit_ = np.minimum(exit_, np.minimum(died, left))
     exit_ = np.maximum(exit_, entry + 1)
     arrived = p["arrived"].cast(pl.Int64).fill_null(-10**9).to_numpy()
-    uasc = (entry - arrived < 90) & (age >= 13)
+    uasc = (entry - arrived < 90) & (entry >= arrived) & (age >= 13)
     need = np.where(uasc, "N8", _NEEDS[rng.choice(len(_NEEDS), n, p=_NEED_P / _NEED_P.sum())])
     need = np.where(p["learning_disability"].to_numpy() & (rng.random(n) < 0.5), "N2", need)
+    # care that began before the child lived here was another council's: not in this council's returns
+    ours = entry >= arrived
     return pl.DataFrame({
         "person_id": p["person_id"].cast(pl.Int64), "dob": dob, "entry": entry, "exit": exit_,
         "open": exit_ > period_end, "route": route, "age": age, "need": need, "uasc": uasc,
-    })
+    }).filter(pl.Series(ours))
 
 
 def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:

@@ -22,7 +22,7 @@ __all__ = ["child_risk", "referral_episodes", "REFERRALS_PER_10K", "BURN_IN_DAYS
 REFERRALS_PER_10K = 480.0
 #: Share of episodes followed by a re-referral within 12 months of closing; with the background rate
 #: this gives ~ 22% re-referrals (LAIT, Dudley 2024-25: 22.5%; England 22.6%).
-RE_REFERRAL_P = 0.32
+RE_REFERRAL_P = 0.40
 #: Referral rate in the most deprived decile relative to the least (assumption: Bywaters et al.,
 #: Child Welfare Inequalities Project, children in the most deprived decile ~ 10x more likely to be
 #: looked after and ~ 6x more likely to be on a plan than the least deprived).
@@ -43,7 +43,7 @@ ASSESSMENT_SIGMA = 0.48
 S47_P_ABUSE, S47_P_OTHER = 0.52, 0.20
 #: Initial child protection conferences per s47, and plans per conference, tuned so that ~ 33 children
 #: per 10,000 are on a plan at 31 March (LAIT Dudley 2024-25: 33.3) with ~ 22% second or later plans.
-ICPC_P, ICPC_P_PREVIOUS = 0.28, 0.55
+ICPC_P, ICPC_P_PREVIOUS = 0.25, 0.55
 PLAN_P = 0.88
 #: CP plan durations (DfE CIN 2024-25, plans ending: <=3 months 15.9%, 3-6 months 11.0%,
 #: 6-12 months 43.5%, 1-2 years 25.2%, 2+ years 4.4%).
@@ -51,8 +51,8 @@ PLAN_BANDS = np.array([[1, 91], [92, 182], [183, 365], [366, 730], [731, 1100]])
 PLAN_BAND_P = np.array([0.159, 0.110, 0.435, 0.252, 0.044])
 #: Children in need plans after assessment, and their length, tuned to ~ 343 children in need per
 #: 10,000 at 31 March (LAIT Dudley 2024-25: 343.5).
-CIN_PLAN_P, CIN_PLAN_P_AFTER_S47 = 0.40, 0.55
-CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA = 250, 0.75
+CIN_PLAN_P, CIN_PLAN_P_AFTER_S47 = 0.42, 0.56
+CIN_PLAN_MEDIAN_DAYS, CIN_PLAN_SIGMA = 280, 0.75
 #: Episodes are simulated from this many days before the period so that it opens with a realistic caseload.
 BURN_IN_DAYS = 4 * 365
 MAX_ROUNDS = 12
@@ -104,7 +104,7 @@ def referral_episodes(world, children: pl.DataFrame, rng: np.random.Generator, s
     expo = np.clip(hi - lo, 0, None)
     risk = risk / (np.sum(risk * expo) / max(np.sum(expo), 1))
     # first referrals at the base rate; re-referrals and repeat episodes add the rest of the 480
-    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.71
+    base = REFERRALS_PER_10K / 10_000 / 365.25 * 0.64
     lam = base * risk
     t = lo + rng.exponential(1.0, n) / lam
     prev_plans = (rng.random(n) < 0.12 * np.clip((lo - dob) / 365.25 / 6, 0, 1)).astype(np.int64)  # before the window

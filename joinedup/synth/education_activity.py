@@ -22,7 +22,7 @@ __all__ = ["attendance", "exclusions", "ABSENCE_RATE", "SUSPENSIONS_PER_PUPIL", 
 ABSENCE_RATE, ABSENCE_SHAPE = 0.071, 1.9
 #: Children in need miss far more school (DfE Outcomes of children in need 2023/24: persistent absence
 #: ~ 45% of CIN vs 20% of all; assumption for the multiplier); looked-after children a little more than average.
-ABSENCE_CIN, ABSENCE_CLA = 2.1, 1.1
+ABSENCE_CIN, ABSENCE_CLA = 2.5, 1.1
 #: Suspensions and permanent exclusions per pupil a year (DfE Suspensions and permanent exclusions
 #: 2023/24: 11.31 suspensions and 0.13 permanent exclusions per 100 pupils).
 SUSPENSIONS_PER_PUPIL, PERMANENT_PER_PUPIL = 0.1131, 0.0013

@@ -273,6 +273,14 @@ def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np
     spell_of_ed[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = -1
     ed["kind"] = kind
     ed["spell"] = spell_of_ed
+    # nobody walks into the emergency department while they are in a hospital bed
+    ks = np.flatnonzero(keep)
+    ks = ks[np.lexsort((s_admit[ks], s_who[ks]))]
+    big = np.int64(10**6)
+    at = np.searchsorted(s_who[ks] * big + s_admit[ks], who * big + arrive, side="left") - 1
+    prev = ks[np.maximum(at, 0)]
+    inside = (at >= 0) & (s_who[prev] == who) & (s_admit[prev] < arrive) & (discharge[prev] > arrive) & (spell_of_ed < 0)
+    ed_keep &= ~inside
     ed = {k: v[ed_keep] for k, v in ed.items()}
     spells = {"who": s_who, "admit": s_admit, "ready": ready, "discharge": discharge, "cls": s_cls, "cause": s_cause,
               "path": path, "dies": dies, "delay": discharge - np.where(ready >= 0, ready, discharge)}

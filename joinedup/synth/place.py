@@ -74,7 +74,11 @@ def check_request(people: int, out: Path, force: bool, fmt: str) -> None:
 def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: str = DEFAULT_AREA,
                start_year: int = 2022, force: bool = False, defects: DefectConfig | None = None,
                on_step: Callable[[str], None] | None = None) -> SynthResult:
-    """Build the place and write its extracts, truth and manifest into `out`."""
+    """Build the place and write its extracts, truth and manifest into `out`.
+
+    The clean frames are released as they are written (result.world.events is empty afterwards);
+    to keep them, call build_world and generate_frames yourself.
+    """
     check_request(people, out, force, fmt)
     name = area_name(area)
     timings: dict[str, float] = {}

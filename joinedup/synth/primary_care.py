@@ -36,6 +36,16 @@ def _weekday(days: np.ndarray) -> np.ndarray:
 
 def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.DataFrame:
     """Appointments at each person's practice over their time in the place."""
+    frame = _gp_rows(rng, E)  # the working arrays are freed before identity is joined on
+    frame = with_identity(world, frame, "Appointment_Date",
+                          {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
+                           "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
+                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"},
+                          compact=True)
+    return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
+
+
+def _gp_rows(rng: np.random.Generator, E: Exposure) -> pl.DataFrame:
     age = E.age_mid
     raw = by_age(_GP_RATE, age) * (1 + 0.12 * E.ltc_count) * np.where(E.female & (age >= 15) & (age < 65), 1.3, 1.0)
     raw *= 1 + 0.3 * E.mental_health_need
@@ -59,7 +69,7 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
     u = rng.random(n)
     status = np.where(u < p_dna, 1, np.where(u < p_dna + 0.03, 2, 0))
     hcp = rng.choice(3, size=n, p=list(_HCP.values()))
-    frame = pl.DataFrame({
+    return pl.DataFrame({
         "Appointment_ID": seq_ids("A", n, 10),
         "Patient_ID": pl.repeat(None, n, dtype=pl.Utf8, eager=True),
         "Appointment_Date": as_dates(d),
@@ -67,12 +77,6 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
         "APPT_STATUS": labels(["Attended", "DNA", "Unknown"], status, compact=True),
         "_person_id": pl.Series(E.person_id[who], dtype=pl.Int64),
     })
-    frame = with_identity(world, frame, "Appointment_Date",
-                          {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
-                           "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
-                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"},
-                          compact=True)
-    return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
 
 
 def place_of_death(rng: np.random.Generator, E: Exposure, dead: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ class Schools:
 
     def assign(self, lsoa: np.ndarray, u: np.ndarray) -> np.ndarray:
         """School index per pupil: the nearest school, or (for 1 - CATCHMENT_SHARE) another one."""
-        near = pl.Series(lsoa).replace_strict(self.nearest, default=0).to_numpy().astype(np.int64)
+        near = pl.Series(lsoa, dtype=pl.Utf8).replace_strict(self.nearest, default=0).to_numpy().astype(np.int64)
         k = len(self.urn)
         if k == 1:
             return near

@@ -58,6 +58,7 @@ def csc_rates(frames: dict[str, pl.DataFrame], world) -> dict[str, float]:
     moves = cla.filter(pl.Series(in_year_ep)).with_columns(
         (pl.col("RNE").is_in(["S", "P", "B"]) | (pl.col("DECOM").cast(pl.Int64) < y0)).alias("_new"))
     n_place = moves.group_by("_person_id").agg(pl.col("_new").sum())
+    stability = _stability(cla, frames["csc.ssda903_header"], y1)
     oc3 = frames["csc.ssda903_oc3"]
     oc3y = oc3.filter(pl.col("COLLECTION_YEAR") == financial_years(world)[-1][2])
     age = (y1 - _d(oc3y["DOB"])) / 365.25
@@ -76,9 +77,29 @@ def csc_rates(frames: dict[str, pl.DataFrame], world) -> dict[str, float]:
         "cla_fostered_pct": 100 * float(np.char.startswith(place.astype(str), "U").mean()),
         "cla_residential_pct": 100 * float(np.isin(place, ["K1", "K2", "R1", "S1"]).mean()),
         "cla_3plus_placements_pct": 100 * float((n_place["_new"].to_numpy() >= 3).mean()),
+        "cla_long_term_stability_pct": stability,
         "care_leavers_19_21_eet_pct": 100 * float(eet),
         "under18s": float(kids),
     }
+
+
+def _stability(cla: pl.DataFrame, header: pl.DataFrame, y1: int) -> float:
+    """Under-16s looked after 2.5+ years at 31 March who have had the same carer for 2+ years (LAIT)."""
+    e = cla.sort(["CHILD", "DECOM"]).with_columns(
+        (pl.col("RNE") == "S").cast(pl.Int32).cum_sum().over("CHILD").alias("_period"))
+    e = e.filter(pl.col("DECOM").cast(pl.Int64) <= y1)
+    cur = e.group_by("CHILD").agg(pl.col("_period").max().alias("_p"))
+    e = e.join(cur, on="CHILD").filter(pl.col("_period") == pl.col("_p"))
+    g = e.group_by("CHILD").agg(
+        pl.col("DECOM").cast(pl.Int64).min().alias("entry"),
+        pl.col("DEC").cast(pl.Int64).fill_null(10**9).max().alias("exit"),
+        pl.col("DECOM").cast(pl.Int64).filter(pl.col("RNE").is_in(["S", "P", "B"])).max().alias("carer_since"),
+        pl.col("_person_id").first())
+    g = g.join(header.select("CHILD", pl.col("DOB").cast(pl.Int64).alias("_dob")), on="CHILD", how="left")
+    g = g.filter((pl.col("exit") > y1) & (pl.col("entry") <= y1 - 913) & (pl.col("_dob") > y1 - 16 * 365.25))
+    if not g.height:
+        return float("nan")
+    return 100 * float((y1 - g["carer_since"].to_numpy() >= 730).mean())
 
 
 def education_rates(frames: dict[str, pl.DataFrame], world) -> dict[str, float]:

@@ -73,6 +73,11 @@ def generate(world) -> dict[str, pl.DataFrame]:
     return out
 
 
+def _strip_out(dest: np.ndarray) -> np.ndarray:
+    """'out:<reason>' -> '<reason>' (safe on empty arrays, unlike np.char.replace)."""
+    return pl.Series(dest, dtype=pl.Utf8).str.replace("out:", "", literal=True).to_numpy().astype(str)
+
+
 def _closed(j: pl.DataFrame, end: int) -> np.ndarray:
     return j["end"].to_numpy() <= end
 
@@ -88,10 +93,10 @@ def _asc(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     fy = np.where((last.astype("datetime64[D]") - last.astype("datetime64[D]").astype("datetime64[Y]")).astype(int) >= 90,
                   year, year - 1)
     nlw = pl.Series(np.clip(fy, 2022, 2024)).replace_strict(_NLW).to_numpy()
-    hourly_role = pl.Series(role).replace_strict(_HOURLY, default=None).to_numpy().astype(float)
+    hourly_role = pl.Series(role, dtype=pl.Utf8).replace_strict(_HOURLY, default=None).to_numpy().astype(float)
     median = CARE_WORKER_MEDIAN_HOURLY * nlw / _NLW[2024]
     hourly = np.round(np.maximum(nlw, median * hourly_role * np.exp(rng.normal(0, 0.06, n))), 2)
-    salary = pl.Series(role).replace_strict(_SALARY, default=None).to_numpy().astype(float)
+    salary = pl.Series(role, dtype=pl.Utf8).replace_strict(_SALARY, default=None).to_numpy().astype(float)
     salary = np.round(salary * np.exp(rng.normal(0, 0.08, n)), -2)
     is_hourly = ~np.isnan(hourly_role)
     first_asc = j.group_by("person_id").agg(pl.col("start").min().alias("_f"))
@@ -120,7 +125,7 @@ def _asc(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
         "SALARYINT": np.where(is_hourly, "3", "1"),
         "SALARY": pl.Series(np.where(is_hourly, np.nan, salary)).fill_nan(None),
         "HOURLYRATE": pl.Series(np.where(is_hourly, hourly, np.nan)).fill_nan(None),
-        "MAINJOBROLE": pl.Series(role).replace_strict(_ASC_ROLE),
+        "MAINJOBROLE": pl.Series(role, dtype=pl.Utf8).replace_strict(_ASC_ROLE),
         "CONTHOURS": np.round(np.clip(rng.normal(np.where(care, 30, 37.5), 6, n), 8, 48), 1),
         "NMCREG": np.where(np.isin(role, ["asc_rn", "asc_na"]), "1", "2"),
         "LEAVEDATE": to_dates(j["end"].to_numpy(), closed),
@@ -143,8 +148,8 @@ def _esr(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     closed = _closed(j, end)
     dest = j["dest"].to_numpy().astype(str)
     sector = np.array([d.split("_")[0] for d in dest])
-    d = np.where(np.char.startswith(dest, "out:"), np.char.replace(dest, "out:", ""),
-                 pl.Series(sector).replace_strict(_NHS_DEST, default="Unknown").to_numpy())
+    d = np.where(np.char.startswith(dest, "out:"), _strip_out(dest),
+                 pl.Series(sector, dtype=pl.Utf8).replace_strict(_NHS_DEST, default="Unknown").to_numpy())
     d = np.where(d == "died", "Unknown", d)
     emp = local_ids(j["person_id"].to_numpy() * 3 + np.searchsorted(orgs, org), "", 73, width=8)
     k = j.with_columns(emp.alias("_e")).with_columns(pl.int_range(1, pl.len() + 1).over("_e").alias("_k"))["_k"]
@@ -169,7 +174,7 @@ def _csww(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     closed = _closed(j, end)
     dest = j["dest"].to_numpy().astype(str)
     reason = np.where(dest == "csw_agency", "2", np.where(np.char.startswith(dest, "out:"),
-                      np.char.replace(dest, "out:", ""), np.where(np.char.startswith(dest, "csw_"), "9", "3")))
+                      _strip_out(dest), np.where(np.char.startswith(dest, "csw_"), "9", "3")))
     reason = np.where(reason == "died", "9", reason)
     prev = j["prev_role"].to_numpy().astype(str)
     origin = np.where(prev == "csw_agency", "3", np.where(prev == "asc_social_worker", "4", np.where(
@@ -179,7 +184,7 @@ def _csww(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     return frame_for("workforce.childrens_social_work", {
         "SWENo": swe, "Forename": j["given_name"], "Surname": j["family_name"], "PersonBirthDate": j["dob"],
         "GenderCurrent": j["sex"].replace_strict({"M": "1", "F": "2"}, default="0"), "Ethnicity": j["ethnicity_dfe"],
-        "AgencyWorker": np.where(role == "csw_agency", "1", "0"), "OrgRole": pl.Series(role).replace_strict(_CSW_ROLE),
+        "AgencyWorker": np.where(role == "csw_agency", "1", "0"), "OrgRole": pl.Series(role, dtype=pl.Utf8).replace_strict(_CSW_ROLE),
         "FTE": np.round(np.where(rng.random(n) < 0.8, 1.0, rng.uniform(0.5, 0.9, n)), 2),
         "RoleStartDate": to_dates(j["start"].to_numpy()), "StartOrigin": origin,
         "RoleEndDate": to_dates(j["end"].to_numpy(), closed),
@@ -193,8 +198,8 @@ def _gp(world, j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     practices = np.array(sorted(world.people["gp_practice"].drop_nulls().unique().to_list()))
     prac = practices[np.minimum((j["slot"].to_numpy() * len(practices)).astype(int), len(practices) - 1)]
     role = j["role"].to_numpy()
-    group = pl.Series(role).replace_strict({k: v[0] for k, v in _GP.items()}).to_numpy()
-    srole = pl.Series(role).replace_strict({k: v[1] for k, v in _GP.items()}).to_numpy()
+    group = pl.Series(role, dtype=pl.Utf8).replace_strict({k: v[0] for k, v in _GP.items()}).to_numpy()
+    srole = pl.Series(role, dtype=pl.Utf8).replace_strict({k: v[1] for k, v in _GP.items()}).to_numpy()
     closed = _closed(j, end)
     ids = local_ids(j["person_id"].to_numpy() * 11 + np.searchsorted(practices, prac), "S", 53, width=7)
     return frame_for("workforce.gp_practice_staff", {

@@ -109,12 +109,12 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
     start_d, end_d = day(world.period_start), day(world.period_end)
     sector = p["worker_sector"].replace_strict(_SECTOR_OF, default="asc").to_numpy()
     role = _first_roles(rng, sector).astype(object)  # object: a later role may be longer than any first one
-    turnover = -np.log1p(-pl.Series(role).replace_strict({k: r.turnover for k, r in ROLES.items()}).to_numpy())
+    turnover = -np.log1p(-pl.Series(role, dtype=pl.Utf8).replace_strict({k: r.turnover for k, r in ROLES.items()}).to_numpy())
     dob = days_of(p["dob"])
     adult = add_years(dob, 18)
     # steady state: the job held at the start began an exponential time ago; a share of each role's
     # workers join during the period, as the sector replaces those who leave it
-    out_p = pl.Series(role).replace_strict(
+    out_p = pl.Series(role, dtype=pl.Utf8).replace_strict(
         {k: sum(pr for d, pr in r.moves if d.startswith("out:")) for k, r in ROLES.items()}).to_numpy()
     years = (end_d - start_d) / 365.25
     joiner = rng.random(n) < (turnover * out_p * years) / (1 + turnover * out_p * years)
@@ -134,7 +134,7 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
         a = active
         r = role[a]
         # turnover is the share of staff in post who leave within a year: hazard = -ln(1 - turnover)
-        t = -np.log1p(-pl.Series(r).replace_strict({k2: v.turnover for k2, v in ROLES.items()}).to_numpy())
+        t = -np.log1p(-pl.Series(r, dtype=pl.Utf8).replace_strict({k2: v.turnover for k2, v in ROLES.items()}).to_numpy())
         end = begun[a] + np.maximum(7, np.rint(rng.exponential(1.0, len(a)) / t * 365.25).astype(np.int64))
         dest = np.empty(len(a), dtype=object)
         for name in np.unique(r):
@@ -146,7 +146,7 @@ def careers(world, rng: np.random.Generator) -> pl.DataFrame:
         end = np.minimum(end, stop[a])
         dest = np.where(died, "out:died", dest)
         jobs.append(pl.DataFrame({
-            "person_id": pid[a], "job": np.full(len(a), k), "role": r, "start": begun[a], "end": end,
+            "person_id": pid[a], "job": np.full(len(a), k), "role": pl.Series(r, dtype=pl.Utf8), "start": begun[a], "end": end,
             "open": end > end_d, "dest": dest, "prev_role": prev[a].astype(str), "slot": rng.random(len(a))}))
         moving = (end <= end_d) & ~np.char.startswith(dest, "out:")
         nxt = a[moving]

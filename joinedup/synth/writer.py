@@ -179,7 +179,7 @@ def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, ra
             new = pl.when(pl.col("_stale") & pl.col("_first_postcode").is_not_null()).then(pl.col("_first_postcode")).otherwise(col)
         if new is None:
             continue
-        if fld.role == "local_id" and one_per_person is False and src.person_key != fld.name:
+        if fld.role == "local_id" and fld.name != src.person_key:
             continue
         keep_null = fld.role not in ("local_id",)
         cond = has_person & (col.is_not_null() if keep_null else pl.lit(True))

@@ -15,11 +15,12 @@ _TYPES = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.
 
 
 @lru_cache(maxsize=4)
-def sector_world(people: int = 60_000, seed: int = 7):
-    """A factory world with the children's, education and workforce frames generated in flow order."""
+def sector_world(people: int = 80_000, seed: int = 7, factory: bool = False):
+    """The real population (or the factory's) with the children's, education and workforce frames generated."""
     from joinedup.synth import childrens, education, workforce
+    from joinedup.synth.build import build_world
 
-    world = make_world(people, seed=seed)
+    world = make_world(people, seed=seed) if factory else build_world(people, seed)
     for module in (childrens, education, workforce):
         world.events.update(module.generate(world))
     return world

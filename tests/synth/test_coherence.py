@@ -166,3 +166,20 @@ def test_sectors_see_the_same_people(world):
     census = world.events["education.school_census"].select("UPN", "_person_id").unique()
     j = cla.join(census, on="UPN")
     assert j.height > 0 and (j["_person_id"] == j["_person_id_right"]).all()
+
+
+def test_no_attendance_while_in_a_hospital_bed(world, spells):
+    ed = world.events["nhs.ed_attendances"].select("_person_id", "Arrival_Date").with_row_index("i")
+    inside = ed.join(spells.select("_person_id", "Admission_Date", "Discharge_Date"), on="_person_id").filter(
+        (pl.col("Admission_Date") < pl.col("Arrival_Date"))
+        & (pl.col("Discharge_Date").is_null() | (pl.col("Discharge_Date") > pl.col("Arrival_Date"))))
+    assert inside["i"].n_unique() <= 0.002 * ed.height
+
+
+def test_unplanned_reviews_follow_hospital_stays(world, spells):
+    asc = world.events["asc.client_level_data"]
+    unplanned = asc.filter((pl.col("Event_Type") == "Review") & (pl.col("Review_Reason") == "Unplanned")).sort("Event_Start_Date")
+    dis = spells.filter(pl.col("Discharge_Date").is_not_null()).select("_person_id", pl.col("Discharge_Date").alias("dd")).sort("dd")
+    m = unplanned.join_asof(dis, left_on="Event_Start_Date", right_on="dd", by="_person_id", strategy="backward")
+    after_stay = ((m["Event_Start_Date"] - m["dd"]).dt.total_days() <= 14).fill_null(False)
+    assert after_stay.mean() > 0.4  # the rest are unplanned reviews of long-term support drawn at random
