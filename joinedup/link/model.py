@@ -14,7 +14,8 @@ from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
 
-__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "FLOOR_PROBABILITY"]
+__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floor_m", "FLOOR_PROBABILITY",
+           "M_FLOOR"]
 
 #: Pairs below this probability are not kept at all (they can never be links).
 FLOOR_PROBABILITY = 0.01
@@ -48,8 +49,10 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         unique_id_column_name="unique_id",
         comparisons=person_comparisons(present),
         blocking_rules_to_generate_predictions=rules,
+        # the comparison level of each pair (gamma_ columns, kept with the matching columns, which
+        # stay in the engine's memory) feeds the report's examples near the threshold
         retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
+        retain_matching_columns=True,
         # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
         max_iterations=12,
     )
@@ -64,6 +67,7 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
             # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
             # among a small place's matches; the other session still trains those comparisons.
             logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
+    floor_m(trainer)
     linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
@@ -73,6 +77,22 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
     return ModelRun(linker, predictions, rendered)
+
+
+#: No level's m is learnt below this: a level never seen among a sample's matches (names swapped,
+#: sex recorded differently) is rare evidence, not proof of a non-match.
+M_FLOOR = 1e-4
+
+
+def floor_m(linker: Linker) -> None:
+    """Raise any learnt m below M_FLOOR to it (a pseudo-count, so no single level vetoes a link)."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            m = level.m_probability
+            if isinstance(m, float) and m < M_FLOOR:
+                level.m_probability = M_FLOOR
 
 
 def _one(tables: list):  # noqa: ANN202 - a Splink dataframe or a list of them
@@ -88,11 +108,14 @@ def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -
 
 
 def level_labels(linker: Linker) -> dict[str, dict[int, str]]:
-    """gamma column -> comparison vector value -> label of the level (for readable examples)."""
+    """gamma column -> comparison vector value -> label of the level with its match weight (for examples)."""
     out: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:
-        out[f"gamma_{comparison.output_column_name}"] = {
-            lvl.comparison_vector_value: lvl.label_for_charts for lvl in comparison.comparison_levels}
+        levels = {}
+        for lvl in comparison.comparison_levels:
+            weight = "" if lvl.is_null_level else f" ({lvl._log2_bayes_factor:+.1f})"
+            levels[lvl.comparison_vector_value] = f"{lvl.label_for_charts}{weight}"
+        out[f"gamma_{comparison.output_column_name}"] = levels
     return out
 
 
