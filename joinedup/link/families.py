@@ -33,12 +33,14 @@ def _evidence(source: str | None) -> str:
 
 
 def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
-                       names: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                       names: pl.DataFrame | None = None, practices: pl.DataFrame | None = None,
+                       ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """addresses (record_id, address_key, first_seen, last_seen) -> (family, family_member) of kind household.
 
     An address key is often the postcode alone (about 15 homes share one), so people at one
     address key form a household only when they also share a family name (names: record_id,
-    family_names); an address key with no names at hand is taken as one household.
+    family_names) and their registered practice (practices: record_id, gp_practice); an address
+    key with no names at hand is taken as one household.
     """
     pid = links.select("record_id", "person_id")
     a = (addresses.join(pid, on="record_id")
@@ -50,6 +52,13 @@ def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl
             group=pl.col("address_key") + "|" + pl.col("family_names").fill_null(pl.col("person_id")))
     else:
         a = a.with_columns(group=pl.col("address_key"))
+    if practices is not None:
+        # a household is registered with one practice: same postcode and name at two practices
+        # is two households (two families of a common name in one street)
+        gp = (practices.filter(pl.col("gp_practice").is_not_null()).join(pid, on="record_id")
+              .group_by("person_id").agg(pl.col("gp_practice").mode().sort().first()))
+        a = a.join(gp, on="person_id", how="left").with_columns(
+            group=pl.col("group") + "|" + pl.col("gp_practice").fill_null("-"))
     a = a.filter(pl.col("person_id").n_unique().over("group").is_between(2, MAX_HOUSEHOLD))
     component = _components(a["group"].to_list(), a["person_id"].to_list())
     a = a.with_columns(root=pl.col("person_id").replace_strict(component, return_dtype=pl.Utf8))

@@ -174,7 +174,8 @@ def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, person
     families, members = [], []
     addresses = read_table(engine, "person_record_address")
     if addresses is not None and addresses.height:
-        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names)
+        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names,
+                                  records.select("record_id", "gp_practice"))
         families.append(f)
         members.append(m)
     relations = read_table(engine, "stated_relation")
