@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from joinedup.ingest.validate import postcode_norm_sql
+
 __all__ = ["Target", "MAPPINGS", "SEEN", "targets_for", "seen_for", "sex_sql", "ethnicity_group_sql",
            "SEX_CODES", "ETHNIC_GROUPS"]
 
@@ -33,7 +35,8 @@ def _yes(expr: str, yes: str = "1", no: str = "0") -> str:
 
 
 def _district(expr: str) -> str:
-    return f"NULLIF(split_part(upper(trim({expr})), ' ', 1), '')"
+    # the outward code of a full postcode however it is spaced (DY11AA -> DY1), or a district as given
+    return f"NULLIF(split_part({postcode_norm_sql(expr)}, ' ', 1), '')"
 
 
 #: Source codes for sex whose meaning (spec code description) is male or female.

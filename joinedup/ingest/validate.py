@@ -183,8 +183,11 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
     key_not_null = " AND ".join(f"{k.t} IS NOT NULL" for k in key_fields)
     part = ", ".join(k.t for k in key_fields)
     d = ["*", f"({any_error}) AS __bad"]
-    e = ["*", f"CASE WHEN NOT __bad AND {key_not_null} THEN min(CASE WHEN NOT __bad THEN _row END) "
-              f"OVER (PARTITION BY {part}) END AS __first"]
+    # duplicates by aggregation and a join to the (few) repeated keys: cheaper than a window over every row
+    dup = (f"SELECT {part}, min(_row) AS __first FROM d WHERE NOT __bad AND {key_not_null} "
+           f"GROUP BY {part} HAVING count(*) > 1")
+    join_on = " AND ".join(f"d.{k.t} = dup.{k.t}" for k in key_fields)
+    e = ["d.*", "CASE WHEN NOT d.__bad THEN dup.__first END AS __first"]
     final = ["_row", *[ident(x) for x in extra]]
     for fs in fields:
         keep_bad_nhs = fs.field.role == "nhs_number"
@@ -200,7 +203,8 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
     q = (f"WITH a AS ({select(a, raw, dialect=dialect)}), b0 AS ({select(b, 'a', dialect=dialect)}), "
          f"b AS ({select(b2, 'b0', dialect=dialect)}), "
          f"c AS ({select(c, 'b', dialect=dialect)}), d AS ({select(d, 'c', dialect=dialect)}), "
-         f"e AS ({select(e, 'd', dialect=dialect)}) {select(final, 'e', dialect=dialect)}")
+         f"dup AS ({dup}), e AS ({select(e, f'd LEFT JOIN dup ON {join_on}', dialect=dialect)}) "
+         f"{select(final, 'e', dialect=dialect)}")
     return q, fields
 
 

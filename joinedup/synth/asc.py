@@ -66,8 +66,8 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
     rng = world.child_rng("asc")
     E = exposure(world)
     log = EventLog(E)
-    adult = lambda a: a >= 18  # noqa: E731
     age = E.age_mid
+    adult = age >= 18
     spells = world.events.get("nhs.inpatient_spells")
     lts_end = np.full(len(E), -1, dtype=np.int64)  # end of the person's current long-term support (-1 none)
     lts_kind = np.zeros(len(E), dtype=np.int8)
@@ -81,13 +81,13 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
         m = (band == b) & ~E.care_home
         if m.any():
             ratio[m] = need[m] / need[m].mean()
-    p_stock = np.clip(by_age(LTS_STOCK, age) * adult(age) * ratio, 0, 0.9) * (E.entry == E.start)
+    p_stock = np.clip(by_age(LTS_STOCK, age) * adult * ratio, 0, 0.9) * (E.entry == E.start)
     stock = (rng.random(len(E)) < p_stock) & ~E.care_home
-    stock |= E.care_home & (rng.random(len(E)) < _COUNCIL_FUNDED_CARE_HOME) & adult(age)
+    stock |= E.care_home & (rng.random(len(E)) < _COUNCIL_FUNDED_CARE_HOME) & adult
     s_who = np.flatnonzero(stock)
     s_start = E.start - rng.integers(30, 5 * 365, len(s_who))
     setting = np.where(E.care_home[s_who], np.where(rng.random(len(s_who)) < 0.35, 2, 1), 0)
-    _long_term(rng, log, E, s_who, s_start, setting, lts_end, lts_kind, spells)
+    _long_term(rng, log, E, s_who, s_start, setting, lts_end, lts_kind)
 
     # --- 2. hospital discharges: pathway 1 -> reablement, pathway 3 -> care home
     if spells is not None:
@@ -95,7 +95,7 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
 
     # --- 3. new requests from the community
     mult = np.where(E.care_experienced & (age < 26), _CARE_EXPERIENCED_MULT, 1.0)
-    rate = by_age(_REQUEST, age) * adult(age) * mult * (0.5 + 1.2 * E.frailty + 0.6 * E.dementia + 1.5 * E.mental_health_need
+    rate = by_age(_REQUEST, age) * adult * mult * (0.5 + 1.2 * E.frailty + 0.6 * E.dementia + 1.5 * E.mental_health_need
                                                        + 2.0 * E.substance_misuse + 2.0 * E.learning_disability
                                                        + 0.5 * E.physical_disability) / 0.8
     n_req = np.minimum(rng.poisson(rate * E.span / 365.25), 2) * ~stock * ~E.care_home
@@ -109,7 +109,7 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
     return {"asc.client_level_data": frame}
 
 
-def _long_term(rng, log: EventLog, E: Exposure, who, start, setting, lts_end, lts_kind, spells) -> None:
+def _long_term(rng, log: EventLog, E: Exposure, who, start, setting, lts_end, lts_kind) -> None:
     """Long-term services from `start` (setting 0 community, 1 residential, 2 nursing) with reviews."""
     if not len(who):
         return
@@ -172,7 +172,7 @@ def _discharges(rng, log: EventLog, E: Exposure, world: World, spells: pl.DataFr
     log.add(who, "Request", req_day, req_day, Request_Route_of_Access="Discharge from Hospital",
             Event_Outcome="Progress to Reablement/ST-Max")
     start = d + rng.choice(4, size=len(who), p=_STMAX_START_DAYS)
-    stmax(rng, log, E, who, start, lts_end, lts_kind, spells, pos, dis)
+    stmax(rng, log, E, who, start, lts_end, lts_kind, spells)
     # people already on community support: the package is reviewed after a stay (unplanned review)
     back = (path != "-") & (path != "3") & (dis >= 0) & (lts_kind[pos] == 1) & (lts_end[pos] > dis) & \
         (rng.random(len(pos)) < _REVIEW_AFTER_STAY)
@@ -188,10 +188,10 @@ def _discharges(rng, log: EventLog, E: Exposure, world: World, spells: pl.DataFr
             Event_Outcome="Progress to Assessment")
     log.add(w3, "Assessment", d3 - 1, d3, Assessment_Type="Long Term Assessment", Eligible_Needs_Identified="Yes",
             Event_Outcome="Progress to Support Planning / Services")
-    _long_term(rng, log, E, w3, d3, np.where(rng.random(len(w3)) < 0.45, 2, 1), lts_end, lts_kind, spells)
+    _long_term(rng, log, E, w3, d3, np.where(rng.random(len(w3)) < 0.45, 2, 1), lts_end, lts_kind)
 
 
-def stmax(rng, log: EventLog, E: Exposure, who, start, lts_end, lts_kind, spells, s_pos=None, s_admit=None) -> None:
+def stmax(rng, log: EventLog, E: Exposure, who, start, lts_end, lts_kind, spells) -> None:
     """Reablement episodes from `start`, ended by death, readmission, or a drawn outcome (with its sequel)."""
     n = len(who)
     length = np.clip(rng.lognormal(np.log(_STMAX_DAYS_MEDIAN), 0.45, n).astype(np.int64), 3, 42)
@@ -227,7 +227,7 @@ def stmax(rng, log: EventLog, E: Exposure, who, start, lts_end, lts_kind, spells
     for label, setting in (("LTS community", 0), ("LTS residential", 1)):
         m = fine & (drawn == label) & (end + 7 < E.exit[who])
         _long_term(rng, log, E, who[m], end[m] + rng.integers(0, 8, int(m.sum())), np.full(int(m.sum()), setting),
-                   lts_end, lts_kind, spells)
+                   lts_end, lts_kind)
     m = fine & (drawn == "Ongoing low level")
     s = end[m] + 1
     log.add(who[m], "Service", s, np.where(s + 180 < E.end, s + 180, -1), Service_Type="Short Term Support: Ongoing Low Level",
@@ -266,7 +266,7 @@ def _community_requests(rng, log: EventLog, E: Exposure, who, d, lts_end, lts_ki
     u = rng.random(len(ew))
     setting = np.where(a65, np.where(u < _SETTING_65[0], 0, np.where(u < _SETTING_65[0] + _SETTING_65[1], 1, 2)),
                        np.where(u < _SETTING_18[0], 0, np.where(u < _SETTING_18[0] + _SETTING_18[1], 1, 2)))
-    _long_term(rng, log, E, ew, ed, setting, lts_end, lts_kind, spells)
+    _long_term(rng, log, E, ew, ed, setting, lts_end, lts_kind)
     # reablement from the community (65+)
     r = out == "Progress to Reablement/ST-Max"
     rw, rd = who[r], d[r] + rng.integers(1, 10, int(r.sum()))

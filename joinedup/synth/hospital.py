@@ -269,7 +269,13 @@ def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np
     s_admit[order[shift]] = running[shift] + 1
     ready[order[shift]] = np.where(ready[order[shift]] >= 0, np.maximum(ready[order[shift]], s_admit[order[shift]]), -1)
     keep[order[clash & ~shift]] = False
-    kind[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = 1
+    unadmitted = np.flatnonzero(has)[~keep[spell_of_ed[has]]]
+    kind[unadmitted] = 1
+    # their wait is redrawn as a discharged patient's
+    redo = np.maximum(5, rng.lognormal(np.log(_ED_MINUTES["type1"][0]) + press[unadmitted], _ED_MINUTES["type1"][1]))
+    dep_abs = arr_min[unadmitted] + redo.astype(np.int64)
+    ed["dep_day"][unadmitted] = arrive[unadmitted] + dep_abs // 1440
+    ed["dep_minute"][unadmitted] = dep_abs % 1440
     spell_of_ed[np.flatnonzero(has)[~keep[spell_of_ed[has]]]] = -1
     ed["kind"] = kind
     ed["spell"] = spell_of_ed

@@ -32,6 +32,10 @@ def test_every_row_loaded_or_quarantined(small_place, tmp_path, run_cli):
     # every rejected row is in quarantine with its row number; loaded rows carry provenance
     rejected = con.execute("SELECT count(DISTINCT (path, row_number)) FROM quarantine WHERE row_rejected").fetchall()
     assert rejected[0][0] == t["rows_quarantined"]
+    # every quarantine entry names file, row, field, value and reason
+    missing = con.execute("SELECT count(*) FROM quarantine WHERE path IS NULL OR row_number IS NULL "
+                          "OR field IS NULL OR reason IS NULL").fetchall()[0][0]
+    assert missing == 0 and con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] > 0
     n_enc = con.execute("SELECT count(*) FROM encounter WHERE load_id = ? AND row_number > 0",
                         [result["load_id"]]).fetchall()[0][0]
     loaded = sum(f["rows_loaded"] for f in result["files"] if "ed_att" in f["path"] or "inpatient" in f["path"])
