@@ -57,3 +57,16 @@ def test_bad_map_and_missing_file(tmp_path, run_cli):
     assert code == 2 and "file not found" in err
     with pytest.raises(UserError):
         parse_maps(["nocolumn"])
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from joinedup.link.roles import ROLES  # noqa: E402
+
+
+@given(st.dictionaries(st.text(alphabet="abcdefghij_", min_size=1, max_size=12),
+                       st.sampled_from(sorted(ROLES) + ["ignore"]), max_size=5))
+def test_maps_parse_back(mapping):
+    parsed = parse_maps([f"{column}={role}" for column, role in mapping.items()])
+    assert parsed == mapping
