@@ -1,0 +1,340 @@
+"""Find the glossary's terms in running text, as writers use them, and resolve ambiguous acronyms.
+
+Matching looks up runs of word tokens in an index of every term's names, so it costs a few
+dictionary lookups per word whatever the size of the glossary. Acronyms match in capitals, in
+mixed case (CiN), with dots (S.47), plurals (LACs, CiN's) and, when they are not everyday words,
+in lower case (s47, dtoc). An acronym that several terms share (CP, LD, PD, PA, CHC) is resolved
+by the words around it; when the words do not decide, every reading is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from joinedup.errors import UserError
+from joinedup.glossary.load import Glossary, load_glossary
+from joinedup.glossary.models import SECTOR_NAMES, Term
+
+__all__ = ["Match", "Annotator", "annotate", "link_terms", "normalise"]
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&'’+\-/][A-Za-z0-9]+)*\+?")
+#: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
+_JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
+_APOS = re.compile(r"['’.]")
+_SPACES = re.compile(r"[\s\-–/]+")
+#: Short acronyms that are also everyday words: matched only when written in capitals.
+COMMON_WORDS = frozenset(
+    "act aim ap art cafe care da dash dps eh ice ices isa it mash mat nice pa pep pip rag sat sats send "
+    "spa sus ta tac toc use was".split())
+#: How far either side of an acronym (in characters) its context words are looked for.
+WINDOW = 300
+
+
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def normalise(text: str) -> str:
+    """The lookup key of a name or a run of text: lower case, no dots or apostrophes, single spaces.
+
+    Commas stay, so 'education, health and care plan' matches only where the writer wrote the comma
+    too, and 'personal care, home care' never yields 'care home'.
+    """
+    return _COMMA.sub(", ", _SPACES.sub(" ", _APOS.sub("", text.lower()))).strip(" ,")
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    uppers = sum(c.isupper() for c in letters)
+    return " " not in name.strip() and (uppers >= 2 or (any(c.isdigit() for c in name) and len(name) <= 6))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term_id: str
+    acronym: str | None  # the acronym as written in the glossary, None for a phrase
+    needs_context: bool = False  # two-character acronyms, bare numbers, names listed in needs_context
+
+
+@dataclass(frozen=True)
+class Match:
+    """One term found in the text: where, as written, and which term (or terms, if unresolved) it is."""
+
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+    term_id: str
+    readings: tuple[str, ...] = ()
+    resolved: bool = True
+    #: With a reader's sector: that sector's nearest concepts to the term (empty if it is their own term).
+    nearest: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """A plain dict for JSON output."""
+        return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
+                "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
+                "resolved": self.resolved, "nearest": list(self.nearest)}
+
+
+@dataclass
+class Annotator:
+    """An index of a glossary's names, ready to annotate text."""
+
+    glossary: Glossary
+    index: dict[str, list[_Entry]] = field(default_factory=dict)
+    max_tokens: int = 1
+
+    def __post_init__(self) -> None:
+        self._blocked: set[tuple[str, str]] = set()
+        for term in self.glossary:
+            skip = {normalise(n) for n in term.search_only}
+            self._blocked.update((k, term.id) for k in skip)
+            guarded = {normalise(n) for n in term.needs_context}
+            for name in term.names:
+                key = normalise(name)
+                if not key or key in skip:
+                    continue
+                acronym = name if _is_acronym(name) else None
+                plain = re.sub(r"[^A-Za-z0-9]", "", name)
+                needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
+                keys = {key, key.replace(" ", "")} if acronym else {key}
+                for k in keys:
+                    bucket = self.index.setdefault(k, [])
+                    if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
+                        bucket.append(_Entry(term.id, acronym, needs))
+                self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
+        self._context = {t.id: _context_pattern(t) for t in self.glossary}
+        # Runs of words are looked up only from a word that can begin a name (or a spaced acronym's letter).
+        self._firsts = {k.split(" ")[0] for k in self.index} | set("abcdefghijklmnopqrstuvwxyz0123456789")
+
+    # -- finding candidates -------------------------------------------------------------------
+    def _lookup(self, text: str) -> list[_Entry]:
+        key = normalise(text)
+        tries = [key]
+        for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                tries.append(key[: -len(suffix)] + stem)
+        found: list[_Entry] = []
+        spaced_acronym: bool | None = None
+        for k in tries:
+            for e in self.index.get(k, []):
+                if (key, e.term_id) in self._blocked:
+                    continue  # 'placements' is search-only even though 'placement' is matched
+                if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id])):
+                    found.append(e)
+            if not found and " " in k and spaced_acronym is None:
+                # Separate words close up into an acronym only when they are single letters or numbers (A & E, s 47).
+                spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
+            if not found and " " in k and spaced_acronym:
+                for e in self.index.get(k.replace(" ", ""), []):
+                    if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
+                        found.append(e)
+            if found:
+                break
+        return found
+
+    def _candidates(self, text: str) -> list[tuple[int, int, list[_Entry]]]:
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        # reach[i]: how many tokens from i on are joined only by spaces, hyphens or one comma.
+        reach = [1] * len(tokens)
+        for j in range(len(tokens) - 2, -1, -1):
+            if _JOINER.match(text[tokens[j][1]:tokens[j + 1][0]]):
+                reach[j] = reach[j + 1] + 1
+        spans = []
+        i = 0
+        while i < len(tokens):
+            hit = None
+            first = normalise(text[tokens[i][0]:tokens[i][1]]).split(" ")[0]
+            longest = min(self.max_tokens, reach[i]) if first in self._firsts else 1
+            for n in range(longest, 0, -1):
+                start, end = tokens[i][0], tokens[i + n - 1][1]
+                entries = self._lookup(text[start:end])
+                if entries:
+                    hit = (start, end, entries, n)
+                    break
+            if hit is None and "-" in text[tokens[i][0]:tokens[i][1]]:
+                # 'PEP-style', 'CIN-level': an acronym hyphenated to an ordinary word.
+                start = tokens[i][0]
+                head = text[start:text.index("-", start)]
+                entries = [e for e in self._lookup(head) if e.acronym]
+                if entries:
+                    hit = (start, start + len(head), entries, 1)
+            if hit:
+                spans.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return spans
+
+    # -- resolving readings -------------------------------------------------------------------
+    def _score(self, term_id: str, text: str, start: int, end: int, doc_sectors: Counter, total: int,
+               whole_counts: dict[str, int]) -> float:
+        pattern = self._context[term_id]
+        if pattern is None:
+            near = whole = 0
+        else:
+            near = _nearness(pattern, text, start, end)
+            if term_id not in whole_counts:
+                whole_counts[term_id] = len(pattern.findall(text))
+            whole = whole_counts[term_id]
+        term = self.glossary.terms[term_id]
+        share = sum(doc_sectors[s] for s in term.sectors) / total if total else 0.0
+        return 2.0 * near + 0.25 * whole + share
+
+    def annotate(self, text: str) -> list[Match]:
+        """Every term found in the text, in order; ambiguous acronyms resolved where the context allows."""
+        spans = self._candidates(text)
+        doc_sectors: Counter = Counter()
+        total = 0
+        for _, _, entries in spans:
+            ids = {e.term_id for e in entries}
+            if len(ids) == 1:
+                doc_sectors.update(self.glossary.terms[next(iter(ids))].sectors)
+                total += 1
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        whole_counts: dict[str, int] = {}
+        matches = []
+        for start, end, entries in spans:
+            ids = list(dict.fromkeys(e.term_id for e in entries))
+            guarded = {e.term_id for e in entries if e.needs_context}
+            if guarded:
+                # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
+                # stands only with a context word near it.
+                near = _window(text, start, end)
+                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
+                if not ids:
+                    continue
+            scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
+            if len(ids) == 1:
+                readings, resolved = (ids[0],), True
+            else:
+                ranked = sorted(ids, key=lambda t: -scores[t])
+                best, second = scores[ranked[0]], scores[ranked[1]]
+                resolved = best > second and best >= 1.0
+                readings = (ranked[0],) if resolved else tuple(ranked)
+            line = _line_of(line_starts, start)
+            matches.append(Match(start=start, end=end, text=text[start:end], line=line + 1,
+                                 column=start - line_starts[line] + 1, term_id=readings[0],
+                                 readings=readings, resolved=resolved))
+        return matches
+
+
+def _window(text: str, start: int, end: int) -> str:
+    """The words around a match: up to WINDOW characters either side, but not beyond its paragraph."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    hi = para if para >= 0 else hi
+    return text[lo:start] + " " + text[end:hi]
+
+
+def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:
+    """Context words in the window, each counting 1 to 2 by how close it stands (the nearest word decides ties)."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    hi = para if para >= 0 else hi
+    total = 0.0
+    for m in pattern.finditer(text, lo, hi):
+        if m.start() < end and start < m.end():
+            continue  # the acronym itself
+        gap = start - m.end() if m.end() <= start else m.start() - end
+        total += 1.0 + 60.0 / (60.0 + max(gap, 0))
+    return total
+
+
+def _line_of(line_starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(line_starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if line_starts[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _context_pattern(term: Term) -> re.Pattern | None:
+    if not term.context:
+        return None
+    words = sorted({re.escape(c.lower()) for c in term.context}, key=len, reverse=True)
+    # Plurals count too: 'discharges' is context for P1 as much as 'discharge'.
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(words) + r")(?:s|es)?(?![a-z0-9])", re.IGNORECASE)
+
+
+def _strip_plural(written: str) -> str:
+    for suffix in ("'s", "’s", "s"):
+        if written.endswith(suffix) and len(written) > len(suffix) + 1:
+            return written[: -len(suffix)]
+    return written
+
+
+def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
+    """Whether text as written may be this acronym: capitals always, mixed case and lower case by rule."""
+    plain = re.sub(r"[.'’\s]", "", written)
+    target = re.sub(r"[.'’\s]", "", acronym)
+    if plain == target or _strip_plural(plain) == target or plain == target + "s":
+        return True
+    listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
+    if listed_plural and plain.lower() != target.lower():
+        return False  # 'class' is not a plural of the listed plural 'CLAs'
+    base = plain if plain.lower() == target.lower() else _strip_plural(plain)
+    if base.lower() != target.lower():
+        return False
+    letters = [c for c in base if c.isalpha()]
+    if not letters:
+        return True
+    uppers = sum(c.isupper() for c in letters)
+    if uppers == len(letters):
+        return True
+    if term.exact_case:
+        return False
+    if uppers >= 2:
+        return True  # CiN, DToC, ST-max: deliberate mixed case
+    has_digit = any(c.isdigit() for c in base)
+    if uppers == 0:
+        if has_digit and len(letters) <= 3:
+            return True  # s47, s17, ks2
+        if plain.lower() != target.lower():
+            return False  # lower case and plural ('loss', 'class') is a word, not LOS or CLA
+        return len(letters) >= 3 and base.lower() not in COMMON_WORDS
+    return has_digit  # Title case (Ed, Pa, Send) is an ordinary word unless it carries a number (Ks2)
+
+
+@lru_cache(maxsize=8)
+def _annotator_for(extra: tuple[str, ...]) -> Annotator:
+    return Annotator(load_glossary(extra))
+
+
+def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = ()) -> list[Match]:
+    """Every glossary term in `text`; with `for_sector`, each match carries that sector's nearest concepts."""
+    annotator = _annotator_for(tuple(str(d) for d in extra_dirs))
+    matches = annotator.annotate(text)
+    if for_sector is None:
+        return matches
+    if for_sector not in SECTOR_NAMES:
+        raise UserError(f"unknown sector {for_sector!r}; use one of {', '.join(SECTOR_NAMES)}", field="--for")
+    g = annotator.glossary
+    out = []
+    for m in matches:
+        term = g.terms[m.term_id]
+        near = () if for_sector in term.sectors else tuple(t.id for t in g.nearest(term, for_sector))
+        out.append(replace(m, nearest=near))
+    return out
+
+
+def link_terms(text: str, extra_dirs: tuple[str, ...] = ()) -> list[str]:
+    """The ids of the terms a short text (a measure description, a screen label) uses, in order."""
+    seen: dict[str, None] = {}
+    for m in annotate(text, extra_dirs=extra_dirs):
+        for tid in m.readings:
+            seen.setdefault(tid, None)
+    return list(seen)

@@ -1,0 +1,145 @@
+"""Load the shipped term files and a council's own, and check that every cross-reference resolves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from joinedup.errors import UserError
+from joinedup.glossary.models import Term, TermFile
+
+__all__ = ["Glossary", "load_glossary", "load_file", "shipped_files"]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """All terms by id, with the file each came from."""
+
+    terms: dict[str, Term]
+    files: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self):
+        return iter(self.terms.values())
+
+    def __contains__(self, term_id: object) -> bool:
+        return term_id in self.terms
+
+    def get(self, term_id: str) -> Term | None:
+        """The term with this id, or None."""
+        return self.terms.get(term_id)
+
+    def in_sector(self, sector: str) -> list[Term]:
+        """The terms a sector uses."""
+        return [t for t in self.terms.values() if sector in t.sectors]
+
+    def nearest(self, term: Term, sector: str) -> list[Term]:
+        """A sector's nearest concepts to a term: its equivalents first, then related terms, then one step on."""
+        found: dict[str, Term] = {}
+        for ref in (*term.equivalents, *term.related):
+            other = self.terms[ref]
+            if sector in other.sectors:
+                found.setdefault(ref, other)
+        if not found:
+            # What the term's equivalents are equivalent to in the reader's sector (P1 -> reablement -> early help).
+            for ref in term.equivalents:
+                for ref2 in self.terms[ref].equivalents:
+                    other = self.terms[ref2]
+                    if sector in other.sectors and ref2 != term.id:
+                        found.setdefault(ref2, other)
+        return list(found.values())
+
+
+def shipped_files() -> list[Path]:
+    """The YAML term files shipped in the package, one per sector."""
+    root = resources.files("joinedup.glossary") / "data" / "terms"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def _where(loc: tuple, raw: object) -> str:
+    parts = []
+    if len(loc) >= 2 and loc[0] == "terms" and isinstance(loc[1], int):
+        tid = None
+        if isinstance(raw, dict) and isinstance(raw.get("terms"), list) and loc[1] < len(raw["terms"]):
+            item = raw["terms"][loc[1]]
+            tid = item.get("id") if isinstance(item, dict) else None
+        parts.append(f"term {loc[1] + 1}" + (f" ({tid})" if tid else ""))
+        loc = loc[2:]
+    return ", ".join(parts + [".".join(str(x) for x in loc)]) if loc else ", ".join(parts)
+
+
+def load_file(path: Path) -> TermFile:
+    """One term file, validated; a bad file raises UserError naming file and field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UserError(f"cannot read glossary file ({e.strerror})", file=str(path)) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", file=str(path),
+                        row=mark.line + 1 if mark else None) from None
+    if not isinstance(raw, dict):
+        raise UserError("a glossary file must be a mapping with a 'terms:' list", file=str(path))
+    try:
+        return TermFile.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = "unknown field"
+        raise UserError(msg, file=str(path), field=_where(tuple(first["loc"]), raw) or None) from None
+
+
+def _yaml_files(d: Path) -> list[Path]:
+    if not d.exists():
+        raise UserError("glossary folder not found", file=str(d))
+    if d.is_file():
+        return [d]
+    found = sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not found:
+        raise UserError("no .yaml term files in this folder", file=str(d))
+    return found
+
+
+def _check_links(terms: dict[str, Term], files: dict[str, str]) -> None:
+    for t in terms.values():
+        for kind in ("equivalents", "related"):
+            for ref in getattr(t, kind):
+                if ref not in terms:
+                    raise UserError(f"links to unknown term {ref!r}", file=files[t.id], field=f"{t.id}.{kind}")
+
+
+def _build(paths: Iterable[Path]) -> Glossary:
+    terms: dict[str, Term] = {}
+    files: dict[str, str] = {}
+    for path in paths:
+        for t in load_file(path).terms:
+            if t.id in terms:
+                raise UserError(f"term id {t.id!r} is already defined in {files[t.id]}", file=str(path),
+                                field=f"{t.id}.id")
+            terms[t.id] = t
+            files[t.id] = str(path)
+    _check_links(terms, files)
+    return Glossary(terms=terms, files=files)
+
+
+@lru_cache(maxsize=8)
+def _cached(extra: tuple[str, ...]) -> Glossary:
+    paths = shipped_files()
+    for d in extra:
+        paths += _yaml_files(Path(d))
+    return _build(paths)
+
+
+def load_glossary(extra_dirs: Iterable[str | Path] = ()) -> Glossary:
+    """The shipped glossary plus any council folders (or files) of extra terms, validated."""
+    return _cached(tuple(str(Path(d)) for d in extra_dirs))
+

@@ -1,0 +1,55 @@
+"""docs/glossary.md cannot drift: its counts and corpus figures are the ones the code gives today."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from joinedup.glossary import SECTORS, load_glossary
+from joinedup.glossary.annotate import Annotator
+from joinedup.glossary.evaluate import load_corpus, score
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+
+
+def test_term_counts_match():
+    g = load_glossary()
+    assert f"{len(g)} terms valid" in DOC and f"\n{len(g)} terms in seven YAML files" in "\n" + DOC
+    for s in SECTORS:
+        assert f"`{s}`" in DOC
+
+
+def test_corpus_figures_match():
+    g = load_glossary()
+    passages = load_corpus(ROOT / "tests" / "glossary" / "corpus")
+    s = score(passages, Annotator(g).annotate)
+    assert f"| joinedup explain | {s.recall:.1%} | {s.precision:.1%} |" in DOC
+    assert f"corpus in `tests/glossary/corpus/` ({len(passages)} passages" in DOC
+    assert f"{s.gold} terms marked by hand" in DOC
+
+
+def test_every_command_is_documented():
+    for cmd in ("glossary search", "glossary show", "glossary export", "glossary check", "joinedup explain",
+                "--glossary", "--for", "--format"):
+        assert cmd in DOC, cmd
+
+
+def test_sector_counts_match():
+    g = load_glossary()
+    flat = " ".join(DOC.split())
+    for s in SECTORS:
+        name = {"nhs": "nhs", "adult_social_care": "adult social care", "childrens_services": "children's services",
+                "public_health": "public health", "education": "education", "local_government": "local government",
+                "data_governance": "data governance"}[s]
+        assert f"{name} {len(g.in_sector(s))}" in flat, s
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{len(g)} cross-sector terms" in readme
+
+
+def test_link_counts_match():
+    g = load_glossary()
+    cross = sum(1 for t in g if any(set(g.terms[r].sectors) - set(t.sectors) for r in t.equivalents + t.related))
+    eq = sum(1 for t in g if t.equivalents)
+    flat = " ".join(DOC.split())
+    assert all(t.equivalents or t.related for t in g)
+    assert f"{cross} link into another sector, and {eq} name a nearest equivalent" in flat
