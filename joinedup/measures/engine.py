@@ -27,6 +27,10 @@ _PERSON_ATTRS = ("birth_year", "birth_month", "sex", "ethnicity_group", "lsoa21"
                  "date_of_death", "sectors")
 
 
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())
+
+
 def _lsoa_lookup() -> pa.Table:
     from joinedup.reference import data_path
     import pyarrow.parquet as pq
@@ -72,7 +76,7 @@ class Engine(ABC):
         try:
             self.make_view(name, text, materialize)
         except Exception as e:  # noqa: BLE001 - engine errors carry the SQL that caused them
-            raise UserError(f"engine {self.dialect} could not build {name}: {e}\nSQL: {text}") from None
+            raise UserError(f"engine {self.dialect} could not build {name}: {_one_line(e)} (SQL: {text})") from None
 
     def _source(self, name: str, present: set[str]) -> exp.Expression:
         """The table itself, or an empty typed stand-in when the store lacks it."""
@@ -141,7 +145,7 @@ class Engine(ABC):
         try:
             rows = self.execute(text)
         except Exception as e:  # noqa: BLE001
-            raise UserError(f"engine {self.dialect} failed: {e}\nSQL: {text}") from None
+            raise UserError(f"engine {self.dialect} failed: {_one_line(e)} (SQL: {text})") from None
         names = [s.alias_or_name for s in tree.expressions] if isinstance(tree, exp.Select) else None
         return [dict(zip(names, r)) for r in rows] if names else [dict(enumerate(r)) for r in rows]
 
