@@ -8,6 +8,7 @@ own dialect; an engine implements four hooks: `tables`, `execute`, `register` an
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ def _one_line(e: Exception) -> str:
     return " ".join(str(e).split())
 
 
+@lru_cache(maxsize=1)
 def _lsoa_lookup() -> pa.Table:
     from joinedup.reference import data_path
     import pyarrow.parquet as pq
@@ -38,6 +40,7 @@ def _lsoa_lookup() -> pa.Table:
     return t.rename_columns(["lsoa21", "ward_code", "imd_decile"])
 
 
+@lru_cache(maxsize=1)
 def _calendar() -> pa.Table:
     dates, counts = working_day_calendar()
     return pa.table({"d": pa.array(dates, pa.date32()), "wd": pa.array(counts, pa.int32())})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -220,6 +220,12 @@ class Library:
 
 def load_library(extra_dirs: list[Path] | None = None) -> Library:
     """Load the shipped measures and any extra folders; ids must be unique, pairs must resolve."""
+    return _load_library(tuple(Path(d) for d in extra_dirs or ()))
+
+
+@lru_cache(maxsize=8)
+def _load_library(extra_dirs: tuple[Path, ...]) -> Library:
+    # Cached per folder list: specs are frozen, so one parse serves every run in the process.
     measures: dict[str, tuple[Measure, Path]] = {}
     dirs = [library_dir()] + list(extra_dirs or [])
     for d in dirs:
