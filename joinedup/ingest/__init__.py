@@ -1,0 +1,1 @@
+"""Ingest: read every sector's extracts, validate, quarantine, pseudonymise and load them into the store."""

@@ -1,0 +1,106 @@
+"""Which files to read and which source each one is: from manifest.json, or from the columns."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from joinedup.errors import UserError
+from joinedup.ingest.readers import csv_header, file_format, parquet_columns
+from joinedup.sources import Source, sources
+
+__all__ = ["FilePlan", "plan_paths", "recognise", "EXTENSIONS"]
+
+EXTENSIONS = (".csv", ".parquet", ".json", ".ndjson")
+
+
+@dataclass
+class FilePlan:
+    """One file to load: where, what format, which source and why we think so."""
+
+    path: Path
+    format: str
+    source: str | None
+    why: str
+    manifest_rows: int | None = None
+    manifest_sha256: str | None = None
+    columns: list[str] | None = None
+
+
+def recognise(columns: list[str], path: Path) -> tuple[Source, str]:
+    """The source whose fields best match a file's columns (all its required fields present)."""
+    cols = set(columns)
+    best: tuple[float, Source] | None = None
+    for src in sources().values():
+        spec = set(src.columns)
+        score = len(cols & spec) / len(cols | spec)
+        if best is None or score > best[0]:
+            best = (score, src)
+    if best is None or best[0] < 0.5:
+        shown = ", ".join(columns[:20]) + (" ..." if len(columns) > 20 else "")
+        raise UserError(f"unrecognised file: no known source has these columns: {shown}", file=str(path))
+    src = best[1]
+    for f in src.fields:
+        if f.required and f.name not in cols:
+            raise UserError(f"looks like {src.id} but a column it needs is missing", file=str(path), row=0,
+                            field=f.name)
+    matched = len(cols & set(src.columns))
+    return src, f"recognised by its columns: {matched} of {len(src.columns)} fields, all required ones"
+
+
+def _columns(path: Path, fmt: str) -> list[str]:
+    return csv_header(path) if fmt == "csv" else parquet_columns(path)
+
+
+def _from_manifest(folder: Path) -> list[FilePlan]:
+    mpath = folder / "manifest.json"
+    try:
+        manifest = json.loads(mpath.read_text())
+        entries = manifest["files"] if isinstance(manifest, dict) else manifest
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise UserError(f"unreadable manifest: {e}", file=str(mpath)) from None
+    known = sources()
+    plans = []
+    for i, entry in enumerate(entries, start=1):
+        try:
+            rel, source_id = entry["path"], entry["source"]
+        except (KeyError, TypeError):
+            raise UserError("entry lacks path or source", file=str(mpath), row=i) from None
+        path = folder / rel
+        if not path.exists():
+            raise UserError("file listed in the manifest is missing", file=str(path))
+        if source_id not in known:
+            raise UserError(f"unknown source {source_id!r}", file=str(mpath), row=i, field="source")
+        fmt = file_format(path)
+        plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
+    return plans
+
+
+def _single(path: Path) -> FilePlan:
+    fmt = file_format(path)
+    if fmt.startswith("fhir"):
+        return FilePlan(path, fmt, None, "FHIR R4 resources")
+    columns = _columns(path, fmt)
+    src, why = recognise(columns, path)
+    return FilePlan(path, fmt, src.id, why, columns=columns)
+
+
+def plan_paths(paths: list[Path]) -> list[FilePlan]:
+    """Every file to load from the given folders and files, in a stable order."""
+    plans: list[FilePlan] = []
+    for p in paths:
+        if not p.exists():
+            raise UserError("no such file or folder", file=str(p))
+        if p.is_dir():
+            if (p / "manifest.json").exists():
+                plans += _from_manifest(p)
+                continue
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+                           and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts)
+            if not found:
+                raise UserError("folder holds no .csv, .parquet, .json or .ndjson files", file=str(p))
+            plans += [_single(f) for f in found]
+        else:
+            plans.append(_single(p))
+    return plans

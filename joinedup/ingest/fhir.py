@@ -1,0 +1,328 @@
+"""FHIR R4 resources (Bundles in JSON, or NDJSON) -> rows of the NHS and adult social care sources.
+
+Parsed and validated with fhir.resources (the R4B models, which read R4 Patient, Encounter,
+EpisodeOfCare and Appointment unchanged). Each resource becomes one row of a FHIR source that
+has the columns of the national source it corresponds to, so the same validation, mapping,
+pseudonymisation and provenance apply (docs/formats.md):
+
+- Patient -> fhir.patients (person_record and vault; id space from the identifier's system)
+- Encounter class EMER -> fhir.ed_attendances (encounter, kind ed_attendance)
+- Encounter class IMP/ACUTE/NONAC -> fhir.inpatient_spells (encounter, kind inpatient_spell)
+- Appointment -> fhir.appointments (appointment, mode from serviceType/appointmentType)
+- EpisodeOfCare -> fhir.episodes_of_care (asc_event, service events)
+
+A resource that fails validation, or of a type the store does not hold, is quarantined with
+its row number (entry of the Bundle, or line of the NDJSON) and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+from pydantic import ValidationError
+
+from joinedup.errors import UserError
+from joinedup.sources import Source, sources
+
+__all__ = ["BASE", "fhir_sources", "collect_patients", "read_parts", "NHS_NUMBER_SYSTEM", "ODS_SYSTEM"]
+
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+_VERIFICATION = "NHSNumberVerificationStatus"
+_ETHNIC = "EthnicCategory"
+_ADMISSION_METHOD = "AdmissionMethod"
+_GENDER = {"male": "1", "female": "2", "other": "9", "unknown": "X"}
+
+#: FHIR source -> the national source whose fields and mapping it shares.
+BASE = {"fhir.patients": "fhir.patients", "fhir.ed_attendances": "nhs.ed_attendances",
+        "fhir.inpatient_spells": "nhs.inpatient_spells", "fhir.appointments": "nhs.gp_appointments",
+        "fhir.episodes_of_care": "asc.client_level_data"}
+_PATIENT_FIELDS = ["Local_Patient_Identifier", "NHS_Number", "NHS_Number_Status_Indicator_Code", "Person_Given_Name",
+                   "Person_Family_Name", "Person_Birth_Date", "Person_Stated_Gender_Code", "Ethnic_Category",
+                   "Postcode_Usual_Address", "GP_Practice_Code"]
+
+
+@lru_cache(maxsize=1)
+def fhir_sources() -> dict[str, Source]:
+    """The FHIR sources, derived from the national ones (same fields, ISO dates)."""
+    known = sources()
+    ed = known["nhs.ed_attendances"]
+    out = {"fhir.patients": ed.model_copy(update={
+        "id": "fhir.patients", "title": "FHIR Patient", "imitates": "FHIR R4 Patient (UK Core)",
+        "record_key": ["Local_Patient_Identifier"], "person_key": "Local_Patient_Identifier", "system": None,
+        "fields": [ed.field(n) for n in _PATIENT_FIELDS]})}
+    for fid, base in BASE.items():
+        if fid != "fhir.patients":
+            out[fid] = known[base].model_copy(update={"id": fid, "date_format": "%Y-%m-%d", "system": None})
+    return out
+
+
+def _models():
+    from fhir.resources.R4B.appointment import Appointment
+    from fhir.resources.R4B.encounter import Encounter
+    from fhir.resources.R4B.episodeofcare import EpisodeOfCare
+    from fhir.resources.R4B.patient import Patient
+    return {"Patient": Patient, "Encounter": Encounter, "Appointment": Appointment, "EpisodeOfCare": EpisodeOfCare}
+
+
+@lru_cache(maxsize=64)
+def _resources(path: Path, fmt: str) -> tuple[tuple[int, str, object, str | None], ...]:
+    """(row, resourceType, parsed model or raw dict, problem) for every resource in the file."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UserError("empty file", file=str(path))
+    if b"\x00" in raw[:65536]:
+        raise UserError("binary file, not JSON", file=str(path), row=0)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise UserError(f"not UTF-8 text (byte {e.start + 1})", file=str(path)) from None
+    items: list[tuple[int, dict]] = []
+    if fmt == "fhir-ndjson":
+        for i, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    items.append((i, json.loads(line)))
+                except json.JSONDecodeError as e:
+                    raise UserError(f"not JSON ({e.msg})", file=str(path), row=i) from None
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise UserError(f"not JSON ({e.msg} at line {e.lineno})", file=str(path), row=e.lineno) from None
+        if not isinstance(doc, dict) or "resourceType" not in doc:
+            raise UserError("not a FHIR resource (no resourceType)", file=str(path))
+        if doc["resourceType"] == "Bundle":
+            items = [(i, (entry or {}).get("resource") or {}) for i, entry in enumerate(doc.get("entry") or [], 1)]
+        else:
+            items = [(1, doc)]
+    models = _models()
+    out = []
+    for row, res in items:
+        rtype = res.get("resourceType") if isinstance(res, dict) else None
+        if rtype not in models:
+            out.append((row, str(rtype), res, f"resource type {rtype} is not read by joinedup"))
+            continue
+        try:
+            out.append((row, rtype, models[rtype].model_validate(res), None))
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            out.append((row, rtype, res, f"invalid {rtype}: {where}: {first.get('msg')}"))
+    return tuple(out)
+
+
+def _ext_code(exts, name: str) -> str | None:
+    for ext in exts or []:
+        if ext.url and name in ext.url:
+            cc = getattr(ext, "valueCodeableConcept", None)
+            if cc and cc.coding:
+                return cc.coding[0].code
+            code = getattr(ext, "valueCode", None) or getattr(ext, "valueString", None)
+            if code:
+                return code
+        nested = _ext_code(getattr(ext, "extension", None), name)
+        if nested:
+            return nested
+    return None
+
+
+def _patient_row(p) -> dict:
+    nhs = status = local = space = None
+    for ident in p.identifier or []:
+        if ident.system == NHS_NUMBER_SYSTEM:
+            nhs = ident.value
+            status = _ext_code(ident.extension, _VERIFICATION)
+        elif local is None and ident.value:
+            local, space = ident.value, ident.system or "fhir:Patient"
+    if local is None:
+        local, space = p.id, "fhir:Patient"
+    name = (p.name or [None])[0]
+    gp = None
+    for ref in p.generalPractitioner or []:
+        if ref.identifier and ref.identifier.value:
+            gp = ref.identifier.value
+            break
+    postcode = next((a.postalCode for a in p.address or [] if a.postalCode), None)
+    return {"Local_Patient_Identifier": local, "_id_space": space, "NHS_Number": nhs,
+            "NHS_Number_Status_Indicator_Code": status,
+            "Person_Given_Name": (name.given or [None])[0] if name else None,
+            "Person_Family_Name": name.family if name else None,
+            "Person_Birth_Date": p.birthDate.isoformat() if p.birthDate else None,
+            "Person_Stated_Gender_Code": _GENDER.get(p.gender) if p.gender else None,
+            "Ethnic_Category": _ext_code(p.extension, _ETHNIC), "Postcode_Usual_Address": postcode,
+            "GP_Practice_Code": gp}
+
+
+def collect_patients(paths: list[Path]) -> dict[str, dict]:
+    """Patient id -> identity row, from every FHIR file of a run (bulk exports split by type)."""
+    from joinedup.ingest.readers import file_format
+    out: dict[str, dict] = {}
+    for path in paths:
+        for _row, rtype, model, problem in _resources(path, file_format(path)):
+            if rtype == "Patient" and problem is None and model.id:
+                out[model.id] = _patient_row(model)
+    return out
+
+
+def _subject(ref, patients: dict[str, dict]) -> dict:
+    pid = (ref.reference or "").split("/")[-1] if ref and ref.reference else None
+    if pid and pid in patients:
+        return dict(patients[pid])
+    return {"Local_Patient_Identifier": pid, "_id_space": "fhir:Patient"}
+
+
+def _ident(res) -> str | None:
+    ids = getattr(res, "identifier", None) or []
+    return next((i.value for i in ids if i.value), None) or res.id
+
+
+def _date(value) -> str | None:
+    return value.date().isoformat() if hasattr(value, "date") else (value.isoformat() if value else None)
+
+
+def _time(value) -> str | None:
+    return value.strftime("%H:%M:%S") if hasattr(value, "strftime") and hasattr(value, "hour") else None
+
+
+def _codes(concepts) -> list[str]:
+    out = []
+    for cc in concepts or []:
+        out += [c.code or "" for c in cc.coding or []] + [c.display or "" for c in cc.coding or []]
+        out.append(cc.text or "")
+    return [x for x in out if x]
+
+
+def _mode(appt) -> str:
+    words = " ".join(_codes(appt.serviceType) + _codes([appt.appointmentType] if appt.appointmentType else [])).lower()
+    for keys, mode in ((("video", "online", "vc"), "Video Conference/Online"), (("telephone", "phone", "tel"), "Telephone"),
+                       (("home",), "Home Visit"), (("face", "f2f", "in person", "fac"), "Face-to-Face")):
+        if any(k in words for k in keys):
+            return mode
+    return "Unknown"
+
+
+def _org(ref) -> str | None:
+    if ref and ref.identifier and ref.identifier.value:
+        return ref.identifier.value
+    return (ref.reference or "").split("/")[-1] or None if ref else None
+
+
+def _encounter(enc, patients) -> tuple[str, dict]:
+    cls = (enc.class_fhir.code or "").upper() if enc.class_fhir else ""
+    row = _subject(enc.subject, patients)
+    start, end = (enc.period.start, enc.period.end) if enc.period else (None, None)
+    hosp = enc.hospitalization
+    dispo = hosp.dischargeDisposition.coding[0].code if hosp and hosp.dischargeDisposition and \
+        hosp.dischargeDisposition.coding else None
+    provider = _org(enc.serviceProvider)
+    if cls == "EMER":
+        row.update({"EC_Ident": _ident(enc), "Provider_Site_Code": provider, "EC_Department_Type": "01",
+                    "Arrival_Date": _date(start), "Arrival_Time": _time(start), "EC_Departure_Date": _date(end),
+                    "EC_Departure_Time": _time(end), "Discharge_Destination_SNOMED_CT": dispo,
+                    "EC_Arrival_Mode_SNOMED_CT": hosp.admitSource.coding[0].code if hosp and hosp.admitSource and
+                    hosp.admitSource.coding else None})
+        return "fhir.ed_attendances", row
+    if cls in ("IMP", "ACUTE", "NONAC"):
+        diag = None
+        for cc in enc.reasonCode or []:
+            for c in cc.coding or []:
+                if c.system and "icd-10" in c.system.lower():
+                    diag = (c.code or "").replace(".", "")
+        row.update({"Hospital_Provider_Spell_Number": _ident(enc), "Provider_Code": provider,
+                    "Admission_Method": _ext_code(enc.extension, _ADMISSION_METHOD),
+                    "Admission_Source": hosp.admitSource.coding[0].code if hosp and hosp.admitSource and
+                    hosp.admitSource.coding else None,
+                    "Admission_Date": _date(start), "Discharge_Date": _date(end), "Primary_Diagnosis_ICD10": diag,
+                    "Discharge_Destination": dispo})
+        return "fhir.inpatient_spells", row
+    row["_problem"] = f"Encounter class {cls or 'missing'} is not an emergency (EMER) or inpatient (IMP) encounter"
+    return "fhir.ed_attendances", row
+
+
+def _appointment(appt, patients) -> tuple[str, dict]:
+    patient_ref = practice = None
+    hcp = "Unknown"
+    for part in appt.participant or []:
+        ref = part.actor
+        if ref is None:
+            continue
+        kind = (ref.reference or "").split("/")[0] or (ref.type or "")
+        if kind == "Patient":
+            patient_ref = ref
+        elif kind in ("Organization", "Location") and practice is None:
+            practice = _org(ref)
+        elif kind in ("Practitioner", "PractitionerRole"):
+            hcp = "GP" if "gp" in (ref.display or "").lower().split() or "general practitioner" in \
+                (ref.display or "").lower() else "Other Practice staff"
+    row = _subject(patient_ref, patients)
+    status = {"fulfilled": "Attended", "noshow": "DNA"}.get(appt.status, "Unknown")
+    row.update({"Appointment_ID": _ident(appt), "Practice_Code": practice or row.get("GP_Practice_Code"),
+                "Appointment_Date": _date(appt.start), "APPT_MODE": _mode(appt), "HCP_TYPE": hcp,
+                "APPT_STATUS": status, "Patient_ID": row.pop("Local_Patient_Identifier", None)})
+    return "fhir.appointments", row
+
+
+def _episode(eoc, patients) -> tuple[str, dict]:
+    row = _subject(eoc.patient, patients)
+    start, end = (eoc.period.start, eoc.period.end) if eoc.period else (None, None)
+    words = _codes(eoc.type)
+    service = next((w for w in words if w.startswith(("Long Term Support", "Short Term Support", "Carer Support"))),
+                   None)
+    social = service is not None or any("social care" in w.lower() for w in words)
+    if start is not None:
+        y = start.year if start.month >= 4 else start.year - 1
+        period = (f"{y}-04-01", f"{y + 1}-03-31")
+    else:
+        period = (None, None)
+    row.update({"LA_Code": _org(eoc.managingOrganization), "Reporting_Period_Start_Date": period[0],
+                "Reporting_Period_End_Date": period[1],
+                "LA_Person_Unique_Identifier": row.pop("Local_Patient_Identifier", None),
+                "NHS_Number": row.get("NHS_Number"), "First_Name": row.pop("Person_Given_Name", None),
+                "Surname": row.pop("Person_Family_Name", None), "Date_of_Birth": row.pop("Person_Birth_Date", None),
+                "Postcode": row.pop("Postcode_Usual_Address", None), "Client_Type": "Service User",
+                "Event_Type": "Service", "Event_Reference": _ident(eoc), "Event_Start_Date": _date(start),
+                "Event_End_Date": _date(end), "Service_Type": service})
+    gender = row.pop("Person_Stated_Gender_Code", None)
+    row["Gender"] = {"1": "Male", "2": "Female", "9": "Other", "X": "Unknown"}.get(gender or "", None)
+    row["Ethnicity"] = row.pop("Ethnic_Category", None)
+    if not social:
+        row["_problem"] = "EpisodeOfCare is not adult social care (community episodes are not held by the store)"
+    return "fhir.episodes_of_care", row
+
+
+def read_parts(path: Path, fmt: str, patients: dict[str, dict]) -> list[tuple[Source, pa.Table]]:
+    """The file's resources as Arrow tables, one per FHIR source, columns as text plus _row."""
+    srcs = fhir_sources()
+    rows: dict[str, list[dict]] = {k: [] for k in srcs}
+    for row_no, rtype, model, problem in _resources(path, fmt):
+        if problem is not None:
+            target = {"Encounter": "fhir.ed_attendances", "Appointment": "fhir.appointments",
+                      "EpisodeOfCare": "fhir.episodes_of_care"}.get(rtype, "fhir.patients")
+            rows[target].append({"_row": row_no, "_problem": problem})
+            continue
+        if rtype == "Patient":
+            target, row = "fhir.patients", _patient_row(model)
+        elif rtype == "Encounter":
+            target, row = _encounter(model, patients)
+        elif rtype == "Appointment":
+            target, row = _appointment(model, patients)
+        else:
+            target, row = _episode(model, patients)
+        row["_row"] = row_no
+        rows[target].append(row)
+    parts = []
+    for sid, items in rows.items():
+        if not items:
+            continue
+        src = srcs[sid]
+        names = ["_row", "_id_space", "_problem", *src.columns]
+        cols = {n: [r.get(n) for r in items] for n in names}
+        types = {n: pa.int64() if n == "_row" else pa.string() for n in names}
+        table = pa.table({n: pa.array([None if v is None else (v if n == "_row" else str(v)) for v in cols[n]],
+                                      type=types[n]) for n in names})
+        parts.append((src, table))
+    return parts

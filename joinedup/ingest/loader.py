@@ -1,0 +1,411 @@
+"""The load: plan files, stage and validate each, map to the canonical tables, commit atomically.
+
+Everything is set-based SQL in the engine (typing, validation, pseudonyms, joins to the
+postcode lookup); Python only parses FHIR. Nothing is written to the store or the vault until
+every file of the run has been read and checked; then the engine commits vault and store in
+two phases (see joinedup.store.engine) so that a failure or a kill leaves both as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from joinedup import __version__
+from joinedup.errors import UserError
+from joinedup.ingest import fhir
+from joinedup.ingest.detect import FilePlan, plan_paths
+from joinedup.ingest.keys import load_key
+from joinedup.ingest.mapping import ethnicity_group_sql, seen_for, sex_sql, targets_for
+from joinedup.ingest.readers import sha256_of
+from joinedup.ingest.validate import nhs_check_sql, problems_queries, typed_query
+from joinedup.reference import data_path, postcode_table_path
+from joinedup.sources import Source, codes_of, source
+from joinedup.store import schema
+from joinedup.store.duckdb_engine import DuckDBEngine, EngineError, ResourceError
+from joinedup.store.engine import Engine
+from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
+
+__all__ = ["FileResult", "LoadResult", "ingest", "PAUSE_ENV"]
+
+#: Fault injection for the crash tests: pause (and say so on stderr) at a named point of the commit.
+PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
+
+_EVENT_TABLES = [t.name for t in schema.TABLES if t.name not in
+                 ("load", "load_file", "quarantine", "person_record", "person_record_address")]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    source: str
+    format: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    skipped: bool = False
+    why: str = ""
+
+
+@dataclass
+class LoadResult:
+    """What one run did."""
+
+    load_id: str
+    store: Path
+    vault: Path
+    key_origin: str
+    files: list[FileResult] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        """Rows read, loaded and quarantined over every file."""
+        return {k: sum(getattr(f, k) for f in self.files) for k in ("rows_read", "rows_loaded", "rows_quarantined")}
+
+    def as_json(self) -> dict:
+        """The --json object."""
+        return {"load_id": self.load_id,
+                "files": [{"path": f.path, "source": f.source, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
+                           "rows_quarantined": f.rows_quarantined, "skipped": f.skipped} for f in self.files],
+                "totals": self.totals()}
+
+
+def _pause(point: str) -> None:
+    if os.environ.get(PAUSE_ENV) == point:
+        os.write(2, f"paused at {point}\n".encode())
+        signal.pause() if hasattr(signal, "pause") else time.sleep(3600)
+
+
+def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
+           threads: int | None = None) -> LoadResult:
+    """Load every file under the given paths into the store (atomically) and return what happened."""
+    plans = plan_paths([Path(p) for p in paths])
+    key = load_key(Path(db))
+    engine = DuckDBEngine(Path(db), key, threads=threads)
+    engine.open()
+    try:
+        return _Run(engine, plans, key.origin, progress).run()
+    except ResourceError as err:
+        # disk full, out of memory, a locked file: the two-phase commit has left store and vault as they were
+        raise UserError(f"load failed, nothing was changed: {str(err).splitlines()[0][:300]}", file=str(db)) from None
+    finally:
+        engine.close()
+
+
+class _Run:
+    def __init__(self, engine: Engine, plans: list[FilePlan], key_origin: str,
+                 progress: Callable[[str, int], None] | None) -> None:
+        self.e, self.plans, self.progress = engine, plans, progress or (lambda d, n: None)
+        self.load_id = datetime.now(timezone.utc).strftime("L%Y%m%dT%H%M%S") + secrets.token_hex(3)
+        self.result = LoadResult(self.load_id, engine.store, engine.vault, key_origin)
+        self.started = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.n = 0
+        self.pc_ready = False
+
+    # -- staging ------------------------------------------------------------------------------
+    def _setup(self) -> None:
+        e = self.e
+        for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
+            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * FROM {e.s(name)} LIMIT 0")
+        e.execute("ALTER TABLE temp.st_person_record ADD COLUMN _ord BIGINT")
+        e.execute("ALTER TABLE temp.st_person_record_address ADD COLUMN _ord BIGINT")
+        for name in ("identity", "identity_history", "pseudonym"):
+            e.execute(f"CREATE OR REPLACE TEMP TABLE st_{name} AS SELECT * EXCLUDE (load_id) FROM {e.v(name)} LIMIT 0")
+        e.execute("ALTER TABLE temp.st_identity ADD COLUMN _ord BIGINT")
+
+    def _postcodes(self) -> None:
+        if not self.pc_ready:
+            self.e.execute(f"CREATE OR REPLACE TEMP TABLE pc AS SELECT postcode AS _pc_postcode, lsoa21_code AS _pc_lsoa FROM "
+                           f"read_parquet('{postcode_table_path()}')")
+            self.pc_ready = True
+
+    def run(self) -> LoadResult:
+        done = {r[0] for r in self.e.fetchall(f"SELECT file_sha256 FROM {self.e.s('load_file')} WHERE NOT skipped")}
+        self._setup()
+        fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
+        patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
+        for idx, plan in enumerate(self.plans, start=1):
+            sha = sha256_of(plan.path)
+            if plan.manifest_sha256 and plan.manifest_sha256 != sha:
+                raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
+            res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
+            self.result.files.append(res)
+            if sha in done:
+                res.skipped, res.why = True, "skipped: the same file (sha256) was loaded before"
+                self.progress(plan.path.name, 1)
+                continue
+            done.add(sha)
+            if plan.format in ("csv", "parquet"):
+                src = source(plan.source)
+                raw = self._stage_tabular(plan, src)
+                self._part(plan, res, src, src.id, raw, idx)
+            else:
+                parts = fhir.read_parts(plan.path, plan.format, patients)
+                res.source = "fhir (" + ", ".join(sorted({s.id for s, _ in parts})) + ")" if parts else "fhir"
+                for src, table in parts:
+                    self.n += 1
+                    raw = f"temp.raw_{self.n}"
+                    self.e.stage_arrow(raw, table)
+                    self._part(plan, res, src, fhir.BASE[src.id], raw, idx)
+            if plan.manifest_rows is not None and plan.manifest_rows != res.rows_read:
+                raise UserError(f"manifest.json says {plan.manifest_rows} rows, the file has {res.rows_read}",
+                                file=str(plan.path))
+            self.progress(plan.path.name, 1)
+        self._commit()
+        return self.result
+
+    def _stage_tabular(self, plan: FilePlan, src: Source) -> str:
+        self.n += 1
+        raw = f"temp.raw_{self.n}"
+        try:
+            if plan.format == "csv":
+                from joinedup.ingest.readers import csv_header
+                self.e.stage_csv(raw, plan.path, csv_header(plan.path))
+            else:
+                from joinedup.ingest.readers import parquet_columns
+                parquet_columns(plan.path)
+                self.e.stage_parquet(raw, plan.path)
+        except EngineError as err:
+            raise UserError(_engine_message(err), file=str(plan.path), row=_engine_row(err)) from None
+        return raw
+
+    # -- one source's rows of one file ---------------------------------------------------------
+    def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int) -> None:
+        e, d = self.e, self.e.dialect
+        raw_types = {n: t for n, t in e.columns(raw) if n != "_row"}
+        for f in src.fields:
+            if f.required and f.name not in raw_types:
+                raise UserError(f"a column {src.id} needs is missing", file=str(plan.path), row=0, field=f.name)
+        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": res.sha256}
+        typed = f"temp.typed_{self.n}"
+        query, fields = typed_query(src, raw, raw_types, d)
+        e.execute(create_temp_as(typed, query, d))
+        cols = schema.table("quarantine").column_names
+        for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
+            e.execute(insert_select("temp.st_quarantine", cols, q, d))
+        n_read, n_bad = e.fetchall(f"SELECT count(*), count(*) FILTER (WHERE __rejected) FROM {typed}")[0]
+        res.rows_read += n_read
+        res.rows_quarantined += n_bad
+        res.rows_loaded += n_read - n_bad
+
+        acc = f"temp.acc_{self.n}"
+        first, last = seen_for(base)
+        extra = [f"{first} AS _seen_from", f"{last} AS _seen_to"]
+        has_space = "_id_space" in raw_types
+        space = ident("_id_space") if has_space else lit(src.id_space)
+        if src.person_key:
+            local = ident(src.person_key)
+            rid = f"pseudo({lit(src.id)}, {space} || '|' || {local})" if has_space else f"pseudo({lit(src.id)}, {local})"
+            extra += [f"{rid} AS _record_id", f"{local} AS _local_id"]
+        if not has_space:
+            extra.append(f"{space} AS _id_space")
+        extra.append(f"CAST(date_diff('day', DATE '1900-01-01', coalesce({last}, DATE '1900-01-01')) AS BIGINT) "
+                     f"* 1000000000000 + CAST({idx} AS BIGINT) * 1000000000 + _row AS _ord")
+        e.execute(create_temp_as(acc, select(["*", *extra], typed, where="NOT __rejected", dialect=d), d))
+        pv = [lit(src.id), lit(res.sha256), lit(self.load_id), "_row"]
+        pnames = [c.name for c in schema.PROVENANCE]
+        for tgt in targets_for(base):
+            names = list(tgt.columns)
+            exprs = [tgt.columns[c] for c in names] + pv
+            e.execute(insert_select(f"temp.st_{tgt.table}", names + pnames,
+                                    select(exprs, acc, where=tgt.where, dialect=d), d))
+            self._event_pseudonyms(src, tgt, acc)
+        if src.person_key:
+            self._person(src, acc, pv, pnames)
+        e.execute(f"DROP TABLE {typed}")
+        e.execute(f"DROP TABLE {raw}")
+
+    def _event_pseudonyms(self, src: Source, tgt, acc: str) -> None:
+        for expr in tgt.columns.values():
+            for kind, fld in re.findall(r"pseudo\(('[^']+'|_id_space), \"([^\"]+)\"\)", expr):
+                role = src.field(fld).role
+                what = "local_id" if role in ("related_local_id", "related_upn") else "event_id"
+                val = f"{kind} || '|' || {ident(fld)}"
+                self.e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"], select(
+                    [f"pseudo({kind}, {ident(fld)})", lit(what), val], acc, where=f"{ident(fld)} IS NOT NULL",
+                    dialect=self.e.dialect), self.e.dialect))
+
+    def _person(self, src: Source, acc: str, pv: list[str], pnames: list[str]) -> None:
+        e, d = self.e, self.e.dialect
+
+        def col(role: str) -> str | None:
+            f = src.role(role)
+            return ident(f.name) if f else None
+
+        nhs, upn, dob, sexf, eth, pcode, gp = (col(r) for r in ("nhs_number", "upn", "date_of_birth", "sex",
+                                                                 "ethnicity", "postcode", "gp_practice"))
+        status = "NHS_Number_Status_Indicator_Code" if "NHS_Number_Status_Indicator_Code" in src.columns else None
+        if nhs:
+            valid = nhs_check_sql(nhs)
+            verified = f"({valid} AND {ident(status)} = '01')" if status else valid
+        sex_expr = sex_sql(sexf, codes_of(src, src.role("sex").name)) if sexf else "NULL"
+        eth_expr = ethnicity_group_sql(eth, src.role("ethnicity").codes_ref) if eth else "NULL"
+        if pcode:
+            self._postcodes()
+            from_ = f"{acc} a LEFT JOIN temp.pc ON pc._pc_postcode = a.{pcode}"
+            lsoa = "pc._pc_lsoa"
+        else:
+            from_, lsoa = f"{acc} a", "NULL"
+        local_pseudo = "pseudo(_id_space, _local_id)"
+        e.execute(insert_select("temp.st_person_record", [
+            "record_id", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified", "upn_pseudo",
+            "birth_year", "birth_month", "sex", "ethnicity_group", "lsoa21", "gp_practice", "first_seen",
+            "last_seen", *pnames, "_ord"], select([
+                "_record_id", "_id_space", local_pseudo, f"pseudo('nhs', {nhs})" if nhs else "NULL",
+                f"CASE WHEN {nhs} IS NULL THEN NULL ELSE {verified} END" if nhs else "NULL",
+                f"pseudo('upn', {upn})" if upn else "NULL",
+                f"year({dob})" if dob else "NULL", f"month({dob})" if dob else "NULL", sex_expr, eth_expr, lsoa,
+                gp or "NULL", "_seen_from", "_seen_to", *pv, "_ord"], from_, dialect=d), d))
+        if pcode:
+            e.execute(insert_select("temp.st_person_record_address", [
+                "record_id", "address_key", "lsoa21", "first_seen", "last_seen", *pnames, "_ord"], select([
+                    "_record_id", f"pseudo('address', {pcode})", lsoa, "_seen_from", "_seen_to", *pv, "_ord"],
+                    from_, where=f"{pcode} IS NOT NULL", dialect=d), d))
+        other = col("other_id")
+        given, family = col("given_name"), col("family_name")
+        e.execute(insert_select("temp.st_identity", [
+            "record_id", "source", "system", "local_id", "nhs_number", "nhs_number_valid", "given_name",
+            "family_name", "date_of_birth", "sex", "postcode", "address", "upn", "other_id", "_ord"], select([
+                "_record_id", lit(src.id), "_id_space", "_local_id", nhs or "NULL",
+                f"CASE WHEN {nhs} IS NULL THEN NULL ELSE {nhs_check_sql(nhs)} END" if nhs else "NULL",
+                given or "NULL", family or "NULL", dob or "NULL", sex_expr, pcode or "NULL", "NULL",
+                upn or "NULL", other or "NULL", "_ord"], acc, dialect=d), d))
+        hist = [("given_name", given), ("family_name", family), ("date_of_birth", f"strftime({dob}, '%Y-%m-%d')" if dob
+                                                                   else None),
+                ("postcode", pcode), ("nhs_number", nhs)]
+        for fname, expr in hist:
+            if expr:
+                e.execute(insert_select("temp.st_identity_history", ["record_id", "field", "value", "first_seen",
+                                                                     "last_seen"], select([
+                    "_record_id", lit(fname), expr, "_seen_from", "_seen_to"], acc, where=f"{expr} IS NOT NULL",
+                    dialect=d), d))
+        pseu = [("_record_id", "'record_id'", f"{lit(src.id)} || '|' || " + (
+            "_id_space || '|' || _local_id" if src.id.startswith("fhir.") else "_local_id")),
+                (local_pseudo, "'local_id'", "_id_space || '|' || _local_id")]
+        if nhs:
+            pseu.append((f"pseudo('nhs', {nhs})", "'nhs_number'", nhs))
+        if upn:
+            pseu.append((f"pseudo('upn', {upn})", "'upn'", upn))
+        if pcode:
+            pseu.append((f"pseudo('address', {pcode})", "'address_key'", pcode))
+        for p, k, v in pseu:
+            e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
+                                    select([p, k, v], acc, where=f"{v} IS NOT NULL", dialect=d), d))
+
+    # -- merge with what the store holds, then commit ----------------------------------------
+    def _merged(self) -> None:
+        e = self.e
+        pr = schema.table("person_record").column_names
+        latest = ["system", "local_id_pseudo", "upn_pseudo", "birth_year", "birth_month", "sex",
+                  "ethnicity_group", "lsoa21", "gp_practice", "source", "file_sha256", "load_id", "row_number"]
+        aggs = [f"arg_max({c}, _ord) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in latest]
+        aggs += ["arg_max(nhs_number_pseudo, _ord) FILTER (WHERE nhs_number_pseudo IS NOT NULL) AS nhs_number_pseudo",
+                 "arg_max(nhs_number_verified, _ord) FILTER (WHERE nhs_number_pseudo IS NOT NULL) AS nhs_number_verified",
+                 "min(first_seen) AS first_seen", "max(last_seen) AS last_seen"]
+        base = [c for c in pr if c not in ("imd_decile", "ward_code")]
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_person_record AS
+            WITH allrows AS (
+                SELECT {', '.join(base)}, _ord FROM temp.st_person_record
+                UNION ALL SELECT {', '.join(base)}, -1 AS _ord FROM {e.s('person_record')}
+                WHERE record_id IN (SELECT record_id FROM temp.st_person_record)),
+            m AS (SELECT record_id, {', '.join(aggs)} FROM allrows GROUP BY record_id)
+            SELECT {', '.join('m.' + c if c not in ('imd_decile', 'ward_code') else
+                              ('CAST(l.imd_decile AS TINYINT) AS imd_decile' if c == 'imd_decile'
+                               else 'l.ward24_code AS ward_code') for c in pr)}
+            FROM m LEFT JOIN read_parquet('{data_path("lsoa21.parquet")}') l ON l.lsoa21_code = m.lsoa21""")
+        ad = schema.table("person_record_address").column_names
+        prov = ["source", "file_sha256", "load_id", "row_number"]
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_person_record_address AS
+            WITH allrows AS (SELECT {', '.join(ad)}, _ord FROM temp.st_person_record_address
+                UNION ALL SELECT {', '.join(ad)}, -1 FROM {e.s('person_record_address')} x
+                WHERE EXISTS (SELECT 1 FROM temp.st_person_record_address n
+                              WHERE n.record_id = x.record_id AND n.address_key = x.address_key))
+            SELECT record_id, address_key, arg_max(lsoa21, _ord) FILTER (WHERE lsoa21 IS NOT NULL) AS lsoa21,
+                   min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+                   {', '.join(f'arg_max({c}, _ord) AS {c}' for c in prov)}
+            FROM allrows GROUP BY record_id, address_key""")
+        rel = schema.table("stated_relation").column_names
+        keys = ["record_id", "relation", "related_system", "related_local_id_pseudo"]
+        others = [c for c in rel if c not in keys]
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_stated_relation AS
+            SELECT {', '.join(keys)}, {', '.join(f'arg_max({c}, row_number) AS {c}' for c in others)}
+            FROM temp.st_stated_relation s
+            WHERE NOT EXISTS (SELECT 1 FROM {e.s('stated_relation')} x WHERE
+                {' AND '.join(f's.{k} IS NOT DISTINCT FROM x.{k}' for k in keys)})
+            GROUP BY {', '.join(keys)}""")
+        ident_cols = schema.table("identity").column_names
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity AS
+            WITH allrows AS (SELECT {', '.join(ident_cols)}, _ord FROM temp.st_identity
+                UNION ALL SELECT {', '.join(ident_cols)}, -1 FROM {e.v('identity')}
+                WHERE record_id IN (SELECT record_id FROM temp.st_identity))
+            SELECT record_id, {', '.join(f'arg_max({c}, _ord) FILTER (WHERE {c} IS NOT NULL) AS {c}'
+                                         for c in ident_cols if c not in ('record_id', 'nhs_number_valid'))},
+                arg_max(nhs_number_valid, _ord) FILTER (WHERE nhs_number IS NOT NULL) AS nhs_number_valid
+            FROM allrows GROUP BY record_id""")
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity_history AS
+            WITH allrows AS (SELECT record_id, field, value, first_seen, last_seen FROM temp.st_identity_history
+                UNION ALL SELECT record_id, field, value, first_seen, last_seen FROM {e.v('identity_history')} x
+                WHERE record_id IN (SELECT record_id FROM temp.st_identity_history))
+            SELECT record_id, field, value, min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM allrows GROUP BY record_id, field, value""")
+        e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_pseudonym AS
+            SELECT DISTINCT pseudonym, kind, value FROM temp.st_pseudonym s
+            WHERE NOT EXISTS (SELECT 1 FROM {e.v('pseudonym')} x WHERE x.pseudonym = s.pseudonym AND x.kind = s.kind)""")
+
+    def _commit(self) -> None:
+        e = self.e
+        self._merged()
+        finished = datetime.now(timezone.utc).replace(tzinfo=None)
+        vault_steps = []
+        for t in ("identity", "identity_history", "pseudonym"):
+            vault_steps += e.upsert_vault_sql(t, f"temp.fin_{t}", self.load_id)
+        store_steps = [
+            f"INSERT INTO {e.s('load')} VALUES ({lit(self.load_id)}, TIMESTAMP {lit(str(self.started))}, "
+            f"TIMESTAMP {lit(str(finished))}, {lit(__version__)}, 'committed')"]
+        for f in self.result.files:
+            fmt = f.format
+            store_steps.append(f"INSERT INTO {e.s('load_file')} VALUES ({lit(self.load_id)}, {lit(f.path)}, "
+                               f"{lit(f.source)}, {lit(f.sha256)}, {lit(fmt)}, {f.rows_read}, {f.rows_loaded}, "
+                               f"{f.rows_quarantined}, {lit(f.skipped)})")
+        store_steps.append(f"INSERT INTO {e.s('quarantine')} SELECT * FROM temp.st_quarantine")
+        for t in _EVENT_TABLES:
+            if t == "stated_relation":
+                cols = schema.table(t).column_names
+                store_steps.append(f"INSERT INTO {e.s(t)} ({', '.join(cols)}) SELECT {', '.join(cols)} "
+                                   f"FROM temp.fin_stated_relation")
+            else:
+                store_steps.append(f"INSERT INTO {e.s(t)} SELECT * FROM temp.st_{t}")
+        for t, keys in (("person_record", ("record_id",)), ("person_record_address", ("record_id", "address_key"))):
+            cols = schema.table(t).column_names
+            match = " AND ".join(f"n.{k} = x.{k}" for k in keys)
+            store_steps += [f"DELETE FROM {e.s(t)} x WHERE EXISTS (SELECT 1 FROM temp.fin_{t} n WHERE {match})",
+                            f"INSERT INTO {e.s(t)} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM temp.fin_{t}"]
+        _pause("before commit")
+        e.commit_load(self.load_id, vault_steps, store_steps, checkpoint=_pause)
+
+
+def _engine_message(err: Exception) -> str:
+    text = str(err)
+    first = text.splitlines()[0] if text else type(err).__name__
+    if "unicode" in text.lower() or "utf" in text.lower():
+        return "not UTF-8 text; save the file as UTF-8"
+    m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if m:
+        return f"expected {m.group(1)} fields, found {m.group(2)}"
+    if "unterminated" in text.lower() or "quote" in text.lower():
+        return "unterminated quoted field"
+    return first[:300]
+
+
+def _engine_row(err: Exception) -> int | None:
+    m = re.search(r"[Ll]ine:? (\d+)", str(err))
+    return int(m.group(1)) - 1 if m else None

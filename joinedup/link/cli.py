@@ -1,0 +1,89 @@
+"""Commands of the link stage: `joinedup link` (build the person index), `link evaluate`, `link report`, `match`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from joinedup.console import err, out
+
+__all__ = ["register"]
+
+link_app = typer.Typer(help="Build the person index and families; evaluate and report linkage quality.",
+                       no_args_is_help=False)
+
+
+@link_app.callback(invoke_without_command=True)
+def link(
+    ctx: typer.Context,
+    db: Path = typer.Option(None, "--db", help="The analysis store (STORE.duckdb; the vault sits beside it)."),
+    incremental: bool = typer.Option(False, "--incremental",
+                                     help="Link only records not yet in the index; known persons keep their records."),
+) -> None:
+    """Build (or, with --incremental, extend) the person index and the families."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise typer.BadParameter("--db is required", param_hint="--db")
+    from joinedup.link.index import build_index
+
+    summary = build_index(db, incremental=incremental)
+    out.print(summary.describe(), markup=False, highlight=False)
+
+
+@link_app.command("evaluate")
+def evaluate(
+    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    truth: Path = typer.Option(..., "--truth", help="The synthetic place's truth folder (DIR/truth)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Pairwise precision, recall and F1 of the person index against the truth, with cluster and family figures."""
+    from joinedup.link.evaluate import evaluate_store, format_figures
+
+    figures = evaluate_store(db, truth)
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        out.print(format_figures(figures), markup=False, highlight=False)
+
+
+@link_app.command("report")
+def report(
+    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    out_path: Path = typer.Option(Path("linkage-report.html"), "--out", help="Where to write the HTML report."),
+    truth: Path = typer.Option(None, "--truth", help="The truth folder, to add the quality figures."),
+) -> None:
+    """A self-contained offline HTML report: weights, parameters learnt, examples near the threshold, quality."""
+    from joinedup.link.report import write_report
+
+    write_report(db, out_path, truth)
+    err.print(f"wrote {out_path}")
+
+
+def match(
+    file_a: Path = typer.Argument(..., metavar="A.csv", help="First file about people."),
+    file_b: Path = typer.Argument(..., metavar="B.csv", help="Second file about people."),
+    out_path: Path = typer.Option(..., "--out", help="Where to write the candidate pairs (CSV)."),
+    maps: list[str] = typer.Option([], "--map", help="COLUMN=ROLE (given_name, family_name, full_name, "
+                                   "date_of_birth, sex, postcode, address, nhs_number, other_id, ignore)."),
+    truth_column: str = typer.Option(None, "--truth-column", help="A column naming the true entity in both files."),
+    threshold: float = typer.Option(0.5, "--threshold", min=0.0, max=1.0, help="Probability that calls a link."),
+) -> None:
+    """Link two files that describe people; write candidate pairs with their probability."""
+    from joinedup.link.match import match_files
+    from joinedup.link.roles import parse_maps
+
+    result = match_files(file_a, file_b, out_path, parse_maps(maps), truth_column, threshold)
+    out.print(f"pairs written: {result.pairs}  links (p >= {result.threshold}): {result.links}  -> {out_path}",
+              markup=False, highlight=False)
+    if result.f1 is not None:
+        out.print(f"precision {result.precision:.4f}  recall {result.recall:.4f}  f1 {result.f1:.4f}",
+                  markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `link` (with evaluate and report) and `match` to the front door."""
+    app.add_typer(link_app, name="link")
+    app.command("match")(match)

@@ -1,0 +1,89 @@
+"""Clusters of records: connected components, with a guard that splits chains of distinct people.
+
+A component is accepted as it stands unless it holds records that cannot be one person: two
+different verified NHS numbers, or two different local ids of one system (a system gives one
+person one id). Such a component is rebuilt edge by edge from the strongest down, refusing any
+merge that would join conflicting records, so it breaks at its weakest links.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["cluster_records", "METHOD_RANK"]
+
+#: Strength of each method when edges tie on probability (exact rules before the model).
+METHOD_RANK = {"nhs_number": 4, "upn": 3, "local_id": 2, "probabilistic": 1}
+
+
+def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_ids: bool = True) -> pl.DataFrame:
+    """Records (unique_id, nhs_key, system, local_id_pseudo) + edges (uid_l, uid_r, probability, method) -> cluster per record."""
+    ids = records["unique_id"]
+    index = pl.DataFrame({"unique_id": ids, "i": np.arange(len(ids), dtype=np.int64)})
+    e = (edges.join(index.rename({"unique_id": "uid_l"}), on="uid_l")
+              .join(index.rename({"unique_id": "uid_r", "i": "j"}), on="uid_r"))
+    n = len(ids)
+    graph = coo_matrix((np.ones(e.height), (e["i"].to_numpy(), e["j"].to_numpy())), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = labels.astype(np.int64)
+    keys = _conflict_keys(records, guard_local_ids)
+    conflicted = _conflicted_components(labels, keys)
+    if conflicted.size:
+        labels = _split(labels, conflicted, keys, e)
+    return pl.DataFrame({"unique_id": ids, "cluster": labels})
+
+
+def _conflict_keys(records: pl.DataFrame, guard_local_ids: bool) -> pl.DataFrame:
+    # One row per (record, kind, value): two values of one kind in a cluster are a conflict.
+    parts = [records.select(i=pl.int_range(pl.len()), kind=pl.lit("nhs"), value=pl.col("nhs_key"))]
+    if guard_local_ids:
+        parts.append(records.select(i=pl.int_range(pl.len()), kind=pl.col("system"), value=pl.col("local_id_pseudo")))
+    return pl.concat(parts).drop_nulls().with_columns(pl.col("i").cast(pl.Int64))
+
+
+def _conflicted_components(labels: np.ndarray, keys: pl.DataFrame) -> np.ndarray:
+    k = keys.with_columns(c=pl.Series(labels)[keys["i"]])
+    bad = k.group_by("c", "kind").agg(pl.col("value").n_unique().alias("n")).filter(pl.col("n") > 1)
+    return bad["c"].unique().to_numpy()
+
+
+def _split(labels: np.ndarray, conflicted: np.ndarray, keys: pl.DataFrame, e: pl.DataFrame) -> np.ndarray:
+    in_bad = np.isin(labels, conflicted)
+    key_map: dict[int, dict[str, str]] = {}
+    for i, kind, value in keys.filter(pl.Series(in_bad)[keys["i"]]).iter_rows():
+        key_map.setdefault(i, {})[kind] = value
+    bad_edges = e.filter(pl.Series(in_bad)[e["i"]]).with_columns(
+        rank=pl.col("method").replace_strict(METHOD_RANK, default=0)).sort(
+        ["probability", "rank"], descending=True)
+    parent: dict[int, int] = {}
+    held: dict[int, dict[str, str]] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in zip(bad_edges["i"].to_list(), bad_edges["j"].to_list()):
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        ki, kj = held.get(ri, key_map.get(ri, {})), held.get(rj, key_map.get(rj, {}))
+        if any(kind in kj and kj[kind] != v for kind, v in ki.items()):
+            continue  # joining these would put two people's identifiers in one cluster
+        parent[rj] = ri
+        held[ri] = {**kj, **ki}
+    out = labels.copy()
+    next_label = int(labels.max()) + 1
+    roots: dict[int, int] = {}
+    for i in np.flatnonzero(in_bad):
+        r = find(int(i))
+        if r not in roots:
+            roots[r] = next_label
+            next_label += 1
+        out[i] = roots[r]
+    return out

@@ -1,0 +1,124 @@
+"""Families: households from shared addresses over time, and parent-child (and carer) links that sources state."""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+__all__ = ["household_families", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE"]
+
+#: More distinct people than this at one address is a communal establishment (a care home, a block
+#: recorded without flat numbers), not one household.
+MAX_HOUSEHOLD = 10
+
+#: Source id prefix -> evidence named in family_member.evidence.
+EVIDENCE_OF_SOURCE = (("csc.ssda903", "ssda903_mother"), ("csc.cla", "ssda903_mother"),
+                      ("csc.", "csc_family_members"), ("education.", "pupil_contacts"), ("asc.", "asc_carer"))
+_PARENTAL = {"mother", "father", "parent", "step-parent", "grandparent"}
+
+
+def _hash_id(prefix: str, text: str) -> str:
+    return prefix + hashlib.sha256(f"joinedup-family|{text}".encode()).hexdigest()[:12]
+
+
+def _evidence(source: str | None) -> str:
+    for prefix, evidence in EVIDENCE_OF_SOURCE:
+        if source and source.startswith(prefix):
+            return evidence
+    return "stated_relation"
+
+
+def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
+                       names: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """addresses (record_id, address_key, first_seen, last_seen) -> (family, family_member) of kind household.
+
+    An address key is often the postcode alone (about 15 homes share one), so people at one
+    address key form a household only when they also share a family name (names: record_id,
+    family_names); an address key with no names at hand is taken as one household.
+    """
+    pid = links.select("record_id", "person_id")
+    a = (addresses.join(pid, on="record_id")
+         .group_by("address_key", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max()))
+    if names is not None:
+        fam = (names.join(pid, on="record_id").explode("family_names").drop_nulls("family_names")
+               .group_by("person_id").agg(pl.col("family_names").unique()))
+        a = a.join(fam, on="person_id", how="left").explode("family_names").with_columns(
+            group=pl.col("address_key") + "|" + pl.col("family_names").fill_null(pl.col("person_id")))
+    else:
+        a = a.with_columns(group=pl.col("address_key"))
+    a = a.filter(pl.col("person_id").n_unique().over("group").is_between(2, MAX_HOUSEHOLD))
+    component = _components(a["group"].to_list(), a["person_id"].to_list())
+    a = a.with_columns(root=pl.col("person_id").replace_strict(component, return_dtype=pl.Utf8))
+    a = (a.group_by("root", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max(),
+                                              pl.col("address_key").min())
+         .with_columns(family_id=(pl.col("address_key").min().over("root") + "|" + pl.col("person_id").min().over("root"))
+                       .map_elements(lambda k: _hash_id("H", k), return_dtype=pl.Utf8)))
+    a = a.join(persons.select("person_id", "birth_year"), on="person_id", how="left").with_columns(
+        role=pl.when((pl.col("last_seen").dt.year() - pl.col("birth_year")) < 18).then(pl.lit("child"))
+        .otherwise(pl.lit("adult")),
+        evidence=pl.lit("shared_address"))
+    family = a.group_by("family_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max()).with_columns(
+        kind=pl.lit("household"))
+    members = a.select("family_id", "person_id", "role", "evidence", "first_seen", "last_seen")
+    return family.select("family_id", "kind", "first_seen", "last_seen"), members
+
+
+def _roles(relation: str) -> tuple[str, str]:
+    # stated_relation says the stating person is the <relation> of the related person
+    if relation in _PARENTAL:
+        return "parent", "child"
+    if relation == "carer":
+        return "adult", "member"
+    if relation == "cared_for":
+        return "member", "adult"
+    return "member", "member"
+
+
+def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """relations (record_id, relation, related_local_id_pseudo, source) -> families of kind parent_child."""
+    pid = links.select("record_id", "person_id")
+    rel = (relations.join(pid, on="record_id")
+           .join(records.select("local_id_pseudo", "record_id").rename({"record_id": "rel_record"}),
+                 left_on="related_local_id_pseudo", right_on="local_id_pseudo")
+           .join(pid.rename({"record_id": "rel_record", "person_id": "related_person"}), on="rel_record")
+           .join(records.select("record_id", "first_seen", "last_seen"), on="record_id", how="left")
+           .filter(pl.col("person_id") != pl.col("related_person")))
+    if rel.height == 0:
+        empty = pl.DataFrame(schema={"family_id": pl.Utf8, "kind": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date})
+        return empty, pl.DataFrame(schema={"family_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8,
+                                           "evidence": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date})
+    rel = rel.with_columns(
+        roles=pl.col("relation").map_elements(lambda r: list(_roles(r or "")), return_dtype=pl.List(pl.Utf8)),
+        evidence=pl.col("source").map_elements(_evidence, return_dtype=pl.Utf8))
+    component = _components(rel["person_id"].to_list(), rel["related_person"].to_list())
+    fam_of = {p: _hash_id("F", root) for p, root in component.items()}
+    rel = rel.with_columns(family_id=pl.col("person_id").replace_strict(fam_of, return_dtype=pl.Utf8))
+    side = [rel.select("family_id", "person_id", role=pl.col("roles").list.get(0), evidence="evidence",
+                       first_seen="first_seen", last_seen="last_seen"),
+            rel.select("family_id", person_id="related_person", role=pl.col("roles").list.get(1),
+                       evidence="evidence", first_seen="first_seen", last_seen="last_seen")]
+    members = (pl.concat(side).group_by("family_id", "person_id", "role", "evidence")
+               .agg(pl.col("first_seen").min(), pl.col("last_seen").max()))
+    family = members.group_by("family_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max()).with_columns(
+        kind=pl.lit("parent_child"))
+    return family.select("family_id", "kind", "first_seen", "last_seen"), members.select(
+        "family_id", "person_id", "role", "evidence", "first_seen", "last_seen")
+
+
+def _components(a: list[str], b: list[str]) -> dict[str, str]:
+    # node -> the smallest node of its component (person ids are stable, so family ids are too)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a, b):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return {p: find(p) for p in parent}

@@ -1,0 +1,130 @@
+"""Comparison features of person records: normalised names, name groups, phonetic keys, dates, postcodes.
+
+Features are computed once per distinct value (names and postcodes repeat a great deal), in
+Python where the keys need a library (jellyfish), so the engine only compares plain columns.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import polars as pl
+
+from joinedup.link.names import canonical_forms, normalise, phonetic, soundex
+
+__all__ = ["FEATURE_COLUMNS", "person_features", "parse_date", "normalise_postcode"]
+
+#: Columns every feature frame has (beside unique_id and any extra columns the caller keeps).
+FEATURE_COLUMNS = (
+    "given_name", "family_name", "given_canon", "given_ph", "family_ph", "given_sx", "family_sx",
+    "family_names", "dob", "dob_swap", "birth_year", "sex", "postcode", "postcode_sector",
+    "postcode_district", "postcodes", "address", "addresses", "nhs_number", "other_id",
+)
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """Upper case with one space before the inward code; None when it is not a UK-shaped postcode."""
+    if value is None:
+        return None
+    text = re.sub(r"\s+", "", str(value).upper())
+    m = _POSTCODE.match(text)
+    return f"{m.group(1)} {m.group(2)}" if m else (text or None)
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a date, datetime or a string in one of the usual formats; None when unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _mapped(col: pl.Series, fn, dtype: pl.DataType) -> pl.Series:
+    values = col.drop_nulls().unique().to_list()
+    mapping = {v: fn(v) for v in values}
+    return col.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def _swap(d: date | None) -> str | None:
+    # A transposed day and month is only a different valid date when the day is 12 or under.
+    if d is None or d.day > 12 or d.day == d.month:
+        return None
+    return f"{d.year:04d}-{d.day:02d}-{d.month:02d}"
+
+
+def person_features(df: pl.DataFrame) -> pl.DataFrame:
+    """Add the comparison features to a frame with role columns (given_name, family_name, date_of_birth...).
+
+    Optional list columns `family_names_all`, `postcodes_all`, `addresses_all` carry the history
+    of a record (every value it has held); the features fold the current value into them.
+    """
+    n = df.height
+    def col(name: str, dtype: pl.DataType = pl.Utf8) -> pl.Series:
+        return df[name].cast(dtype) if name in df.columns else pl.Series(name, [None] * n, dtype=dtype)
+
+    given, family = col("given_name"), col("family_name")
+    dob_raw = df["date_of_birth"] if "date_of_birth" in df.columns else pl.Series([None] * n, dtype=pl.Date)
+    dob = dob_raw if dob_raw.dtype == pl.Date else _mapped(dob_raw.cast(pl.Utf8), parse_date, pl.Date)
+    postcode = _mapped(col("postcode"), normalise_postcode, pl.Utf8)
+    address = _mapped(col("address"), normalise, pl.Utf8)
+    feats = pl.DataFrame({
+        "given_name": _mapped(given, normalise, pl.Utf8),
+        "family_name": _mapped(family, normalise, pl.Utf8),
+        "given_canon": _mapped(given, lambda v: canonical_forms(v) or None, pl.List(pl.Utf8)),
+        "given_ph": _mapped(given, phonetic, pl.Utf8),
+        "family_ph": _mapped(family, phonetic, pl.Utf8),
+        "given_sx": _mapped(given, soundex, pl.Utf8),
+        "family_sx": _mapped(family, soundex, pl.Utf8),
+        "dob": dob.dt.strftime("%Y-%m-%d"),
+        "dob_swap": _mapped(dob, _swap, pl.Utf8),
+        "birth_year": dob.dt.year().cast(pl.Utf8),
+        "sex": _mapped(col("sex"), _sex, pl.Utf8),
+        "postcode": postcode,
+        "address": address,
+        "nhs_number": _mapped(col("nhs_number"), lambda v: re.sub(r"\D", "", v) or None, pl.Utf8),
+        "other_id": _mapped(col("other_id"), lambda v: re.sub(r"[^A-Z0-9]", "", v.upper()) or None, pl.Utf8),
+    })
+    feats = feats.with_columns(
+        postcode_sector=pl.col("postcode").str.slice(0, pl.col("postcode").str.len_chars() - 2),
+        postcode_district=pl.col("postcode").str.split(" ").list.first(),
+        family_names=_fold(feats["family_name"], df, "family_names_all", normalise),
+        postcodes=_fold(postcode, df, "postcodes_all", normalise_postcode),
+        addresses=_fold(address, df, "addresses_all", normalise),
+    )
+    keep = [c for c in df.columns if c not in FEATURE_COLUMNS and c not in
+            ("date_of_birth", "family_names_all", "postcodes_all", "addresses_all")]
+    return pl.concat([df.select(keep), feats], how="horizontal")
+
+
+def _fold(current: pl.Series, df: pl.DataFrame, history: str, fn) -> pl.Series:
+    # the distinct values a record has held, current included, normalised like the current value
+    if history in df.columns:
+        hist = df.select(pl.col(history).cast(pl.List(pl.Utf8))).with_row_index("_i").explode(history)
+        values = hist[history]
+        hist = hist.with_columns(_mapped(values, fn, pl.Utf8).alias(history))
+    else:
+        hist = pl.DataFrame(schema={"_i": pl.UInt32, history: pl.Utf8})
+    cur = pl.DataFrame({"_i": pl.int_range(0, len(current), dtype=pl.UInt32, eager=True), history: current})
+    both = pl.concat([cur, hist]).drop_nulls().unique().sort("_i", history)
+    folded = both.group_by("_i").agg(pl.col(history))
+    out = pl.DataFrame({"_i": pl.int_range(0, len(current), dtype=pl.UInt32, eager=True)}).join(
+        folded, on="_i", how="left", maintain_order="left")
+    return out[history]
+
+
+def _sex(value: str) -> str | None:
+    v = value.strip().upper()[:1]
+    return {"M": "M", "F": "F", "1": "M", "2": "F"}.get(v)

@@ -1,0 +1,190 @@
+"""`joinedup link`: build (or extend) the person index and the families in the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from joinedup.console import progress
+from joinedup.errors import UserError
+from joinedup.link.cluster import METHOD_RANK, cluster_records
+from joinedup.link.diagnostics import write_diagnostics
+from joinedup.link.engine import Engine, vault_path
+from joinedup.link.exact import exact_edges
+from joinedup.link.families import household_families, relation_families
+from joinedup.link.ids import assign_ids
+from joinedup.link.model import fit_and_score, score_with
+from joinedup.link.persons import person_table
+from joinedup.link.records import load_records, present_features
+from joinedup.link.tables import read_table, write_link_table
+
+__all__ = ["IndexSummary", "build_index", "THRESHOLD"]
+
+#: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
+THRESHOLD = 0.9
+
+
+@dataclass
+class IndexSummary:
+    """What a link run made (counts only: nothing about any one person)."""
+
+    records: int
+    persons: int
+    by_method: dict[str, int]
+    pairs_scored: int
+    households: int
+    parent_child_families: int
+    incremental: bool
+
+    def describe(self) -> str:
+        """Plain text for the terminal."""
+        methods = ", ".join(f"{k} {v}" for k, v in sorted(self.by_method.items()))
+        kind = "extended" if self.incremental else "built"
+        return (f"person index {kind}: {self.records} records -> {self.persons} persons "
+                f"(records by method: {methods}); {self.pairs_scored} pairs scored; "
+                f"families: {self.households} households, {self.parent_child_families} parent-child")
+
+
+_PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
+               "upn_pseudo", "nhs_key")
+_LISTS = ("given_canon", "family_names", "postcodes", "addresses")
+
+
+def _keyed(feats: pl.DataFrame) -> pl.DataFrame:
+    return feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
+                              .then(pl.col("nhs_number_pseudo")))
+
+
+def _model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct identity within each exact cluster, carrying the cluster's pooled histories.
+
+    Records joined by an exact rule need no comparing with each other, and identical identities
+    within one cluster need comparing only once: the model sees far fewer rows and pairs.
+    """
+    f = feats.join(exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
+    pooled = (f.select("exact_cluster", *_LISTS).explode("given_canon").explode("family_names")
+              .explode("postcodes").explode("addresses").group_by("exact_cluster")
+              .agg(*[pl.col(c).drop_nulls().unique().sort() for c in _LISTS]))
+    pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
+    identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
+    rows = f.sort("unique_id").unique(["exact_cluster", *identity], keep="first", maintain_order=True)
+    return rows.drop(*_LISTS).join(pooled, on="exact_cluster").select(
+        "unique_id", "exact_cluster", *sorted(identity), *_LISTS)
+
+
+def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, pl.DataFrame, object]:
+    present = present_features(feats)
+    exact = exact_edges(feats)
+    exact_clusters = cluster_records(_keyed(feats), exact)
+    rows = _model_rows(feats, exact_clusters)
+    table = engine.register(rows, "records_for_linkage")
+    run = score_with([table], model) if model else fit_and_score(
+        [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster")
+    scored = engine.query(f"SELECT * FROM {run.predictions.physical_name}")
+    prob = scored.filter(pl.col("match_probability") >= THRESHOLD).select(
+        uid_l="unique_id_l", uid_r="unique_id_r", probability="match_probability", method=pl.lit("probabilistic"))
+    return pl.concat([exact, prob]), scored, run
+
+
+def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    # A record's method is its strongest edge inside its own person; a record with none is a singleton.
+    both = pl.concat([edges.select(uid="uid_l", other="uid_r", probability="probability", method="method"),
+                      edges.select(uid="uid_r", other="uid_l", probability="probability", method="method")])
+    p = links.select("unique_id", "person_id")
+    inside = (both.join(p.rename({"unique_id": "uid"}), on="uid")
+              .join(p.rename({"unique_id": "other", "person_id": "other_person"}), on="other")
+              .filter(pl.col("person_id") == pl.col("other_person"))
+              .with_columns(rank=pl.col("method").replace_strict(METHOD_RANK, default=0))
+              .sort(["rank", "probability"], descending=True).group_by("uid").first())
+    return links.join(inside.select(unique_id="uid", method="method", match_probability="probability"),
+                      on="unique_id", how="left").with_columns(
+        method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
+
+
+def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
+    """Link every person record in the store into persons and families; write the link tables."""
+    if not store.exists():
+        raise UserError("no such store", file=str(store))
+    if not vault_path(store).exists():
+        raise UserError(f"no identity vault beside the store (expected {vault_path(store).name})", file=str(store))
+    engine = Engine(store, vault=True)
+    try:
+        with progress() as bar:
+            task = bar.add_task("reading records", total=6)
+            feats = load_records(engine, str(store))
+            previous = read_table(engine, "person_source_link")
+            model_rows = read_table(engine, "link_model")
+            model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
+            bar.update(task, advance=1, description="exact rules and probabilistic scoring")
+            edges, scored, run = _edges(engine, feats, model)
+            bar.update(task, advance=1, description="clustering")
+            clusters = cluster_records(_keyed(feats), edges)
+            bar.update(task, advance=1, description="stable person ids")
+            ids = assign_ids(clusters, previous.select("record_id", "person_id") if previous is not None else None,
+                             incremental=incremental)
+            links = _record_methods(edges, ids)
+            if incremental and previous is not None and previous.height:
+                kept = previous.rename({"record_id": "unique_id"}).select("unique_id", "method", "match_probability")
+                links = links.join(kept, on="unique_id", how="left", suffix="_old").with_columns(
+                    method=pl.coalesce("method_old", "method"),
+                    match_probability=pl.coalesce("match_probability_old", "match_probability"),
+                ).drop("method_old", "match_probability_old")
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            psl = links.select(record_id="unique_id", person_id="person_id", match_probability="match_probability",
+                               method="method", linked_at=pl.lit(now))
+            if incremental and previous is not None and previous.height:
+                psl = psl.join(previous.select("record_id", linked_old="linked_at"), on="record_id", how="left").with_columns(
+                    linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
+            bar.update(task, advance=1, description="persons")
+            records = engine.query("SELECT * FROM store.person_record").unique("record_id", keep="first")
+            deaths = read_table(engine, "death")
+            persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
+            bar.update(task, advance=1, description="families")
+            family, members = _families(engine, records, psl, persons, feats.select("record_id", "family_names"))
+            write_link_table(engine, "person", persons)
+            write_link_table(engine, "person_source_link", psl)
+            write_link_table(engine, "family", family)
+            write_link_table(engine, "family_member", members)
+            write_diagnostics(engine, run, scored, THRESHOLD, feats.height)
+            bar.update(task, advance=1, description="done")
+    finally:
+        engine.close()
+    counts = psl.group_by("method").len()
+    return IndexSummary(
+        records=psl.height, persons=persons.height, by_method=dict(zip(counts["method"], counts["len"])),
+        pairs_scored=scored.height, households=int((family["kind"] == "household").sum()),
+        parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental)
+
+
+def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
+              names: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    families, members = [], []
+    addresses = read_table(engine, "person_record_address")
+    if addresses is not None and addresses.height:
+        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names)
+        families.append(f)
+        members.append(m)
+    relations = read_table(engine, "stated_relation")
+    sources = records.select("record_id", "source")
+    parts = []
+    if relations is not None and relations.height:
+        parts.append(relations.select("record_id", "relation", "related_local_id_pseudo")
+                     .join(sources, on="record_id", how="left"))
+    carers = read_table(engine, "asc_event")
+    if carers is not None and carers.height and "cared_for_local_id_pseudo" in carers.columns:
+        parts.append(carers.filter(pl.col("cared_for_local_id_pseudo").is_not_null()).select(
+            "record_id", relation=pl.lit("carer"), related_local_id_pseudo="cared_for_local_id_pseudo",
+            source=pl.lit("asc.client_level_data")).unique())
+    if parts:
+        f, m = relation_families(pl.concat(parts, how="diagonal_relaxed"), records, links)
+        families.append(f)
+        members.append(m)
+    if not families:
+        return (pl.DataFrame(schema={"family_id": pl.Utf8, "kind": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date}),
+                pl.DataFrame(schema={"family_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8, "evidence": pl.Utf8,
+                                     "first_seen": pl.Date, "last_seen": pl.Date}))
+    return pl.concat(families, how="diagonal_relaxed"), pl.concat(members, how="diagonal_relaxed")

@@ -1,0 +1,51 @@
+"""`joinedup synth`: write a synthetic place's extracts, ground truth and manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from joinedup.console import err, out, progress
+from joinedup.reference import DEFAULT_AREA
+
+__all__ = ["register", "synth"]
+
+
+def synth(
+    people: int = typer.Option(320_000, "--people", help="Residents at the start of the period (1,000 to 20,000,000)."),
+    seed: int = typer.Option(1, "--seed", help="Seed: the same seed and version give byte-identical files."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write the extracts, truth/ and manifest.json into."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    force: bool = typer.Option(False, "--force", help="Replace the contents of a non-empty --out folder."),
+    area: str = typer.Option(DEFAULT_AREA, "--area", help="ONS code of the local authority whose LSOAs and postcodes to use."),
+    start_year: int = typer.Option(2022, "--start-year", min=2015, max=2030,
+                                   help="First financial year (three years from 1 April of it)."),
+) -> None:
+    """Synthesise a place: people, households and every sector's extracts, with ground truth apart."""
+    from joinedup.synth.place import available_generators, check_request, synthesise
+
+    check_request(people, out_dir, force, fmt)
+    steps = ["population", *available_generators(), "write"]
+    with progress() as bar:
+        task = bar.add_task("synthesising", total=len(steps))
+        result = synthesise(people, seed, out_dir, fmt, area, start_year, force,
+                            on_step=lambda name: bar.update(task, advance=1, description=name))
+    m = result.manifest
+    table = Table(title=f"{m['area_name']} ({m['area']}), {m['period']['start']} to {m['period']['end']}, seed {m['seed']}")
+    table.add_column("source")
+    table.add_column("rows", justify="right")
+    table.add_column("file")
+    for f in m["files"]:
+        table.add_row(f["source"], f"{f['rows']:,}", f["path"])
+    table.add_row("[dim]truth[/dim]", f"{sum(t['rows'] for t in m['truth'] if 'records' in t['path']):,}", "truth/records." + ("csv" if fmt == "csv" else "parquet"))
+    out.print(table)
+    out.print(f"{m['people']:,} residents at the start, {m['people_ever']:,} people in the period; "
+              f"manifest: {out_dir / 'manifest.json'}")
+    err.print(f"[dim]took {sum(result.timings.values()):.1f} s[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `joinedup synth` to the front door."""
+    app.command("synth")(synth)

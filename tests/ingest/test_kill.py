@@ -1,0 +1,90 @@
+"""A load killed at any point (SIGKILL, in a subprocess) leaves store and vault as they were."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from joinedup.ingest.keys import load_key
+from joinedup.ingest.loader import PAUSE_ENV
+from joinedup.store.duckdb_engine import DuckDBEngine
+from tests.conftest import ROOT
+from tests.ingest.conftest import snapshot
+
+
+def _second_batch(place: Path, out: Path) -> Path:
+    """The same people again in changed files (new sha256, some identities updated)."""
+    out.mkdir()
+    for name in ("nhs.ed_attendances.csv", "asc.client_level_data.csv", "csc.cin_children.csv"):
+        lines = (place / name).read_text().splitlines()
+        changed = [lines[0]] + [ln.replace("Amelia", "Amy") for ln in lines[1:-1]]
+        (out / name).write_text("\n".join(changed) + "\n")
+    return out
+
+
+def _start(args: list[str], pause: str | None) -> subprocess.Popen:
+    env = {**os.environ, "JOINEDUP_KEY": "test-key-0123456789abcdef", "PYTHONPATH": str(ROOT)}
+    if pause:
+        env[PAUSE_ENV] = pause
+    return subprocess.Popen([sys.executable, "-m", "joinedup", "ingest", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _reconciled(db: Path) -> None:
+    engine = DuckDBEngine(db, load_key(db))
+    engine.open()
+    engine.close()
+
+
+@pytest.mark.parametrize("pause", ["before commit", "vault committed"])
+def test_sigkill_mid_load_changes_nothing(pause, small_place, tmp_path, monkeypatch):
+    monkeypatch.setenv("JOINEDUP_KEY", "test-key-0123456789abcdef")
+    db = tmp_path / "store.duckdb"
+    first = _start([str(small_place), "--db", str(db)], None)
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    before = snapshot(db)
+    batch = _second_batch(small_place, tmp_path / "batch")
+
+    proc = _start([str(batch), "--db", str(db)], pause)
+    deadline = time.time() + 120
+    line = ""
+    while time.time() < deadline and "paused at" not in line:
+        line = proc.stderr.readline()
+        assert line or proc.poll() is None, "loader ended before reaching the pause point"
+    assert f"paused at {pause}" in line
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    store_only = {k: v for k, v in snapshot(db).items() if not k.startswith(db.stem + ".vault")}
+    assert store_only == {k: v for k, v in before.items() if not k.startswith(db.stem + ".vault")}
+    _reconciled(db)
+    assert snapshot(db) == before
+
+    again = _start([str(batch), "--db", str(db), "--json"], None)
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert '"skipped": false' in out
+    assert snapshot(db) != before
+
+
+def test_sigkill_at_a_random_moment_leaves_a_consistent_store(small_place, tmp_path):
+    db = tmp_path / "store.duckdb"
+    proc = _start([str(small_place), "--db", str(db)], None)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    if db.exists():
+        _reconciled(db)
+        snap = snapshot(db)
+        loads = snap.get("store.duckdb:load", [])
+        vault_rows = sum(len(v) for k, v in snap.items() if ".vault" in k and not k.endswith("_undo"))
+        # either the whole load committed, or nothing of it is anywhere
+        assert (len(loads) == 1 and vault_rows > 0) or (not loads and vault_rows == 0)
+    rerun = _start([str(small_place), "--db", str(db)], None)
+    assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
