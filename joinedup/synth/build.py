@@ -64,9 +64,9 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     geo = area_geography(area)
     years = (end - start) / lc.YEAR
 
-    res = cohort(rng, people, geo, birth_year=(start_year - np.zeros(people)).astype(int))
+    res = cohort(rng, people, geo, ref_year=start_year)
     n_in = int(round(people * lc.IN_MIGRATION * years))
-    arr = cohort(rng, max(n_in, 1), geo)
+    arr = cohort(rng, max(n_in, 1), geo, ref_year=start_year + 1)
     cohorts = [res, arr]
     n0, n1 = len(res.age), len(arr.age)
     hh_off = len(res.hh_kind)
@@ -251,7 +251,7 @@ def _residence(person_hh, arrive, move_day, moved_to, leave_day, death, m_hh, bd
     f = np.r_[frm, mv[m], lv[out]]
     t = np.r_[np.where(m, mv, np.where(out, lv, -1)), np.full(int(m.sum() + out.sum()), -1)]
     d = dies[p]
-    keep = (d < 0) | (f < d)
+    keep = (d < 0) | (f <= d)
     t = np.where((d >= 0) & ((t < 0) | (t > d)), d, t)
     p, h, f, t = p[keep], h[keep], f[keep], t[keep]
     order = np.lexsort((f, p))

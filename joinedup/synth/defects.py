@@ -62,6 +62,8 @@ class DefectConfig(BaseModel):
                                                                    nhs_mistyped=0, stale_address=0, duplicate=0))
     #: how much more often a duplicate registration carries each defect than a first one
     duplicate_multiplier: float = Field(3.0, ge=1)
+    #: sources that never hold two records for one person (a death is registered once)
+    no_duplicates: tuple[str, ...] = ("nhs.deaths",)
 
     def for_sector(self, sector: str) -> DefectRates:
         """The rates for a sector (defaults for an unknown one)."""

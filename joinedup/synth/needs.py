@@ -33,7 +33,7 @@ _CARER_OF_NEED = 0.6  # assumption: share of co-resident adults who care for a p
 # Children looked after: ~81 per 10,000 under-18s at 31 March (LAIT, Dudley 2025: 81); started
 # to be looked after by age (DfE CLA 2024: under 1 19%, 1-4 16%, 5-9 19%, 10-15 38%, 16+ 8%).
 CLA_ENTRY_AGE = ((0.0, 1.0, 0.19), (1.0, 5.0, 0.16), (5.0, 10.0, 0.19), (10.0, 16.0, 0.38), (16.0, 18.0, 0.08))
-_CLA_EVER = 0.0235  # calibrated (tests/synth/test_calibration.py) so that the stock is ~81 per 10,000
+_CLA_EVER = 0.0403  # calibrated (tests/synth/test_calibration.py) so that the stock is ~81 per 10,000
 # Durations in care (DfE CLA 2024: ~1 in 3 ceased episodes last under 6 months; assumption lognormal median 1.6 y).
 _CLA_DURATION_MEDIAN_Y, _CLA_DURATION_SIGMA = 1.6, 1.1
 # Staff posts per resident (the place's staff assumed to live in it):

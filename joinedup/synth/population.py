@@ -174,7 +174,7 @@ def _addresses(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind:
     return postcode, address
 
 
-def cohort(rng: np.random.Generator, n: int, geo: Geography, birth_year: np.ndarray | None = None,
+def cohort(rng: np.random.Generator, n: int, geo: Geography, ref_year: int = 2022,
            age: np.ndarray | None = None) -> Cohort:
     """n people in households on the area's LSOAs, with ethnicity, names and relations."""
     age = sample_ages(rng, n) if age is None else age
@@ -189,7 +189,7 @@ def cohort(rng: np.random.Generator, n: int, geo: Geography, birth_year: np.ndar
     lsoa = _place(rng, geo, h.kind, hh_eth != "A", size)
     postcode, address = _addresses(rng, geo, lsoa, h.kind)
 
-    by = birth_year if birth_year is not None else (2022 - age).astype(int)
+    by = (ref_year - age).astype(int)
     given = nm.draw_given(rng, nm.given_group(eth, rng), female, by)
     middle = np.where(rng.random(n) < _MIDDLE_NAME, nm.draw_given(rng, nm.given_group(eth, rng), female, by), "")
     own_surname = nm.draw_family(rng, nm.family_group(eth, rng))

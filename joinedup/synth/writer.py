@@ -109,7 +109,7 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     changed = family != birth_family
     sel = changed & hit(rates.surname_change)
     family[sel] = birth_family[sel]
-    sel = np.array(["-" in str(v) for v in family]) & hit(rates.hyphen_variant)
+    sel = np.array(["-" in str(v) for v in family], dtype=bool) & hit(rates.hyphen_variant)
     family[sel] = dq.hyphen_variant(rng, family[sel])
     sel = hit(rates.typo)
     family[sel] = dq.typo(rng, family[sel])
@@ -221,6 +221,8 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
     files, truth = [], []
     for space, srcs in spaces.items():
         rates = defects.for_sector(srcs[0].sector)
+        if any(s.id in defects.no_duplicates for s in srcs):
+            rates = rates.model_copy(update={"duplicate": 0.0})
         people_srcs = [s for s in srcs if "_person_id" in frames[s.id].columns]
         reg = _registrations(world, space, people_srcs, frames, rates, defects.duplicate_multiplier) if people_srcs else None
         for s in srcs:
