@@ -72,6 +72,8 @@ def _ev(source: str, field_: str) -> str:
 
 _ED_DISPOSAL = {"306706006": "admitted", "182992009": "discharged", "1066331000000109": "discharged",
                 "1066321000000107": "left before treatment", "75004002": "died"}
+_ED_DESTINATION_DISPOSAL = {"306706006": "admitted", "305398007": "died", "306689006": "discharged",
+                            "306691003": "discharged", "306694006": "discharged"}
 _ARRIVAL = {"1048031000000100": "ambulance", "1048061000000105": "own transport",
             "1048071000000103": "public transport", "1048081000000101": "police"}
 _EMERGENCY = ("21", "22", "23", "24", "25", "2A", "2B", "2C", "2D", "28")
@@ -93,7 +95,8 @@ MAPPINGS: dict[str, list[Target]] = {
         "arrival_mode": _case('"EC_Arrival_Mode_SNOMED_CT"', _ARRIVAL,
                               "CASE WHEN \"EC_Arrival_Mode_SNOMED_CT\" IS NOT NULL THEN 'other' END"),
         "ed_disposal": "CASE WHEN \"Discharge_Destination_SNOMED_CT\" = '19712007' THEN 'transferred' ELSE "
-                       + _case('"EC_Discharge_Status_SNOMED_CT"', _ED_DISPOSAL) + " END",
+                       + _case('"EC_Discharge_Status_SNOMED_CT"', _ED_DISPOSAL,
+                               _case('"Discharge_Destination_SNOMED_CT"', _ED_DESTINATION_DISPOSAL)) + " END",
         "is_emergency": "TRUE", "discharge_destination": '"Discharge_Destination_SNOMED_CT"',
         "ed_minutes": "CAST(date_diff('minute', \"Arrival_Date\" + \"Arrival_Time\", "
                       "\"EC_Departure_Date\" + \"EC_Departure_Time\") AS INTEGER)",

@@ -79,3 +79,27 @@ def test_without_manifest_sources_are_recognised(small_place, tmp_path, run_cli)
     assert code == 0, err
     assert "csc.ssda903_episodes" in out and "education.attendance" in out
     assert "recognised by its columns" in out
+
+
+import pytest
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_round_trip_from_synth(fmt, tmp_path, run_cli):
+    place = tmp_path / "place"
+    code, _, err = run_cli("synth", "--people", "1000", "--seed", "5", "--out", str(place), "--format", fmt)
+    assert code == 0, err
+    db = tmp_path / "store.duckdb"
+    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    manifest = json.loads((place / "manifest.json").read_text())["files"]
+    assert len(result["files"]) == len(manifest) > 0
+    by_path = {f["path"]: f for f in result["files"]}
+    for entry in manifest:
+        f = by_path[str(place / entry["path"])]
+        assert f["source"] == entry["source"]
+        assert f["rows_read"] == entry["rows"]
+        assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
+    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json")[1])
+    assert all(f["skipped"] for f in again["files"])

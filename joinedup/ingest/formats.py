@@ -1,0 +1,91 @@
+"""docs/formats.md: how each source maps to the canonical tables (`python -m joinedup.ingest.formats`)."""
+
+from __future__ import annotations
+
+from joinedup.ingest.fhir import BASE, fhir_sources
+from joinedup.ingest.mapping import MAPPINGS, SEEN
+from joinedup.sources import IDENTIFIER_ROLES, sources
+
+__all__ = ["markdown"]
+
+_INTRO = """# Formats and mappings
+
+How every source joinedup reads lands in the canonical store (docs/schema.md). Generated from
+`joinedup/ingest/mapping.py` and the source specs: `python -m joinedup.ingest.formats > docs/formats.md`.
+Real-format samples of each are in `tests/data/` and `tests/ingest/test_samples.py` loads them.
+
+## Every source with people in it
+
+Each row of a source with a person key becomes (or updates) one `person_record` per (source,
+local id): `record_id` = HMAC("source|local id"), `system` = the spec's id space (`csc` for the
+CIN census, SSDA903 and case-system relationships; `nhs.acute` for ED and inpatient extracts;
+`education.pupil` for the school census, attendance and exclusions, keyed by UPN),
+`local_id_pseudo` = HMAC("system|local id"), `nhs_number_pseudo` = HMAC("nhs|NHS number") with
+`nhs_number_verified`, `upn_pseudo` = HMAC("upn|UPN"), birth year and month from the date of birth,
+sex M/F/U from the sex code's meaning, ONS 2021 ethnic group from the NHS ethnic category or the DfE
+ethnicity code, LSOA 2021 from the postcode (ONS postcode lookup shipped in joinedup.reference),
+IMD 2025 decile and 2024 ward from the LSOA, the GP practice, and first/last seen from the
+source's event dates (below). Each postcode held becomes a `person_record_address` row
+(HMAC of the postcode). The identifiers go to the vault (`identity`, `identity_history`,
+`pseudonym`). Every canonical row carries `source`, `file_sha256`, `load_id` and `row_number`.
+
+Fields with an identity role never reach the analysis store as values: {roles}.
+"""
+
+_FHIR = """
+## FHIR R4 (JSON Bundles, single resources, NDJSON bulk exports)
+
+Parsed and validated with fhir.resources (R4B models, which read these R4 resources unchanged).
+Row number = Bundle entry (1-based) or NDJSON line. Each resource becomes a row of a FHIR source
+with the fields of the national source it corresponds to, so the same validation and mapping
+apply; the provenance `source` is the FHIR source.
+
+| resource | FHIR source | as | canonical table |
+|---|---|---|---|
+| Patient | fhir.patients | identifiers: system `https://fhir.nhs.uk/Id/nhs-number` -> NHS number (verification status from the UK Core NHSNumberVerificationStatus extension, `01` = verified); the first other identifier -> local id, its `system` -> `person_record.system` (the id space); `name[0]`, `birthDate`, `gender` (male 1, female 2, other 9, unknown X), UK Core EthnicCategory extension, `address[].postalCode`, `generalPractitioner.identifier` (ODS) | person_record, vault |
+| Encounter, class EMER | fhir.ed_attendances | `identifier` -> EC_Ident, `serviceProvider` -> site, `period` -> arrival and departure date/time, `hospitalization.admitSource` -> arrival mode (SNOMED), `hospitalization.dischargeDisposition` -> discharge destination (SNOMED; also gives `ed_disposal` when no discharge status) | encounter (ed_attendance) |
+| Encounter, class IMP/ACUTE/NONAC | fhir.inpatient_spells | `identifier` -> spell number, UK Core AdmissionMethod extension -> admission method, `hospitalization.admitSource` -> admission source, `period` -> admission and discharge dates, `reasonCode` (ICD-10 system) -> primary diagnosis without the dot, `hospitalization.dischargeDisposition` -> discharge destination | encounter (inpatient_spell) |
+| Appointment | fhir.appointments | `start` -> date; mode from `serviceType`/`appointmentType` codes and text (video/online, telephone, home, face to face, else Unknown); `status` fulfilled -> Attended, noshow -> DNA; participants: Patient -> person, Organization/Location -> practice (else the patient's GP), Practitioner -> HCP type | appointment (general_practice) |
+| EpisodeOfCare, adult social care | fhir.episodes_of_care | `type` coding display in the CLD Service_Type list (or text naming social care) -> a CLD `Service` event; `period` -> event start/end; reporting period = the financial year of the start; `managingOrganization` -> LA code | asc_event |
+| EpisodeOfCare, other (community) | | quarantined: "EpisodeOfCare is not adult social care (community episodes are not held by the store)" | quarantine |
+| any other resource type, or one that fails validation | | quarantined with the reason | quarantine |
+
+Encounters and appointments whose subject Patient is in any FHIR file of the same run take that
+patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`.
+"""
+
+
+def _source_section(sid: str) -> list[str]:
+    src = sources()[sid]
+    lines = [f"### `{sid}`: {src.title}", "", f"Imitates: {src.imitates}. Reference: {src.reference}.",
+             f"Dates: `{src.date_format}`. Record key: {', '.join(src.record_key)}."
+             + (f" Person key: {src.person_key} (id space `{src.id_space}`)." if src.person_key else
+                " No person key (no person_record)."), ""]
+    ids = [f"{f.name} ({f.role})" for f in src.fields if f.role]
+    if ids:
+        lines += [f"Identity fields: {', '.join(ids)}.", ""]
+    if sid in SEEN:
+        lines += [f"Seen: first {SEEN[sid][0]}, last {SEEN[sid][1]}.", ""]
+    for tgt in MAPPINGS.get(sid, []):
+        where = f" (rows where {tgt.where})" if tgt.where else ""
+        lines += [f"-> `{tgt.table}`{where}", "", "| column | from |", "|---|---|"]
+        lines += [f"| {c} | `{e.replace('|', '/')}` |" for c, e in tgt.columns.items()]
+        lines.append("")
+    if not MAPPINGS.get(sid):
+        lines += ["Identity only: person_record and the vault.", ""]
+    return lines
+
+
+def markdown() -> str:
+    """The mapping of every source as Markdown."""
+    lines = [_INTRO.format(roles=", ".join(sorted(IDENTIFIER_ROLES))), "## Sources", ""]
+    for sid in sorted(sources()):
+        lines += _source_section(sid)
+    lines.append(_FHIR)
+    lines += ["FHIR sources and the national source whose fields they share: "
+              + ", ".join(f"`{k}` -> `{v}`" for k, v in BASE.items()) + f" ({len(fhir_sources())} in all).", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())

@@ -1,0 +1,70 @@
+"""No direct identifier from the extracts appears anywhere in the analysis store."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+
+import duckdb
+
+from joinedup.ingest.keys import key_path_for
+from joinedup.sources import IDENTIFIER_ROLES, sources
+
+#: Columns whose values come from a fixed vocabulary (a surname such as 'White' may equal one).
+VOCABULARY = {("person_record", "ethnicity_group"): {"White", "Mixed", "Asian", "Black", "Other", "Unknown"},
+              ("person_record", "sex"): {"M", "F", "U"}}
+
+
+def _is_district(role: str, value: str) -> bool:
+    # an outward code alone (e.g. DY1) names a postcode district, not an address
+    return role == "postcode" and " " not in value.strip() and len(value.strip()) <= 4
+
+
+def _identifier_values(place) -> dict[str, str]:
+    found: dict[str, str] = {}
+    manifest = json.loads((place / "manifest.json").read_text())["files"]
+    for entry in manifest:
+        src = sources()[entry["source"]]
+        roles = {f.name: f.role for f in src.fields if f.role in IDENTIFIER_ROLES}
+        with open(place / entry["path"], newline="") as fh:
+            for row in csv.DictReader(fh):
+                for name, role in roles.items():
+                    v = (row.get(name) or "").strip()
+                    if v and not _is_district(role, v):
+                        found[v] = f"{entry['source']}.{name}"
+    return found
+
+
+def test_no_identifier_in_any_text_column(small_place, tmp_path, run_cli):
+    db = tmp_path / "store.duckdb"
+    assert run_cli("ingest", str(small_place), "--db", str(db))[0] == 0
+    values = _identifier_values(small_place)
+    assert len(values) > 100
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("CREATE TEMP TABLE ids (v VARCHAR, origin VARCHAR)")
+    con.executemany("INSERT INTO ids VALUES (?, ?)", list(values.items()))
+    columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                          "WHERE table_catalog = current_database() AND table_schema = 'main' AND data_type = 'VARCHAR'").fetchall()
+    assert len(columns) > 50
+    leaks = []
+    for table, column in columns:
+        allowed = VOCABULARY.get((table, column), set())
+        hits = con.execute(f'SELECT DISTINCT t."{column}", ids.origin FROM "{table}" t JOIN temp.ids '
+                           f'ON t."{column}" = ids.v OR contains(t."{column}", ids.v)').fetchall()
+        leaks += [(table, column, origin) for value, origin in hits if value not in allowed]
+    assert not leaks, leaks[:10]
+    # while the vault holds them, keyed by the same pseudonyms
+    vault = duckdb.connect(str(db.with_name("store.vault.duckdb")), read_only=True)
+    assert vault.execute("SELECT count(*) FROM identity WHERE nhs_number IS NOT NULL").fetchall()[0][0] > 0
+
+
+def test_key_file_is_created_private_and_never_printed(small_place, tmp_path, run_cli, monkeypatch):
+    monkeypatch.delenv("JOINEDUP_KEY")
+    db = tmp_path / "store.duckdb"
+    code, out, err = run_cli("ingest", str(small_place / "nhs.deaths.csv"), "--db", str(db))
+    assert code == 0
+    key = key_path_for(db)
+    assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert str(key) in out + err
+    assert key.read_text().strip() not in out + err
