@@ -145,9 +145,10 @@ def _check_sql(m: Measure) -> dict[str, exp.Expression]:
         fields.append(("numerator.sum", m.numerator.sum, m.source_table, sql.parse_value))
     if m.denominator is not None:
         fields.append(("denominator.where", m.denominator.where, m.denominator.from_, sql.parse_condition))
+    for name, table in (("numerator.from", m.numerator.from_), ("denominator.from", m.denominator.from_ if m.denominator else None)):
+        if table is not None and table not in sql._schema():
+            raise UserError(f"measure {m.id}: unknown table {table!r}", field=name)
     for name, text, table, parse in fields:
-        if table not in sql._schema():
-            raise UserError(f"measure {m.id}: unknown table {table!r}", field=name.split(".")[0] + ".from")
         try:
             tree = parse(text)
             sql.check(tree, table)
@@ -220,12 +221,18 @@ class Library:
 
 def load_library(extra_dirs: list[Path] | None = None) -> Library:
     """Load the shipped measures and any extra folders; ids must be unique, pairs must resolve."""
-    return _load_library(tuple(Path(d) for d in extra_dirs or ()))
+    if not extra_dirs:
+        return _shipped()
+    return _load_library(tuple(Path(d) for d in extra_dirs))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
+def _shipped() -> Library:
+    # The shipped files do not change while the process runs: parse them once.
+    return _load_library(())
+
+
 def _load_library(extra_dirs: tuple[Path, ...]) -> Library:
-    # Cached per folder list: specs are frozen, so one parse serves every run in the process.
     measures: dict[str, tuple[Measure, Path]] = {}
     dirs = [library_dir()] + list(extra_dirs or [])
     for d in dirs:

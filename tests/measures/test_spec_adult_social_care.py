@@ -54,7 +54,8 @@ S1 | P1 | service_user | service | 2024-02-01 | 2024-03-01 | {STMAX} | Discharge
 S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
 S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX} | Discharge from Hospital
 R3 | P3 | service_user | service | 2024-08-15 |  | Long Term Support: Residential Care |
-S4 | P4 | service_user | service | 2024-09-01 | 2024-10-01 | {STMAX} | Discharge from Hospital
+Q4 | P4 | service_user | request | 2024-08-20 | 2024-08-20 |  | Discharge from Hospital
+S4 | P4 | service_user | service | 2024-09-01 | 2024-10-01 | {STMAX} |
 S5 | P5 | service_user | service | 2025-02-01 | 2025-03-01 | {STMAX} | Discharge from Hospital
 S6 | P6 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
 S7 | P7 | service_user | service | 2024-10-01 | 2024-11-01 | {STMAX} | Community

@@ -47,7 +47,8 @@ record_id | census_date
 P1 | 2024-10-03
 P2 | 2024-10-03
 P3 | 2024-10-03
-P4 | 2025-01-16
+P4 | 2023-10-05
+P3 | 2025-01-16
 """)
     spec.add("school_exclusion", """
 record_id | category | start_date
