@@ -53,13 +53,13 @@ P3 | 2024-07-01
 
 def test_assessments_within_45_working_days_skip_bank_holidays(spec):
     spec.persons(KIDS)
-    # 3 Jun -> 5 Aug 2024 is 45 working days; to 6 Aug is 46; 20 Dec 2024 -> 26 Feb 2025 is 45
+    # From the assessment's start: 3 Jun -> 5 Aug 2024 is 45 working days; to 6 Aug is 46; 20 Dec 2024 -> 26 Feb 2025 is 45
     # only because 25-26 Dec and 1 Jan are bank holidays; an authorisation after March is out.
     spec.add("csc_assessment", """
 record_id | referral_date | start_date | authorisation_date
-P1 | 2024-06-03 | 2024-06-04 | 2024-08-05
-P2 | 2024-06-03 | 2024-06-04 | 2024-08-06
-P3 | 2024-12-20 | 2024-12-20 | 2025-02-26
+P1 | 2024-05-01 | 2024-06-03 | 2024-08-05
+P2 | 2024-05-01 | 2024-06-03 | 2024-08-06
+P3 | 2024-12-01 | 2024-12-20 | 2025-02-26
 P4 | 2025-03-01 | 2025-03-02 | 2025-04-02
 """)
     assert spec.run("csc_assessments_45_days") == {"all": (2, 3, 66.67)}
