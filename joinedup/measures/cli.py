@@ -28,6 +28,16 @@ def _library(dirs: Optional[list[Path]]):
     return load_library(list(dirs or []))
 
 
+def _table(*names: str) -> Table:
+    # Fold rather than truncate: an id or the word "suppressed" must never be cut short.
+    table = Table()
+    for name in names:
+        numeric = name in ("numerator", "denominator", "value")
+        table.add_column(name, overflow="fold", min_width=10 if numeric else None, no_wrap=numeric,
+                         justify="right" if numeric else "left")
+    return table
+
+
 def _cell(v, suppressed: bool) -> str:
     if suppressed:
         return "suppressed"
@@ -47,7 +57,7 @@ def list_cmd(as_json: bool = _JSON, dirs: Optional[list[Path]] = _DIRS) -> None:
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return
-    table = Table("id", "kind", "sectors", "unit", "title")
+    table = _table("id", "kind", "sectors", "unit", "title")
     for r in rows:
         table.add_row(r["id"], r["kind"], ", ".join(r["sectors"]), r["unit"], r["title"])
     out.print(table)
@@ -89,7 +99,7 @@ def run_cmd(
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return
-    table = Table("measure", "period", "group", "numerator", "denominator", "value", "95% CI")
+    table = _table("measure", "period", "group", "numerator", "denominator", "value", "95% CI")
     for r in rows:
         s = r["suppressed"]
         ci = "suppressed" if s else "-" if r["ci_low"] is None else f"{_cell(r['ci_low'], False)} to {_cell(r['ci_high'], False)}"

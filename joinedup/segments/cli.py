@@ -31,7 +31,9 @@ def segments_cmd(
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return
-    table = Table("group", "segment", "title", "period", "count")
+    table = Table()
+    for name in ("group", "segment", "title", "period", "count"):
+        table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(r["group"], r["segment"], r["title"], r["period"], "suppressed" if r["suppressed"] else f"{r['count']:,}")
     out.print(table)
