@@ -21,11 +21,11 @@ def glossary_terms(text: str) -> list[str]:
     if find_spec("joinedup.glossary") is None:
         return []
     glossary = import_module("joinedup.glossary")
-    finder = getattr(glossary, "terms_in", None) or getattr(glossary, "find_terms", None)
+    # The glossary stage's API: link_terms(text) -> the ids of the terms the text uses.
+    finder = getattr(glossary, "link_terms", None)
     if not callable(finder):
         return []
-    found = finder(text)
-    return sorted({getattr(t, "term", None) or getattr(t, "name", None) or str(t) for t in found})
+    return sorted({str(t) for t in finder(text)})
 
 
 def _measure(m: Measure) -> list[str]:
@@ -43,7 +43,7 @@ def _measure(m: Measure) -> list[str]:
         lines.append(f"| notes | {m.definition.notes} |")
     terms = glossary_terms(f"{m.title}. {m.description}")
     if terms:
-        lines.append(f"| glossary | {', '.join(terms)} |")
+        lines.append(f"| glossary terms | {', '.join(f'`{t}`' for t in terms)} |")
     lines += ["", "Numerator" + (f" (from `{m.numerator.from_}`)" if m.numerator.from_ else " (rows of the denominator where)") + ":",
               "", "```sql", m.numerator.where.strip(), "```"]
     if m.numerator.sum:

@@ -49,10 +49,12 @@ def _cell(v, suppressed: bool) -> str:
 @measures_app.command("list")
 def list_cmd(as_json: bool = _JSON, dirs: Optional[list[Path]] = _DIRS) -> None:
     """List the measures: id, kind, sectors, unit, title."""
+    from joinedup.measures.catalogue import glossary_terms
     lib = _library(dirs)
     rows = [{"id": m.id, "title": m.title, "kind": m.kind, "sectors": list(m.sectors), "unit": m.unit,
              "polarity": m.polarity, "period": m.period, "joined_up": m.joined_up, "breakdowns": list(m.breakdowns),
-             "paired_with": list(m.paired_with), "definition": m.definition.name, "reference": m.definition.reference}
+             "paired_with": list(m.paired_with), "definition": m.definition.name, "reference": m.definition.reference,
+             "glossary_terms": glossary_terms(f"{m.title}. {m.description}")}
             for m in sorted(lib, key=lambda m: m.id)]
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
