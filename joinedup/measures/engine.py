@@ -55,6 +55,7 @@ class Engine(ABC):
     def __init__(self) -> None:
         self._ready = False
         self.linked = False
+        self._pending: dict[str, tuple[exp.Expression, bool]] = {}
 
     # Hooks -------------------------------------------------------------------
     @abstractmethod
@@ -134,16 +135,27 @@ class Engine(ABC):
             else:
                 q = f"SELECT * FROM {base} AS t"
             big = self.materialize and t.name in present
-            self._view(sql.view_name(t.name), sqlglot.parse_one(q, read="duckdb"), big)
+            # Built on first use: a run that reads three tables pays for three.
+            self._pending[sql.view_name(t.name)] = (sqlglot.parse_one(q, read="duckdb"), big)
         self._ready = True
+
+    def _ensure(self, tree: exp.Expression) -> None:
+        """Build the person views a query reads that are not built yet."""
+        for tbl in tree.find_all(exp.Table):
+            if tbl.name in self._pending:
+                view, big = self._pending.pop(tbl.name)
+                self._view(tbl.name, view, big)
 
     def set_view(self, name: str, tree: exp.Expression) -> None:
         """Replace a per-run view (e.g. the segment of each person in one period)."""
+        self.setup()
+        self._ensure(tree)
         self._view(name, tree, self.materialize)
 
     def query(self, tree: exp.Expression) -> list[dict[str, Any]]:
         """Run a compiled query; engine errors come back as a UserError with the SQL."""
         self.setup()
+        self._ensure(tree)
         text = to_sql(tree, self.dialect)
         try:
             rows = self.execute(text)
