@@ -133,7 +133,8 @@ def paradoxes_cmd(
         mark = "[bold red]FLAG[/]" if p.flagged else "[green]ok[/]"
         out.print(f"{mark} {p.process.measure} -> {p.outcome.measure}")
         out.print(f"     {p.sentence}", markup=False)
-    out.print(f"[dim]Test: {found[0].test if found else 'none'}[/]")
+    tests = sorted({t for p in found if p.trend_tested for t in p.test.split("; ") if not t.startswith("two-sided")})
+    out.print(f"[dim]Tests: {'; '.join(tests) + '; two-sided, 5% level' if tests else 'none (numbers suppressed)'}[/]")
 
 
 @measures_app.command("docs")

@@ -53,6 +53,11 @@ class Paradox:
     test: str
     sentence: str
 
+    @property
+    def trend_tested(self) -> bool:
+        """Both trends were tested (neither measure had suppressed numbers)."""
+        return self.process.trend is not None and self.outcome.trend is not None
+
     def as_dict(self) -> dict:
         """JSON-ready form."""
         return {"process": self.process.as_dict(), "outcome": self.outcome.as_dict(), "flagged": self.flagged,
@@ -89,6 +94,9 @@ def series(engine: Engine, m: Measure, years: list[str], threshold: int | None =
     return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, t, t.direction(m.polarity, ALPHA))
 
 
+_VERB = {"improving": "improved", "worsening": "got worse", "stalled": "showed no significant change"}
+
+
 def _sentence(p: Series, o: Series, flagged: bool) -> str:
     span = f"{p.periods[0]} to {p.periods[-1]}"
     pv = f"{_fmt(p.values[0], p.unit)} to {_fmt(p.values[-1], p.unit)}"
@@ -96,13 +104,13 @@ def _sentence(p: Series, o: Series, flagged: bool) -> str:
     if p.trend is None or o.trend is None:
         return (f"{p.title} and {o.title.lower()} cannot be compared over {span}: "
                 "numbers are too small to publish in at least one year.")
-    op = f"p = {o.trend.p_value:.2g}"
+    pp, op = f"trend p = {p.trend.p_value:.2g}", f"trend p = {o.trend.p_value:.2g}"
     if flagged:
         change = "got worse" if o.direction == "worsening" else "did not improve"
-        return (f"{p.title} improved ({pv}, {span}) but {o.title.lower()} {change} ({ov}; trend {op}): "
+        return (f"{p.title} improved ({pv}, {span}; {pp}) but {o.title.lower()} {change} ({ov}; {op}): "
                 "the process target is being met without the outcome it serves following.")
-    return (f"{p.title} was {p.direction} ({pv}) and {o.title.lower()} was {o.direction} ({ov}; trend {op}) "
-            f"over {span}: no sign of the process parting from the outcome.")
+    return (f"{p.title} {_VERB[p.direction]} ({pv}; {pp}) and {o.title.lower()} {_VERB[o.direction]} "
+            f"({ov}; {op}) over {span}: no sign of the process improving while its outcome does not.")
 
 
 def paradoxes(engine: Engine, library: Library, years: list[str], threshold: int | None = None) -> list[Paradox]:
