@@ -94,6 +94,10 @@ def series(engine: Engine, m: Measure, years: list[str], threshold: int | None =
     return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, t, t.direction(m.polarity, ALPHA))
 
 
+def _p_text(p: float) -> str:
+    return "trend p < 0.001" if p < 0.001 else f"trend p = {p:.2g}"
+
+
 _VERB = {"improving": "improved", "worsening": "got worse", "stalled": "showed no significant change"}
 
 
@@ -104,7 +108,7 @@ def _sentence(p: Series, o: Series, flagged: bool) -> str:
     if p.trend is None or o.trend is None:
         return (f"{p.title} and {o.title.lower()} cannot be compared over {span}: "
                 "numbers are too small to publish in at least one year.")
-    pp, op = f"trend p = {p.trend.p_value:.2g}", f"trend p = {o.trend.p_value:.2g}"
+    pp, op = _p_text(p.trend.p_value), _p_text(o.trend.p_value)
     if flagged:
         change = "got worse" if o.direction == "worsening" else "did not improve"
         return (f"{p.title} improved ({pv}, {span}; {pp}) but {o.title.lower()} {change} ({ov}; {op}): "

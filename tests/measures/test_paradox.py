@@ -20,7 +20,7 @@ def test_process_improving_while_outcome_stalls_is_flagged():
     assert pair.outcome.values == [round(100 * 40 / 440, 4)] * 3
     assert pair.process.direction == "improving" and pair.outcome.direction == "stalled"
     assert pair.flagged and "Cochran-Armitage" in pair.test
-    assert pair.sentence.startswith("A&E attendances seen within 4 hours improved (60.0% to 90.0%, 2022-23 to 2024-25; trend p =")
+    assert pair.sentence.startswith("A&E attendances seen within 4 hours improved (60.0% to 90.0%, 2022-23 to 2024-25; trend p < 0.001)")
     # Pairs without data cannot be judged and are not flagged.
     empty = found[("csc_assessments_45_days", "csc_re_referrals_12m")]
     assert not empty.flagged and "cannot be compared" in empty.sentence
