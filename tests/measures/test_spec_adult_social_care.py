@@ -1,0 +1,184 @@
+"""Spec tests: adult social care measures (ASCOF style), hand-made stores and hand-computed answers."""
+
+from __future__ import annotations
+
+from tests.measures.conftest import DEPRIVED
+
+ADULTS = """
+person_id | birth_year | birth_month | sex | date_of_death
+P1 | 1954 | 1 | F |
+P2 | 1954 | 1 | M |
+P3 | 1954 | 1 | F |
+P4 | 1954 | 1 | M |
+P5 | 2008 | 1 | F |
+P6 | 1954 | 1 | M | 2024-07-01
+P7 | 1984 | 1 | F |
+"""
+STMAX = "Short Term Support: ST-Max"
+LTS = "Long Term Support: Community"
+
+
+def test_2a_short_term_support_sequel(spec):
+    spec.persons(ADULTS)
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type
+S1 | P1 | service_user | service | 2024-05-01 | 2024-06-01 | {STMAX}
+S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX}
+L2 | P2 | service_user | service | 2024-07-05 |  | {LTS}
+S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX}
+L3 | P3 | service_user | service | 2024-08-20 |  | {LTS}
+L4 | P4 | service_user | service | 2023-01-01 | 2024-06-01 | {LTS}
+S4 | P4 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
+S5 | P5 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
+S6 | P6 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
+""")
+    # S1 no sequel and S3 long-term support 19 days later: numerator; S2 long-term within 7 days:
+    # denominator only; S4 not a new client; S5 under 18; S6 died before it started.
+    assert spec.run("ascof_2a_short_term_outcome") == {"all": (2, 3, 66.67)}
+
+
+def test_2d_still_at_home_91_days_after_reablement_from_hospital(spec):
+    spec.persons("""
+person_id | birth_year | birth_month | sex | date_of_death
+P1 | 1944 | 1 | F |
+P2 | 1944 | 1 | M | 2024-08-01
+P3 | 1944 | 1 | F |
+P4 | 1944 | 1 | M |
+P5 | 1944 | 1 | F |
+P6 | 1964 | 1 | M |
+P7 | 1944 | 1 | F |
+""")
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type | route_of_access
+S1 | P1 | service_user | service | 2024-02-01 | 2024-03-01 | {STMAX} | Discharge from Hospital
+S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
+S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX} | Discharge from Hospital
+R3 | P3 | service_user | service | 2024-08-15 |  | Long Term Support: Residential Care |
+Q4 | P4 | service_user | request | 2024-08-20 | 2024-08-20 |  | Discharge from Hospital
+S4 | P4 | service_user | service | 2024-09-01 | 2024-10-01 | {STMAX} |
+S5 | P5 | service_user | service | 2025-02-01 | 2025-03-01 | {STMAX} | Discharge from Hospital
+S6 | P6 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
+S7 | P7 | service_user | service | 2024-10-01 | 2024-11-01 | {STMAX} | Community
+""")
+    spec.add("encounter", """
+encounter_id | record_id | kind | start_ts | end_ts
+E4 | P4 | inpatient_spell | 2024-11-25 00:00:00 | 2024-12-10 00:00:00
+""")
+    # Window: reablement starting 2024-01-01 to 2024-12-30. P1 at home; P2 died by day 91;
+    # P3 went into a care home; P4 in hospital on day 91; P5 too late; P6 under 65; P7 not from hospital.
+    assert spec.run("ascof_2d_still_at_home_91_days") == {"all": (1, 4, 25.0)}
+
+
+CARE_HOMES = """
+event_id | record_id | client_type | event_type | start_date | service_type
+C1 | P1 | service_user | service | 2024-06-01 | Long Term Support: Residential Care
+C2a | P2 | service_user | service | 2022-01-01 | Long Term Support: Residential Care
+C2 | P2 | service_user | service | 2024-07-01 | Long Term Support: Nursing Care
+C3 | P3 | service_user | service | 2024-08-01 | Long Term Support: Residential Care
+C4 | P4 | service_user | service | 2023-06-01 | Long Term Support: Residential Care
+C5 | P5 | service_user | service | 2024-09-01 | Long Term Support: Nursing Care
+"""
+CARE_HOME_PEOPLE = """
+person_id | birth_year | birth_month | sex
+P1 | 1984 | 1 | F
+P2 | 1974 | 1 | M
+P3 | 1954 | 1 | F
+P4 | 1994 | 1 | M
+P5 | 1944 | 1 | F
+"""
+
+
+def test_2b_care_home_admissions_18_64(spec):
+    spec.persons(CARE_HOME_PEOPLE)
+    spec.add("asc_event", CARE_HOMES)
+    spec.population(2024, DEPRIVED, {("F", 40): 10000, ("M", 50): 10000, ("F", 70): 2000, ("M", 80): 2000})
+    # P1 first admission; P2 moved from residential to nursing (excluded); P4 admitted last year.
+    assert spec.run("ascof_2b_care_home_admissions_18_64") == {"all": (1, 20000, 5.0)}
+
+
+def test_2c_care_home_admissions_65_plus(spec):
+    spec.persons(CARE_HOME_PEOPLE)
+    spec.add("asc_event", CARE_HOMES)
+    spec.population(2024, DEPRIVED, {("F", 40): 10000, ("M", 50): 10000, ("F", 70): 2000, ("M", 80): 2000})
+    assert spec.run("ascof_2c_care_home_admissions_65_plus") == {"all": (2, 4000, 50.0)}
+
+
+def test_3d_direct_payments_among_long_term_community_support(spec):
+    spec.persons(ADULTS)
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type | delivery_mechanism
+D1 | P1 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment
+D2 | P2 | service_user | service | 2023-01-01 |  | {LTS} | CASSR Managed Personal Budget
+D3 | P3 | service_user | service | 2024-06-01 |  | {LTS} | Part Direct Payment
+D4 | P4 | service_user | service | 2023-01-01 | 2025-01-01 | {LTS} | Direct Payment
+D7 | P7 | service_user | service | 2023-01-01 |  | Long Term Support: Residential Care | Direct Payment
+""")
+    assert spec.run("ascof_3d_direct_payments") == {"all": (2, 3, 66.67)}
+
+
+def test_requests_resulting_in_a_service_within_91_days(spec):
+    spec.persons(ADULTS)
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | service_type
+Q1 | P1 | service_user | request | 2024-05-01 |
+V1 | P1 | service_user | service | 2024-06-01 | {STMAX}
+Q2 | P2 | service_user | request | 2024-06-01 |
+V2 | P2 | service_user | service | 2024-10-01 | {LTS}
+Q3 | P3 | service_user | request | 2024-07-01 |
+Q4 | P4 | carer | request | 2024-07-01 |
+""")
+    assert spec.run("asc_requests_resulting_in_service") == {"all": (1, 3, 33.33)}
+
+
+def test_long_term_support_rate_65_plus(spec):
+    spec.persons("""
+person_id | birth_year | birth_month | sex
+P1 | 1954 | 1 | F
+P2 | 1954 | 1 | M
+P3 | 1964 | 1 | F
+""")
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type
+L1 | P1 | service_user | service | 2024-06-01 |  | {LTS}
+L2 | P2 | service_user | service | 2023-06-01 | 2024-03-01 | {LTS}
+L3 | P3 | service_user | service | 2024-06-01 |  | {LTS}
+""")
+    spec.population(2024, DEPRIVED, {("F", 70): 600, ("M", 70): 400, ("F", 40): 9000})
+    assert spec.run("asc_long_term_support_rate_65_plus") == {"all": (1, 1000, 100.0)}
+
+
+def test_reviews_of_long_term_support_open_a_year(spec):
+    spec.persons(ADULTS)
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type
+L1 | P1 | service_user | service | 2023-01-01 |  | {LTS}
+R1 | P1 | service_user | review | 2024-09-01 | 2024-09-01 |
+L2 | P2 | service_user | service | 2023-01-01 |  | {LTS}
+R2 | P2 | service_user | review | 2023-09-01 | 2023-09-01 |
+L3 | P3 | service_user | service | 2024-06-01 |  | {LTS}
+R3 | P3 | service_user | review | 2024-12-01 | 2024-12-01 |
+""")
+    assert spec.run("asc_reviews_of_long_term_support") == {"all": (1, 2, 50.0)}
+
+
+def test_reablement_offered_after_discharge(spec):
+    spec.persons("""
+person_id | birth_year | birth_month | sex
+P1 | 1944 | 1 | F
+P2 | 1944 | 1 | M
+P3 | 1944 | 1 | F
+P4 | 1974 | 1 | M
+""")
+    spec.add("encounter", """
+encounter_id | record_id | kind | start_ts | end_ts | discharge_method
+E1 | P1 | inpatient_spell | 2024-05-01 00:00:00 | 2024-05-10 00:00:00 | 1
+E2 | P2 | inpatient_spell | 2024-06-01 00:00:00 | 2024-06-10 00:00:00 | 1
+E3 | P3 | inpatient_spell | 2024-07-01 00:00:00 | 2024-07-10 00:00:00 | 4
+E4 | P4 | inpatient_spell | 2024-07-01 00:00:00 | 2024-07-10 00:00:00 | 1
+""")
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type
+S1 | P1 | service_user | service | 2024-05-12 | 2024-06-12 | {STMAX}
+S4 | P4 | service_user | service | 2024-07-11 | 2024-08-11 | {STMAX}
+""")
+    assert spec.run("asc_reablement_after_discharge_65_plus") == {"all": (1, 2, 50.0)}
