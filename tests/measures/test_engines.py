@@ -1,5 +1,5 @@
 """One definition, every engine: Spark SQL transpiles for every measure and breakdown; Spark local
-gives DuckDB's answers on a hand-made store (with JOINEDUP_SPARK=1)."""
+gives DuckDB's answers on a hand-made store (where pyspark and Java are installed)."""
 
 from __future__ import annotations
 
