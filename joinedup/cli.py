@@ -47,10 +47,9 @@ def demo(
     people: int = typer.Option(DEFAULT_PEOPLE, "--people", min=100, max=20_000_000, help="People in the synthetic place."),
     workspace: Path = typer.Option(DEFAULT_WORKSPACE, "--workspace", help="Folder for everything the demo makes."),
     seed: int = typer.Option(1, "--seed", help="Seed of the synthetic place."),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web app (where installed)."),
 ) -> None:
     """The main job: build the synthetic place and run every stage on it."""
-    run_demo(DemoContext(workspace=workspace, people=people, seed=seed, serve=serve))
+    run_demo(DemoContext(workspace=workspace, people=people, seed=seed))
 
 
 for _stage, _module in stage_hooks("cli"):

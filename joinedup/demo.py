@@ -22,7 +22,6 @@ class DemoContext:
     workspace: Path
     people: int
     seed: int = 1
-    serve: bool = True
     made: dict[str, Path] = field(default_factory=dict)
 
     @property
