@@ -103,30 +103,25 @@ class Stock(_Frozen):
         return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
-class Flow(_Frozen):
+class _Equation(_Frozen):
+    """A named equation with units (a bare number in the YAML is read as its text)."""
+
+    equation: str
+    units: str
+    description: str = ""
+
+    @field_validator("equation", mode="before")
+    @classmethod
+    def _number_as_text(cls, v: object) -> object:
+        return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+class Flow(_Equation):
     """A rate of movement into, out of or between stocks (units per time unit)."""
 
-    equation: str
-    units: str
-    description: str = ""
 
-    @field_validator("equation", mode="before")
-    @classmethod
-    def _number_as_text(cls, v: object) -> object:
-        return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-
-
-class Auxiliary(_Frozen):
+class Auxiliary(_Equation):
     """A value computed from others at each step."""
-
-    equation: str
-    units: str
-    description: str = ""
-
-    @field_validator("equation", mode="before")
-    @classmethod
-    def _number_as_text(cls, v: object) -> object:
-        return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
 class Lookup(_Frozen):
