@@ -33,7 +33,24 @@ from joinedup.store.duckdb_engine import DuckDBEngine, EngineError, ResourceErro
 from joinedup.store.engine import Engine
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
-__all__ = ["FileResult", "LoadResult", "ingest", "PAUSE_ENV"]
+__all__ = ["FileResult", "LoadResult", "ingest", "memory_limit", "MEMORY_ENV", "PAUSE_ENV"]
+
+#: The engine's memory limit for a load (e.g. "3GB"); beyond it staging spills to STORE.duckdb.tmp.
+MEMORY_ENV = "JOINEDUP_INGEST_MEMORY"
+#: Default limit: 4 GB (or half the machine's memory if less). The 320,000-person place then peaks at
+#: ~4 GB instead of ~6.5 GB for ~2 s more (benchmarks/ingest.py); more memory buys little time.
+DEFAULT_MEMORY_MB = 4096
+
+
+def memory_limit() -> str:
+    """The memory limit for a load: JOINEDUP_INGEST_MEMORY, else 4 GB or half the machine's memory."""
+    if os.environ.get(MEMORY_ENV, "").strip():
+        return os.environ[MEMORY_ENV].strip()
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (AttributeError, ValueError, OSError):
+        return f"{DEFAULT_MEMORY_MB}MB"
+    return f"{max(512, min(DEFAULT_MEMORY_MB, total_mb // 2))}MB"
 
 #: Fault injection for the crash tests: pause (and say so on stderr) at a named point of the commit.
 PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
@@ -90,7 +107,7 @@ def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] 
     """Load every file under the given paths into the store (atomically) and return what happened."""
     plans = plan_paths([Path(p) for p in paths])
     key = load_key(Path(db))
-    engine = DuckDBEngine(Path(db), key, threads=threads)
+    engine = DuckDBEngine(Path(db), key, threads=threads, memory_limit=memory_limit())
     engine.open()
     try:
         return _Run(engine, plans, key.origin, progress).run()
@@ -222,18 +239,20 @@ class _Run:
                 for kind, fld in re.findall(r"pseudo\(('[^']+'|_id_space), \"([^\"]+)\"\)", expr):
                     role = src.field(fld).role
                     what = "local_id" if role in ("related_local_id", "related_upn") else "event_id"
-                    alias = pm.add(None, space if kind == "_id_space" else kind, ident(fld), what)
+                    # the record key is unique among accepted rows: hash it in the row, no distinct and join
+                    inline = list(src.record_key) == [fld]
+                    alias = pm.add(None, space if kind == "_id_space" else kind, ident(fld), what, inline=inline)
                     expr = expr.replace(f'pseudo({kind}, "{fld}")', alias)
                 cols[name] = expr
             targets.append((tgt, cols))
         # the accepted rows keep their typed values only (not the raw text and reasons): a quarter of the size
         keep = ["_row", "__nhs_ok", *[ident(f.name) for f in src.fields],
                 *[ident(c) for c in raw_types if c.startswith("_") and c != "_row"]]
+        e.execute(f"DROP TABLE {raw}")  # typed holds all it had: free its memory before the next copy
         e.execute(create_temp_as(acc, pm.join_query(extra, keep), d))
-        pm.register_pseudonyms()
-        pm.drop()
         e.execute(f"DROP TABLE {typed}")
-        e.execute(f"DROP TABLE {raw}")
+        pm.register_pseudonyms(acc)
+        pm.drop()
         pv = [lit(src.id), lit(res.sha256), lit(self.load_id), "_row"]
         pnames = [c.name for c in schema.PROVENANCE]
         for tgt, cols in targets:
@@ -429,11 +448,22 @@ class _PseudoMaps:
         self.run, self.typed = run, typed
         self.tables: dict[tuple[str, str], str] = {}  # (kind, value) -> map table
         self.columns: list[tuple[str, str, str]] = []  # (alias, map table, pseudonym kind)
+        self.inline: dict[str, tuple[str, str, str]] = {}  # alias -> (kind, value, pseudonym kind)
 
-    def add(self, alias: str | None, kind: str, value: str, pkind: str) -> str:
-        """Register a pseudonym column (kind and value are SQL over the typed table); returns its alias."""
+    def add(self, alias: str | None, kind: str, value: str, pkind: str, inline: bool = False) -> str:
+        """Register a pseudonym column (kind and value are SQL over the typed table); returns its alias.
+
+        inline: the value is unique per accepted row (the record key), so it is hashed in the row
+        rather than through a distinct map and a join (which would be as long as the file)."""
         key = (kind, value)
         e = self.run.e
+        if inline and key not in self.tables:
+            for a, (k, v, pk) in self.inline.items():
+                if (k, v, pk) == (kind, value, pkind) and (alias is None or alias == a):
+                    return a
+            alias = alias or f"__p{len(self.columns) + len(self.inline)}"
+            self.inline[alias] = (kind, value, pkind)
+            return alias
         if key not in self.tables:
             self.tables[key] = f"temp.pm_{self.run.n}_{len(self.tables)}"
             e.execute(create_temp_as(self.tables[key], select(
@@ -446,14 +476,14 @@ class _PseudoMaps:
                 if k != pkind:
                     self.columns.append((a, t, pkind))
                 return a
-        alias = alias or f"__p{len(self.columns)}"
+        alias = alias or f"__p{len(self.columns) + len(self.inline)}"
         self.columns.append((alias, tbl, pkind))
         return alias
 
     @property
     def aliases(self) -> set[str]:
         """The pseudonym columns added so far."""
-        return {a for a, _t, _k in self.columns}
+        return {a for a, _t, _k in self.columns} | set(self.inline)
 
     def join_query(self, extra: list[str], keep: list[str]) -> str:
         """The accepted rows with every pseudonym column."""
@@ -461,17 +491,23 @@ class _PseudoMaps:
         for alias, tbl, _ in self.columns:
             aliases.setdefault(alias, tbl)
         cols = [f"t.{k}" for k in keep] + extra + [f"{tbl.split('.')[1]}.__p AS {alias}" for alias, tbl in aliases.items()]
+        cols += [f"pseudo({kind}, {value}) AS {alias}" for alias, (kind, value, _pk) in self.inline.items()]
         joins = "".join(f" LEFT JOIN {tbl} ON {tbl.split('.')[1]}.__k = {kind} AND {tbl.split('.')[1]}.__v = {value}"
                         for (kind, value), tbl in self.tables.items())
         return select(cols, f"{self.typed} t{joins}", where="NOT t.__rejected", dialect=self.run.e.dialect)
 
-    def register_pseudonyms(self) -> None:
-        """Pseudonym -> value rows for the vault."""
+    def register_pseudonyms(self, acc: str) -> None:
+        """Pseudonym -> value rows for the vault (inline ones from the accepted rows `acc`)."""
+        e = self.run.e
         for tbl, pkind in sorted({(t, k) for _a, t, k in self.columns}):
             value = "__v" if pkind in ("nhs_number", "upn", "address_key") else "__k || '|' || __v"
-            self.run.e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
-                                             select(["__p", lit(pkind), value], tbl, dialect=self.run.e.dialect),
-                                             self.run.e.dialect))
+            e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
+                                    select(["__p", lit(pkind), value], tbl, dialect=e.dialect), e.dialect))
+        for alias, (kind, value, pkind) in self.inline.items():
+            shown = value if pkind in ("nhs_number", "upn", "address_key") else f"{kind} || '|' || {value}"
+            e.execute(insert_select("temp.st_pseudonym", ["pseudonym", "kind", "value"],
+                                    select([alias, lit(pkind), shown], acc, where=f"{value} IS NOT NULL",
+                                           dialect=e.dialect), e.dialect))
 
     def drop(self) -> None:
         """Drop the maps."""

@@ -13,7 +13,7 @@ check is kept, marked unverified.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from joinedup.sources import IDENTIFIER_ROLES, Source, SourceField, codes_of
 from joinedup.store.sql import ident, lit, select
@@ -33,6 +33,9 @@ class FieldSql:
 
     index: int
     field: SourceField
+    #: whether the field has a row-level (e) / value-level (w) check: only those columns are kept
+    row_checks: bool = True
+    value_checks: bool = True
 
     @property
     def v(self) -> str:
@@ -64,11 +67,12 @@ def pseudo_kind(src: Source, f: SourceField) -> str:
 
 def nhs_check_sql(x: str) -> str:
     """SQL true when x is 10 digits with a valid modulus-11 check digit."""
-    total = " + ".join(f"CAST(substr({x}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
+    # digits by integer arithmetic on the number (one cast) rather than nine substrings cast one by one
+    n = f"CAST({x} AS BIGINT)"
+    total = " + ".join(f"(({n} // {10 ** (10 - i)}) % 10) * {11 - i}" for i in range(1, 10))
     check = f"(11 - (({total}) % 11)) % 11"
-    return (f"(regexp_full_match(coalesce({x}, ''), '[0-9]{{10}}') AND "
-            f"CASE WHEN regexp_full_match(coalesce({x}, ''), '[0-9]{{10}}') THEN {check} <> 10 "
-            f"AND {check} = CAST(substr({x}, 10, 1) AS INTEGER) ELSE FALSE END)")
+    return (f"CASE WHEN regexp_full_match(coalesce({x}, ''), '[0-9]{{10}}') THEN {check} <> 10 "
+            f"AND {check} = {n} % 10 ELSE FALSE END")
 
 
 def postcode_norm_sql(v: str) -> str:
@@ -175,8 +179,9 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
         val_cases = " ".join(f"WHEN {cond} THEN {lit(reason)}" for cond, reason, lvl in checks if not lvl)
         c.append(f"CASE {row_cases} END AS {fs.e}" if row_cases else f"CAST(NULL AS VARCHAR) AS {fs.e}")
         c.append(f"CASE {val_cases} END AS {fs.w}" if val_cases else f"CAST(NULL AS VARCHAR) AS {fs.w}")
+        fields[fs.index] = replace(fs, row_checks=bool(row_cases), value_checks=bool(val_cases))
 
-    any_error = " OR ".join(f"{fs.e} IS NOT NULL" for fs in fields) or "FALSE"
+    any_error = " OR ".join(f"{fs.e} IS NOT NULL" for fs in fields if fs.row_checks) or "FALSE"
     if "_problem" in extra:  # a resource the FHIR reader could not use (invalid or not held)
         any_error = f"_problem IS NOT NULL OR {any_error}"
     key_fields = [by_name[k] for k in src.record_key]
@@ -191,9 +196,16 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
     final = ["_row", *[ident(x) for x in extra]]
     for fs in fields:
         keep_bad_nhs = fs.field.role == "nhs_number"
-        value = fs.t if keep_bad_nhs else f"CASE WHEN {fs.w} IS NULL THEN {fs.t} END"
+        value = fs.t if keep_bad_nhs or not fs.value_checks else f"CASE WHEN {fs.w} IS NULL THEN {fs.t} END"
         final.append(f"{value} AS {ident(fs.field.name)}")
-        final += [fs.v, fs.e, fs.w]
+        # the source text and the reasons are only read for quarantine: the typed table keeps the text
+        # where this field has a problem, and no column for a check the field does not have (less memory)
+        shown_if = [f"{fs.e} IS NOT NULL"] * fs.row_checks + [f"{fs.w} IS NOT NULL"] * fs.value_checks
+        if fs.field.name in src.record_key:
+            shown_if.append("__first < _row")
+        if shown_if:
+            final.append(f"CASE WHEN {' OR '.join(shown_if)} THEN {fs.v} END AS {fs.v}")
+        final += [fs.e] * fs.row_checks + [fs.w] * fs.value_checks
     final += ["(__bad OR (__first IS NOT NULL AND __first < _row)) AS __rejected",
               "CASE WHEN __first < _row THEN __first END AS __dup_of"]
     nhs = next((fs for fs in fields if fs.field.role == "nhs_number"), None)
@@ -231,10 +243,14 @@ def problems_queries(src: Source, typed: str, fields: list[FieldSql], prov: dict
                                   "TRUE AS row_rejected"], typed, where="_problem IS NOT NULL", dialect=dialect))
     for fs in fields:
         name = lit(fs.field.name)
-        out.append(select(head + [f"{name} AS field", f"{_shown(src, fs)} AS value", f"{fs.e} AS reason",
-                                  "TRUE AS row_rejected"], typed, where=_and(f"{fs.e} IS NOT NULL", only), dialect=dialect))
-        out.append(select(head + [f"{name} AS field", f"{_shown(src, fs)} AS value", f"{fs.w} AS reason",
-                                  "__rejected AS row_rejected"], typed, where=_and(f"{fs.w} IS NOT NULL", only), dialect=dialect))
+        if fs.row_checks:
+            out.append(select(head + [f"{name} AS field", f"{_shown(src, fs)} AS value", f"{fs.e} AS reason",
+                                      "TRUE AS row_rejected"], typed, where=_and(f"{fs.e} IS NOT NULL", only),
+                              dialect=dialect))
+        if fs.value_checks:
+            out.append(select(head + [f"{name} AS field", f"{_shown(src, fs)} AS value", f"{fs.w} AS reason",
+                                      "__rejected AS row_rejected"], typed, where=_and(f"{fs.w} IS NOT NULL", only),
+                              dialect=dialect))
     by_name = {fs.field.name: fs for fs in fields}
     keys = [by_name[k] for k in src.record_key]
     shown = " || '|' || ".join(f"coalesce({_shown(src, k)}, '')" for k in keys)

@@ -38,7 +38,12 @@ class DuckDBEngine(Engine):
         if self.threads:
             self.con.execute(f"SET threads = {int(self.threads)}")
         if self.memory_limit:
-            self.con.execute(f"SET memory_limit = '{_q(self.memory_limit)}'")
+            try:
+                self.con.execute(f"SET memory_limit = '{_q(self.memory_limit)}'")
+            except duckdb.Error:
+                self.close()
+                raise UserError(f"memory limit {self.memory_limit!r} not understood (say e.g. 4GB or 512MB)",
+                                file=str(self.store)) from None
         # file order matters only while staging CSV rows (their row numbers); elsewhere it costs time
         self.con.execute("SET preserve_insertion_order = false")
         ipad, opad = self.key.pads()

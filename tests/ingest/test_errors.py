@@ -111,3 +111,20 @@ def test_unreadable_fhir_exit_2_naming_file_and_row(name, content, row, tmp_path
     assert "\n" not in line and line.startswith(f"error: {path}: ")
     if row is not None:
         assert f"row {row}" in line
+
+
+def test_memory_limit_not_understood_is_one_line(run_cli, tmp_path, small_place, monkeypatch):
+    from joinedup.ingest.loader import MEMORY_ENV
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    code, out, err = run_cli("ingest", str(_episodes(tmp_path, small_place)), "--db", str(tmp_path / "s.duckdb"))
+    assert code == 2
+    assert err.strip().startswith("error:") and "memory limit 'lots' not understood" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_memory_limit_default_and_override(monkeypatch):
+    from joinedup.ingest.loader import MEMORY_ENV, memory_limit
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    assert 512 <= int(memory_limit().removesuffix("MB")) <= 4096
+    monkeypatch.setenv(MEMORY_ENV, "3GB")
+    assert memory_limit() == "3GB"
