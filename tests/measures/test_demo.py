@@ -11,7 +11,7 @@ from tests.measures.spec_store import save, three_year_store
 def test_demo_steps_write_measures_paradoxes_and_segments(tmp_path):
     from joinedup.measures import demo as measures_demo
     from joinedup.segments import demo as segments_demo
-    ctx = DemoContext(workspace=tmp_path, people=1000, serve=False)
+    ctx = DemoContext(workspace=tmp_path, people=1000)
     save(three_year_store(), ctx.store)
     measures_demo.run(ctx)
     segments_demo.run(ctx)

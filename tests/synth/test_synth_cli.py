@@ -56,7 +56,7 @@ def test_demo_step_builds_the_place(tmp_path):
     from joinedup.demo import DemoContext
     from joinedup.synth.demo import run
 
-    ctx = DemoContext(workspace=tmp_path / "ws", people=1200, seed=3, serve=False)
+    ctx = DemoContext(workspace=tmp_path / "ws", people=1200, seed=3)
     ctx.workspace.mkdir()
     run(ctx)
     assert (ctx.place / "manifest.json").exists()
