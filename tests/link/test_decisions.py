@@ -184,3 +184,15 @@ def test_match_decision_overrides_the_nhs_guard():
     # without the decision's alias the guard keeps the two numbers apart
     labels = dict(zip(*cluster_records(_records(["n1", "n1", "n2", None]), edges).get_columns()))
     assert labels["0"] != labels["2"]
+
+
+def test_no_match_outranks_a_chain_of_match_decisions():
+    from joinedup.link.decisions import cannot_link, manual_edges, unmet
+
+    decisions = pl.DataFrame({"record_id_a": ["0", "1", "0"], "record_id_b": ["1", "2", "2"],
+                              "decision": ["match", "match", "no-match"]})
+    c = cluster_records(_records([None] * 3), manual_edges(decisions), cannot_link=cannot_link(decisions))
+    labels = dict(zip(*c.get_columns()))
+    assert labels["0"] != labels["2"]
+    links = c.select("unique_id", person_id=pl.col("cluster").cast(pl.Utf8))
+    assert unmet(decisions, links) == 1
