@@ -167,7 +167,9 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             psl = links.select(record_id="unique_id", person_id="person_id", match_probability="match_probability",
                                method="method", linked_at=pl.lit(now))
             if incremental and previous is not None and previous.height:
-                psl = psl.join(previous.select("record_id", linked_old="linked_at"), on="record_id", how="left").with_columns(
+                stayed = ~pl.col("record_id").is_in(freed["record_id"].implode())  # a freed record is linked now
+                psl = psl.join(previous.filter(stayed).select("record_id", linked_old="linked_at"), on="record_id",
+                               how="left").with_columns(
                     linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
             bar.update(task, advance=1, description="persons")
             records = engine.query("SELECT * FROM store.person_record").unique("record_id", keep="first")

@@ -19,7 +19,7 @@ from joinedup.link.engine import Engine
 from joinedup.link.model import level_labels
 from joinedup.link.tables import write_table
 
-__all__ = ["write_review_pairs", "review_pairs", "format_review", "KEPT_PAIRS"]
+__all__ = ["write_review_pairs", "review_pairs", "format_review", "pair_id", "KEPT_PAIRS"]
 
 #: How many scored pairs nearest the threshold (in match weight) a link run keeps for review.
 KEPT_PAIRS = 2000
