@@ -1,4 +1,5 @@
-"""Commands of the link stage: `joinedup link` (build the person index), `link evaluate`, `link report`, `match`."""
+"""Commands of the link stage: `joinedup link` (build the person index), `link evaluate`, `link report`,
+`link review`, `link decide` (clerical review), `match`."""
 
 from __future__ import annotations
 
@@ -62,6 +63,44 @@ def report(
     err.print(f"wrote {out_path}")
 
 
+@link_app.command("review")
+def review(
+    db: Path = typer.Option(..., "--db", help="The analysis store (the vault is not read)."),
+    limit: int = typer.Option(20, "--limit", min=1, help="How many pairs to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print the pairs as JSON."),
+) -> None:
+    """List the undecided scored pairs nearest the threshold: record ids, probability, comparison levels."""
+    from joinedup.link.index import THRESHOLD
+    from joinedup.link.review import format_review, review_pairs
+
+    pairs = review_pairs(db, limit)
+    if as_json:
+        print(json.dumps(pairs))
+    else:
+        out.print(format_review(pairs, THRESHOLD), markup=False, highlight=False)
+
+
+@link_app.command("decide")
+def decide(
+    record_a: str = typer.Argument(..., metavar="RECORD_A", help="A record id (as `link review` lists it)."),
+    record_b: str = typer.Argument(..., metavar="RECORD_B", help="The other record id."),
+    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    is_match: bool = typer.Option(False, "--match", help="The two records are one person."),
+    no_match: bool = typer.Option(False, "--no-match", help="The two records are never one person."),
+    note: str = typer.Option(None, "--note", help="Why (free text; no names or other identifiers)."),
+    by: str = typer.Option(None, "--by", help="Who decided (default: the login name)."),
+) -> None:
+    """Record a clerical-review decision on a pair of records; every later link run applies it."""
+    from joinedup.errors import UserError
+    from joinedup.link.decisions import decide as record
+
+    if is_match == no_match:
+        raise UserError("give exactly one of --match and --no-match")
+    a, b = record(db, record_a, record_b, "match" if is_match else "no-match", note, by)
+    out.print(f"decided {'match' if is_match else 'no-match'}: {a} {b} (applied by the next `joinedup link`)",
+              markup=False, highlight=False)
+
+
 def match(
     file_a: Path = typer.Argument(..., metavar="A.csv", help="First file about people."),
     file_b: Path = typer.Argument(..., metavar="B.csv", help="Second file about people."),
@@ -84,6 +123,6 @@ def match(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `link` (with evaluate and report) and `match` to the front door."""
+    """Add `link` (with evaluate, report, review and decide) and `match` to the front door."""
     app.add_typer(link_app, name="link")
     app.command("match")(match)

@@ -3,7 +3,8 @@
 A component is accepted as it stands unless it holds records that cannot be one person: two
 different verified NHS numbers (and, when asked, two different local ids of one system; off by
 default, because duplicate registrations - one patient, two hospital numbers - are common and
-the synthetic place has them too). Such a component is rebuilt edge by edge from the strongest down, refusing any
+the synthetic place has them too), or two records an analyst decided are not one person (a
+no-match decision: a cannot-link constraint). Such a component is rebuilt edge by edge from the strongest down, refusing any
 merge that would join conflicting records, so it breaks at its weakest links.
 """
 
@@ -16,12 +17,16 @@ from scipy.sparse.csgraph import connected_components
 
 __all__ = ["cluster_records", "METHOD_RANK"]
 
-#: Strength of each method when edges tie on probability (exact rules before the model).
-METHOD_RANK = {"nhs_number": 4, "upn": 3, "local_id": 2, "probabilistic": 1}
+#: Strength of each method when edges tie on probability (an analyst's decision, then exact rules, then the model).
+METHOD_RANK = {"manual": 5, "nhs_number": 4, "upn": 3, "local_id": 2, "probabilistic": 1}
 
 
-def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_ids: bool = False) -> pl.DataFrame:
-    """Records (unique_id, nhs_key, system, local_id_pseudo) + edges (uid_l, uid_r, probability, method) -> cluster per record."""
+def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_ids: bool = False,
+                    cannot_link: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Records (unique_id, nhs_key, system, local_id_pseudo) + edges (uid_l, uid_r, probability, method) -> cluster per record.
+
+    cannot_link (uid_l, uid_r): pairs that must end in different clusters.
+    """
     ids = records["unique_id"]
     index = pl.DataFrame({"unique_id": ids, "i": np.arange(len(ids), dtype=np.int64)})
     e = (edges.join(index.rename({"unique_id": "uid_l"}), on="uid_l")
@@ -30,19 +35,27 @@ def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_i
     graph = coo_matrix((np.ones(e.height), (e["i"].to_numpy(), e["j"].to_numpy())), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     labels = labels.astype(np.int64)
-    keys = _conflict_keys(records, guard_local_ids)
+    keys = _conflict_keys(records, guard_local_ids, cannot_link, index)
     conflicted = _conflicted_components(labels, keys)
     if conflicted.size:
         labels = _split(labels, conflicted, keys, e)
     return pl.DataFrame({"unique_id": ids, "cluster": labels})
 
 
-def _conflict_keys(records: pl.DataFrame, guard_local_ids: bool) -> pl.DataFrame:
+def _conflict_keys(records: pl.DataFrame, guard_local_ids: bool, cannot_link: pl.DataFrame | None,
+                   index: pl.DataFrame) -> pl.DataFrame:
     # One row per (record, kind, value): two values of one kind in a cluster are a conflict.
     parts = [records.select(i=pl.int_range(pl.len()), kind=pl.lit("nhs"), value=pl.col("nhs_key"))]
     if guard_local_ids:
         parts.append(records.select(i=pl.int_range(pl.len()), kind=pl.col("system"), value=pl.col("local_id_pseudo")))
-    return pl.concat(parts).drop_nulls().with_columns(pl.col("i").cast(pl.Int64))
+    parts = [p.with_columns(pl.col("i").cast(pl.Int64)) for p in parts]
+    if cannot_link is not None and cannot_link.height:
+        # Each no-match pair is a kind of its own, its two records holding two different values.
+        pairs = cannot_link.with_columns(kind=pl.format("no-match {}", pl.int_range(pl.len())))
+        for side in ("uid_l", "uid_r"):
+            parts.append(pairs.join(index.rename({"unique_id": side}), on=side).select(
+                pl.col("i").cast(pl.Int64), "kind", value=pl.col(side)))
+    return pl.concat(parts).drop_nulls()
 
 
 def _conflicted_components(labels: np.ndarray, keys: pl.DataFrame) -> np.ndarray:
@@ -53,14 +66,15 @@ def _conflicted_components(labels: np.ndarray, keys: pl.DataFrame) -> np.ndarray
 
 def _split(labels: np.ndarray, conflicted: np.ndarray, keys: pl.DataFrame, e: pl.DataFrame) -> np.ndarray:
     in_bad = np.isin(labels, conflicted)
-    key_map: dict[int, dict[str, str]] = {}
+    # A cluster holds a set of values per kind: a match decision may have given one person two numbers.
+    key_map: dict[int, dict[str, set[str]]] = {}
     for i, kind, value in keys.filter(pl.Series(in_bad)[keys["i"]]).iter_rows():
-        key_map.setdefault(i, {})[kind] = value
+        key_map.setdefault(i, {}).setdefault(kind, set()).add(value)
     bad_edges = e.filter(pl.Series(in_bad)[e["i"]]).with_columns(
         rank=pl.col("method").replace_strict(METHOD_RANK, default=0)).sort(
         ["probability", "rank"], descending=True)
     parent: dict[int, int] = {}
-    held: dict[int, dict[str, str]] = {}
+    held: dict[int, dict[str, set[str]]] = {}
 
     def find(x: int) -> int:
         parent.setdefault(x, x)
@@ -74,10 +88,10 @@ def _split(labels: np.ndarray, conflicted: np.ndarray, keys: pl.DataFrame, e: pl
         if ri == rj:
             continue
         ki, kj = held.get(ri, key_map.get(ri, {})), held.get(rj, key_map.get(rj, {}))
-        if any(kind in kj and kj[kind] != v for kind, v in ki.items()):
+        if any(kind in kj and not (kj[kind] & v) for kind, v in ki.items()):
             continue  # joining these would put two people's identifiers in one cluster
         parent[rj] = ri
-        held[ri] = {**kj, **ki}
+        held[ri] = {k: ki.get(k, set()) | kj.get(k, set()) for k in {*ki, *kj}}
     out = labels.copy()
     next_label = int(labels.max()) + 1
     roots: dict[int, int] = {}

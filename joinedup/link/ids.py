@@ -19,14 +19,15 @@ def new_person_id(seed: str, taken: set[str]) -> str:
     raise RuntimeError("could not find a free person id")  # pragma: no cover - 16^12 ids
 
 
-def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame | None, *, incremental: bool = False) -> pl.DataFrame:
+def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame | None, *, incremental: bool = False,
+               taken: set[str] | None = None) -> pl.DataFrame:
     """clusters (unique_id, cluster) + previous links (record_id, person_id) -> (unique_id, person_id).
 
     Full run: each cluster takes the old id it shares most records with (each old id once).
     Incremental run: a record already in the index keeps its person; a new record joins the person
-    most of its cluster's known records belong to, or a new person.
+    most of its cluster's known records belong to, or a new person. New ids avoid `taken` (ids ever given).
     """
-    taken: set[str] = set(previous["person_id"].unique().to_list()) if previous is not None else set()
+    taken = set(taken or ()) | (set(previous["person_id"].unique().to_list()) if previous is not None else set())
     if previous is None or previous.height == 0:
         chosen = pl.DataFrame(schema={"cluster": pl.Int64, "person_id": pl.Utf8})
     else:

@@ -12,6 +12,8 @@ import polars as pl
 from joinedup.console import progress
 from joinedup.errors import UserError
 from joinedup.link.cluster import METHOD_RANK, cluster_records
+from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, manual_edges, read_decisions,
+                                     unmet, unpinned_records)
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
@@ -20,6 +22,7 @@ from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_table
 from joinedup.link.records import load_records, present_features
+from joinedup.link.review import write_review_pairs
 from joinedup.link.tables import read_table, write_link_table
 
 __all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "TRAINING_ROWS"]
@@ -42,6 +45,8 @@ class IndexSummary:
     households: int
     parent_child_families: int
     incremental: bool
+    decisions: int = 0
+    decisions_unmet: int = 0
 
     def describe(self) -> str:
         """Plain text for the terminal."""
@@ -49,7 +54,10 @@ class IndexSummary:
         kind = "extended" if self.incremental else "built"
         return (f"person index {kind}: {self.records} records -> {self.persons} persons "
                 f"(records by method: {methods}); {self.pairs_scored} pairs scored; "
-                f"families: {self.households} households, {self.parent_child_families} parent-child")
+                f"families: {self.households} households, {self.parent_child_families} parent-child"
+                + (f"; clerical decisions applied: {self.decisions}" if self.decisions else "")
+                + (f" ({self.decisions_unmet} match decisions could not be honoured: they contradict "
+                   "no-match decisions)" if self.decisions_unmet else ""))
 
 
 _PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
@@ -99,6 +107,10 @@ def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.
     return pl.concat([exact, prob]), scored, run
 
 
+#: A record is `manual` only when a decision is its one link inside its person.
+_RECORD_RANK = {**METHOD_RANK, "manual": 0}
+
+
 def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
     # A record's method is its strongest edge inside its own person; a record with none is a singleton.
     both = pl.concat([edges.select(uid="uid_l", other="uid_r", probability="probability", method="method"),
@@ -107,7 +119,7 @@ def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
     inside = (both.join(p.rename({"unique_id": "uid"}), on="uid")
               .join(p.rename({"unique_id": "other", "person_id": "other_person"}), on="other")
               .filter(pl.col("person_id") == pl.col("other_person"))
-              .with_columns(rank=pl.col("method").replace_strict(METHOD_RANK, default=0))
+              .with_columns(rank=pl.col("method").replace_strict(_RECORD_RANK, default=0))
               .sort(["rank", "probability"], descending=True).group_by("uid").first())
     return links.join(inside.select(unique_id="uid", method="method", match_probability="probability"),
                       on="unique_id", how="left").with_columns(
@@ -129,15 +141,24 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             model_rows = read_table(engine, "link_model")
             model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
+            ensure_table(engine, "store.")
+            decisions = read_decisions(read_table(engine, "link_decision"), feats["unique_id"])
             edges, scored, run = _edges(engine, feats, model)
+            edges = pl.concat([edges, manual_edges(decisions)])
             bar.update(task, advance=1, description="clustering")
-            clusters = cluster_records(keyed(feats), edges)
+            recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
+            clusters = cluster_records(recs, edges, cannot_link=cannot_link(decisions))
             bar.update(task, advance=1, description="stable person ids")
-            ids = assign_ids(clusters, previous.select("record_id", "person_id") if previous is not None else None,
-                             incremental=incremental)
+            known = previous.select("record_id", "person_id") if previous is not None else None
+            freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
+            if incremental and known is not None and known.height and decisions.height:
+                known, freed = _apply_to_known(recs, edges, decisions, known)
+            ids = assign_ids(clusters, known, incremental=incremental,
+                             taken=set(previous["person_id"].to_list()) if previous is not None else None)
             links = _record_methods(edges, ids)
             if incremental and previous is not None and previous.height:
-                kept = previous.rename({"record_id": "unique_id"}).select("unique_id", "method", "match_probability")
+                kept = (previous.filter(~pl.col("record_id").is_in(freed["record_id"].implode()))
+                        .rename({"record_id": "unique_id"}).select("unique_id", "method", "match_probability"))
                 links = links.join(kept, on="unique_id", how="left", suffix="_old").with_columns(
                     method=pl.coalesce("method_old", "method"),
                     match_probability=pl.coalesce("match_probability_old", "match_probability"),
@@ -146,7 +167,9 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             psl = links.select(record_id="unique_id", person_id="person_id", match_probability="match_probability",
                                method="method", linked_at=pl.lit(now))
             if incremental and previous is not None and previous.height:
-                psl = psl.join(previous.select("record_id", linked_old="linked_at"), on="record_id", how="left").with_columns(
+                stayed = ~pl.col("record_id").is_in(freed["record_id"].implode())  # a freed record is linked now
+                psl = psl.join(previous.filter(stayed).select("record_id", linked_old="linked_at"), on="record_id",
+                               how="left").with_columns(
                     linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
             bar.update(task, advance=1, description="persons")
             records = engine.query("SELECT * FROM store.person_record").unique("record_id", keep="first")
@@ -159,6 +182,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             write_link_table(engine, "family", family)
             write_link_table(engine, "family_member", members)
             write_diagnostics(engine, run, scored, THRESHOLD, feats.height)
+            write_review_pairs(engine, run, scored, THRESHOLD)
             bar.update(task, advance=1, description="done")
     finally:
         engine.close()
@@ -166,7 +190,31 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
     return IndexSummary(
         records=psl.height, persons=persons.height, by_method=dict(zip(counts["method"], counts["len"])),
         pairs_scored=scored.height, households=int((family["kind"] == "household").sum()),
-        parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental)
+        parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
+        decisions=decisions.height, decisions_unmet=unmet(decisions, ids))
+
+
+def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataFrame,
+                    known: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Incremental runs: re-cluster the known persons that decisions change; every other known record stays.
+
+    The freed records are clustered among themselves with their edges, the decisions, and a weak
+    edge from each to its old person (so a no-match splits the person only at its weakest link
+    path, and a record with no edge left keeps its old company). Returns the known persons to pin
+    (with the freed records' new persons) and the freed records.
+    """
+    freed = unpinned_records(decisions, known)
+    if freed.height == 0:
+        return known, freed
+    ids = freed["record_id"].implode()
+    inner = edges.filter(pl.col("uid_l").is_in(ids) & pl.col("uid_r").is_in(ids))
+    anchor = freed.with_columns(anchor=pl.col("record_id").min().over("person_id")).filter(
+        pl.col("record_id") != pl.col("anchor")).select(
+        uid_l="anchor", uid_r="record_id", probability=pl.lit(0.0), method=pl.lit("previous"))
+    sub = cluster_records(recs.filter(pl.col("unique_id").is_in(ids)), pl.concat([inner, anchor]),
+                          cannot_link=cannot_link(decisions))
+    moved = assign_ids(sub, freed, taken=set(known["person_id"].to_list())).rename({"unique_id": "record_id"})
+    return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 
 def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,

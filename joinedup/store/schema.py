@@ -372,6 +372,14 @@ evidence | VARCHAR | shared_address, csc_family_members, pupil_contacts, asc_car
 first_seen | DATE |
 last_seen | DATE |
 """), provenance=False),
+    Table("link_decision", "clerical-review decisions on pairs of records, applied by every link run", _cols("""
+record_id_a | VARCHAR | the smaller record id of the pair
+record_id_b | VARCHAR | the larger record id of the pair
+decision | VARCHAR | match (join their persons) or no-match (never one person)
+note | VARCHAR | the reviewer's reason (free text: no identifiers)
+decided_by | VARCHAR | who decided
+decided_at | TIMESTAMP | when (UTC); a later decision on the pair replaces this one
+"""), provenance=False),
 )
 
 #: The identity vault (STORE.vault.duckdb): direct identifiers, keyed by the same pseudonyms.
