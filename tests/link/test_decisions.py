@@ -7,6 +7,7 @@ from place import build_place, make_people, make_records
 
 from joinedup.link.cluster import cluster_records
 from joinedup.link.decisions import alias_nhs_keys
+from tests.link.cluster_frames import edges as _edges, records as _records
 
 
 def _query(store, sql, params=None):
@@ -154,16 +155,6 @@ def test_review_and_decide_need_a_linked_store(tmp_path, run_cli):
     code, _, err = run_cli("link", "decide", "--db", str(tmp_path / "none.duckdb"), "a", "b", "--match")
     assert code == 2 and "no such store" in err
 
-
-def _records(nhs):
-    return pl.DataFrame({"unique_id": [str(i) for i in range(len(nhs))], "nhs_key": nhs,
-                         "system": ["s"] * len(nhs), "local_id_pseudo": [None] * len(nhs)},
-                        schema={"unique_id": pl.Utf8, "nhs_key": pl.Utf8, "system": pl.Utf8, "local_id_pseudo": pl.Utf8})
-
-
-def _edges(rows):
-    return pl.DataFrame(rows, schema={"uid_l": pl.Utf8, "uid_r": pl.Utf8, "probability": pl.Float64,
-                                      "method": pl.Utf8}, orient="row")
 
 
 def test_cannot_link_splits_at_the_weakest_link():
