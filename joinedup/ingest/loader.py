@@ -31,6 +31,7 @@ from joinedup.sources import Source, codes_of, source
 from joinedup.store import schema
 from joinedup.store.duckdb_engine import DuckDBEngine, EngineError, ResourceError
 from joinedup.store.engine import Engine
+from joinedup.store.guard import check_store_path
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
 __all__ = ["FileResult", "LoadResult", "ingest", "memory_limit", "MEMORY_ENV", "PAUSE_ENV"]
@@ -105,6 +106,7 @@ def _pause(point: str) -> None:
 def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
            threads: int | None = None) -> LoadResult:
     """Load every file under the given paths into the store (atomically) and return what happened."""
+    check_store_path(Path(db))
     plans = plan_paths([Path(p) for p in paths])
     key = load_key(Path(db))
     engine = DuckDBEngine(Path(db), key, threads=threads, memory_limit=memory_limit())
@@ -187,7 +189,9 @@ class _Run:
                 parquet_columns(plan.path)
                 self.e.stage_parquet(raw, plan.path)
         except EngineError as err:
-            raise UserError(_engine_message(err), file=str(plan.path), row=_engine_row(err)) from None
+            row = _engine_row(err)
+            field = _long_field(plan.path, row) if "maximum line size" in str(err).lower() else None
+            raise UserError(_engine_message(err), file=str(plan.path), row=row, field=field) from None
         return raw
 
     # -- one source's rows of one file ---------------------------------------------------------
@@ -520,12 +524,32 @@ def _engine_message(err: Exception) -> str:
     first = text.splitlines()[0] if text else type(err).__name__
     if "unicode" in text.lower() or "utf" in text.lower():
         return "not UTF-8 text; save the file as UTF-8"
+    m = re.search(r"Maximum line size of (\d+) bytes exceeded", text)
+    if m:
+        return f"a line longer than {int(m.group(1)):,} bytes, the most a row may hold (a runaway field?)"
     m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if m:
         return f"expected {m.group(1)} fields, found {m.group(2)}"
     if "unterminated" in text.lower() or "quote" in text.lower():
         return "unterminated quoted field"
     return first[:300]
+
+
+def _long_field(path: Path, row: int | None) -> str | None:
+    """The name of the longest field of a data row (1-based), read in Python: only on the error path."""
+    import csv
+
+    if row is None:
+        return None
+    csv.field_size_limit(2**31 - 1)
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        for i, rec in enumerate(reader, start=1):
+            if i == row:
+                longest = max(range(len(rec)), key=lambda j: len(rec[j]), default=None)
+                return header[longest] if longest is not None and longest < len(header) else None
+    return None
 
 
 def _engine_row(err: Exception) -> int | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from joinedup.console import err, out
+from joinedup.inputs import MAX_MATCH_BYTES
 
 __all__ = ["register"]
 
@@ -102,8 +103,10 @@ def decide(
 
 
 def match(
-    file_a: Path = typer.Argument(..., metavar="A.csv", help="First file about people."),
-    file_b: Path = typer.Argument(..., metavar="B.csv", help="Second file about people."),
+    file_a: Path = typer.Argument(..., metavar="A.csv", help=f"First file about people (CSV or Parquet, "
+                                  f"at most {MAX_MATCH_BYTES // 2**20:,} MB)."),
+    file_b: Path = typer.Argument(..., metavar="B.csv", help=f"Second file about people (at most "
+                                  f"{MAX_MATCH_BYTES // 2**20:,} MB)."),
     out_path: Path = typer.Option(..., "--out", help="Where to write the candidate pairs (CSV)."),
     maps: list[str] = typer.Option([], "--map", help="COLUMN=ROLE (given_name, family_name, full_name, "
                                    "date_of_birth, sex, postcode, address, nhs_number, other_id, ignore)."),

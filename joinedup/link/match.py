@@ -8,12 +8,16 @@ from pathlib import Path
 import polars as pl
 
 from joinedup.errors import UserError
+from joinedup.inputs import MAX_MATCH_BYTES, regular_file, utf16_bom
 from joinedup.link.engine import Engine
 from joinedup.link.features import person_features
 from joinedup.link.model import fit_and_score
 from joinedup.link.roles import recognise
 
-__all__ = ["MatchResult", "match_files", "read_people_file", "DEFAULT_THRESHOLD"]
+__all__ = ["MatchResult", "match_files", "read_people_file", "DEFAULT_THRESHOLD", "MAX_INPUT_BYTES"]
+
+#: The largest input file (stated in `joinedup match --help`).
+MAX_INPUT_BYTES = MAX_MATCH_BYTES
 
 #: Probability at or above which a pair is called a link (justified in docs/linkage.md).
 DEFAULT_THRESHOLD = 0.5
@@ -33,8 +37,13 @@ class MatchResult:
 
 def read_people_file(path: Path) -> pl.DataFrame:
     """A CSV (or Parquet) file as text columns; a one-line error when it cannot be read."""
-    if not path.exists():
-        raise UserError("file not found", file=str(path))
+    regular_file(path, limit=MAX_INPUT_BYTES, what="file to match")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if utf16_bom(head):
+        raise UserError("UTF-16 text; save the file as UTF-8", file=str(path))
+    if not head.strip():
+        raise UserError("empty file", file=str(path))
     try:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path).cast(pl.Utf8)

@@ -81,13 +81,13 @@ def run_cmd(
     suppress_below: Optional[int] = _SUPPRESS,
 ) -> None:
     """Run measures: one row per measure, period and breakdown group, small numbers suppressed."""
-    from joinedup.measures.runner import default_period, run_measures
+    from joinedup.measures.runner import check_period, default_period, run_measures
     from joinedup.measures.spec import BREAKDOWNS
     if by not in ("all",) + BREAKDOWNS:
         raise UserError(f"unknown breakdown {by!r} (choose from all, {', '.join(BREAKDOWNS)})", field="by")
     lib = _library(dirs)
     engine = _engine(db)
-    fy = period or default_period(engine)
+    fy = check_period(engine, period) if period else default_period(engine)
     ids = list(measure or [])
     for i in ids:
         lib.get(i)

@@ -8,11 +8,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlglot import exp
 
 from joinedup.errors import UserError
+from joinedup.inputs import load_yaml
 from joinedup.measures import sql
 
 __all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Definition", "Numerator", "Denominator", "Measure",
@@ -165,10 +165,7 @@ def library_dir() -> Path:
 
 def load_measure(path: Path) -> Measure:
     """Read, validate and check one measure file (UserError naming file, measure and field)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read measure: {e}", file=str(path)) from None
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise UserError("a measure file holds one mapping", file=str(path))
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from joinedup.errors import UserError
+from joinedup.inputs import load_yaml
 
 __all__ = [
     "Distribution", "Parameter", "Input", "Stock", "Flow", "Auxiliary", "Lookup", "Indicator",
@@ -177,12 +177,7 @@ def validation_error(e: ValidationError, file: str) -> UserError:
 
 def read_yaml(path: Path) -> dict:
     """A YAML mapping from a file, or a UserError naming the file."""
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except FileNotFoundError:
-        raise UserError("file not found", file=str(path)) from None
-    except yaml.YAMLError as e:
-        raise UserError(f"not valid YAML ({str(e).splitlines()[0]})", file=str(path)) from None
+    data = load_yaml(Path(path))
     if not isinstance(data, dict):
         raise UserError("expected a mapping at the top level", file=str(path))
     return data
