@@ -47,8 +47,8 @@ def regular_file(path: Path, *, limit: int | None = None, what: str = "file") ->
     return Path(path)
 
 
-def read_limited(stream, limit: int, name: str) -> bytes:
-    """At most `limit` bytes from a stream (stdin); more is an error, not a MemoryError."""
+def read_limited(stream, limit: int, name: str):
+    """At most `limit` bytes (or characters) from a stream such as stdin; more is an error, not a MemoryError."""
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise UserError(f"more than the {limit // 2**20:,} MB limit", file=name)

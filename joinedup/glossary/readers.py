@@ -16,8 +16,10 @@ TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown", ".rst"})
 def read_paper(source: str) -> tuple[str, str]:
     """(name, text) of a paper given as a path or '-' for stdin; unreadable input raises UserError."""
     if source == "-":
-        raw = read_limited(sys.stdin.buffer, MAX_PAPER_BYTES, "<stdin>")
-        return "<stdin>", _text(raw, "<stdin>")
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream (tests, embedding): the limit counts characters
+            return "<stdin>", read_limited(sys.stdin, MAX_PAPER_BYTES, "<stdin>")
+        return "<stdin>", _text(read_limited(stream, MAX_PAPER_BYTES, "<stdin>"), "<stdin>")
     path = regular_file(Path(source), limit=MAX_PAPER_BYTES, what="paper")
     suffix = path.suffix.lower()
     if suffix == ".docx":
@@ -33,7 +35,7 @@ def _text(raw: bytes, name: str) -> str:
     if utf16_bom(raw[:200]):
         return raw.decode("utf-16")
     if b"\x00" in raw[:65536]:
-        raise UserError("binary data, not text; give a .txt, .md, .docx or .pdf", file=name)
+        raise UserError("binary data, not UTF-8 text; give a .txt, .md, .docx or .pdf", file=name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
