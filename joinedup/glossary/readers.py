@@ -33,7 +33,7 @@ def read_paper(source: str) -> tuple[str, str]:
 
 def _text(raw: bytes, name: str) -> str:
     if utf16_bom(raw[:200]):
-        return raw.decode("utf-16")
+        raise UserError("UTF-16 text, not UTF-8; save it as UTF-8 (or as .docx or .pdf)", file=name)
     if b"\x00" in raw[:65536]:
         raise UserError("binary data, not UTF-8 text; give a .txt, .md, .docx or .pdf", file=name)
     try:
