@@ -62,12 +62,14 @@ def ingest_command(
 ) -> None:
     """Validate, pseudonymise and load extracts into the store; `ingest report` shows loads and quarantine."""
     from joinedup.ingest.loader import ingest
-    from joinedup.ingest.report import report
+    from joinedup.ingest.api import report
+    from joinedup.store import Store
 
     if paths[0] == "report":
         if len(paths) > 1:
             raise UserError("ingest report takes no paths (use --db)")
-        print_report(report(db), as_json)
+        with Store.open(db, "analysis") as store:
+            print_report(report(store).as_json(), as_json)
         return
     with progress() as bar:
         task = bar.add_task("ingest", total=None)

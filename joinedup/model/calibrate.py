@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from joinedup.errors import UserError
 from joinedup.model.catalogue import flat_model
 from joinedup.model.flatten import SEP
+from joinedup.store import Store
 
 __all__ = ["Estimate", "ESTIMATES", "Calibrated", "calibrate", "write_params", "MIN_RECORDS", "REFERENCE_POPULATION"]
 
@@ -146,21 +146,14 @@ class Calibrated:
     note: str
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-
-
 def calibrate(db: Path) -> list[Calibrated]:
     """Estimate every parameter that the store can inform, falling back to defaults with the reason."""
     db = Path(db)
     if not db.exists():
         raise UserError("store not found (run `joinedup ingest` first, or give --db)", file=str(db))
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as e:
-        raise UserError(f"cannot open the store as DuckDB ({str(e).splitlines()[0]})", file=str(db)) from None
+    con = Store.open(db, "analysis")
     flat = flat_model("system")
-    present = _tables(con)
+    present = set(con.tables())
     people, children = _population(con, present)
     default_children = flat.params[f"children{SEP}under18_population"].value
     out = []
@@ -196,21 +189,21 @@ def _scaled(flat, estimated: set[str], people: float | None, children: float | N
     return rows
 
 
-def _population(con, present: set[str]) -> tuple[float | None, float | None]:
+def _population(con: Store, present: set[str]) -> tuple[float | None, float | None]:
     """All residents and those aged 0-17 in the latest mid-year of the population table, when there is one."""
     if "population" not in present:
         return None, None
     try:
-        row = con.execute("SELECT SUM(population), SUM(population) FILTER (WHERE age < 18) FROM population "
-                          "WHERE mid_year = (SELECT MAX(mid_year) FROM population)").fetchone()
-    except duckdb.Error:
+        row = con.fetchall("SELECT SUM(population), SUM(population) FILTER (WHERE age < 18) FROM population "
+                           "WHERE mid_year = (SELECT MAX(mid_year) FROM population)")[0]
+    except con.backend.errors:
         return None, None
     if not row or not row[0]:
         return None, None
     return float(row[0]), (float(row[1]) if row[1] else None)
 
 
-def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
+def _one(con: Store, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
     default = float(p.value)
 
     def keep(why: str) -> Calibrated:
@@ -219,8 +212,9 @@ def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated
     if est.table not in present:
         return keep(f"no table {est.table}")
     try:
-        row = con.execute(est.sql.replace("$under18", repr(float(under18)))).fetchone()
-    except duckdb.Error as e:
+        rows = con.fetchall(est.sql.replace("$under18", repr(float(under18))))
+        row = rows[0] if rows else None
+    except con.backend.errors as e:
         return keep(f"{est.table} lacks what is needed ({str(e).splitlines()[0][:80]})")
     if row is None or row[0] is None or row[1] is None or row[1] == 0:
         return keep(f"{est.table} is empty or too short for {est.what}")

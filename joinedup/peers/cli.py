@@ -144,7 +144,7 @@ def measures_cmd(search: str = typer.Option(None, "--search", help="Only measure
 
     ps = PeerStore.open(db)
     try:
-        rows = ps.con.execute(sql.MEASURES).fetchall()
+        rows = ps.con.fetchall(sql.MEASURES)
     finally:
         ps.close()
     table = Table(title="published measures")
