@@ -11,6 +11,7 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.options import DB
 
 __all__ = ["register", "ingest_command", "print_result", "print_report"]
 
@@ -57,7 +58,7 @@ def print_report(rep: dict, as_json: bool) -> None:
 
 def ingest_command(
     paths: List[str] = typer.Argument(..., help="Folders (with or without manifest.json) or files; or 'report'."),
-    db: Path = typer.Option(..., "--db", help="The analysis store (DuckDB file); the vault goes beside it."),
+    db: Path = DB,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Validate, pseudonymise and load extracts into the store; `ingest report` shows loads and quarantine."""

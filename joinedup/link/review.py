@@ -54,24 +54,30 @@ def write_review_pairs(engine: Engine, run, scored: pl.DataFrame, threshold: flo
     write_table(engine, "link_review_pairs", frame, _DDL)
 
 
-def review_pairs(store: Path, limit: int = 20) -> list[dict]:
+def review_pairs(store: "Path | Store", limit: int = 20) -> list[dict]:
     """The undecided kept pairs nearest the threshold, with whether the index now puts them in one person."""
+    if isinstance(store, Store):
+        return _review_pairs(store, limit)
     if not store.exists():
         raise UserError("no such store", file=str(store))
     with Store.open(store, "analysis") as con:
-        tables = set(con.tables())
-        if "link_review_pairs" not in tables or "person_source_link" not in tables:
-            raise UserError("no scored pairs to review: run `joinedup link --db` first", file=str(store))
-        decided = ("AND NOT EXISTS (SELECT 1 FROM link_decision d WHERE d.record_id_a = r.record_id_a "
-                   "AND d.record_id_b = r.record_id_b)") if "link_decision" in tables else ""
-        rows = con.fetchall(f"""
-            SELECT r.pair_id, r.record_id_a, r.record_id_b, r.match_probability, r.match_weight,
-                   la.person_id = lb.person_id AS same_person, r.levels
-            FROM link_review_pairs r
-            LEFT JOIN person_source_link la ON la.record_id = r.record_id_a
-            LEFT JOIN person_source_link lb ON lb.record_id = r.record_id_b
-            WHERE TRUE {decided}
-            ORDER BY r.distance, r.pair_id LIMIT ?""", [limit])
+        return _review_pairs(con, limit)
+
+
+def _review_pairs(con: Store, limit: int) -> list[dict]:
+    tables = set(con.tables())
+    if "link_review_pairs" not in tables or "person_source_link" not in tables:
+        raise UserError("no scored pairs to review: run `joinedup link --db` first", file=str(con.paths.store))
+    decided = ("AND NOT EXISTS (SELECT 1 FROM link_decision d WHERE d.record_id_a = r.record_id_a "
+               "AND d.record_id_b = r.record_id_b)") if "link_decision" in tables else ""
+    rows = con.fetchall(f"""
+        SELECT r.pair_id, r.record_id_a, r.record_id_b, r.match_probability, r.match_weight,
+               la.person_id = lb.person_id AS same_person, r.levels
+        FROM link_review_pairs r
+        LEFT JOIN person_source_link la ON la.record_id = r.record_id_a
+        LEFT JOIN person_source_link lb ON lb.record_id = r.record_id_b
+        WHERE TRUE {decided}
+        ORDER BY r.distance, r.pair_id LIMIT ?""", [limit])
     keys = ("pair_id", "record_id_a", "record_id_b", "match_probability", "match_weight", "same_person", "levels")
     return [{**dict(zip(keys, r)), "levels": json.loads(r[-1])} for r in rows]
 

@@ -146,24 +146,24 @@ class Calibrated:
     note: str
 
 
-def calibrate(db: Path) -> list[Calibrated]:
+def calibrate(db: "Path | Store") -> list[Calibrated]:
     """Estimate every parameter that the store can inform, falling back to defaults with the reason."""
+    if isinstance(db, Store):
+        return _calibrate(db)
     db = Path(db)
     if not db.exists():
         raise UserError("store not found (run `joinedup ingest` first, or give --db)", file=str(db))
-    con = Store.open(db, "analysis")
+    with Store.open(db, "analysis") as con:
+        return _calibrate(con)
+
+
+def _calibrate(con: Store) -> list[Calibrated]:
     flat = flat_model("system")
     present = set(con.tables())
     people, children = _population(con, present)
     default_children = flat.params[f"children{SEP}under18_population"].value
-    out = []
-    try:
-        for est in ESTIMATES:
-            model, _, name = est.param.partition(".")
-            p = flat.params[f"{model}{SEP}{name}"]
-            out.append(_one(con, est, p, present, children or default_children))
-    finally:
-        con.close()
+    out = [_one(con, est, flat.params[f"{est.param.partition('.')[0]}{SEP}{est.param.partition('.')[2]}"], present,
+                children or default_children) for est in ESTIMATES]
     rows = {r.param: r for r in out}
     rows.update({r.param: r for r in _scaled(flat, {r.param for r in out if r.source == "data"}, people, children)})
     return list(rows.values())

@@ -28,23 +28,29 @@ class PeerStore:
 
     con: Store
     areas: tuple[Area, ...]
+    owned: bool = True
 
     @classmethod
-    def open(cls, store: Path) -> "PeerStore":
-        """Open a store for reading; a store without peer tables is a UserError."""
-        if not Path(store).is_file():
-            raise UserError("no such store: run `joinedup peers import` first", file=str(store))
-        con = Store.open(store, "analysis")
+    def open(cls, store: "Path | Store") -> "PeerStore":
+        """Open a store (a path, or a Store already open) for reading; a store without peer tables is a UserError."""
+        if isinstance(store, Store):
+            con, owned, where = store, False, store.paths.store
+        else:
+            if not Path(store).is_file():
+                raise UserError("no such store: run `joinedup peers import` first", file=str(store))
+            con, owned, where = Store.open(store, "analysis"), True, Path(store)
         if not all(con.has_table(t) for t in sql.REQUIRED):
-            con.close()
-            raise UserError(f"no peer figures: run `joinedup peers import --db {store}` first", file=str(store))
+            if owned:
+                con.close()
+            raise UserError(f"no peer figures: run `joinedup peers import --db {where}` first", file=str(where))
         areas = tuple(Area(code=r[0], la_number=r[1], name=r[2], kind=r[3], region=r[4], former=tuple(r[5] or ()),
                            abolished=r[6]) for r in con.fetchall(sql.AREAS))
-        return cls(con, areas)
+        return cls(con, areas, owned)
 
     def close(self) -> None:
-        """Close the store."""
-        self.con.close()
+        """Close the store (when this PeerStore opened it)."""
+        if self.owned:
+            self.con.close()
 
     def _one(self, query: str, params: list) -> tuple | None:
         rows = self.con.fetchall(query, params)
@@ -231,7 +237,7 @@ def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominato
     }
 
 
-def compare(store: Path, area: str, measures: list[str] | None = None) -> dict:
+def compare(store: "Path | Store", area: str, measures: list[str] | None = None) -> dict:
     """The comparison document for one council: the headline set, or the measures named."""
     ps = PeerStore.open(store)
     try:

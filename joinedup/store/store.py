@@ -40,7 +40,7 @@ from joinedup.store.backends import Backend, BackendError, backend_for
 from joinedup.store.backends.base import STORE, VAULT
 from joinedup.store.paths import StorePaths, paths_for
 
-__all__ = ["MODES", "Store", "version_of"]
+__all__ = ["MODES", "Store", "version_of", "writer_lock"]
 
 MODES = ("analysis", "identify", "write")
 
@@ -52,6 +52,19 @@ def version_of(path: str | Path) -> str:
     except FileNotFoundError:
         return "absent"
     return f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"
+
+
+@contextmanager
+def writer_lock(paths: StorePaths) -> Iterator[None]:
+    """Hold the store's writer lock: no write publishes while inside (readers are not affected)."""
+    paths.store.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 class Store:
@@ -149,7 +162,7 @@ class Store:
         self._attach(STORE, p.working_store, read_only=False)
         self.backend.use(STORE)
         self._check_schema_version()
-        self._record_schema_version()
+        self.record_schema_version()
         if vault or (vault is None and p.vault.exists()):
             self._attach(VAULT, p.working_vault, read_only=False)
             self._vault_attached = True
@@ -178,7 +191,9 @@ class Store:
             raise UserError(f"store has schema version {found}, newer than this joinedup understands "
                             f"({schema.SCHEMA_VERSION}); upgrade joinedup", file=str(self.paths.store))
 
-    def _record_schema_version(self, version: int | None = None) -> None:
+    def record_schema_version(self, version: int | None = None) -> None:
+        """Write the schema version into store_meta (write mode; by default only where none is recorded yet)."""
+        self._writable()
         t = schema.META_TABLE
         self.backend.execute(f"CREATE TABLE IF NOT EXISTS {STORE}.{t.name} "
                              f"({', '.join(f'{c.name} {c.type}' for c in t.columns)})")
