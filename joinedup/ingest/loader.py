@@ -30,7 +30,9 @@ from joinedup.reference import data_path, postcode_table_path
 from joinedup.sources import Source, codes_of, source
 from joinedup.store import schema
 from joinedup.store.guard import check_store_path
+from joinedup.store.keycheck import check_key
 from joinedup.store.load import LoadSession
+from joinedup.store.paths import paths_for
 from joinedup.store.store import Store
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
@@ -108,10 +110,11 @@ def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] 
     """Load every file under the given paths into the store (atomically) and return what happened."""
     check_store_path(Path(db))
     plans = plan_paths([Path(p) for p in paths])
-    key = load_key(Path(db))
+    key = load_key(Path(db), create=not paths_for(db).store.exists())
     store = Store.open(db, "write", create=True, vault=True, threads=threads, memory_limit=memory_limit())
     store.on_publish = _pause
     try:
+        check_key(store, key)
         result = _Run(LoadSession(store, key), plans, key.origin, progress).run()
     except store.backend.resource_errors as err:
         store.close(publish=False)
