@@ -59,7 +59,7 @@ def memory_limit() -> str:
 PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
 
 _EVENT_TABLES = [t.name for t in schema.TABLES if t.name not in
-                 ("load", "load_file", "quarantine", "person_record", "person_record_address")]
+                 ("load", "load_file", "quarantine", "row_version", "person_record", "person_record_address")]
 
 
 @dataclass
@@ -73,6 +73,10 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    #: accepted rows already in the store (same source, record key and values), from any earlier file
+    rows_present: int = 0
+    #: rows whose record key was loaded before with other values: the new version replaces the old
+    rows_replaced: int = 0
     skipped: bool = False
     why: str = ""
 
@@ -89,13 +93,15 @@ class LoadResult:
 
     def totals(self) -> dict[str, int]:
         """Rows read, loaded and quarantined over every file."""
-        return {k: sum(getattr(f, k) for f in self.files) for k in ("rows_read", "rows_loaded", "rows_quarantined")}
+        return {k: sum(getattr(f, k) for f in self.files)
+                for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_present", "rows_replaced")}
 
     def as_json(self) -> dict:
         """The --json object."""
         return {"load_id": self.load_id,
                 "files": [{"path": f.path, "source": f.source, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
-                           "rows_quarantined": f.rows_quarantined, "skipped": f.skipped} for f in self.files],
+                           "rows_quarantined": f.rows_quarantined, "rows_present": f.rows_present,
+                           "rows_replaced": f.rows_replaced, "skipped": f.skipped} for f in self.files],
                 "totals": self.totals()}
 
 
@@ -146,6 +152,8 @@ class _Run:
         person_extra = ", _ord BIGINT, _postcode VARCHAR"
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
             create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
+        create("row_version", schema.table("row_version").all_columns)
+        e.execute("CREATE OR REPLACE TEMP TABLE st_superseded (source VARCHAR, file_sha256 VARCHAR, row_number BIGINT)")
         for name in ("identity", "identity_history", "pseudonym"):
             create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
 
@@ -213,13 +221,17 @@ class _Run:
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
+        n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
+        n_present, n_replaced = self._versions(src, typed, res.sha256)
         cols = schema.table("quarantine").column_names
         for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
             e.execute(insert_select("temp.st_quarantine", cols, q, d))
         n_read, n_bad = e.fetchall(f"SELECT count(*), count(*) FILTER (WHERE __rejected) FROM {typed}")[0]
-        res.rows_read += n_read
+        res.rows_read += n_all
         res.rows_quarantined += n_bad
         res.rows_loaded += n_read - n_bad
+        res.rows_present += n_present
+        res.rows_replaced += n_replaced
 
         acc = f"temp.acc_{self.n}"
         first, last = seen_for(base)
@@ -287,6 +299,38 @@ class _Run:
             self._person(src, people, pnames)
             e.execute(f"DROP TABLE {people}")
         e.execute(f"DROP TABLE {acc}")
+
+    def _versions(self, src: Source, typed: str, sha: str) -> tuple[int, int]:
+        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds."""
+        e = self.e
+        text = ", ".join(f"coalesce(CAST({ident(f.name)} AS VARCHAR), chr(0))" for f in src.fields)
+        keys = [k for k in src.record_key if k in {f.name for f in src.fields}]
+        key_text = (", ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), chr(0))" for k in keys) if keys else text)
+        rv = f"temp.rv_{self.n}"
+        # keyed hashes (the pseudonym HMAC): the store holds no unkeyed digest of identifiers
+        e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{self.n} AS SELECT _row, "
+                  f"pseudo({lit('row-key')}, {lit(src.id)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
+                  f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected")
+        known = (f"(SELECT key_hash, row_hash, file_sha256, row_number FROM {e.s('row_version')} "
+                 f"WHERE source = {lit(src.id)} UNION ALL SELECT key_hash, row_hash, file_sha256, row_number "
+                 f"FROM temp.st_row_version WHERE source = {lit(src.id)})")
+        e.execute(f"CREATE OR REPLACE TEMP TABLE present_{self.n} AS SELECT DISTINCT r._row FROM {rv} r "
+                  f"JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
+        n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{self.n}")[0][0]
+        if n_present:
+            e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
+            e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
+        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT {lit(src.id)}, k.file_sha256, k.row_number "
+                  f"FROM {rv} r JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
+        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {known} k "
+                                f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
+        e.execute(f"DELETE FROM temp.st_row_version WHERE source = {lit(src.id)} AND key_hash IN "
+                  f"(SELECT key_hash FROM {rv})")
+        e.execute(f"INSERT INTO temp.st_row_version SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
+                  f"{lit(self.load_id)} FROM {rv}")
+        e.execute(f"DROP TABLE {rv}")
+        e.execute(f"DROP TABLE temp.present_{self.n}")
+        return n_present, n_replaced
 
     def _person(self, src: Source, acc: str, pnames: list[str]) -> None:
         e, d = self.e, self.e.dialect
@@ -436,6 +480,13 @@ class _Run:
                                f"{lit(f.source)}, {lit(f.sha256)}, {lit(fmt)}, {f.rows_read}, {f.rows_loaded}, "
                                f"{f.rows_quarantined}, {lit(f.skipped)})")
         store_steps.append(f"INSERT INTO {e.s('quarantine')} SELECT * FROM temp.st_quarantine")
+        # a changed row replaces its old version (by record key) in every table it went to
+        for t in _EVENT_TABLES:
+            store_steps.append(f"DELETE FROM {e.s(t)} x WHERE EXISTS (SELECT 1 FROM temp.st_superseded o WHERE "
+                               "o.source = x.source AND o.file_sha256 = x.file_sha256 AND o.row_number = x.row_number)")
+        store_steps += [f"DELETE FROM {e.s('row_version')} x WHERE EXISTS (SELECT 1 FROM temp.st_row_version n "
+                        "WHERE n.source = x.source AND n.key_hash = x.key_hash)",
+                        f"INSERT INTO {e.s('row_version')} SELECT * FROM temp.st_row_version"]
         for t in _EVENT_TABLES:
             if t == "stated_relation":
                 cols = schema.table(t).column_names
