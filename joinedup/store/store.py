@@ -147,6 +147,12 @@ class Store:
                                 file=str(self.paths.store))
             self._attach(VAULT, self.paths.vault, read_only=True)
             self._vault_attached = True
+            if self._unfinished_loads():
+                # a writer was killed after publishing the vault and before the store: repair, then read
+                self.backend.detach(VAULT)
+                self.backend.detach(STORE)
+                Store.open(self.paths.store, "write", vault=True).close()
+                self._open_reader(vault=vault)
 
     def _open_writer(self, vault: bool | None) -> None:
         p = self.paths
@@ -170,6 +176,15 @@ class Store:
             self._vault_attached = True
             from joinedup.store.load import reconcile
             reconcile(self)
+
+    def _unfinished_loads(self) -> set[str]:
+        """Load ids with rows in the attached vault that the store does not list as committed."""
+        from joinedup.store.load import vault_load_ids
+
+        if not self.backend.has_table("load", STORE):
+            return set()
+        committed = {r[0] for r in self.backend.fetchall(f"SELECT load_id FROM {STORE}.load")}
+        return vault_load_ids(self) - committed
 
     def _attach(self, catalog: str, path: Path, *, read_only: bool) -> None:
         try:
@@ -306,6 +321,7 @@ class Store:
             if f.exists():
                 _fsync(f)
         if self._vault_attached:
+            os.chmod(p.working_vault, 0o600)  # identifiers: readable by the store's owner only
             os.replace(p.working_vault, p.vault)
             if self.on_publish is not None:
                 self.on_publish("vault published")
