@@ -240,7 +240,7 @@ def test_corpus_holds_at_least_forty_inputs():
 
 # -- values that pass a naive check -----------------------------------------------------------------
 def test_nhs_number_of_ten_zeros_is_kept_but_not_verified(tmp_path, run_cli):
-    import duckdb
+    from tests import store_con
 
     header, rows = good_rows(3)
     rows[0]["DEC_NHS_NUMBER"] = "0000000000"
@@ -249,7 +249,7 @@ def test_nhs_number_of_ten_zeros_is_kept_but_not_verified(tmp_path, run_cli):
     db = tmp_path / "store.duckdb"
     code, _o, err = run_cli("ingest", str(path), "--db", str(db))
     assert code == 0, err
-    con = duckdb.connect(str(db), read_only=True)
+    con = store_con.connect(str(db), read_only=True)
     try:
         verified = con.execute("SELECT count(*) FILTER (WHERE nhs_number_verified), count(*) "
                                "FROM person_record").fetchone()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
+from tests import store_con
 import pytest
 
 from tests.ingest.conftest import snapshot
@@ -20,7 +20,7 @@ def keyfile_store(small_place, tmp_path, run_cli, monkeypatch):
 
 
 def _records(db) -> list[str]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = store_con.connect(str(db), read_only=True)
     try:
         return sorted(r[0] for r in con.execute("SELECT record_id FROM person_record").fetchall())
     finally:
@@ -47,7 +47,7 @@ def test_a_missing_key_file_is_refused_never_recreated(keyfile_store, small_plac
 
 def test_a_store_made_before_fingerprints_checks_the_key_against_the_vault(keyfile_store, small_place, run_cli,
                                                                            monkeypatch):
-    con = duckdb.connect(str(keyfile_store))
+    con = store_con.connect(str(keyfile_store))
     con.execute("DELETE FROM store_meta WHERE key = 'key_fingerprint'")
     con.close()
     monkeypatch.setenv("JOINEDUP_KEY", "a-different-key-of-enough-length-0123456789")
@@ -84,7 +84,7 @@ def test_rekey_backs_up_repseudonymises_and_keeps_every_record(keyfile_store, sm
     assert code == 0, err
     assert _records(keyfile_store) == new_ids
     # the vault agrees with the store: every record id of the store is in the vault's identity table
-    con = duckdb.connect(str(keyfile_store.with_name("store.vault.duckdb")), read_only=True)
+    con = store_con.connect(str(keyfile_store.with_name("store.vault.duckdb")), read_only=True)
     try:
         vault_ids = {r[0] for r in con.execute("SELECT record_id FROM identity").fetchall()}
     finally:

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 
-import duckdb
+from tests import store_con
 
 from tests.ingest.conftest import snapshot
 
 
 def _counts(db) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = store_con.connect(str(db), read_only=True)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("death", "encounter", "person_record", "row_version")}
@@ -83,7 +83,7 @@ def test_a_resent_extract_with_changed_rows_replaces_them_as_a_new_version(small
     f = result["files"][0]
     assert (f["rows_present"], f["rows_replaced"], f["rows_loaded"]) == (len(rows) - 3, 3, 3)
     assert _counts(db) == before  # replaced, not appended
-    con = duckdb.connect(str(db), read_only=True)
+    con = store_con.connect(str(db), read_only=True)
     try:
         places = con.execute("SELECT count(*) FROM death WHERE file_sha256 <> ?",
                              [con.execute("SELECT file_sha256 FROM load_file ORDER BY load_id LIMIT 1").fetchone()[0]]
