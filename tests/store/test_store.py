@@ -59,7 +59,7 @@ def test_analysis_mode_is_read_only_without_the_vault(built):
             s.query("SELECT * FROM vault.identity")
         with pytest.raises(UserError):
             s.write_arrow("x", pa.table({"a": [1]}))
-        with pytest.raises(Exception):  # the engine refuses writes to a read-only store
+        with pytest.raises(UserError, match="read-only"):  # the engine refuses writes to a read-only store
             s.execute("CREATE TABLE store.x (a INTEGER)")
 
 
