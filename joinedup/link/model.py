@@ -92,45 +92,73 @@ M_FLOOR = 1e-4
 def floored(model: dict) -> dict:
     """The saved model with any learnt m below M_FLOOR raised to it (a pseudo-count, so no single level vetoes a link)."""
     for comparison in model["comparisons"]:
-        for level in comparison["comparison_levels"]:
-            m = level.get("m_probability")
-            if not level.get("is_null_level") and isinstance(m, float) and m < M_FLOOR:
+        for value, level in _numbered(comparison["comparison_levels"]):
+            if value >= 0 and _prob(level, "m", value, comparison["comparison_levels"]) < M_FLOOR:
                 level["m_probability"] = M_FLOOR
     return model
 
 
-def _levels(linker: Linker) -> list[tuple[str, list[tuple[int, dict]]]]:
-    """(output column, [(comparison vector value, level)]) from the model as Splink saves it (its public form).
+#: What Splink saves for a level that never occurred in training (its own constant; it reads it as 1e-6).
+_NOT_OBSERVED = "level not observed in training dataset"
 
-    Splink numbers the levels of a comparison from the top: n-1 down to 0, and -1 for the null level.
-    """
+
+def _numbered(levels: list[dict]) -> list[tuple[int, dict]]:
+    """Levels with Splink's comparison vector values: n-1 down to 0 from the top, -1 for the null level."""
+    k = sum(1 for lvl in levels if not lvl.get("is_null_level")) - 1
+    out = []
+    for lvl in levels:
+        if lvl.get("is_null_level"):
+            out.append((-1, lvl))
+        else:
+            out.append((k, lvl))
+            k -= 1
+    return out
+
+
+def _defaults(n: int) -> tuple[list[float], list[float]]:
+    """Splink's starting m and u of a comparison with n non-null levels (index = comparison vector value)."""
+    m = [0.05 / (n - 1)] * (n - 1) + [0.95] if n > 1 else [0.95]
+    weights = ([-5.0] if n == 2 else [-5 + 8 * i / (n - 2) for i in range(n - 1)]) + [10.0] if n > 1 else [10.0]
+    return m, [mv / 2 ** w for mv, w in zip(m, weights)]
+
+
+def _prob(level: dict, which: str, value: int, levels: list[dict]) -> float:
+    """A level's m or u as Splink reads it: trained, or 1e-6 when never observed, or its starting value."""
+    raw = level.get(f"{which}_probability")
+    if raw == _NOT_OBSERVED:
+        return 1e-6
+    if raw is None:
+        m, u = _defaults(sum(1 for lvl in levels if not lvl.get("is_null_level")))
+        return (m if which == "m" else u)[value]
+    return float(raw)
+
+
+def _levels(linker: Linker) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """(output column, [(comparison vector value, level with m and u as Splink reads them)]), from the
+    model as Splink saves it (its public form) rather than its private settings object."""
     out = []
     for comparison in linker.misc.save_model_to_json()["comparisons"]:
         levels = comparison["comparison_levels"]
-        n = sum(1 for lvl in levels if not lvl.get("is_null_level"))
-        values, k = [], n - 1
-        for lvl in levels:
-            if lvl.get("is_null_level"):
-                values.append((-1, lvl))
-            else:
-                values.append((k, lvl))
-                k -= 1
+        values = []
+        for value, lvl in _numbered(levels):
+            if value >= 0:
+                lvl = {**lvl, "m_probability": _prob(lvl, "m", value, levels),
+                       "u_probability": _prob(lvl, "u", value, levels)}
+            values.append((value, lvl))
         out.append((comparison["output_column_name"], values))
     return out
 
 
-def _bayes_factor(level: dict) -> float | None:
-    m, u = level.get("m_probability"), level.get("u_probability")
+def _bayes_factor(level: dict) -> float:
     if level.get("is_null_level"):
         return 1.0
-    if m is None or u is None:
-        return None
+    m, u = level["m_probability"], level["u_probability"]
     return math.inf if u == 0 else m / u
 
 
-def _weight(level: dict) -> float | None:
+def _weight(level: dict) -> float:
     bf = _bayes_factor(level)
-    return None if bf is None else (math.inf if bf == math.inf else -math.inf if bf == 0 else math.log2(bf))
+    return math.inf if bf == math.inf else -math.inf if bf == 0 else math.log2(bf)
 
 
 def _one(tables: list):
