@@ -18,7 +18,7 @@ from joinedup.errors import UserError
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
-__all__ = ["Match", "Annotator", "annotate", "link_terms", "normalise"]
+__all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&'’+\-/][A-Za-z0-9]+)*\+?")
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
@@ -310,13 +310,14 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _annotator_for(extra: tuple[str, ...]) -> Annotator:
+def annotator_for(extra: tuple[str, ...] = ()) -> Annotator:
+    """The annotator of the shipped glossary plus a council's folders, built once per set of folders."""
     return Annotator(load_glossary(extra))
 
 
 def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = ()) -> list[Match]:
     """Every glossary term in `text`; with `for_sector`, each match carries that sector's nearest concepts."""
-    annotator = _annotator_for(tuple(str(d) for d in extra_dirs))
+    annotator = annotator_for(tuple(str(d) for d in extra_dirs))
     matches = annotator.annotate(text)
     if for_sector is None:
         return matches
