@@ -20,7 +20,13 @@ from joinedup.glossary.models import SECTOR_NAMES, Term
 
 __all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&'’+\-/][A-Za-z0-9]+)*\+?")
+#: A word: letters, digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
+#: plus signs or hyphens (S.47, A&E, CiN's, ASC-FR). A slash separates words, so 'CIN/CP' is two terms.
+_TOKEN = re.compile(r"[A-Za-z0-9½¼¾]+(?:[.&'’+\-][A-Za-z0-9½¼¾]+)*\+?")
+#: Dashes and spaces writers and word processors use for '-' and ' ' (non-breaking hyphen, en dash, minus,
+#: no-break space), mapped one character to one so offsets into the original text still hold.
+_LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                             "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
 _APOS = re.compile(r"['’.]")
@@ -101,7 +107,7 @@ class Annotator:
                 acronym = name if _is_acronym(name) else None
                 plain = re.sub(r"[^A-Za-z0-9]", "", name)
                 needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
-                keys = {key, key.replace(" ", "")} if acronym else {key}
+                keys = {key, key.replace(" ", "")} if acronym else {key, *_singulars(key)}
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
                     if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
@@ -187,6 +193,7 @@ class Annotator:
 
     def annotate(self, text: str) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows."""
+        original, text = text, text.translate(_LOOKALIKES)
         spans = self._candidates(text)
         doc_sectors: Counter = Counter()
         total = 0
@@ -217,10 +224,20 @@ class Annotator:
                 resolved = best > second and best >= 1.0
                 readings = (ranked[0],) if resolved else tuple(ranked)
             line = _line_of(line_starts, start)
-            matches.append(Match(start=start, end=end, text=text[start:end], line=line + 1,
+            matches.append(Match(start=start, end=end, text=original[start:end], line=line + 1,
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+def _singulars(key: str) -> set[str]:
+    """A name listed in the plural also matches in the singular: 'attendance hubs' finds 'Attendance Hub'."""
+    words = key.split(" ")
+    last = words[-1]
+    if len(words) < 2 or len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is", "ics")):
+        return set()
+    stem = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+    return {" ".join(words[:-1] + [stem])}
 
 
 def _window(text: str, start: int, end: int) -> str:
@@ -283,6 +300,8 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     target = re.sub(r"[.'’\s]", "", acronym)
     if plain == target or _strip_plural(plain) == target or plain == target + "s":
         return True
+    if plain.endswith("s") and plain[:-1].isupper() and target.isupper() and len(plain) > 2:
+        return False  # 'EDs' is the plural of ED, never the acronym EDS
     listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
     if listed_plural and plain.lower() != target.lower():
         return False  # 'class' is not a plural of the listed plural 'CLAs'
