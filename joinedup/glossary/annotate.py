@@ -20,9 +20,9 @@ from joinedup.glossary.models import SECTOR_NAMES, Term
 
 __all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
-#: A word: letters, digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
+#: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
 #: plus signs or hyphens (S.47, A&E, CiN's, ASC-FR). A slash separates words, so 'CIN/CP' is two terms.
-_TOKEN = re.compile(r"[A-Za-z0-9½¼¾]+(?:[.&'’+\-][A-Za-z0-9½¼¾]+)*\+?")
+_TOKEN = re.compile(r"[^\W_]+(?:[.&'’+\-][^\W_]+)*\+?")
 #: Dashes and spaces writers and word processors use for '-' and ' ' (non-breaking hyphen, en dash, minus,
 #: no-break space), mapped one character to one so offsets into the original text still hold.
 _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
@@ -40,6 +40,9 @@ WINDOW = 300
 
 
 _COMMA = re.compile(r"\s*,\s*")
+_PLURAL_CAPS = re.compile(r"^[A-Z][A-Z0-9&]+['’]?s$")
+#: '... care plan (CP)': an acronym in brackets straight after one of its readings' names is that reading.
+_BRACKETED = re.compile(r"\(\s*$")
 
 
 def normalise(text: str) -> str:
@@ -96,8 +99,12 @@ class Annotator:
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
+        #: Every name (search-only ones too) to the terms it names, to read an acronym the writer spelled out.
+        self._named: dict[str, set[str]] = {}
         for term in self.glossary:
             skip = {normalise(n) for n in term.search_only}
+            for n in term.names:
+                self._named.setdefault(normalise(n), set()).add(term.id)
             self._blocked.update((k, term.id) for k in skip)
             guarded = {normalise(n) for n in term.needs_context}
             for name in term.names:
@@ -114,6 +121,10 @@ class Annotator:
                         bucket.append(_Entry(term.id, acronym, needs))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
         self._context = {t.id: _context_pattern(t) for t in self.glossary}
+        self._links: dict[str, set[str]] = {t.id: set(t.related) | set(t.equivalents) for t in self.glossary}
+        for term in self.glossary:
+            for ref in (*term.related, *term.equivalents):
+                self._links[ref].add(term.id)
         # Runs of words are looked up only from a word that can begin a name (or a spaced acronym's letter).
         self._firsts = {k.split(" ")[0] for k in self.index} | set("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -139,8 +150,8 @@ class Annotator:
                 for e in self.index.get(k.replace(" ", ""), []):
                     if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
                         found.append(e)
-            if found:
-                break
+            if found and not (k == key and _PLURAL_CAPS.match(text)):
+                break  # 'EDs' is looked up as ED too: EDS (a listed plural) and ED both stand
         return found
 
     def _candidates(self, text: str) -> list[tuple[int, int, list[_Entry]]]:
@@ -177,6 +188,47 @@ class Annotator:
         return spans
 
     # -- resolving readings -------------------------------------------------------------------
+    def _neighbour_bonus(self, scores: dict[str, float], text: str, start: int, end: int,
+                         spans: list[tuple[int, int, list[_Entry]]]) -> None:
+        """Terms named near an ambiguous acronym vote for the reading they link to (SMI near PD: personality
+        disorder), and a context word inside a neighbour's name ('physical' in 'physical health check') is
+        taken back: it belongs to that neighbour, not to the acronym."""
+        lo, hi = _bounds(text, start, end)
+        for s, e, entries in spans:
+            if e <= lo or s >= hi or (s, e) == (start, end):
+                continue
+            ids = {x.term_id for x in entries}
+            if len(ids) != 1:
+                continue
+            other = next(iter(ids))
+            for tid in scores:
+                if other in self._links[tid]:
+                    scores[tid] += 1.5
+                pattern = self._context[tid]
+                if pattern is not None:
+                    for m in pattern.finditer(text, s, e):
+                        gap = start - m.end() if m.end() <= start else m.start() - end
+                        scores[tid] -= 2.0 * (1.0 + 60.0 / (60.0 + max(gap, 0)))
+
+    def _defined_here(self, text: str, start: int, end: int, ids: list[str]) -> str | None:
+        """The reading the writer spelled out beside the acronym: 'care plan (CP)' or 'CP (care plan)'."""
+        before = text[max(0, start - 120):start]
+        if _BRACKETED.search(before):
+            words = normalise(before[: _BRACKETED.search(before).start()]).split(" ")
+            for n in range(min(8, len(words)), 0, -1):
+                hit = self._reading_named(" ".join(words[-n:]), ids)
+                if hit:
+                    return hit
+        after = re.match(r"\s*\(([^()]{3,100})\)", text[end:end + 110])
+        if after:
+            return self._reading_named(normalise(after.group(1)), ids)
+        return None
+
+    def _reading_named(self, key: str, ids: list[str]) -> str | None:
+        named = {tid for k in (key, *_singulars(key)) for tid in self._named.get(k, ())}
+        hits = [t for t in ids if t in named]
+        return hits[0] if len(hits) == 1 else None
+
     def _score(self, term_id: str, text: str, start: int, end: int, doc_sectors: Counter, total: int,
                whole_counts: dict[str, int]) -> float:
         pattern = self._context[term_id]
@@ -215,7 +267,12 @@ class Annotator:
                 ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
                 if not ids:
                     continue
+            defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
+            if defined:
+                ids = [defined]
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
+            if len(ids) > 1:
+                self._neighbour_bonus(scores, text, start, end, spans)
             if len(ids) == 1:
                 readings, resolved = (ids[0],), True
             else:
@@ -249,6 +306,16 @@ def _window(text: str, start: int, end: int) -> str:
     para = text.find("\n\n", end, hi)
     hi = para if para >= 0 else hi
     return text[lo:start] + " " + text[end:hi]
+
+
+def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window around a match: up to WINDOW characters either side, within its paragraph."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    return lo, (para if para >= 0 else hi)
 
 
 def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:

@@ -3,8 +3,9 @@
 Its marks name a meaning in the writer's own words (`CP` = "child protection"), not a term id, so a found
 term is scored twice: by span (an explained match overlaps the marked span: the reader was told *something*)
 and by meaning (one of the match's readings carries the writer's meaning among its names: the reader was
-told the *right* thing). The meaning check is strict (names only, fuzzy to spelling), so its figure is a
-lower bound and the span figure an upper bound; every disagreement is listed for a person to judge.
+told the *right* thing). The meaning check is automatic (the writer's words against the term's names and
+definition), so it errs both ways; the span figure is an upper bound, and every doubt is listed for a person
+to judge.
 """
 
 from __future__ import annotations
@@ -125,19 +126,33 @@ def _head(meaning: str) -> str:
     return re.split(r"\s*(?:\(|:|;|,| - | – | — )", meaning, maxsplit=1)[0]
 
 
+_STOP = frozenset("a an and as at be by for from in into is it of on or the their to with that which who whose "
+                  "used where when under over than not no its this these those all any each such".split())
+
+
+def _content(text: str) -> set[str]:
+    """Content words, crudely stemmed: 'assessments' and 'assessment' are one word."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:6] for w in words if w not in _STOP and len(w) > 2}
+
+
 def agrees(glossary: Glossary, term_id: str, meaning: str, surface: str = "") -> bool:
-    """Whether a term's names carry the writer's meaning (all of a name's words in it, or a near spelling)."""
+    """Whether a term carries the writer's meaning: a name of it in the meaning, the surface as its own name, or
+    most of the meaning's words in its name, expansion and definition."""
     term = glossary.terms[term_id]
     said = normalise(meaning)
     head = normalise(_head(meaning))
+    own = {normalise(n) for n in (term.term, term.expansion) if n}
+    if normalise(surface) in own and len(normalise(surface)) >= 4:
+        return True  # the writer used the term's own name ('naloxone', 'Director of Public Health')
     names = {normalise(n) for n in (term.term, term.expansion, *term.variants) if n}
-    names.discard(normalise(surface))  # the surface itself says nothing about the meaning
+    names.discard(normalise(surface))  # an acronym says nothing about which of its meanings was meant
     for name in names:
-        if len(name) < 4:
-            continue
-        if fuzz.token_set_ratio(name, said) >= 92 or fuzz.ratio(name, head) >= 88:
+        if len(name) >= 4 and (fuzz.token_set_ratio(name, said) >= 92 or fuzz.ratio(name, head) >= 88):
             return True
-    return False
+    words = _content(_head(meaning))
+    ours = _content(" ".join(n for n in (term.term, term.expansion, *term.variants, term.definition) if n))
+    return bool(words) and len(words & ours) / len(words) >= 0.6
 
 
 def score_heldout(passages: Iterable[HeldOutPassage], find: Callable[[str], list], glossary: Glossary
