@@ -386,6 +386,8 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     if uppers >= 2:
         return True  # CiN, DToC, ST-max: deliberate mixed case
     has_digit = any(c.isdigit() for c in base)
+    if uppers == 0 and any(c.islower() for c in target):
+        return False  # the glossary writes it in mixed case (CaSH, PrEP): in lower case it is the word (cash, prep)
     if uppers == 0:
         if has_digit and len(letters) <= 3:
             return True  # s47, s17, ks2
