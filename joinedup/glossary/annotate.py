@@ -21,8 +21,9 @@ from joinedup.glossary.models import SECTOR_NAMES, Term
 __all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
 #: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
-#: plus signs or hyphens (S.47, A&E, CiN's, ASC-FR). A slash separates words, so 'CIN/CP' is two terms.
-_TOKEN = re.compile(r"[^\W_]+(?:[.&'’+\-][^\W_]+)*\+?")
+#: plus signs or hyphens (S.47, A&E, CiN's, ASC-FR), with a plural's apostrophe (carers' assessments). A slash
+#: separates words, so 'CIN/CP' is two terms.
+_TOKEN = re.compile(r"[^\W_]+(?:[.&'’+\-][^\W_]+)*(?:\+|(?<=s)['’](?![^\W_]))?")
 #: Dashes and spaces writers and word processors use for '-' and ' ' (non-breaking hyphen, en dash, minus,
 #: no-break space), mapped one character to one so offsets into the original text still hold.
 _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
