@@ -191,9 +191,9 @@ class Annotator:
     # -- resolving readings -------------------------------------------------------------------
     def _neighbour_bonus(self, scores: dict[str, float], text: str, start: int, end: int,
                          spans: list[tuple[int, int, list[_Entry]]]) -> None:
-        """Terms named near an ambiguous acronym vote for the reading they link to (SMI near PD: personality
-        disorder), and a context word inside a neighbour's name ('physical' in 'physical health check') is
-        taken back: it belongs to that neighbour, not to the acronym."""
+        """Terms named near an ambiguous acronym vote for the reading they are or link to (SMI near PD:
+        personality disorder), and a context word inside another term's name ('physical' in 'physical health
+        check') is taken back: it belongs to that term, not to the acronym."""
         lo, hi = _bounds(text, start, end)
         for s, e, entries in spans:
             if e <= lo or s >= hi or (s, e) == (start, end):
@@ -203,6 +203,9 @@ class Annotator:
                 continue
             other = next(iter(ids))
             for tid in scores:
+                if other == tid:
+                    scores[tid] += 2.0  # the term itself named nearby ('CHC ... decision support tool')
+                    continue
                 if other in self._links[tid]:
                     scores[tid] += 1.5
                 pattern = self._context[tid]
