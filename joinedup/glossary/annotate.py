@@ -100,6 +100,7 @@ class Annotator:
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
+        singular: dict[str, list[_Entry]] = {}
         #: Every name (search-only ones too) to the terms it names, to read an acronym the writer spelled out.
         self._named: dict[str, set[str]] = {}
         for term in self.glossary:
@@ -115,12 +116,17 @@ class Annotator:
                 acronym = name if _is_acronym(name) else None
                 plain = re.sub(r"[^A-Za-z0-9]", "", name)
                 needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
-                keys = {key, key.replace(" ", "")} if acronym else {key, *_singulars(key)}
+                keys = {key, key.replace(" ", "")} if acronym else {key}
+                if not acronym:
+                    for k in _singulars(key):
+                        singular.setdefault(k, []).append(_Entry(term.id, None, needs))
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
                     if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
                         bucket.append(_Entry(term.id, acronym, needs))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
+        for k, entries in singular.items():
+            self.index.setdefault(k, entries)  # a singular never takes a name another term has as written
         self._context = {t.id: _context_pattern(t) for t in self.glossary}
         self._links: dict[str, set[str]] = {t.id: set(t.related) | set(t.equivalents) for t in self.glossary}
         for term in self.glossary:
