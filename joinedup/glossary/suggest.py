@@ -31,6 +31,8 @@ _EVERYDAY = frozenset("OK UK US USA EU UN TV PC IT AM PM FAQ PDF CEO MP MPS BBC 
 #: Words that never start or end a term of art, and sentence openers that make a capital meaningless.
 _SMALL = frozenset("a an and as at be by for from in into is it its of on or our the their this that to was we with "
                    "will which who these those there here all any each more most some such than then they".split())
+#: Three or more words in capitals in a row are a shouted phrase ('EXECUTIVE SUMMARY OF THE REVIEW'), not abbreviations.
+_SHOUTED = re.compile(r"\b[A-Z]{2,}(?:[ \t]+[A-Z]{2,}\b){2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*#>|]+\s*)*)$")
 
 
@@ -112,9 +114,14 @@ def suggest(text: str, annotator: Annotator, min_count: int = 2) -> list[Suggest
     def inside_match(start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in covered)
 
+    shouted = [(m.start(), m.end()) for m in _SHOUTED.finditer(text)]
     abbrs: dict[str, list[tuple[int, int]]] = {}
     for m in _ABBR.finditer(text):
         name = m.group(1)
+        if len(name) > 2 and name.endswith("s") and name[-2].isupper():
+            name = name[:-1]  # 'KLOEs' is the plural of KLOE
+        if any(s <= m.start() and m.end() <= e for s, e in shouted):
+            continue
         letters = [c for c in name if c.isalpha()]
         if (len(name) < 2 or sum(c.isupper() for c in letters) < 2 or name.upper() in _EVERYDAY
                 or _ROMAN.match(name) or name.isdigit() or _heading(text, m.start())
