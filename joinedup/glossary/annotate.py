@@ -269,7 +269,10 @@ class Annotator:
         matches = []
         for start, end, entries in spans:
             ids = list(dict.fromkeys(e.term_id for e in entries))
-            guarded = {e.term_id for e in entries if e.needs_context}
+            defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
+            if defined:
+                ids = [defined]  # the writer spelled it out beside it: no context needed
+            guarded = {e.term_id for e in entries if e.needs_context and not defined}
             if guarded:
                 # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
                 # stands only with a context word near it.
@@ -277,9 +280,6 @@ class Annotator:
                 ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
                 if not ids:
                     continue
-            defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
-            if defined:
-                ids = [defined]
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
             if len(ids) > 1:
                 self._neighbour_bonus(scores, text, start, end, spans)
