@@ -21,9 +21,11 @@ from joinedup.glossary.models import SECTOR_NAMES, Term
 __all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
 #: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
-#: plus signs or hyphens (S.47, A&E, CiN's, ASC-FR), with a plural's apostrophe (carers' assessments). A slash
+#: plus signs, hyphens or @ (S.47, A&E, CiN's, ASC-FR, H@H), with a plural's apostrophe (carers' assessments) or a
+#: per cent sign (10% absence). A slash
 #: separates words, so 'CIN/CP' is two terms.
-_TOKEN = re.compile(r"[^\W_]+(?:[.&'’+\-][^\W_]+)*(?:\+|(?<=s)['’](?![^\W_]))?")
+_WORD = r"[^\W_]+(?:\([^\W_]{1,3}\)[^\W_]*)*"  # with bracketed sub-sections: 42(2), 6(1)(e), C(E)TR
+_TOKEN = re.compile(_WORD + r"(?:[.&'’+\-@]" + _WORD + r")*(?:\+|%|(?<=s)['’](?![^\W_]))?")
 #: Dashes and spaces writers and word processors use for '-' and ' ' (non-breaking hyphen, en dash, minus,
 #: no-break space), mapped one character to one so offsets into the original text still hold.
 _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
