@@ -37,36 +37,7 @@ S6 | P6 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
     assert spec.run("ascof_2a_short_term_outcome") == {"all": (2, 3, 66.67)}
 
 
-def test_2d_still_at_home_91_days_after_reablement_from_hospital(spec):
-    spec.persons("""
-person_id | birth_year | birth_month | sex | date_of_death
-P1 | 1944 | 1 | F |
-P2 | 1944 | 1 | M | 2024-08-01
-P3 | 1944 | 1 | F |
-P4 | 1944 | 1 | M |
-P5 | 1944 | 1 | F |
-P6 | 1964 | 1 | M |
-P7 | 1944 | 1 | F |
-""")
-    spec.add("asc_event", f"""
-event_id | record_id | client_type | event_type | start_date | end_date | service_type | route_of_access
-S1 | P1 | service_user | service | 2024-02-01 | 2024-03-01 | {STMAX} | Discharge from Hospital
-S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
-S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX} | Discharge from Hospital
-R3 | P3 | service_user | service | 2024-08-15 |  | Long Term Support: Residential Care |
-Q4 | P4 | service_user | request | 2024-08-20 | 2024-08-20 |  | Discharge from Hospital
-S4 | P4 | service_user | service | 2024-09-01 | 2024-10-01 | {STMAX} |
-S5 | P5 | service_user | service | 2025-02-01 | 2025-03-01 | {STMAX} | Discharge from Hospital
-S6 | P6 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
-S7 | P7 | service_user | service | 2024-10-01 | 2024-11-01 | {STMAX} | Community
-""")
-    spec.add("encounter", """
-encounter_id | record_id | kind | start_ts | end_ts
-E4 | P4 | inpatient_spell | 2024-11-25 00:00:00 | 2024-12-10 00:00:00
-""")
-    # Window: reablement starting 2024-01-01 to 2024-12-30. P1 at home; P2 died by day 91;
-    # P3 went into a care home; P4 in hospital on day 91; P5 too late; P6 under 65; P7 not from hospital.
-    assert spec.run("ascof_2d_still_at_home_91_days") == {"all": (1, 4, 25.0)}
+# ASCOF 2D (both methods): tests/measures/test_spec_ascof_2d.py.
 
 
 CARE_HOMES = """
