@@ -3,6 +3,9 @@
 - **The 4-hour standard met while older people bounce back**: year by year more A&E attendances
   that would have waited over 4 hours leave within it, while more older people discharged from
   hospital (with support, pathways 1-3) come back as an emergency within 30 days.
+- **Referrals handled faster while the same children return**: year by year more children's
+  social care assessments that would have taken over 45 working days are authorised within them,
+  while more children whose referral closed are referred again within 12 months.
 
 Each is planted on the clean frames after every generator has run, with the place's own random
 stream, so the same seed gives the same place. `PLANTED` names the process-outcome pairs the
@@ -19,12 +22,17 @@ import polars as pl
 __all__ = ["PLANTED", "plant"]
 
 #: (process measure, outcome measure) pairs that the planted paradoxes make part ways.
-PLANTED = (("ae_4_hour_performance", "nhs_emergency_readmission_30d"),)
+PLANTED = (("ae_4_hour_performance", "nhs_emergency_readmission_30d"),
+           ("csc_assessments_45_days", "csc_re_referrals_12m"))
 
 # Share of would-be breaches moved under 4 hours, and of older people's supported discharges
 # followed by an emergency readmission, in the first, second and third financial year.
 _FASTER = (0.0, 0.35, 0.7)
-_BOUNCE_BACK = (0.0, 0.15, 0.30)
+_BOUNCE_BACK = (0.0, 0.3, 0.6)
+# Share of late assessments authorised within 45 working days instead, and of closed referrals
+# followed by a new referral of the same child, by financial year.
+_QUICKER_ASSESSMENT = (0.0, 0.4, 0.8)
+_RETURN = (0.0, 0.25, 0.5)
 
 
 def _year_index(d: pl.Expr, start_year: int) -> pl.Expr:
@@ -79,6 +87,40 @@ def _bounce_back(rng: np.random.Generator, spells: pl.DataFrame, deaths: pl.Data
     return pl.concat([spells, new]).sort("Admission_Date", maintain_order=True)
 
 
+def _quicker_assessments(rng: np.random.Generator, a: pl.DataFrame, start_year: int) -> pl.DataFrame:
+    f = a.with_columns(_k=_year_index(pl.col("AssessmentAuthorisationDate"), start_year),
+                       _days=(pl.col("AssessmentAuthorisationDate") - pl.col("AssessmentActualStartDate")).dt.total_days())
+    # Over 63 calendar days is over 45 working days whatever the bank holidays.
+    late = f["_days"].fill_null(0).to_numpy() > 63
+    move = late & f["_k"].is_not_null().to_numpy() & (rng.random(f.height) < np.array(_QUICKER_ASSESSMENT)[f["_k"].fill_null(0).to_numpy()])
+    days = pl.Series(rng.integers(15, 56, f.height)).cast(pl.Int64)
+    return f.with_columns(AssessmentAuthorisationDate=pl.when(pl.Series(move))
+                          .then(pl.col("AssessmentActualStartDate") + pl.duration(days=days))
+                          .otherwise("AssessmentAuthorisationDate")).drop("_k", "_days")
+
+
+def _returns(rng: np.random.Generator, episodes: pl.DataFrame, children: pl.DataFrame, start_year: int,
+             end: date) -> pl.DataFrame:
+    gap = pl.Series(rng.integers(14, 90, episodes.height)).cast(pl.Int64)
+    born = children.group_by("LAchildID").agg(_born=pl.col("PersonBirthDate").min())
+    e = (episodes.with_row_index("_i").with_columns(_new=pl.col("CINclosureDate") + pl.duration(days=gap))
+         .sort("LAchildID", "CINreferralDate")
+         .with_columns(_next=pl.col("CINreferralDate").shift(-1).over("LAchildID"))
+         .join(born, on="LAchildID", how="left"))
+    e = e.filter(pl.col("CINclosureDate").is_not_null() & (pl.col("_new") <= pl.col("CINreferralDate") + timedelta(days=360))
+                 & (pl.col("_new") + timedelta(days=60) <= end) & (pl.col("_new") >= date(start_year, 4, 1))
+                 & (pl.col("_next").is_null() | (pl.col("_next") > pl.col("_new") + timedelta(days=120)))
+                 & pl.col("_born").is_not_null() & (pl.col("_new") < pl.col("_born") + timedelta(days=int(17.5 * 365.25)))
+                 ).sort("_i")
+    e = e.with_columns(_k=_year_index(pl.col("_new"), start_year))
+    pick = rng.random(e.height) < np.array(_RETURN)[e["_k"].to_numpy()]
+    e = e.filter(pl.Series(pick))
+    stay = pl.Series(rng.integers(10, 45, e.height)).cast(pl.Int64)
+    new = e.with_columns(CINreferralDate=pl.col("_new"), CINclosureDate=pl.col("_new") + pl.duration(days=stay),
+                         ReasonForClosure=pl.lit("RC8"), ReferralNFA=pl.lit("0")).select(episodes.columns)
+    return pl.concat([episodes, new])
+
+
 def plant(world) -> None:
     """Plant every paradox in world.events (the clean frames), deterministically for the world's seed."""
     rng = world.child_rng("paradoxes")
@@ -86,3 +128,5 @@ def plant(world) -> None:
     ev = world.events
     ev["nhs.ed_attendances"] = _faster_ed(rng, ev["nhs.ed_attendances"], start_year)
     ev["nhs.inpatient_spells"] = _bounce_back(rng, ev["nhs.inpatient_spells"], ev["nhs.deaths"], start_year, end)
+    ev["csc.cin_assessments"] = _quicker_assessments(rng, ev["csc.cin_assessments"], start_year)
+    ev["csc.cin_episodes"] = _returns(rng, ev["csc.cin_episodes"], ev["csc.cin_children"], start_year, end)
