@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from joinedup.measures.engine import DuckDBEngine
+from joinedup.measures.engine import StoreEngine
 from joinedup.measures.runner import run_measures
 from joinedup.measures.spec import load_library
 from tests.measures.spec_store import SpecStore, save
@@ -26,7 +26,7 @@ def _referrals_from_april_2023() -> SpecStore:
 
 
 def test_lookback_flags_a_period_whose_history_starts_before_the_data():
-    engine = DuckDBEngine(_referrals_from_april_2023().con)
+    engine = StoreEngine(_referrals_from_april_2023().con)
     lib = load_library()
     early = run_measures(engine, lib, "2023-24", measure_ids=["csc_re_referrals_12m"], threshold=0)[0]
     late = run_measures(engine, lib, "2024-25", measure_ids=["csc_re_referrals_12m"], threshold=0)[0]
@@ -36,7 +36,7 @@ def test_lookback_flags_a_period_whose_history_starts_before_the_data():
 
 
 def test_lookback_does_not_flag_a_measure_that_declares_no_history():
-    engine = DuckDBEngine(_referrals_from_april_2023().con)
+    engine = StoreEngine(_referrals_from_april_2023().con)
     row = run_measures(engine, load_library(), "2023-24", measure_ids=["csc_referral_rate"], threshold=0)[0]
     assert row.history == "complete"
 
@@ -56,7 +56,7 @@ def test_lookback_is_in_the_cli_json_and_table(tmp_path, run_cli):
 def test_lookback_paradox_lens_leaves_out_and_names_years_without_history():
     from joinedup.measures.paradox import paradoxes
     from tests.measures.spec_store import three_year_store
-    engine = DuckDBEngine(three_year_store().con)
+    engine = StoreEngine(three_year_store().con)
     found = {p.outcome.measure: p for p in paradoxes(engine, load_library(), ["2022-23", "2023-24", "2024-25"])}
     readmissions = found["nhs_emergency_readmission_30d"]
     # The store ends in March 2025: 2024-25's last discharges have no 30 days of follow-up.

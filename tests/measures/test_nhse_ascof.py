@@ -9,7 +9,7 @@ would test linkage, not the definition.
 
 Not compared, and why: ASCOF 2A (NHS England's code needs its STS001 and STS002a cohorts, which are
 not ported yet); ASCOF 2D by the 2023-24 method (SALT was an aggregate return: there is no official
-code; the handbook's edge cases are pinned in tests/measures/test_spec_ascof_2d.py).
+code; the handbook's edge cases are pinned in tests/measures/test_spec_ascof.py).
 """
 
 from __future__ import annotations

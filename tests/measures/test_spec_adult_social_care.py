@@ -37,7 +37,7 @@ S6 | P6 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
     assert spec.run("ascof_2a_short_term_outcome") == {"all": (2, 3, 66.67)}
 
 
-# ASCOF 2D (both methods): tests/measures/test_spec_ascof_2d.py.
+# ASCOF 2D (both methods): tests/measures/test_spec_ascof.py.
 
 
 CARE_HOMES = """
@@ -75,16 +75,23 @@ def test_2c_care_home_admissions_65_plus(spec):
 
 
 def test_3d_direct_payments_among_long_term_community_support(spec):
+    # ASCOF 3D part 2a as NHS England's CLD code has it: snapshot 31 March, one setting per person.
     spec.persons(ADULTS)
     spec.add("asc_event", f"""
-event_id | record_id | client_type | event_type | start_date | end_date | service_type | delivery_mechanism
-D1 | P1 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment
-D2 | P2 | service_user | service | 2023-01-01 |  | {LTS} | CASSR Managed Personal Budget
-D3 | P3 | service_user | service | 2024-06-01 |  | {LTS} | Part Direct Payment
-D4 | P4 | service_user | service | 2023-01-01 | 2025-01-01 | {LTS} | Direct Payment
-D7 | P7 | service_user | service | 2023-01-01 |  | Long Term Support: Residential Care | Direct Payment
+event_id | record_id | client_type | event_type | start_date | end_date | service_type | delivery_mechanism | service_component
+D1 | P1 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+D2 | P2 | service_user | service | 2023-01-01 |  | {LTS} | CASSR Managed Personal Budget | Home Care
+D3 | P3 | service_user | service | 2024-06-01 |  | {LTS} | Part Direct Payment | Home Care
+D4 | P4 | service_user | service | 2023-01-01 | 2025-03-31 | {LTS} | Direct Payment | Home Care
+D5 | P5 | service_user | service | 2024-01-01 |  | {LTS} | CASSR Commissioned Support | Direct Payment
+D6 | P6 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+D7 | P7 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+R7 | P7 | service_user | service | 2024-11-01 |  | Long Term Support: Residential Care |  |
 """)
-    assert spec.run("ascof_3d_direct_payments") == {"all": (2, 3, 66.67)}
+    # Direct payment: P1; P4 (ending on the snapshot day is still open); P5 (by its service component).
+    # Community only: P2 (managed budget), P3 ('Part Direct Payment' is not a CLD value). Out: P6 died
+    # before the snapshot; P7 is in a care home as well, which ranks above community support.
+    assert spec.run("ascof_3d_direct_payments") == {"all": (3, 5, 60.0)}
 
 
 def test_requests_resulting_in_a_service_within_91_days(spec):

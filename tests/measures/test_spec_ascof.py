@@ -1,4 +1,4 @@
-"""Spec tests: ASCOF 2D by its two published definitions, with the edge cases each definition names.
+"""Spec tests: ASCOF 2D by its two published definitions, and 2B/2C as NHS England counts them from CLD, with the edge cases each names.
 
 `ascof_2d_still_at_home_91_days`: ASCOF 2023-24 handbook, measure 2D (old 2B(1)): discharges from
 1 October to 31 December, status on day 91 after discharge, counted per discharge.
@@ -127,3 +127,35 @@ S12 | P12 | service_user | service | 2024-05-04 | 2024-06-01 | {STMAX} | Reablem
     # Out: P6 (discharged to another hospital), P7 (under 65), P8 (no overnight stay), P9 (not
     # reablement), P10 (no spell), P12 (reablement started 6 days before discharge).
     assert spec.run("ascof_2d_in_community_84_days") == {"all": (3, 6, 50.0)}
+
+
+def test_ascof_2b_2c_admissions_as_nhs_england_counts_them_from_cld(spec):
+    # NHS England's CLD code (ASCOF 2B2C, 2023-24): still in care on the snapshot, 1 April after the
+    # year; a move is an earlier care-home service still open then; age on the snapshot from the 1st
+    # of the birth month over 365.25 days.
+    spec.persons("""
+person_id | birth_year | birth_month | sex
+A1 | 1960 | 4 | F
+A2 | 1960 | 3 | M
+A3 | 1950 | 1 | F
+A4 | 1950 | 1 | M
+A5 | 1950 | 1 | F
+A6 | 1950 | 1 | M
+""")
+    spec.add("asc_event", f"""
+event_id | record_id | client_type | event_type | start_date | end_date | service_type
+H1 | A1 | service_user | service | 2024-06-01 |  | {RES}
+H2 | A2 | service_user | service | 2024-06-01 |  | {RES}
+H3 | A3 | service_user | service | 2024-06-01 | 2025-02-01 | {RES}
+H4a | A4 | service_user | service | 2021-01-01 | 2022-01-01 | {RES}
+H4 | A4 | service_user | service | 2024-06-01 |  | Long Term Support: Nursing Care
+H5a | A5 | service_user | service | 2021-01-01 |  | {RES}
+H5 | A5 | service_user | service | 2024-06-01 |  | Long Term Support: Nursing Care
+H6 | A6 | carer | service | 2024-06-01 |  | {RES}
+""")
+    spec.population(2024, "E01009733", {("F", 40): 10000, ("F", 70): 1000})
+    # A1 turns 65 on 1 April 2025 by the calendar, but 23,741 days / 365.25 = 64.99: 18-64.
+    # A2 is 65: 65+. A3 left care before the snapshot: not counted. A4's earlier care home closed
+    # before the snapshot: a new admission. A5 moved from residential to nursing: not new. A6 a carer.
+    assert spec.run("ascof_2b_care_home_admissions_18_64") == {"all": (1, 10000, 10.0)}
+    assert spec.run("ascof_2c_care_home_admissions_65_plus") == {"all": (2, 1000, 200.0)}
