@@ -9,7 +9,7 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["household_families", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE"]
+__all__ = ["household_families", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE", "components"]
 
 #: More distinct people than this at one address is a communal establishment (a care home, a block
 #: recorded without flat numbers), not one household.
@@ -60,7 +60,7 @@ def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl
         a = a.join(gp, on="person_id", how="left").with_columns(
             group=pl.col("group") + "|" + pl.col("gp_practice").fill_null("-"))
     a = a.filter(pl.col("person_id").n_unique().over("group").is_between(2, MAX_HOUSEHOLD))
-    component = _components(a["group"].to_list(), a["person_id"].to_list())
+    component = components(a["group"].to_list(), a["person_id"].to_list())
     a = a.with_columns(root=pl.col("person_id").replace_strict(component, return_dtype=pl.Utf8))
     a = (a.group_by("root", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max(),
                                               pl.col("address_key").min())
@@ -103,7 +103,7 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
     rel = rel.with_columns(
         roles=pl.col("relation").map_elements(lambda r: list(_roles(r or "")), return_dtype=pl.List(pl.Utf8)),
         evidence=pl.col("source").map_elements(_evidence, return_dtype=pl.Utf8))
-    component = _components(rel["person_id"].to_list(), rel["related_person"].to_list())
+    component = components(rel["person_id"].to_list(), rel["related_person"].to_list())
     fam_of = {p: _hash_id("F", root) for p, root in component.items()}
     rel = rel.with_columns(family_id=pl.col("person_id").replace_strict(fam_of, return_dtype=pl.Utf8))
     side = [rel.select("family_id", "person_id", role=pl.col("roles").list.get(0), evidence="evidence",
@@ -118,8 +118,9 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
         "family_id", "person_id", "role", "evidence", "first_seen", "last_seen")
 
 
-def _components(a: list[str], b: list[str]) -> dict[str, str]:
-    # node -> the smallest node of its component (person ids are stable, so family ids are too)
+def components(a: list[str], b: list[str]) -> dict[str, str]:
+    """Each node of the edges a[i]-b[i] -> the smallest node of its connected component."""
+    # person ids are stable, so family ids (named after the smallest member) are too
     nodes = pl.Series("node", a + b, dtype=pl.Utf8).unique().sort()
     index = {n: i for i, n in enumerate(nodes.to_list())}
     ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))

@@ -13,9 +13,9 @@ from typing import Any
 from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
+from joinedup.link.training import M_FLOOR, EMReport, train_m
 
-__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floor_m", "FLOOR_PROBABILITY",
-           "M_FLOOR"]
+__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "FLOOR_PROBABILITY", "M_FLOOR"]
 
 #: Pairs below this probability are not kept at all (they can never be links).
 FLOOR_PROBABILITY = 0.01
@@ -30,69 +30,47 @@ class ModelRun:
     linker: Linker
     predictions: Any
     blocking_rules: list[str]
+    training: EMReport | None = None
 
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
                   recall: float = 0.8, max_pairs: float = 5e5, seed: int = 1,
                   floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None,
-                  training_tables: list | None = None) -> ModelRun:
+                  training_tables: list | None = None, rules: list | None = None,
+                  evidence_columns: tuple[str, ...] = ()) -> ModelRun:
     """Train the model (u by random sampling, m by EM) and score blocked pairs.
 
     With `training_tables` (a random sample of the records), u and m are learnt on the sample:
     both are proportions within non-matching and matching pairs, which a uniform sample keeps,
     at a fraction of the cost. The prior (probability that two records match) is not kept by a
-    sample, so it is always estimated on the full tables.
+    sample, so it is always estimated on the full tables. `rules` replaces the default blocking
+    rules for prediction (`joinedup match` chooses its own from measured counts).
     """
-    rules = blocking_rules(present, exclude_same)
+    rules = rules if rules is not None else blocking_rules(present, exclude_same)
     settings = SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=person_comparisons(present),
+        comparisons=person_comparisons(present, evidence_columns),
         blocking_rules_to_generate_predictions=rules,
         # the comparison level of each pair (gamma_ columns, kept with the matching columns, which
         # stay in the engine's memory) feeds the report's examples near the threshold
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=True,
-        # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
-        max_iterations=12,
     )
-    trainer = Linker(_one(training_tables or tables), settings, log_level=None)
+    train_on = _one(training_tables or tables)
+    trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    for rule in training_blocking_rules(present):
-        try:
-            trainer.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True)
-        except ValueError as e:
-            # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
-            # among a small place's matches; the other session still trains those comparisons.
-            logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
-    floor_m(trainer)
-    linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
+    model, report = train_m(train_on, trainer.misc.save_model_to_json(), training_blocking_rules(present))
+    linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
         linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
     except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep Splink's prior
         pass
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
-    return ModelRun(linker, predictions, rendered)
-
-
-#: No level's m is learnt below this: a level never seen among a sample's matches (names swapped,
-#: sex recorded differently) is rare evidence, not proof of a non-match.
-M_FLOOR = 1e-4
-
-
-def floor_m(linker: Linker) -> None:
-    """Raise any learnt m below M_FLOOR to it (a pseudo-count, so no single level vetoes a link)."""
-    for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            m = level.m_probability
-            if isinstance(m, float) and m < M_FLOOR:
-                level.m_probability = M_FLOOR
+    rendered = [r["blocking_rule"] for r in model.get("blocking_rules_to_generate_predictions", [])]
+    return ModelRun(linker, predictions, rendered, report)
 
 
 def _one(tables: list):  # noqa: ANN202 - a Splink dataframe or a list of them
