@@ -67,8 +67,10 @@ def family_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
             label_for_charts="one part of a double-barrelled name"))
     levels += [
         cll.ExactMatchLevel("family_ph").configure(label_for_charts="phonetic (NYSIIS)"),
-        cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
-                        label_for_charts="given and family names swapped"),
+        # names swapped is evidence once: the given-name comparison weighs it, this level is neutral
+        cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r").configure(
+            label_for_charts="names swapped (weighed under given name)", m_probability=0.5, u_probability=0.5,
+            fix_m_probability=True, fix_u_probability=True),
         cll.JaroWinklerLevel("family_name", 0.8),
         cll.ElseLevel(),
     ]

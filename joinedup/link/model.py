@@ -61,7 +61,8 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
     trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    model, report = train_m(train_on, trainer.misc.save_model_to_json(), training_blocking_rules(present))
+    model, report = train_m(train_on, trainer.misc.save_model_to_json(), training_blocking_rules(present),
+                            u_floor=0.5 / max_pairs)
     linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:

@@ -63,7 +63,8 @@ def _gamma_counts(tables, model: dict, rule, names: list[str]) -> tuple[np.ndarr
     return counts[[f"gamma_{n}" for n in names]].to_numpy(dtype=np.int64), counts["n"].to_numpy(dtype=np.float64)
 
 
-def _em(gamma: np.ndarray, n: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], train: list[bool]) -> list[np.ndarray]:
+def _em(gamma: np.ndarray, n: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], train: list[bool],
+        fixed: list[np.ndarray]) -> list[np.ndarray]:
     lam = 0.5
     for _ in range(_ITERATIONS):
         log_m = np.zeros(len(n))
@@ -84,37 +85,44 @@ def _em(gamma: np.ndarray, n: np.ndarray, m: list[np.ndarray], u: list[np.ndarra
             g = gamma[:, c]
             seen = g >= 0
             expected = np.bincount(g[seen], weights=(w * n)[seen], minlength=len(m[c])) + PSEUDO_COUNT
-            m[c] = np.maximum(expected / expected.sum(), M_FLOOR)
-            m[c] = m[c] / m[c].sum()
+            free = ~fixed[c]
+            share = 1.0 - m[c][~free].sum()  # levels with a fixed m keep it; the others share the rest
+            new = np.maximum(expected[free] / expected[free].sum(), M_FLOOR)
+            m[c][free] = share * new / new.sum()
     return m
 
 
-def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]]) -> tuple[dict, EMReport]:
+def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]], *,
+            u_floor: float = 1e-6) -> tuple[dict, EMReport]:
     """m of every comparison learnt by EM on each (blocking rule, comparisons it fixes) session, averaged.
 
     `model` is a Splink model dictionary with u already estimated; the returned copy carries the m.
+    A u that random sampling never observed is set to `u_floor` (half a pair in the sample).
     """
     model = copy.deepcopy(model)
     comps = model["comparisons"]
     names = [c["output_column_name"] for c in comps]
     learnt: dict[str, list[np.ndarray]] = {n: [] for n in names}
     report = EMReport()
-    u_floor = 1e-7
     for rule, fixed in sessions:
         gamma, n = _gamma_counts(tables, model, rule, names)
         if n.sum() == 0:
             continue
-        m, u, train = [], [], []
+        m, u, train, fixed_m = [], [], [], []
         for comp in comps:
             levels = _levels(comp)
             k = len(levels)
             # vector value k-1 is the first non-null level, 0 the last (else)
             mv = np.array([_prob(levels[k - 1 - g].get("m_probability")) or 1.0 / k for g in range(k)])
             uv = np.array([max(_prob(levels[k - 1 - g].get("u_probability")), u_floor) for g in range(k)])
-            m.append(np.maximum(mv, M_FLOOR) / np.maximum(mv, M_FLOOR).sum())
+            fx = np.array([bool(levels[k - 1 - g].get("fix_m_probability")) for g in range(k)])
+            mv = np.where(fx, mv, np.maximum(mv, M_FLOOR))
+            mv[~fx] = mv[~fx] / mv[~fx].sum() * (1.0 - mv[fx].sum())
+            m.append(mv)
+            fixed_m.append(fx)
             u.append(uv)
             train.append(comp["output_column_name"] not in fixed)
-        m = _em(gamma, n, m, u, train)
+        m = _em(gamma, n, m, u, train, fixed_m)
         report.sessions.append(str(getattr(rule, "blocking_rule_sql", rule)))
         for c, comp in enumerate(comps):
             if train[c]:
@@ -138,7 +146,7 @@ def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]]) -> tup
             levels[k - 1 - g]["m_probability"] = float(mean[g])
     for comp in comps:
         for lvl in _levels(comp):
-            if _prob(lvl.get("u_probability")) < u_floor:
+            if _prob(lvl.get("u_probability")) < u_floor and not lvl.get("fix_u_probability"):
                 lvl["u_probability"] = u_floor
     report.empty_levels = sorted(set(report.empty_levels))
     return model, report
