@@ -88,7 +88,10 @@ def _roles(relation: str) -> tuple[str, str]:
 
 
 def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """relations (record_id, relation, related_local_id_pseudo, source) -> families of kind parent_child."""
+    """relations (record_id, relation, related_local_id_pseudo, source) -> families of kind parent_child.
+
+    A family is one child (or person cared for) with the parents and carers stated for them.
+    """
     pid = links.select("record_id", "person_id")
     rel = (relations.join(pid, on="record_id")
            .join(records.select("local_id_pseudo", "record_id").rename({"record_id": "rel_record"}),
@@ -103,9 +106,12 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
     rel = rel.with_columns(
         roles=pl.col("relation").map_elements(lambda r: list(_roles(r or "")), return_dtype=pl.List(pl.Utf8)),
         evidence=pl.col("source").map_elements(_evidence, return_dtype=pl.Utf8))
-    component = components(rel["person_id"].to_list(), rel["related_person"].to_list())
-    fam_of = {p: _hash_id("F", root) for p, root in component.items()}
-    rel = rel.with_columns(family_id=pl.col("person_id").replace_strict(fam_of, return_dtype=pl.Utf8))
+    # one family per anchor (the child, or the person cared for) with the relatives stated for them,
+    # and never the connected component: a parent of two children sits in two families, so the
+    # father of one pupil never becomes a parent of another pupil through a third person
+    rel = rel.with_columns(anchor=pl.when(pl.col("roles").list.get(0).is_in(["parent", "adult"]))
+                           .then(pl.col("related_person")).otherwise(pl.col("person_id")))
+    rel = rel.with_columns(family_id=pl.col("anchor").map_elements(lambda p: _hash_id("F", p), return_dtype=pl.Utf8))
     side = [rel.select("family_id", "person_id", role=pl.col("roles").list.get(0), evidence="evidence",
                        first_seen="first_seen", last_seen="last_seen"),
             rel.select("family_id", person_id="related_person", role=pl.col("roles").list.get(1),
