@@ -13,7 +13,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 
 from splink import comparison_library as cl
 
-__all__ = ["NAME_SHAPES", "evidence", "given_name", "family_name", "date_of_birth", "postcode", "address", "sex", "nhs_number",
+__all__ = ["NAME_SHAPES", "evidence", "home", "given_name", "family_name", "date_of_birth", "postcode", "address", "sex", "nhs_number",
            "other_id", "person_comparisons", "blocking_rules", "training_blocking_rules"]
 
 
@@ -128,6 +128,25 @@ def address() -> ComparisonCreator:
     ])
 
 
+def home() -> ComparisonCreator:
+    """Where a person lives, postcode and address line as one comparison (two would count one home twice).
+
+    Same postcode and address line, an address held over time in common, same postcode (tf
+    adjusted), a postcode held over time, same sector, same district, else.
+    """
+    return cl.CustomComparison(output_column_name="home", comparison_levels=[
+        cll.NullLevel("postcode"),
+        cll.CustomLevel("postcode_l = postcode_r AND address_l = address_r",
+                        label_for_charts="same postcode and address line"),
+        cll.ArrayIntersectLevel("addresses", 1).configure(label_for_charts="an address held over time"),
+        cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
+        cll.ArrayIntersectLevel("postcodes", 1).configure(label_for_charts="a postcode held over time"),
+        cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
+        cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
+        cll.ElseLevel(),
+    ])
+
+
 def sex() -> ComparisonCreator:
     """Sex: same or different."""
     return cl.CustomComparison(output_column_name="sex", comparison_levels=[
@@ -163,7 +182,11 @@ def person_comparisons(present: set[str], evidence_columns: tuple[str, ...] = ()
     shapes = frozenset(present) & frozenset(NAME_SHAPES)
     out = []
     for name, make in _ALL.items():
-        if name in present:
+        if name == "postcode" and "address" in present:
+            out.append(home())
+        elif name == "address" and "postcode" in present:
+            continue
+        elif name in present:
             out.append(make(shapes) if name in ("given_name", "family_name") else make())
     return out + [evidence(c) for c in evidence_columns]
 
@@ -206,5 +229,5 @@ def training_blocking_rules(present: set[str]) -> list[tuple[object, set[str]]]:
     if "family_name" in present and "given_name" in present:
         rules.append((block_on("family_name", "given_name"), {"given_name", "family_name"}))
     if "postcode" in present and len(rules) < 2:
-        rules.append((block_on("postcode"), {"postcode"}))
+        rules.append((block_on("postcode"), {"postcode", "home"}))
     return rules

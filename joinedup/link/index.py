@@ -17,7 +17,7 @@ from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, 
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
-from joinedup.link.families import household_families, relation_families
+from joinedup.link.families import home_addresses, household_families, relation_families
 from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_table
@@ -176,7 +176,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             deaths = read_table(engine, "death")
             persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
             bar.update(task, advance=1, description="families")
-            family, members = _families(engine, records, psl, persons, feats.select("record_id", "family_names"))
+            family, members = _families(engine, records, psl, persons)
             write_link_table(engine, "person", persons)
             write_link_table(engine, "person_source_link", psl)
             write_link_table(engine, "family", family)
@@ -217,13 +217,12 @@ def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataF
     return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 
-def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
-              names: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame,
+              persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     families, members = [], []
     addresses = read_table(engine, "person_record_address")
     if addresses is not None and addresses.height:
-        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names,
-                                  records.select("record_id", "gp_practice"))
+        f, m = household_families(home_addresses(addresses, records), links, persons)
         families.append(f)
         members.append(m)
     relations = read_table(engine, "stated_relation")

@@ -50,7 +50,7 @@ def id_column(df: pl.DataFrame, given: str | None, *, file: str) -> str | None:
     if ids.null_count():
         row = int(ids.is_null().arg_max()) + 2  # +1 for the header, +1 to count from 1
         raise UserError("empty record id", file=file, row=row, field=column)
-    dup = ids.is_duplicated()
+    dup = ~ids.is_first_distinct()
     if dup.any():
         row = int(dup.arg_max()) + 2
         raise UserError("record id repeated (an id must name one row; use --id-column to choose another)",

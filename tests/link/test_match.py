@@ -16,7 +16,7 @@ def febrl(tmp_path_factory):
     for df, name in ((a, "a"), (b, "b")):
         d = df.reset_index()
         d["entity"] = d["rec_id"].str.split("-").str[1]
-        d = d[d["entity"].astype(int) < 1500].drop(columns="rec_id")
+        d = d[d["entity"].astype(int) < 1500]
         d.to_csv(folder / f"{name}.csv", index=False)
         paths.append(folder / f"{name}.csv")
     return paths
