@@ -129,6 +129,9 @@ def match(
     out.print(f"blocking: {len(kept)} of {len(result.rules)} candidate rules kept "
               f"({sum(c.comparisons for c in kept):,} comparisons); "
               f"{result.rows_with_candidate:.1%} of file A's rows have a candidate", markup=False, highlight=False)
+    if "links_found_by_one_rule_only" in result.rule_recall and result.links:
+        out.print(f"links found by one blocking rule only: {result.rule_recall['links_found_by_one_rule_only']} "
+                  f"of {result.links}", markup=False, highlight=False)
     if result.empty_levels:
         out.print(f"levels no training pair reached (m learnt from the prior): {len(result.empty_levels)}",
                   markup=False, highlight=False)
