@@ -147,7 +147,8 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             edges = pl.concat([edges, manual_edges(decisions)])
             bar.update(task, advance=1, description="clustering")
             recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            clusters = cluster_records(recs, edges, cannot_link=cannot_link(decisions))
+            apart = pl.concat([cannot_link(decisions), _related_apart(engine, feats)])
+            clusters = cluster_records(recs, edges, cannot_link=apart)
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
@@ -192,6 +193,22 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
         pairs_scored=scored.height, households=int((family["kind"] == "household").sum()),
         parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
         decisions=decisions.height, decisions_unmet=unmet(decisions, ids))
+
+
+def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
+    """Pairs (uid_l, uid_r) that are never one person: a record and the person it states a relation to.
+
+    A pupil contact names the pupil's mother; a case system's family member names the child. The
+    mother is never the child, however alike their names and home (a parent named like their child,
+    at the same address, with no date of birth in the contact list, is the usual case).
+    """
+    relations = read_table(engine, "stated_relation")
+    if relations is None or relations.height == 0:
+        return pl.DataFrame(schema={"uid_l": pl.Utf8, "uid_r": pl.Utf8})
+    local = feats.select(uid_r="unique_id", related_local_id_pseudo="local_id_pseudo").drop_nulls()
+    return (relations.select(uid_l="record_id", related_local_id_pseudo="related_local_id_pseudo")
+            .join(local, on="related_local_id_pseudo").select("uid_l", "uid_r")
+            .filter(pl.col("uid_l") != pl.col("uid_r")).unique())
 
 
 def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataFrame,
