@@ -38,6 +38,7 @@ def given_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
         levels.append(cll.ArrayIntersectLevel("given_all", 1).configure(label_for_charts="a given name in common"))
     levels.append(cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                                   label_for_charts="given and family names swapped"))
+    levels.append(_swapped_near().configure(label_for_charts="names swapped, near spelling"))
     if "initials" in shapes:
         levels.append(cll.CustomLevel(
             "given_initial_l = given_initial_r AND (LENGTH(given_name_l) = 1 OR LENGTH(given_name_r) = 1)",
@@ -68,13 +69,20 @@ def family_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
     levels += [
         cll.ExactMatchLevel("family_ph").configure(label_for_charts="phonetic (NYSIIS)"),
         # names swapped is evidence once: the given-name comparison weighs it, this level is neutral
-        cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r").configure(
+        cll.Or(cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r"),
+               _swapped_near()).configure(
             label_for_charts="names swapped (weighed under given name)", m_probability=0.5, u_probability=0.5,
             fix_m_probability=True, fix_u_probability=True),
         cll.JaroWinklerLevel("family_name", 0.8),
         cll.ElseLevel(),
     ]
     return cl.CustomComparison(output_column_name="family_name", comparison_levels=levels)
+
+
+def _swapped_near():  # noqa: ANN202 - a Splink level creator
+    # both names differ side to side, but the two names in alphabetical order are a near spelling
+    return cll.And(cll.CustomLevel("given_name_l <> given_name_r AND family_name_l <> family_name_r"),
+                   cll.JaroWinklerLevel("name_set", 0.9))
 
 
 def evidence(column: str) -> ComparisonCreator:
@@ -138,6 +146,8 @@ def home() -> ComparisonCreator:
         cll.NullLevel("postcode"),
         cll.CustomLevel("postcode_l = postcode_r AND address_l = address_r",
                         label_for_charts="same postcode and address line"),
+        cll.And(cll.CustomLevel("postcode_l = postcode_r"), cll.JaroWinklerLevel("address", 0.9)).configure(
+            label_for_charts="same postcode, address line near spelling"),
         cll.ArrayIntersectLevel("addresses", 1).configure(label_for_charts="an address held over time"),
         cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
         cll.ArrayIntersectLevel("postcodes", 1).configure(label_for_charts="a postcode held over time"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from splink import block_on
 
 from joinedup.errors import UserError
 from joinedup.link.candidates import RuleChoice, choose_rules, rule_recall
@@ -112,7 +113,11 @@ def match_files(a: Path, b: Path | None, out: Path, maps: dict[str, str], truth_
         rules, choices = choose_rules(tables, link_type, present, evidence, records)
         if not rules:
             raise UserError("no blocking rule finds candidate pairs within the budget: the files share too little")
-        run = fit_and_score(tables, present, link_type, rules=rules, evidence_columns=evidence)
+        # the prior comes from pairs a careful clerk would call the same person outright: the same
+        # names and date of birth, or the same identifier
+        sure = [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
+        sure += [block_on(c) for c in ("nhs_number", "other_id") if c in present]
+        run = fit_and_score(tables, present, link_type, rules=rules, evidence_columns=evidence, deterministic=sure)
         pairs = engine.query(
             f"SELECT unique_id_l, unique_id_r, match_weight, match_probability FROM {run.predictions.physical_name}")
     finally:

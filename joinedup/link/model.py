@@ -13,7 +13,7 @@ from typing import Any
 from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
-from joinedup.link.training import M_FLOOR, EMReport, train_m
+from joinedup.link.training import M_FLOOR, EMReport, merge_m, train_m
 
 __all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "FLOOR_PROBABILITY", "M_FLOOR"]
 
@@ -56,13 +56,25 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         # stay in the engine's memory) feeds the report's examples near the threshold
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=True,
+        # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
+        max_iterations=12,
     )
     train_on = _one(training_tables or tables)
     trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    model, report = train_m(train_on, trainer.misc.save_model_to_json(), training_blocking_rules(present),
-                            u_floor=0.5 / max_pairs)
+    sessions = training_blocking_rules(present)
+    model, report, degenerate = train_m(train_on, trainer.misc.save_model_to_json(), sessions, u_floor=0.5 / max_pairs)
+    for rule, _fixed in degenerate:
+        try:
+            trainer.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+            report.sessions.append(f"{rule} (Splink's EM)")
+        except ValueError:
+            # Splink refuses an m below 1e-300 (a level empty among the block's matches): the
+            # comparisons that session trains keep their start values, floored, and are reported
+            report.sessions.append(f"{rule} (refused by both EMs)")
+    model = merge_m(model, trainer.misc.save_model_to_json(), report, u_floor=0.5 / max_pairs)
     linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:

@@ -1,12 +1,13 @@
 """Expectation maximisation of m that still trains when a comparison level is empty.
 
-Splink's own EM refuses an m below 1e-300 ("m_probability value 0 is below the minimum"), which
-it reaches whenever a level never occurs among the matches of a training block: a data set with
-no transposed dates of birth, a file where no name is written as an initial. Skipping the session
-then leaves every comparison it would have trained at its default. Here Splink still builds the
-comparison vectors (its blocking and levels, on any engine), but the iterations run on the
-counts of each distinct vector, in numpy, with a half-count prior on every level (a Bayesian
-estimate: an empty level gets a small m, never zero) and a floor of M_FLOOR.
+Splink's EM refuses an m below 1e-300 ("m_probability value 0 is below the minimum"), which it
+reaches when a level is empty among the matches of a training block (a file with no transposed
+dates of birth, no names written as initials); skipping the session left every comparison it
+trains at its default, quietly. Here Splink still builds the comparison vectors (its blocking
+and levels, on any engine), and the iterations run on the counts of each distinct vector, in
+numpy, with a half-count prior on every level (an empty level gets a small m, never zero). A
+session that does not converge to numbers is handed back to Splink's EM (`merge_m`); any level
+still without an m gets M_FLOOR, and the run reports it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from splink import Linker
 
-__all__ = ["M_FLOOR", "PSEUDO_COUNT", "EMReport", "train_m"]
+__all__ = ["M_FLOOR", "PSEUDO_COUNT", "EMReport", "train_m", "merge_m"]
 
 #: No level's m is learnt below this: a level never seen among a sample's matches (names swapped,
 #: sex recorded differently) is rare evidence, not proof of a non-match.
@@ -64,12 +65,17 @@ def _gamma_counts(tables, model: dict, rule, names: list[str]) -> tuple[np.ndarr
 
 
 def _em(gamma: np.ndarray, n: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], train: list[bool],
-        fixed: list[np.ndarray]) -> list[np.ndarray]:
-    lam = 0.5
+        fixed: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
+    lam = 0.1  # the share of matches among the block's pairs, re-estimated each iteration
     for _ in range(_ITERATIONS):
         log_m = np.zeros(len(n))
         log_u = np.zeros(len(n))
         for c, (mc, uc) in enumerate(zip(m, u)):
+            if not train[c]:
+                # a comparison the block fixes agrees in every pair: its constant Bayes factor is
+                # what lam estimates (the share of matches in the block); counted again, lam
+                # would grow by it every iteration until the block is all "matches"
+                continue
             g = gamma[:, c]
             seen = g >= 0
             log_m[seen] += np.log(mc[g[seen]])
@@ -89,21 +95,23 @@ def _em(gamma: np.ndarray, n: np.ndarray, m: list[np.ndarray], u: list[np.ndarra
             share = 1.0 - m[c][~free].sum()  # levels with a fixed m keep it; the others share the rest
             new = np.maximum(expected[free] / expected[free].sum(), M_FLOOR)
             m[c][free] = share * new / new.sum()
-    return m
+    return m, lam
 
 
 def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]], *,
-            u_floor: float = 1e-6) -> tuple[dict, EMReport]:
-    """m of every comparison learnt by EM on each (blocking rule, comparisons it fixes) session, averaged.
+            u_floor: float = 1e-6) -> tuple[dict, EMReport, list[tuple[object, set[str]]]]:
+    """m learnt by EM on each (blocking rule, comparisons it fixes) session, averaged per comparison.
 
-    `model` is a Splink model dictionary with u already estimated; the returned copy carries the m.
-    A u that random sampling never observed is set to `u_floor` (half a pair in the sample).
+    `model` is a Splink model dictionary with u estimated. Returns the model with the m learnt, the
+    report, and the sessions whose EM did not converge to numbers (none on the data sets tried;
+    the caller trains those with Splink's EM and merges them with `merge_m`).
     """
     model = copy.deepcopy(model)
     comps = model["comparisons"]
     names = [c["output_column_name"] for c in comps]
-    learnt: dict[str, list[np.ndarray]] = {n: [] for n in names}
     report = EMReport()
+    learnt: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    degenerate = []
     for rule, fixed in sessions:
         gamma, n = _gamma_counts(tables, model, rule, names)
         if n.sum() == 0:
@@ -112,22 +120,24 @@ def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]], *,
         for comp in comps:
             levels = _levels(comp)
             k = len(levels)
-            # vector value k-1 is the first non-null level, 0 the last (else)
-            mv = np.array([_prob(levels[k - 1 - g].get("m_probability")) or 1.0 / k for g in range(k)])
-            uv = np.array([max(_prob(levels[k - 1 - g].get("u_probability")), u_floor) for g in range(k)])
+            # start where Splink's EM starts: 0.95 on the top level, the rest shared by the others
+            start = np.array([0.95 if g == k - 1 else 0.05 / max(k - 1, 1) for g in range(k)])
+            mv = np.array([_prob(levels[k - 1 - g].get("m_probability")) or start[g] for g in range(k)])
             fx = np.array([bool(levels[k - 1 - g].get("fix_m_probability")) for g in range(k)])
             mv = np.where(fx, mv, np.maximum(mv, M_FLOOR))
             mv[~fx] = mv[~fx] / mv[~fx].sum() * (1.0 - mv[fx].sum())
             m.append(mv)
             fixed_m.append(fx)
-            u.append(uv)
+            u.append(np.array([max(_prob(levels[k - 1 - g].get("u_probability")), u_floor) for g in range(k)]))
             train.append(comp["output_column_name"] not in fixed)
-        m = _em(gamma, n, m, u, train, fixed_m)
+        m, lam = _em(gamma, n, m, u, train, fixed_m)
+        if not (np.isfinite(lam) and all(np.isfinite(x).all() for x in m)):
+            degenerate.append((rule, fixed))
+            continue
         report.sessions.append(str(getattr(rule, "blocking_rule_sql", rule)))
         for c, comp in enumerate(comps):
             if train[c]:
                 learnt[comp["output_column_name"]].append(m[c])
-                report.trained.add(comp["output_column_name"])
                 levels = _levels(comp)
                 k = len(levels)
                 seen = np.bincount(gamma[:, c][gamma[:, c] >= 0], weights=n[gamma[:, c] >= 0], minlength=k)
@@ -135,18 +145,45 @@ def train_m(tables, model: dict, sessions: list[tuple[object, set[str]]], *,
                                         for g in range(k) if seen[g] == 0]
     for comp in comps:
         runs = learnt[comp["output_column_name"]]
-        if not runs:
-            _log.warning("comparison %s not trained by EM (every session fixes it); its m stays at the default",
-                         comp["output_column_name"])
-            continue
-        mean = np.mean(runs, axis=0)
+        if runs:
+            mean = np.mean(runs, axis=0)
+            levels = _levels(comp)
+            k = len(levels)
+            for g in range(k):
+                levels[k - 1 - g]["m_probability"] = float(mean[g])
+            report.trained.add(comp["output_column_name"])
+    return model, report, degenerate
+
+
+def merge_m(model: dict, splink_model: dict, report: EMReport, *, u_floor: float = 1e-6) -> dict:
+    """`model` with Splink's m for comparisons joinedup's EM did not train, and every level given an m and a u.
+
+    A level left without an m (Splink marks it "not observed") gets M_FLOOR, the rest of its
+    comparison rescaled, and is named in the report: never a silent default.
+    """
+    model = copy.deepcopy(model)
+    theirs = {c["output_column_name"]: c for c in splink_model["comparisons"]}
+    for comp in model["comparisons"]:
+        name = comp["output_column_name"]
         levels = _levels(comp)
-        k = len(levels)
-        for g in range(k):
-            levels[k - 1 - g]["m_probability"] = float(mean[g])
-    for comp in comps:
-        for lvl in _levels(comp):
+        if name not in report.trained and name in theirs:
+            for mine, other in zip(levels, _levels(theirs[name])):
+                mine["m_probability"] = other.get("m_probability")
+            if any(_prob(lvl.get("m_probability")) > 0 for lvl in levels):
+                report.trained.add(name)
+        empty = [lvl for lvl in levels if not _prob(lvl.get("m_probability")) > 0 and not lvl.get("fix_m_probability")]
+        if empty and len(empty) < len(levels) and name in report.trained:
+            report.empty_levels += [f"{name}: {lvl.get('label_for_charts')}" for lvl in empty]
+            rest = sum(_prob(lvl.get("m_probability")) for lvl in levels if lvl not in empty)
+            for lvl in levels:
+                if lvl in empty:
+                    lvl["m_probability"] = M_FLOOR
+                elif not lvl.get("fix_m_probability"):
+                    lvl["m_probability"] = _prob(lvl.get("m_probability")) * (1 - M_FLOOR * len(empty)) / rest
+        for lvl in levels:
+            if 0 < _prob(lvl.get("m_probability")) < M_FLOOR and not lvl.get("fix_m_probability"):
+                lvl["m_probability"] = M_FLOOR
             if _prob(lvl.get("u_probability")) < u_floor and not lvl.get("fix_u_probability"):
                 lvl["u_probability"] = u_floor
     report.empty_levels = sorted(set(report.empty_levels))
-    return model, report
+    return model

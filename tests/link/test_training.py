@@ -32,7 +32,8 @@ def test_empty_levels_get_a_small_m_and_every_comparison_trains():
                                blocking_rules_to_generate_predictions=[block_on("dob")])
     linker = Linker(table, settings, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=1)
-    model, report = train_m(table, linker.misc.save_model_to_json(), training_blocking_rules(present))
+    model, report, degenerate = train_m(table, linker.misc.save_model_to_json(), training_blocking_rules(present))
+    assert not degenerate
     assert report.trained == present
     assert any("transposed" in lvl for lvl in report.empty_levels)
     for comp in model["comparisons"]:
