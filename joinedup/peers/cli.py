@@ -10,6 +10,7 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.options import db_option
 
 __all__ = ["register", "DEFAULT_DB"]
 
@@ -19,7 +20,7 @@ DEFAULT_DB = Path("joinedup.duckdb")
 peers = typer.Typer(help="The place beside its statistical neighbours and England, from published figures.",
                     no_args_is_help=True)
 
-_DB = typer.Option(DEFAULT_DB, "--db", help="DuckDB store holding the peer tables.")
+_DB = db_option(DEFAULT_DB)
 _AREA = typer.Option(..., "--area", help="Council: ONS code (E08000027), DfE LA number (332) or name.")
 
 
@@ -64,7 +65,7 @@ def compare_cmd(
         table.add_column(col)
     for m in doc["measures"]:
         s, latest, sig = m["neighbour_summary"], m["latest"], m["significance"]
-        num = lambda v: fmt(v, m["unit"], bare=True) if v is not None else "-"  # noqa: E731
+        num = lambda v, unit=m["unit"]: fmt(v, unit, bare=True) if v is not None else "-"  # noqa: E731
         rng = f"{num(s['median'])} ({num(s['min'])}-{num(s['max'])})" if s["median"] is not None else "-"
         table.add_row(f"{m['short']} [{m['id']}]", m["period_compared"] or "-",
                       fmt(latest["value"], m["unit"]) if latest else "not published",
@@ -144,7 +145,7 @@ def measures_cmd(search: str = typer.Option(None, "--search", help="Only measure
 
     ps = PeerStore.open(db)
     try:
-        rows = ps.con.execute(sql.MEASURES).fetchall()
+        rows = ps.con.fetchall(sql.MEASURES)
     finally:
         ps.close()
     table = Table(title="published measures")
