@@ -8,12 +8,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.measures import sql
+from joinedup.specfile import read_yaml, validation_error
 
 __all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Definition", "History", "Numerator", "Denominator", "Measure",
            "Library", "load_measure", "load_library", "library_dir"]
@@ -173,19 +173,11 @@ def library_dir() -> Path:
 
 def load_measure(path: Path) -> Measure:
     """Read, validate and check one measure file (UserError naming file, measure and field)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read measure: {e}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise UserError("a measure file holds one mapping", file=str(path))
+    data = read_yaml(path, what="measure file")
     try:
         measure = Measure.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or None
-        name = data.get("id", path.stem)
-        raise UserError(f"measure {name}: {first['msg']}", file=str(path), field=where) from None
+        raise validation_error(e, str(path), f"measure {data.get('id', path.stem)}: ") from None
     try:
         measure.trees  # noqa: B018 - checks the SQL now, at load time
     except UserError as e:

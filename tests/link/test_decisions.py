@@ -1,6 +1,5 @@
 import json
 
-import duckdb
 import polars as pl
 import pytest
 from place import build_place, make_people, make_records
@@ -8,10 +7,11 @@ from place import build_place, make_people, make_records
 from joinedup.link.cluster import cluster_records
 from joinedup.link.decisions import alias_nhs_keys
 from tests.link.cluster_frames import edges as _edges, records as _records
+from tests.store_con import connect
 
 
 def _query(store, sql, params=None):
-    con = duckdb.connect(str(store), read_only=True)
+    con = connect(str(store), read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

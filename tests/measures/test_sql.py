@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from joinedup.measures import sql
 from joinedup.measures.periods import bank_holidays, financial_year, working_day_calendar
+from tests.store_con import connect
 
 COLUMNS = sorted(sql.table_columns("encounter"))
 
@@ -91,7 +91,7 @@ def test_bank_holidays_include_substitutes_and_one_offs():
 
 def test_age_on_is_whole_years_with_birth_month():
     tree = sql.expand(sql.parse_condition("AGE_ON(CAST('2025-03-31' AS DATE))"), financial_year(2024), views=False)
-    con = duckdb.connect()
+    con = connect()
     for by, bm, age in ((2000, 3, 25), (2000, 4, 24), (2000, None, 24)):
         q = f"SELECT {tree.sql('duckdb')} FROM (SELECT {by} AS person_birth_year, {bm or 'NULL'} AS person_birth_month)"
         assert con.execute(q).fetchone()[0] == age
