@@ -7,6 +7,7 @@ registered in it; the only SQL it writes is ANSI (blocking rules and levels in c
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
 
-__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floor_m", "FLOOR_PROBABILITY",
+__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floored", "FLOOR_PROBABILITY",
            "M_FLOOR"]
 
 #: Pairs below this probability are not kept at all (they can never be links).
@@ -67,15 +68,19 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
             # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
             # among a small place's matches; the other session still trains those comparisons.
             logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
-    floor_m(trainer)
-    linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
+    model = floored(trainer.misc.save_model_to_json())
+    linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
         linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
-    except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep Splink's prior
-        pass
+    except ValueError as e:
+        # the exact rules found more pairs than the recall allows: keep the prior
+        logging.getLogger(__name__).warning("match prior kept: %s", str(e).split(".")[0])
+    if linker.misc.save_model_to_json()["probability_two_random_records_match"] == 0:
+        # no pair met the exact rules (a very small place): a prior of 0 would make every weight infinite
+        linker = Linker(_one(tables), model, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
+    rendered = [r["blocking_rule"] for r in linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]]
     return ModelRun(linker, predictions, rendered)
 
 
@@ -84,18 +89,79 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
 M_FLOOR = 1e-4
 
 
-def floor_m(linker: Linker) -> None:
-    """Raise any learnt m below M_FLOOR to it (a pseudo-count, so no single level vetoes a link)."""
-    for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            m = level.m_probability
-            if isinstance(m, float) and m < M_FLOOR:
-                level.m_probability = M_FLOOR
+def floored(model: dict) -> dict:
+    """The saved model with any learnt m below M_FLOOR raised to it (a pseudo-count, so no single level vetoes a link)."""
+    for comparison in model["comparisons"]:
+        for value, level in _numbered(comparison["comparison_levels"]):
+            if value >= 0 and _prob(level, "m", value, comparison["comparison_levels"]) < M_FLOOR:
+                level["m_probability"] = M_FLOOR
+    return model
 
 
-def _one(tables: list):  # noqa: ANN202 - a Splink dataframe or a list of them
+#: What Splink saves for a level that never occurred in training (its own constant; it reads it as 1e-6).
+_NOT_OBSERVED = "level not observed in training dataset"
+
+
+def _numbered(levels: list[dict]) -> list[tuple[int, dict]]:
+    """Levels with Splink's comparison vector values: n-1 down to 0 from the top, -1 for the null level."""
+    k = sum(1 for lvl in levels if not lvl.get("is_null_level")) - 1
+    out = []
+    for lvl in levels:
+        if lvl.get("is_null_level"):
+            out.append((-1, lvl))
+        else:
+            out.append((k, lvl))
+            k -= 1
+    return out
+
+
+def _defaults(n: int) -> tuple[list[float], list[float]]:
+    """Splink's starting m and u of a comparison with n non-null levels (index = comparison vector value)."""
+    m = [0.05 / (n - 1)] * (n - 1) + [0.95] if n > 1 else [0.95]
+    weights = ([-5.0] if n == 2 else [-5 + 8 * i / (n - 2) for i in range(n - 1)]) + [10.0] if n > 1 else [10.0]
+    return m, [mv / 2 ** w for mv, w in zip(m, weights)]
+
+
+def _prob(level: dict, which: str, value: int, levels: list[dict]) -> float:
+    """A level's m or u as Splink reads it: trained, or 1e-6 when never observed, or its starting value."""
+    raw = level.get(f"{which}_probability")
+    if raw == _NOT_OBSERVED:
+        return 1e-6
+    if raw is None:
+        m, u = _defaults(sum(1 for lvl in levels if not lvl.get("is_null_level")))
+        return (m if which == "m" else u)[value]
+    return float(raw)
+
+
+def _levels(linker: Linker) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """(output column, [(comparison vector value, level with m and u as Splink reads them)]), from the
+    model as Splink saves it (its public form) rather than its private settings object."""
+    out = []
+    for comparison in linker.misc.save_model_to_json()["comparisons"]:
+        levels = comparison["comparison_levels"]
+        values = []
+        for value, lvl in _numbered(levels):
+            if value >= 0:
+                lvl = {**lvl, "m_probability": _prob(lvl, "m", value, levels),
+                       "u_probability": _prob(lvl, "u", value, levels)}
+            values.append((value, lvl))
+        out.append((comparison["output_column_name"], values))
+    return out
+
+
+def _bayes_factor(level: dict) -> float:
+    if level.get("is_null_level"):
+        return 1.0
+    m, u = level["m_probability"], level["u_probability"]
+    return math.inf if u == 0 else m / u
+
+
+def _weight(level: dict) -> float:
+    bf = _bayes_factor(level)
+    return math.inf if bf == math.inf else -math.inf if bf == 0 else math.log2(bf)
+
+
+def _one(tables: list):
     return tables if len(tables) > 1 else tables[0]
 
 
@@ -110,23 +176,23 @@ def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -
 def level_labels(linker: Linker) -> dict[str, dict[int, str]]:
     """gamma column -> comparison vector value -> label of the level with its match weight (for examples)."""
     out: dict[str, dict[int, str]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        levels = {}
-        for lvl in comparison.comparison_levels:
-            weight = "" if lvl.is_null_level else f" ({lvl._log2_bayes_factor:+.1f})"
-            levels[lvl.comparison_vector_value] = f"{lvl.label_for_charts}{weight}"
-        out[f"gamma_{comparison.output_column_name}"] = levels
+    for column, levels in _levels(linker):
+        labels = {}
+        for value, lvl in levels:
+            weight = "" if lvl.get("is_null_level") else f" ({_weight(lvl):+.1f})"
+            labels[value] = f"{lvl.get('label_for_charts', lvl['sql_condition'])}{weight}"
+        out[f"gamma_{column}"] = labels
     return out
 
 
 def parameters(linker: Linker) -> list[dict]:
     """The learnt m and u of every comparison level, with its Bayes factor (for the report)."""
     rows = []
-    for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
+    for column, levels in _levels(linker):
+        for _, level in levels:
+            if level.get("is_null_level"):
                 continue
-            rows.append({"comparison": comparison.output_column_name, "level": level.label_for_charts,
-                         "m": level.m_probability, "u": level.u_probability,
-                         "bayes_factor": level._bayes_factor, "match_weight": level._log2_bayes_factor})
+            rows.append({"comparison": column, "level": level.get("label_for_charts", level["sql_condition"]),
+                         "m": level.get("m_probability"), "u": level.get("u_probability"),
+                         "bayes_factor": _bayes_factor(level), "match_weight": _weight(level)})
     return rows

@@ -9,7 +9,7 @@ import polars as pl
 
 from joinedup.synth.world import World
 
-__all__ = ["EPOCH", "day", "Exposure", "exposure", "draw_counts", "seasonal_days", "winter_index",
+__all__ = ["EPOCH", "day", "Exposure", "exposure", "seasonal_days", "winter_index",
            "postcode_at", "with_identity", "as_dates", "by_age", "labels", "seq_ids"]
 
 EPOCH = date(1970, 1, 1)
@@ -72,11 +72,6 @@ def exposure(world: World) -> Exposure:
         cached = Exposure(world)
         world._exposure = cached  # type: ignore[attr-defined]
     return cached
-
-
-def draw_counts(rng: np.random.Generator, rate_per_year: np.ndarray, span_days: np.ndarray) -> np.ndarray:
-    """Poisson event counts over each exposure at annual rates."""
-    return rng.poisson(np.maximum(rate_per_year, 0) * span_days / YEAR)
 
 
 def winter_index(days: np.ndarray) -> np.ndarray:

@@ -44,10 +44,6 @@ def _rng(world: World, name: str) -> np.random.Generator:
     return np.random.default_rng([world.seed, zlib.crc32(f"writer:{name}".encode())])
 
 
-def _days(s: pl.Series) -> np.ndarray:
-    return s.cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int64)
-
-
 def _id_shape(space: str, existing: list[str]) -> tuple[str, int]:
     if existing:
         m = re.match(r"^(\D*)(\d+)$", existing[0])
