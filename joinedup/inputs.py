@@ -47,7 +47,7 @@ def regular_file(path: Path, *, limit: int | None = None, what: str = "file") ->
     return Path(path)
 
 
-def read_limited(stream, limit: int, name: str):
+def read_limited(stream, limit: int, name: str) -> bytes | str:
     """At most `limit` bytes (or characters) from a stream such as stdin; more is an error, not a MemoryError."""
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -90,7 +90,7 @@ def load_yaml(path: Path) -> Any:
     except UnicodeDecodeError as e:
         raise UserError(f"not UTF-8 text (byte {e.start + 1}); save it as UTF-8", file=str(path)) from None
     try:
-        return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass: safe types only
     except _TooManyAliases:
         raise UserError(f"more than {MAX_YAML_ALIASES} YAML aliases (an alias bomb?)", file=str(path)) from None
     except RecursionError:

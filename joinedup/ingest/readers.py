@@ -99,7 +99,7 @@ def parquet_columns(path: Path) -> list[str]:
         raise UserError("not a whole Parquet file (truncated or another format)", file=str(path))
     try:
         schema = pq.read_schema(path)
-    except Exception as e:  # pyarrow raises several types for corrupt footers
+    except Exception as e:  # noqa: BLE001 - pyarrow raises several types for corrupt footers
         raise UserError(f"unreadable Parquet: {str(e).splitlines()[0]}", file=str(path)) from None
     for f in schema:
         if pa.types.is_nested(f.type) or pa.types.is_dictionary(f.type) and pa.types.is_nested(f.type.value_type):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 
 from tests.ingest.conftest import snapshot
 from tests.ingest.place import write_place
+from tests.store_con import connect
 
 
 def test_every_row_loaded_or_quarantined(small_place, tmp_path, run_cli):
@@ -83,9 +85,6 @@ def test_without_manifest_sources_are_recognised(small_place, tmp_path, run_cli)
     assert "csc.ssda903_episodes" in out and "education.attendance" in out
     assert "recognised by its columns" in out
 
-
-import pytest
-from tests.store_con import connect
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])

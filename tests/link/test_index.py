@@ -1,6 +1,5 @@
 import json
 
-import pytest
 from place import build_place, make_people, make_records
 
 from joinedup.store.schema import LINK_TABLES

@@ -21,7 +21,7 @@ def _create(con, names: set[str]) -> None:
 
 def _insert(con, table: str, rows: list[dict]) -> None:
     import pyarrow as pa
-    frame = pa.Table.from_pylist(rows)  # noqa: F841 (read by DuckDB by name)
+    con.register("frame", pa.Table.from_pylist(rows))
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
 
 
