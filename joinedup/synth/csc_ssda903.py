@@ -33,7 +33,8 @@ _PROVIDER = {
     "A3": (["PR1", "PR5"], [0.8, 0.2]), "A4": (["PR1", "PR5"], [0.8, 0.2]), "A5": (["PR1", "PR5"], [0.8, 0.2]),
     "A6": (["PR1", "PR5"], [0.8, 0.2]), "Z1": (["PR1"], [1.0]),
 }
-_REGISTERED = {"K1", "K2", "K3", "R1", "S1", "U1", "U2", "U3", "U4", "U5", "U6"}
+# settings Ofsted registers (a URN); R1 (care homes, CQC) and P1/R2/R5/Z1 have none (903 rule 222)
+_REGISTERED = {"K1", "K2", "K3", "S1", "U1", "U2", "U3", "U4", "U5", "U6"}
 # SSDA903 REASON_PLACE_CHANGE codes (DfE 903 guide 2024-25; CHILD = the child's wishes)
 _CHANGE = np.array(["CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "STAND", "ALLEG", "CLOSE", "APPRR",
                     "PLACE", "OTHER"])
@@ -97,6 +98,8 @@ def _sex(world, pids: pl.Series) -> pl.Series:
 def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     m = ep.height
     place = ep["PLACE"].to_numpy().astype(str)
+    # placement with parents is not a placement under section 20 (903 rule 378): with relatives instead
+    place = np.where((place == "P1") & (ep["LS"].to_numpy() == "V2"), "U3", place)
     dec = ep["DEC_d"].to_numpy()
     final = ep["_next_rne"].is_null().to_numpy()
     closed = dec <= end
@@ -121,7 +124,7 @@ def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     same = np.r_[False, ep["i"].to_numpy()[order][1:] == ep["i"].to_numpy()[order][:-1]]
     for k in np.flatnonzero(same & (ep["RNE"].to_numpy()[order] == "L")):  # in order, so chains of L follow through
         cur, prev = order[k], order[k - 1]
-        prov[cur], pl_post[cur], urn[cur] = prov[prev], pl_post[prev], urn[prev]
+        place[cur], prov[cur], pl_post[cur], urn[cur] = place[prev], prov[prev], pl_post[prev], urn[prev]
     return frame_for("csc.ssda903_episodes", {
         "CHILD": ids(ep["person_id"].to_numpy()), "DECOM": to_dates(ep["DECOM_d"].to_numpy()), "RNE": ep["RNE"],
         "LS": ep["LS"], "CIN": ep["need"], "PLACE": place, "PLACE_PROVIDER": prov, "DEC": to_dates(dec, closed),

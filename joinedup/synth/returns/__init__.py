@@ -69,7 +69,10 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
         if y0 >= period_start and y1 <= period_end:
             years.append((y0, y1))
     folder = out / RETURNS_DIR / "ssda903"
-    year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)), manifest.get("area", ""))
+    from joinedup.synth.build import la_number
+
+    year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)),
+                                       str(la_number(manifest.get("area", ""))))
     defects = _child_defects(out, manifest, copies["header"])
     rows = []
     for ye in year_entries:

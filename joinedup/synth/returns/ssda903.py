@@ -43,6 +43,9 @@ FILES = {"Header": "header.csv", "Episodes": "episodes.csv", "Reviews": "reviews
 #: First collection year whose SEX is M/F/U (rule 101 of lac2024_25); earlier years 1/2.
 SEX_LETTERS_FROM = 2025
 _FMT = "%d/%m/%Y"
+#: Reason for a change of social worker (903 guide 2023-24 on; rule SW13STG1's list).
+_SW_REASONS = np.array(["MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "OTHERS"])
+_SW_P = np.array([0.08, 0.04, 0.34, 0.12, 0.14, 0.06, 0.06, 0.10, 0.06])
 
 
 def year_label(end_year: int) -> str:
@@ -79,7 +82,7 @@ def _sex(col: str, letters: bool) -> pl.Expr:
     return pl.col(col).replace({"M": "1", "F": "2", "U": "9"})
 
 
-def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_code: str) -> dict[str, pl.DataFrame]:
+def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_number: str) -> dict[str, pl.DataFrame]:
     label = year_label(y1.year)
     letters = y1.year >= SEX_LETTERS_FROM
     all_eps = c["episodes"].with_columns(_d("DECOM").alias("_a"), _d("DEC").alias("_b"))
@@ -91,7 +94,14 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_code: st
     eps = eps.sort("CHILD", "_a")
     oc3 = c["oc3"].filter(pl.col("COLLECTION_YEAR") == label).drop("COLLECTION_YEAR")
     children = pl.concat([eps.select("CHILD"), oc3.select("CHILD")]).unique()
-    header = c["header"].join(children, on="CHILD", how="semi").with_columns(_sex("SEX", letters)).sort("CHILD")
+    in_eps = eps.select("CHILD").unique().with_columns(pl.lit(True).alias("_eps"))
+    age = ((pl.lit(y1) - _d("DOB")).dt.total_days() / 365.25).floor()
+    header = c["header"].join(children, on="CHILD", how="semi").join(in_eps, on="CHILD", how="left").with_columns(
+        _sex("SEX", letters),
+        # motherhood only for children looked after in the year (rule 628); UPN unknown as UN2/UN5 (rule 442)
+        *(pl.when(pl.col("_eps")).then(pl.col(k)).alias(k) for k in ("MOTHER", "MC_DOB")),
+        pl.coalesce("UPN", pl.when(age < 6).then(pl.lit("UN2")).otherwise(pl.lit("UN5"))).alias("UPN"),
+    ).drop("_eps").sort("CHILD")
     dob = header.select("CHILD", pl.col("DOB").alias("_dob"))
     uasc = c["uasc"].join(children, on="CHILD", how="semi").with_columns(
         _sex("SEX", letters), pl.when(_d("DUC") > y1).then(None).otherwise(pl.col("DUC")).alias("DUC"))
@@ -102,7 +112,7 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_code: st
     out = {"Header": header, "Episodes": eps.drop("_a", "_b"), "Reviews": reviews, "UASC": uasc, "OC2": oc2,
            "OC3": oc3.join(dob, on="CHILD", how="left").with_columns(pl.coalesce("_dob", "DOB").alias("DOB"))}
     out.update(_adoption(all_eps, dob, y0, y1, seed))
-    out["PrevPerm"] = _previous_permanence(eps, dob, y0, y1, seed, la_code)
+    out["PrevPerm"] = _previous_permanence(eps, dob, y0, y1, seed, la_number)
     out["Missing"] = _missing(eps, dob, y0, y1, seed)
     out["SWEpisodes"] = _social_workers(eps, dob, y0, y1, seed)
     return {t: _shape(out[t], t) for t in COLUMNS}
@@ -147,47 +157,43 @@ def _oc2(copy: pl.DataFrame, cla12: pl.DataFrame, dob: pl.DataFrame, y1: date, s
 
 
 def _adoption(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int) -> dict[str, pl.DataFrame]:
-    """AD1 for adoptions in the year; placed for adoption for children placed (A3-A6) in it."""
-    placed = eps.filter(pl.col("PLACE").is_in(["A3", "A4", "A5", "A6"]) & (pl.col("_a") <= y1)
-                        & (pl.col("_b").is_null() | (pl.col("_b") >= y0)))
-    first = placed.group_by("CHILD").agg(pl.col("_a").min().alias("_placed"))
-    ends = eps.filter(pl.col("REC").is_in(["E11", "E12"]) & pl.col("_b").is_between(y0, y1)).select(
-        "CHILD", pl.col("_b").alias("_adopted"))
-    # a placement that ended without adoption (a later episode not A3-A6 after the last A episode)
-    last = eps.sort("_a").group_by("CHILD").agg(pl.col("PLACE").last().alias("_last"), pl.col("_b").last().alias("_lb"))
-    pa = first.join(dob, on="CHILD").join(last, on="CHILD", how="left").sort("CHILD")
-    rng = _rng(seed, "adoption", y1)
-    n = pa.height
-    ceased = ~pa["_last"].is_in(["A3", "A4", "A5", "A6"]).to_numpy()
-    pa = pa.with_columns(pl.Series("_ceased", ceased)).with_columns(
-        _s(pl.col("_placed") - pl.duration(days=pl.Series(rng.integers(0, 28, n)))).alias("DATE_PLACED"))
-    placed_tbl = pa.select("CHILD", pl.col("_dob").alias("DOB"), "DATE_PLACED",
-                           pl.when(pl.col("_ceased")).then(_s(pl.col("_placed") + pl.duration(days=200))).alias("DATE_PLACED_CEASED"),
-                           pl.when(pl.col("_ceased")).then(pl.lit("RD3")).alias("REASON_PLACED_CEASED"))
-    placed_tbl = placed_tbl.with_columns(
-        pl.when(pl.col("DATE_PLACED_CEASED").str.strptime(pl.Date, _FMT) > y1).then(None)
-        .otherwise(pl.col("DATE_PLACED_CEASED")).alias("DATE_PLACED_CEASED"),
-        pl.when(pl.col("DATE_PLACED_CEASED").str.strptime(pl.Date, _FMT) > y1).then(None)
-        .otherwise(pl.col("REASON_PLACED_CEASED")).alias("REASON_PLACED_CEASED"))
+    """AD1 for adoptions in the year; placed for adoption for children with a placement order or placed (A3-A6).
+
+    DATE_PLACED (placed for adoption) and DATE_INT (AD1) are the same decision date, on or before the
+    first placement order (LS E1) or adoptive placement (rules 523, 553, 554)."""
+    adopt = pl.col("PLACE").is_in(["A3", "A4", "A5", "A6"]) | (pl.col("LS") == "E1")
+    first = eps.filter(adopt & (pl.col("_a") <= y1)).group_by("CHILD").agg(pl.col("_a").min().alias("_first"))
+    in_year = eps.filter(adopt & (pl.col("_a") <= y1) & (pl.col("_b").is_null() | (pl.col("_b") >= y0)))
+    rng = _rng(seed, "adoption")
+    first = first.sort("CHILD").with_columns(
+        (pl.col("_first") - pl.duration(days=pl.Series(rng.integers(14, 90, first.height)))).alias("_decision"))
+    last = eps.sort("_a").group_by("CHILD").agg(pl.col("PLACE").last().alias("_last"),
+                                                pl.col("LS").last().alias("_lls"), pl.col("_b").last().alias("_lb"))
+    pa = in_year.select("CHILD").unique().join(first, on="CHILD").join(dob, on="CHILD").join(last, on="CHILD", how="left")
+    ended = pl.col("_lb").is_not_null() & (pl.col("_lb") <= y1) & ~pl.col("_last").is_in(["A3", "A4", "A5", "A6"])
+    placed_tbl = pa.sort("CHILD").select(
+        "CHILD", pl.col("_dob").alias("DOB"), _s(pl.col("_decision")).alias("DATE_PLACED"),
+        pl.when(ended).then(_s(pl.col("_lb"))).alias("DATE_PLACED_CEASED"),
+        pl.when(ended).then(pl.lit("RD3")).alias("REASON_PLACED_CEASED"))
+    ends = eps.filter(pl.col("REC").is_in(["E11", "E12"]) & pl.col("_b").is_between(y0, y1)).select("CHILD")
     ad = ends.join(first, on="CHILD", how="left").join(dob, on="CHILD").sort("CHILD")
     m = ad.height
     rng = _rng(seed, "ad1", y1)
     kind = rng.choice(5, m, p=[0.62, 0.12, 0.06, 0.05, 0.15])  # married/civil couple MF, FF/MM couple, single F, M
     sex = np.array(["MF", "FF", "MM", "F1", "M1"])[kind]
     ls = np.where(kind == 0, "L2", np.where(kind <= 2, "L12", "L0"))
-    ad1 = ad.select("CHILD", pl.col("_dob").alias("DOB"),
-                    _s(pl.coalesce("_placed", pl.col("_adopted") - pl.duration(days=300)) - pl.duration(days=120))
-                    .alias("DATE_INT"),
-                    _s(pl.coalesce("_placed", pl.col("_adopted") - pl.duration(days=300)) - pl.duration(days=30))
-                    .alias("DATE_MATCH")).with_columns(
-        pl.Series("FOSTER_CARE", np.where(rng.random(m) < 0.13, "1", "0")),
+    last_place = ad.join(last, on="CHILD", how="left")["_last"].to_numpy()
+    ad1 = ad.select("CHILD", pl.col("_dob").alias("DOB"), _s(pl.col("_decision")).alias("DATE_INT"),
+                    _s(pl.col("_first") + pl.duration(days=30)).alias("DATE_MATCH")).with_columns(
+        # adopted by the child's foster carer exactly when the adoptive placement was with them (A3, A5; rule 335)
+        pl.Series("FOSTER_CARE", np.where(np.isin(last_place, ["A3", "A5"]), "1", "0")),
         pl.Series("NB_ADOPTR", np.where(kind <= 2, "2", "1")), pl.Series("SEX_ADOPTR", sex),
         pl.Series("LS_ADOPTR", ls))
     return {"AD1": ad1, "PlacedAdoption": placed_tbl}
 
 
 def _previous_permanence(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int,
-                         la_code: str) -> pl.DataFrame:
+                         la_number: str) -> pl.DataFrame:
     """One row per child starting care in the year: mostly no previous permanence (Z1)."""
     s = eps.filter((pl.col("RNE") == "S") & pl.col("_a").is_between(y0, y1)).unique("CHILD").sort("CHILD")
     s = s.join(dob, on="CHILD")
@@ -195,7 +201,7 @@ def _previous_permanence(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: dat
     n = s.height
     kind = np.array(["Z1", "P1", "P2", "P3"])[rng.choice(4, n, p=[0.93, 0.02, 0.03, 0.02])]
     return s.select("CHILD", pl.col("_dob").alias("DOB"), "_a").with_columns(
-        pl.Series("PREV_PERM", kind), pl.Series("LA_PERM", np.where(kind == "Z1", None, la_code).tolist(), dtype=pl.Utf8),
+        pl.Series("PREV_PERM", kind), pl.Series("LA_PERM", np.where(kind == "Z1", None, la_number).tolist(), dtype=pl.Utf8),
         pl.Series("DATE_PERM", np.where(kind == "Z1", None, "zz").tolist(), dtype=pl.Utf8),
         pl.col("_a").alias("_start")).with_columns(
         pl.when(pl.col("DATE_PERM").is_not_null()).then(_s(pl.col("_start") - pl.duration(days=800)))
@@ -224,26 +230,29 @@ def _missing(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int
 
 def _social_workers(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int) -> pl.DataFrame:
     """The allocated social worker over each child's time in care in the year (one episode per child here)."""
-    g = eps.group_by("CHILD").agg(pl.col("_a").min().alias("_start"), pl.col("_b").max().alias("_end"),
-                                  pl.col("_b").is_null().any().alias("_open")).join(dob, on="CHILD").sort("CHILD")
+    e = eps.with_columns(_d("DEC").alias("_dec"))  # as at 31 March: DEC blank when the episode ends later
+    g = e.group_by("CHILD").agg(pl.col("_a").min().alias("_start"), pl.col("_dec").max().alias("_end"),
+                                pl.col("_dec").is_null().any().alias("_open")).join(dob, on="CHILD").sort("CHILD")
+    # an allocation shorter than a day is not a social worker episode (rule SW09STG2)
+    g = g.filter(pl.col("_open") | (pl.col("_end") > pl.max_horizontal("_start", pl.lit(y0))))
     rng = _rng(seed, "sw", y1)
     n = g.height
     return g.select("CHILD", pl.col("_dob").alias("DOB"),
                     pl.Series("SW_ID", [f"SW{v:07d}" for v in rng.integers(1, 400, n) * 9173 % 10_000_000]),
                     _s(pl.max_horizontal("_start", pl.lit(y0))).alias("SW_DECOM"),
                     pl.when(pl.col("_open")).then(None).otherwise(_s(pl.col("_end"))).alias("SW_DEC"),
-                    pl.when(pl.col("_open")).then(None).otherwise(pl.lit("CLOSE")).alias("SW_REASON"))
+                    pl.Series("SW_REASON", _SW_REASONS[rng.choice(len(_SW_REASONS), n, p=_SW_P)]))
 
 
 def write_years(copies: dict[str, pl.DataFrame], years: list[tuple[date, date]], out: Path, seed: int,
-                la_code: str) -> list[dict]:
+                la_number: str) -> list[dict]:
     """Write returns/ssda903/<year>/ for each (1 April, 31 March); one manifest entry per year."""
     entries = []
     for y0, y1 in years:
         label = year_label(y1.year)
         folder = out / label
         folder.mkdir(parents=True, exist_ok=True)
-        tables = _year(copies, y0, y1, seed, la_code)
+        tables = _year(copies, y0, y1, seed, la_number)
         files = []
         for t, df in tables.items():
             df.write_csv(folder / FILES[t])
