@@ -15,7 +15,7 @@ __all__ = ["STAGES", "stage_hooks"]
 
 #: Data flows one way, in this order; `demo` runs the steps in this order too.
 STAGES: tuple[str, ...] = (
-    "synth", "ingest", "link", "measures", "segments", "model", "glossary", "peers", "web",
+    "synth", "validate", "ingest", "link", "measures", "segments", "model", "glossary", "peers", "web",
 )
 
 
