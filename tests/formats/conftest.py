@@ -1,0 +1,29 @@
+"""Fixtures for the format tests: one synthetic place with its returns, and the DfE validators' own venv.
+
+The validators pin numpy 1.24 / pandas 1.5, so they live in a venv of their own, made once here
+(from PyPI, about 30 s) at $JOINEDUP_VALIDATORS_VENV or ~/.cache/joinedup/validators-venv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from joinedup.synth.place import synthesise
+from joinedup.validate.official import install_validators, venv_python
+
+#: People in the place the validators check: enough children looked after for most 903 rules to bite.
+PEOPLE = 20_000
+
+
+@pytest.fixture(scope="session")
+def place(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("formats") / "place"
+    synthesise(PEOPLE, 5, root, "csv", force=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def validators() -> Path:
+    return venv_python() or install_validators()
