@@ -15,12 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
-from joinedup.synth.returns import ssda903
+from joinedup.synth.returns import cin, ssda903
 
 __all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
 
 RETURNS_DIR = "returns"
 DEFECTS_FILE = "truth/return_defects.csv"
+_CIN = {"children": "csc.cin_children", "episodes": "csc.cin_episodes", "assessments": "csc.cin_assessments",
+        "section47": "csc.section47", "cp_plans": "csc.cp_plans"}
 _903 = {"header": "csc.ssda903_header", "episodes": "csc.ssda903_episodes", "reviews": "csc.ssda903_reviews",
         "uasc": "csc.ssda903_uasc", "oc2": "csc.ssda903_oc2", "oc3": "csc.ssda903_oc3"}
 
@@ -71,8 +73,8 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     folder = out / RETURNS_DIR / "ssda903"
     from joinedup.synth.build import la_number
 
-    year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)),
-                                       str(la_number(manifest.get("area", ""))))
+    la = str(la_number(manifest.get("area", "")))
+    year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)), la)
     defects = _child_defects(out, manifest, copies["header"])
     rows = []
     for ye in year_entries:
@@ -86,7 +88,14 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     (out / "truth").mkdir(exist_ok=True)
     listed.write_csv(out / DEFECTS_FILE)
     counts = defects.group_by("defect").agg(pl.len().alias("children")).sort("defect")
-    manifest["returns"] = [{
+    returns = []
+    if all(s in entries for s in _CIN.values()):
+        cin_copies = {k: read_copy(out, entries[s], "%d/%m/%Y") for k, s in _CIN.items()}
+        cin_years = cin.write_years(cin_copies, years, out / RETURNS_DIR / "cin_census", la, int(manifest.get("seed", 0)))
+        returns.append({"form": "cin_census", "path": f"{RETURNS_DIR}/cin_census",
+                        "specification": "DfE Children in need census, XML (Message/Header/Children), one file per "
+                                         "collection year", "years": cin_years, "copies_of": sorted(_CIN.values())})
+    manifest["returns"] = returns + [{
         "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
         "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",
         "years": year_entries, "copies_of": sorted(_903.values()),
