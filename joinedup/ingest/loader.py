@@ -20,7 +20,7 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import fhir, ssda903
+from joinedup.ingest import cin_census, fhir, ssda903
 from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
@@ -147,7 +147,8 @@ class _Run:
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
-            sha = folder_sha256(plan.path) if plan.format == "ssda903" else sha256_of(plan.path)
+            sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
+                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -161,9 +162,10 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
-            elif plan.format == "ssda903":
-                parts, not_loaded = ssda903.read_parts(plan.path)
-                res.source = "ssda903 (" + ", ".join(s.id for s, _ in parts) + ")"
+            elif plan.format in ("ssda903", "cin-xml"):
+                parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
+                                     (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))
+                res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
                 if not_loaded:
                     res.why += "; not held by the store: " + ", ".join(not_loaded)
                 for src, table in parts:

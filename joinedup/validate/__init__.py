@@ -16,8 +16,9 @@ from pathlib import Path
 
 from joinedup.errors import UserError
 from joinedup.ingest.ssda903 import is_903_folder, table_of, year_folders
-from joinedup.validate.checks import Problem, check_903_year
-from joinedup.validate.official import KNOWN_FAULTS, Official, run_903, venv_python
+from joinedup.ingest.cin_census import cin_files, is_cin_xml
+from joinedup.validate.checks import Problem, check_903_year, check_cin_xml
+from joinedup.validate.official import KNOWN_FAULTS, Official, run_903, run_cin, venv_python
 
 __all__ = ["ReturnResult", "validate_path", "find_903_roots"]
 
@@ -35,6 +36,7 @@ class ReturnResult:
     official_note: str = ""
     traced: dict[str, Counter] = field(default_factory=dict)  # rule -> defect kind -> flags
     untraced: Counter = field(default_factory=Counter)  # rule -> flags with no listed defect
+    queries: Counter = field(default_factory=Counter)  # rule -> DfE queries (…Q rules: a reason answers them)
     validator_faults: dict[str, str] = field(default_factory=dict)
 
     def by_rule(self) -> list[tuple[str, str, int, list[str]]]:
@@ -88,9 +90,12 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
     if not path.exists():
         raise UserError("no such file or folder", file=str(path))
     roots = find_903_roots(path) if path.is_dir() else []
-    if not roots:
+    cins = ([path] if is_cin_xml(path) else []) if path.is_file() else sorted(
+        f for d in [path, *[x for x in path.rglob("*") if x.is_dir() and "truth" not in x.relative_to(path).parts]]
+        for f in cin_files(d))
+    if not roots and not cins:
         raise UserError("no return found: expected SSDA903 collection-year folders of the DfE validator's CSV "
-                        "tables (header.csv, episodes.csv ...)", file=str(path))
+                        "tables (header.csv, episodes.csv ...) or CIN census XML files", file=str(path))
     place = _place_root(path)
     defects = _defects(place)
     children_with_defects = {}
@@ -126,7 +131,56 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
                     else:
                         res.untraced[f["rule"]] += 1
             results.append(res)
+    for f in cins:
+        results.append(_cin(f, place, defects, py, official))
     return results
+
+
+def _cin(f: Path, place: Path | None, defects: dict, py: Path | None, official: bool) -> ReturnResult:
+    end_year, run, problems = check_cin_xml(f)
+    label = f"{end_year - 1}-{str(end_year)[2:]}" if end_year else "?"
+    rel = f.relative_to(place).as_posix() if place else str(f)
+    res = ReturnResult("cin_census", label, rel, run, problems)
+    if py is None or end_year is None:
+        res.official_note = ("not run: the DfE validators' environment is not installed "
+                             "(joinedup validate --install-validators)" if official else "not run (--no-official)")
+        return res
+    res.official = run_cin(py, f, end_year)
+    ids = _cin_rows(f)
+    key = f"cin_census/{label}"
+    by_child = {}
+    for (ret, table, row), kind in defects.items():
+        if ret == key and row < len(ids.get(table, [])):
+            by_child[ids[table][row]] = kind
+    for fl in res.official.flags:
+        rows = ids.get(fl["table"], [])
+        cid = rows[fl["row"]] if fl["row"] is not None and fl["row"] < len(rows) else None
+        kind = by_child.get(cid)
+        if kind:
+            res.traced.setdefault(fl["rule"], Counter())[kind] += 1
+        elif fl["rule"].endswith("Q"):
+            res.queries[fl["rule"]] += 1
+        else:
+            res.untraced[fl["rule"]] += 1
+    return res
+
+
+#: The validator's CIN tables and the XML element each row is (rows in document order).
+_CIN_TABLES = {"ChildIdentifiers": "ChildIdentifiers", "ChildCharacteristics": "ChildCharacteristics",
+               "CINdetails": "CINdetails", "Assessments": "Assessments", "CINplanDates": "CINPlanDates",
+               "Section47": "Section47", "ChildProtectionPlans": "ChildProtectionPlans", "Reviews": "Reviews"}
+
+
+def _cin_rows(f: Path) -> dict[str, list[str]]:
+    """LAchildID of each row of each table the CIN validator builds from the XML (document order)."""
+    from xml.etree import ElementTree as ET
+
+    out: dict[str, list[str]] = {t: [] for t in _CIN_TABLES}
+    for child in ET.parse(f).getroot().findall("Children/Child"):
+        cid = child.findtext("ChildIdentifiers/LAchildID")
+        for table, tag in _CIN_TABLES.items():
+            out[table] += [cid] * sum(1 for _ in child.iter(tag))
+    return out
 
 
 def _children(files: list[Path]) -> dict[str, list[str]]:

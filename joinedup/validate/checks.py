@@ -90,3 +90,63 @@ def _is_date(v: str) -> bool:
         return True
     except (TypeError, ValueError):
         return False
+
+
+_CIN_CODES = {  # XML element -> (source, field) whose code list applies
+    "ReferralSource": ("csc.cin_episodes", "ReferralSource"), "PrimaryNeedCode": ("csc.cin_episodes", "PrimaryNeedCode"),
+    "ReasonForClosure": ("csc.cin_episodes", "ReasonForClosure"),
+    "InitialCategoryOfAbuse": ("csc.cp_plans", "InitialCategoryOfAbuse"),
+    "LatestCategoryOfAbuse": ("csc.cp_plans", "LatestCategoryOfAbuse"),
+}
+_CIN_DATES = ("PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate", "CINreferralDate", "CINclosureDate",
+              "AssessmentActualStartDate", "AssessmentInternalReviewDate", "AssessmentAuthorisationDate",
+              "CINPlanStartDate", "CINPlanEndDate", "S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC",
+              "CPPstartDate", "CPPendDate", "CPPreviewDate")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_cin_xml(path: Path) -> tuple[int | None, list[str], list[Problem]]:
+    """The collection year (ending), the checks run and the problems of one CIN census XML file."""
+    from xml.etree import ElementTree as ET
+
+    run = ["XML well formed, Message/Header/Children layout of the DfE CIN census"]
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        return None, run, [Problem("xml", path.name, None, 0, e.position[0], f"not well-formed XML: {e}")]
+    problems = []
+    year = root.findtext("Header/CollectionDetails/Year")
+    if root.tag != "Message" or root.findtext("Header/CollectionDetails/Collection") != "CIN":
+        problems.append(Problem("layout", path.name, "Header/CollectionDetails/Collection", 0, None,
+                                "not a CIN census message (Message/Header/CollectionDetails/Collection = CIN)"))
+    if not (year or "").isdigit():
+        problems.append(Problem("layout", path.name, "Header/CollectionDetails/Year", 0, None, "no collection Year"))
+        return None, run, problems
+    end_year = int(year)
+    counts: dict[tuple[str, str], list[int]] = {}
+
+    def bad(check: str, field: str, n: int, message: str) -> None:
+        counts.setdefault((check, field, message), []).append(n)
+
+    codes = {tag: set(source(s).field(f).codes or {}) for tag, (s, f) in _CIN_CODES.items()}
+    children = root.findall("Children/Child")
+    for n, child in enumerate(children, start=1):
+        if not child.findtext("ChildIdentifiers/LAchildID"):
+            bad("layout", "LAchildID", n, "a child without LAchildID")
+        sex_tag = "Sex" if end_year >= 2025 else "GenderCurrent"
+        want = {"M", "F", "U"} if end_year >= 2025 else {"0", "1", "2", "9"}
+        v = child.findtext(f"ChildIdentifiers/{sex_tag}")
+        if v not in want:
+            bad("codes", sex_tag, n, f"missing or not a code of the {end_year - 1}-{str(end_year)[2:]} list "
+                                     f"({', '.join(sorted(want))})")
+        for el in child.iter():
+            if el.tag in _CIN_DATES and el.text and not _ISO.match(el.text.strip()):
+                bad("dates", el.tag, n, "not a date written yyyy-mm-dd")
+            if el.tag in codes and el.text and el.text.strip() not in codes[el.tag]:
+                bad("codes", el.tag, n, "not a code of its list")
+    for (check, field, message), rows in counts.items():
+        problems.append(Problem(check, path.name, field, len(rows), rows[0], message + " (row = child in file order)"))
+    run.append(f"{len(children)} children; dates yyyy-mm-dd; Sex/GenderCurrent as the year wants; "
+               f"{len(codes)} code lists (no XML schema is published with the validator: the layout is checked "
+               "element by element)")
+    return end_year, run, problems

@@ -70,6 +70,8 @@ def validate_command(
                 why = f"validator fault: {r.validator_faults[rule]}"
             else:
                 parts = [f"{k} {v}" for k, v in sorted(r.traced.get(rule, {}).items())]
+                if r.queries.get(rule):
+                    parts.append(f"a DfE query (answered with a reason, not an error) {r.queries[rule]}")
                 if r.untraced.get(rule):
                     parts.append(f"NOT traced to a listed defect {r.untraced[rule]}")
                 why = "traced to: " + ", ".join(parts)
@@ -88,7 +90,7 @@ def _as_json(r) -> dict:
                 "rules_skipped": len(o.rules_skipped), "rules_crashed": o.rules_crashed,
                 "flags_by_rule": {rule: n for rule, _m, n, _t in r.by_rule()}},
             "official_note": r.official_note, "traced": {k: dict(v) for k, v in r.traced.items()},
-            "untraced": dict(r.untraced), "validator_faults": r.validator_faults}
+            "untraced": dict(r.untraced), "queries": dict(r.queries), "validator_faults": r.validator_faults}
 
 
 def register(app: typer.Typer) -> None:

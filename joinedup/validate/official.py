@@ -18,13 +18,14 @@ from pathlib import Path
 from joinedup.errors import UserError
 
 __all__ = ["VENV_ENV", "PACKAGES", "venv_path", "venv_python", "install_validators", "Official", "run_903",
-           "ruleset_903", "KNOWN_FAULTS"]
+           "ruleset_903", "run_cin", "ruleset_cin", "KNOWN_FAULTS"]
 
 VENV_ENV = "JOINEDUP_VALIDATORS_VENV"
 #: The validators and the versions joinedup's returns are checked with.
 PACKAGES = {"csc-validator-be-903": "0.1.17", "csc-validator-be-cin": "0.1.13"}
 _RUNNER = Path(__file__).with_name("official_runner.py")
 _903_RULESETS = ("lac2022_23", "lac2023_24", "lac2024_25", "lac2025_26", "lac2026_27")
+_CIN_RULESETS = ("cin2022_23", "cin2023_24", "cin2024_25", "cin2025_26", "cin2026_27")
 #: Faults of the validators themselves: a flag of these rules says nothing about the data.
 KNOWN_FAULTS = {
     ("lac2024_25", "146"): "the 2024-25 rule lists supported accommodation as 'k3' in lower case while the "
@@ -78,25 +79,44 @@ class Official:
     refused: str | None = None
 
 
+def _nearest(prefix: str, shipped: tuple[str, ...], end_year: int) -> str:
+    want = f"{prefix}{end_year - 1}_{str(end_year)[2:]}"
+    if want in shipped:
+        return want
+    return shipped[0] if want < shipped[0] else shipped[-1]
+
+
 def ruleset_903(end_year: int) -> str:
     """The lac rule set for the collection year ending 31 March `end_year` (the nearest one shipped)."""
-    want = f"lac{end_year - 1}_{str(end_year)[2:]}"
-    if want in _903_RULESETS:
-        return want
-    return _903_RULESETS[0] if want < _903_RULESETS[0] else _903_RULESETS[-1]
+    return _nearest("lac", _903_RULESETS, end_year)
+
+
+def ruleset_cin(end_year: int) -> str:
+    """The CIN rule set for the census year ending 31 March `end_year` (the nearest one shipped)."""
+    return _nearest("cin", _CIN_RULESETS, end_year)
+
+
+def run_cin(py: Path, path: Path, end_year: int) -> Official:
+    """csc-validator-be-cin on one census year's XML."""
+    rs = ruleset_cin(end_year)
+    return _run(py, ["cin", rs, str(path)], f"csc-validator-be-cin {PACKAGES['csc-validator-be-cin']}", rs)
 
 
 def run_903(py: Path, files: list[Path], end_year: int, la_code: str) -> Official:
     """csc-validator-be-903 on one year's tables."""
     rs = ruleset_903(end_year)
-    done = subprocess.run([str(py), str(_RUNNER), "903", rs, str(end_year), la_code, *map(str, files)],
-                          capture_output=True, text=True)
+    return _run(py, ["903", rs, str(end_year), la_code, *map(str, files)],
+                f"csc-validator-be-903 {PACKAGES['csc-validator-be-903']}", rs)
+
+
+def _run(py: Path, args: list[str], name: str, rs: str) -> Official:
+    done = subprocess.run([str(py), str(_RUNNER), *args], capture_output=True, text=True)
     try:
         out = json.loads(done.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
-        return Official(f"csc-validator-be-903 {PACKAGES['csc-validator-be-903']}", rs,
+        return Official(name, rs,
                         refused=f"the validator stopped: {(done.stderr.strip().splitlines() or ['?'])[-1][:300]}")
-    o = Official(f"csc-validator-be-903 {PACKAGES['csc-validator-be-903']}", rs, refused=out.get("refused"))
+    o = Official(name, rs, refused=out.get("refused"))
     if not o.refused:
         o.rules_run, o.rules_skipped = out["rules_run"], out["rules_skipped"]
         o.rules_crashed, o.flags = out["rules_crashed"], out["flags"]

@@ -43,9 +43,11 @@ def _truth(out: Path, manifest: dict, name: str) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema_length=0) if entry["format"] == "csv" else pl.read_parquet(path)
 
 
-def _child_defects(out: Path, manifest: dict, header: pl.DataFrame) -> pl.DataFrame:
-    """(CHILD, defect) for each 903 child id with a deliberate defect: duplicate id, transposed birth date."""
-    recs = _truth(out, manifest, "records").filter(pl.col("source") == "csc.ssda903_header").select(
+def _child_defects(out: Path, manifest: dict, header: pl.DataFrame, src: str = "csc.ssda903_header",
+                   id_col: str = "CHILD", dob_col: str = "DOB") -> pl.DataFrame:
+    """(CHILD, defect) for each child id of a return with a deliberate defect: duplicate id, transposed birth date."""
+    header = header.rename({id_col: "CHILD", dob_col: "DOB"})
+    recs = _truth(out, manifest, "records").filter(pl.col("source") == src).select(
         pl.col("local_id").cast(pl.Utf8).alias("CHILD"), pl.col("person_id").cast(pl.Int64))
     people = _truth(out, manifest, "people").select(pl.col("person_id").cast(pl.Int64),
                                                     pl.col("dob").cast(pl.Utf8).alias("_true_dob"))
@@ -92,9 +94,21 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     if all(s in entries for s in _CIN.values()):
         cin_copies = {k: read_copy(out, entries[s], "%d/%m/%Y") for k, s in _CIN.items()}
         cin_years = cin.write_years(cin_copies, years, out / RETURNS_DIR / "cin_census", la, int(manifest.get("seed", 0)))
+        kids = _child_defects(out, manifest, cin_copies["children"], "csc.cin_children", "LAchildID", "PersonBirthDate")
+        for ye in cin_years:
+            ids = cin.child_ids(out / RETURNS_DIR / "cin_census" / ye["file"])
+            hit = pl.DataFrame({"CHILD": ids}).with_row_index("row").join(kids, on="CHILD", how="inner")
+            rows.append(hit.select(pl.lit(f"cin_census/{ye['year']}").alias("return"),
+                                   pl.lit("ChildIdentifiers").alias("table"), pl.col("row").cast(pl.Int64), "CHILD",
+                                   "defect"))
+        listed = pl.concat(rows)
+        listed.write_csv(out / DEFECTS_FILE)
+        kc = kids.group_by("defect").agg(pl.len().alias("children")).sort("defect")
         returns.append({"form": "cin_census", "path": f"{RETURNS_DIR}/cin_census",
                         "specification": "DfE Children in need census, XML (Message/Header/Children), one file per "
-                                         "collection year", "years": cin_years, "copies_of": sorted(_CIN.values())})
+                                         "collection year", "years": cin_years, "copies_of": sorted(_CIN.values()),
+                        "defects": {"file": DEFECTS_FILE,
+                                    "children": dict(zip(kc["defect"].to_list(), kc["children"].to_list()))}})
     manifest["returns"] = returns + [{
         "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
         "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",

@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import polars as pl
 
-__all__ = ["write_years", "SEX_ELEMENT_FROM", "file_name"]
+__all__ = ["write_years", "SEX_ELEMENT_FROM", "file_name", "child_ids"]
 
 #: First collection year (ending 31 March) with <Sex> M/F/U in place of <GenderCurrent>.
 SEX_ELEMENT_FROM = 2025
@@ -193,3 +193,8 @@ def write_years(copies: dict[str, pl.DataFrame], years: list[tuple[date, date]],
         n = len(tree.getroot().find("Children"))
         entries.append({"year": file_name(y1.year)[4:-4], "file": path.name, "children": n})
     return entries
+
+
+def child_ids(path: Path) -> list[str]:
+    """LAchildID of each child of a CIN XML file, in file order (the validator's ChildIdentifiers rows)."""
+    return [c.findtext("ChildIdentifiers/LAchildID") for c in ET.parse(path).getroot().findall("Children/Child")]
