@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from joinedup.synth.place import synthesise
+from joinedup.validate import validate_path
 from joinedup.validate.official import install_validators, venv_python
 
 #: People in the place the validators check: enough children looked after for most 903 rules to bite.
@@ -27,3 +28,14 @@ def place(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def validators() -> Path:
     return venv_python() or install_validators()
+
+
+@pytest.fixture(scope="session")
+def checked(place, validators):
+    """`joinedup validate` on the whole place (both validators, every year), run once for the session."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JOINEDUP_VALIDATORS_VENV", str(validators.parent.parent))
+    try:
+        return validate_path(place)
+    finally:
+        mp.undo()
