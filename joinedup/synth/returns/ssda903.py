@@ -141,7 +141,10 @@ def _oc2(copy: pl.DataFrame, cla12: pl.DataFrame, dob: pl.DataFrame, y1: date, s
         pl.when((pl.col("_age") < 4) | (pl.col("_age") > 16)).then(blank)
         .otherwise(pl.when(missing).then(pl.col("_sdq")).otherwise(pl.col("SDQ_SCORE"))).alias("SDQ_SCORE"),
         pl.when((pl.col("_age") < 4) | (pl.col("_age") > 17)).then(blank)
-        .otherwise(pl.when(missing | pl.col("SDQ_SCORE").is_not_null()).then(blank).otherwise(pl.col("SDQ_REASON")))
+        .otherwise(pl.when(missing | pl.col("SDQ_SCORE").is_not_null()).then(blank)
+                   # SDQ1 (under 4 or over 16) cannot be the reason at an age 4-16 (rule 157)
+                   .when((pl.col("SDQ_REASON") == "SDQ1") & (pl.col("_age") <= 16)).then(pl.lit("SDQ4"))
+                   .otherwise(pl.col("SDQ_REASON")))
         .alias("SDQ_REASON"),
         pl.when(pl.col("_age") < 10).then(blank).otherwise(pl.coalesce("CONVICTED", pl.lit("0"))).alias("CONVICTED"),
         pl.when(pl.col("_age") >= 5).then(blank).otherwise(pl.coalesce("HEALTH_CHECK", pl.col("_has")))
@@ -168,9 +171,11 @@ def _adoption(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: in
     first = first.sort("CHILD").with_columns(
         (pl.col("_first") - pl.duration(days=pl.Series(rng.integers(14, 90, first.height)))).alias("_decision"))
     last = eps.sort("_a").group_by("CHILD").agg(pl.col("PLACE").last().alias("_last"),
-                                                pl.col("LS").last().alias("_lls"), pl.col("_b").last().alias("_lb"))
+                                                pl.col("REC").last().alias("_lrec"), pl.col("_b").last().alias("_lb"))
     pa = in_year.select("CHILD").unique().join(first, on="CHILD").join(dob, on="CHILD").join(last, on="CHILD", how="left")
-    ended = pl.col("_lb").is_not_null() & (pl.col("_lb") <= y1) & ~pl.col("_last").is_in(["A3", "A4", "A5", "A6"])
+    # the decision reversed: care went on (or ended) other than by adoption after the adoptive placement (rule 525)
+    ended = (pl.col("_lb").is_not_null() & (pl.col("_lb") <= y1) & ~pl.col("_last").is_in(["A3", "A4", "A5", "A6"])
+             & ~pl.col("_lrec").fill_null("").is_in(["E11", "E12"]))
     placed_tbl = pa.sort("CHILD").select(
         "CHILD", pl.col("_dob").alias("DOB"), _s(pl.col("_decision")).alias("DATE_PLACED"),
         pl.when(ended).then(_s(pl.col("_lb"))).alias("DATE_PLACED_CEASED"),
