@@ -11,7 +11,6 @@ by `joinedup validate` and not loaded.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from pathlib import Path
@@ -123,8 +122,3 @@ def read_parts(folder: Path) -> tuple[list[tuple[Source, pa.Table]], list[str]]:
         parts.append((src, table))
     return parts, sorted(skipped)
 
-
-def count_rows(path: Path) -> int:
-    """Data rows of a CSV (for the validate summary)."""
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
