@@ -171,7 +171,7 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
     """Children looked after continuously for 12 months at the latest 31 March they qualify."""
     entry, exit_, dob = per["entry"].to_numpy(), per["exit"].to_numpy(), per["dob"].to_numpy()
     best = np.full(len(entry), -1)
-    for y0, y1, _ in financial_years(world):
+    for _y0, y1, _ in financial_years(world):
         ok = (entry <= y1 - 365) & (exit_ > y1)
         best = np.where(ok, y1, best)
     m = best >= 0

@@ -74,8 +74,8 @@ def check_request(people: int, out: Path, force: bool, fmt: str) -> None:
 
 def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: str = DEFAULT_AREA,
                start_year: int = 2022, force: bool = False, defects: DefectConfig | None = None,
-               on_step: Callable[[str], None] | None = None) -> SynthResult:
-    """Build the place and write its extracts, truth and manifest into `out`.
+               on_step: Callable[[str], None] | None = None, paradoxes: bool = False) -> SynthResult:
+    """Build the place and write its extracts, truth and manifest into `out` (paradoxes: plant joinedup.synth.paradoxes).
 
     The clean frames are released as they are written (result.world.events is empty afterwards);
     to keep them, call build_world and generate_frames yourself.
@@ -89,6 +89,9 @@ def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: st
     if on_step:
         on_step("population")
     frames = generate_frames(world, on_step, timings)
+    if paradoxes:
+        from joinedup.synth.paradoxes import plant
+        plant(world)
     if out.exists() and force:
         for child in out.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
