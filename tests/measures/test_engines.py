@@ -44,8 +44,9 @@ def test_every_measure_passes_the_spark_analyzer_for_every_breakdown(measure_id,
     for by in ("all",) + m.breakdowns:
         if by == "segment":
             _segments(spark_engine, period)
-        text = to_sql(compile_measure(m, period, by, 2024), "spark")
-        names = spark_engine.spark.sql(text).schema.names
+        tree = compile_measure(m, period, by, 2024)
+        spark_engine._ensure(tree)  # the person views this query reads
+        names = spark_engine.spark.sql(to_sql(tree, "spark")).schema.names
         assert names == ["grp", "numerator", "denominator", "sum_sq"], (by, names)
 
 
@@ -53,6 +54,7 @@ def test_every_measure_passes_the_spark_analyzer_for_every_breakdown(measure_id,
 def test_segment_queries_pass_the_spark_analyzer(spark_engine):
     period = periods_for("financial_year", "2024-25")[0]
     for tree in (segment_select(period), family_select(period)):
+        spark_engine._ensure(tree)
         assert spark_engine.spark.sql(to_sql(tree, "spark")).schema.names
 
 
@@ -61,7 +63,9 @@ def test_spark_local_gives_the_same_rows_as_duckdb(spark_session):
     from joinedup.measures.spark import SparkEngine
     store = three_year_store()
     lib = load_library()
+    ids = [m for m in MEASURES if m not in SPARK_GAPS]
     for by in ("all", "sex"):
-        duck = [r.as_row() for r in run_measures(StoreEngine(store.con), lib, "2024-25", by, threshold=0)]
-        spark = [r.as_row() for r in run_measures(SparkEngine(spark_session, store.arrow()), lib, "2024-25", by, threshold=0)]
+        duck = [r.as_row() for r in run_measures(StoreEngine(store.con), lib, "2024-25", by, ids, threshold=0)]
+        spark = [r.as_row() for r in run_measures(SparkEngine(spark_session, store.arrow()), lib, "2024-25", by, ids,
+                                                  threshold=0)]
         assert duck == spark

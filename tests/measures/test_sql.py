@@ -17,7 +17,7 @@ COLUMNS = sorted(sql.table_columns("encounter"))
 def encounter_db():
     """An empty canonical encounter table in DuckDB."""
     from joinedup.store.schema import table
-    con = duckdb.connect(":memory:")
+    con = connect()
     cols = ", ".join(f'"{c.name}" {c.type}' for c in table("encounter").all_columns)
     con.execute(f"CREATE TABLE encounter ({cols})")
     return con
