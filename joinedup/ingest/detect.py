@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.errors import UserError
+from joinedup.inputs import regular_file
 from joinedup.ingest.readers import csv_header, file_format, parquet_columns
 from joinedup.sources import Source, sources
 
@@ -56,10 +57,13 @@ def _columns(path: Path, fmt: str) -> list[str]:
 def _from_manifest(folder: Path) -> list[FilePlan]:
     mpath = folder / "manifest.json"
     try:
-        manifest = json.loads(mpath.read_text())
+        manifest = json.loads(regular_file(mpath, limit=64 * 2**20, what="manifest").read_text())
         entries = manifest["files"] if isinstance(manifest, dict) else manifest
-    except (json.JSONDecodeError, KeyError, TypeError) as e:
-        raise UserError(f"unreadable manifest: {e}", file=str(mpath)) from None
+        if not isinstance(entries, list):
+            raise TypeError("files is not a list")
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as e:
+        raise UserError(f"unreadable manifest: {str(e).splitlines()[0][:200]}", file=str(mpath)) from None
+    inside = folder.resolve()
     known = sources()
     plans = []
     for i, entry in enumerate(entries, start=1):
@@ -67,18 +71,29 @@ def _from_manifest(folder: Path) -> list[FilePlan]:
             rel, source_id = entry["path"], entry["source"]
         except (KeyError, TypeError):
             raise UserError("entry lacks path or source", file=str(mpath), row=i) from None
+        if not isinstance(rel, str) or not rel:
+            raise UserError("path is not a file name", file=str(mpath), row=i, field="path")
         path = folder / rel
+        # a manifest names files in its own folder: never ../ or an absolute path elsewhere
+        if Path(rel).is_absolute() or not path.resolve().is_relative_to(inside):
+            raise UserError("path points outside the manifest's folder", file=str(mpath), row=i, field="path")
+        for name, kind in (("rows", int), ("sha256", str)):
+            if entry.get(name) is not None and (not isinstance(entry[name], kind) or isinstance(entry[name], bool)):
+                raise UserError(f"{name} must be {'a whole number' if kind is int else 'text'}", file=str(mpath),
+                                row=i, field=name)
         if not path.exists():
             raise UserError("file listed in the manifest is missing", file=str(path))
         if source_id not in known:
             raise UserError(f"unknown source {source_id!r}", file=str(mpath), row=i, field="source")
         fmt = file_format(path)
+        regular_file(path, what="extract")
         plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
     return plans
 
 
 def _single(path: Path) -> FilePlan:
     fmt = file_format(path)
+    regular_file(path, what="extract")
     if fmt.startswith("fhir"):
         return FilePlan(path, fmt, None, "FHIR R4 resources")
     columns = _columns(path, fmt)
@@ -86,8 +101,27 @@ def _single(path: Path) -> FilePlan:
     return FilePlan(path, fmt, src.id, why, columns=columns)
 
 
+def _returns_903(p: Path) -> FilePlan:
+    from joinedup.ingest.ssda903 import year_folders
+
+    years = [y for y, _ in year_folders(p)]
+    return FilePlan(p, "ssda903", "csc.ssda903_episodes",
+                    f"SSDA903 return: {len(years)} collection year(s) ({', '.join(years)}), latest year's row kept")
+
+
+def _returns_cin(p: Path) -> FilePlan:
+    from joinedup.ingest.cin_census import cin_files
+
+    n = 1 if p.is_file() else len(cin_files(p))
+    return FilePlan(p, "cin-xml", "csc.cin_children",
+                    f"CIN census XML: {n} collection year(s), latest year's row kept")
+
+
 def plan_paths(paths: list[Path]) -> list[FilePlan]:
     """Every file to load from the given folders and files, in a stable order."""
+    from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
+    from joinedup.ingest.ssda903 import is_903_folder
+
     plans: list[FilePlan] = []
     for p in paths:
         if not p.exists():
@@ -96,11 +130,30 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             if (p / "manifest.json").exists():
                 plans += _from_manifest(p)
                 continue
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
-                           and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts)
+            if is_903_folder(p):
+                plans.append(_returns_903(p))
+                continue
+            if is_cin_folder(p) and not any(f.suffix.lower() in EXTENSIONS for f in p.iterdir()):
+                plans.append(_returns_cin(p))
+                continue
+            # a 903 return inside the folder is read as one set of years, not file by file
+            roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                           and is_903_folder(d) and not is_903_folder(d.parent))
+            plans += [_returns_903(d) for d in roots]
+            cin_roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                               and is_cin_folder(d))
+            plans += [_returns_cin(d) for d in cin_roots]
+            roots += cin_roots
+            found = sorted(f for f in p.rglob("*") if not f.is_dir() and f.suffix.lower() in EXTENSIONS
+                           and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
+                           and not any(r in f.parents for r in roots))
+            if roots and not found:
+                continue
             if not found:
                 raise UserError("folder holds no .csv, .parquet, .json or .ndjson files", file=str(p))
             plans += [_single(f) for f in found]
+        elif is_cin_xml(p):
+            plans.append(_returns_cin(p))
         else:
             plans.append(_single(p))
     return plans

@@ -14,6 +14,7 @@ from typing import Any
 from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
+from joinedup.link.training import M_FLOOR, EMReport, merge_m, train_m
 
 __all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floored", "FLOOR_PROBABILITY",
            "M_FLOOR"]
@@ -31,24 +32,27 @@ class ModelRun:
     linker: Linker
     predictions: Any
     blocking_rules: list[str]
+    training: EMReport | None = None
 
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
                   recall: float = 0.8, max_pairs: float = 5e5, seed: int = 1,
                   floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None,
-                  training_tables: list | None = None) -> ModelRun:
+                  training_tables: list | None = None, rules: list | None = None,
+                  evidence_columns: tuple[str, ...] = ()) -> ModelRun:
     """Train the model (u by random sampling, m by EM) and score blocked pairs.
 
     With `training_tables` (a random sample of the records), u and m are learnt on the sample:
     both are proportions within non-matching and matching pairs, which a uniform sample keeps,
     at a fraction of the cost. The prior (probability that two records match) is not kept by a
-    sample, so it is always estimated on the full tables.
+    sample, so it is always estimated on the full tables. `rules` replaces the default blocking
+    rules for prediction (`joinedup match` chooses its own from measured counts).
     """
-    rules = blocking_rules(present, exclude_same)
+    rules = rules if rules is not None else blocking_rules(present, exclude_same)
     settings = SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=person_comparisons(present),
+        comparisons=person_comparisons(present, evidence_columns),
         blocking_rules_to_generate_predictions=rules,
         # the comparison level of each pair (gamma_ columns, kept with the matching columns, which
         # stay in the engine's memory) feeds the report's examples near the threshold
@@ -57,18 +61,22 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
         max_iterations=12,
     )
-    trainer = Linker(_one(training_tables or tables), settings, log_level=None)
+    train_on = _one(training_tables or tables)
+    trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    for rule in training_blocking_rules(present):
+    sessions = training_blocking_rules(present)
+    model, report, degenerate = train_m(train_on, trainer.misc.save_model_to_json(), sessions, u_floor=0.5 / max_pairs)
+    for rule, _fixed in degenerate:
         try:
             trainer.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True)
-        except ValueError as e:
-            # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
-            # among a small place's matches; the other session still trains those comparisons.
-            logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
-    model = floored(trainer.misc.save_model_to_json())
+            report.sessions.append(f"{rule} (Splink's EM)")
+        except ValueError:
+            # Splink refuses an m below 1e-300 (a level empty among the block's matches): the
+            # comparisons that session trains keep their start values, floored, and are reported
+            report.sessions.append(f"{rule} (refused by both EMs)")
+    model = floored(merge_m(model, trainer.misc.save_model_to_json(), report, u_floor=0.5 / max_pairs))
     linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
@@ -81,12 +89,8 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         linker = Linker(_one(tables), model, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rendered = [r["blocking_rule"] for r in linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]]
-    return ModelRun(linker, predictions, rendered)
+    return ModelRun(linker, predictions, rendered, report)
 
-
-#: No level's m is learnt below this: a level never seen among a sample's matches (names swapped,
-#: sex recorded differently) is rare evidence, not proof of a non-match.
-M_FLOOR = 1e-4
 
 
 def floored(model: dict) -> dict:

@@ -14,7 +14,7 @@ paradox lens should flag, and nothing else.
 
 from __future__ import annotations
 
-from datetime import date, timedelta  # noqa: F401 - date in annotations
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
