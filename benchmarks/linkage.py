@@ -151,7 +151,6 @@ def measure_set(name: str, work: Path) -> dict:
 
 def score(links, truth, dedupe: bool) -> dict:
     """Pairwise precision, recall and F1 of links (id_a, id_b) against truth (id, t)."""
-    import polars as pl
 
     t = truth.drop_nulls("t")
     if dedupe:

@@ -20,7 +20,8 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import fhir
+from joinedup.ingest import cin_census, fhir, ssda903
+from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
 from joinedup.ingest.mapping import ethnicity_group_sql, seen_for, sex_sql, targets_for
@@ -163,7 +164,8 @@ class _Run:
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
-            sha = sha256_of(plan.path)
+            sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
+                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -177,6 +179,17 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
+            elif plan.format in ("ssda903", "cin-xml"):
+                parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
+                                     (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))
+                res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
+                if not_loaded:
+                    res.why += "; not held by the store: " + ", ".join(not_loaded)
+                for src, table in parts:
+                    self.n += 1
+                    raw = f"temp.raw_{self.n}"
+                    self.e.stage_arrow(raw, table)
+                    self._part(plan, res, src, src.id, raw, idx)
             else:
                 parts = fhir.read_parts(plan.path, plan.format, patients)
                 res.source = "fhir (" + ", ".join(sorted({s.id for s, _ in parts})) + ")" if parts else "fhir"

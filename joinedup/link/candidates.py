@@ -64,7 +64,7 @@ def candidate_rules(present: set[str], evidence: tuple[str, ...] = ()) -> list[t
     return [(name, keys) for name, keys, need in rules if need <= present]
 
 
-def _creator(keys: tuple[tuple[str, str], ...]):  # noqa: ANN202 - a Splink blocking rule creator
+def _creator(keys: tuple[tuple[str, str], ...]):
     if all(left == right for left, right in keys):
         return block_on(*[left for left, _ in keys])
     return CustomRule(" AND ".join(f"l.{left} = r.{right}" for left, right in keys))

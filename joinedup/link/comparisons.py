@@ -79,7 +79,7 @@ def family_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
     return cl.CustomComparison(output_column_name="family_name", comparison_levels=levels)
 
 
-def _swapped_near():  # noqa: ANN202 - a Splink level creator
+def _swapped_near():
     # both names differ side to side, but the two names in alphabetical order are a near spelling
     return cll.And(cll.CustomLevel("given_name_l <> given_name_r AND family_name_l <> family_name_r"),
                    cll.JaroWinklerLevel("name_set", 0.9))

@@ -22,7 +22,7 @@ from joinedup.link.comparisons import NAME_SHAPES
 from joinedup.link.engine import Engine
 from joinedup.link.families import components
 from joinedup.link.features import person_features
-from joinedup.link.match_input import evidence_name, id_column, read_people_file, role_frame
+from joinedup.link.match_input import id_column, read_people_file, role_frame
 from joinedup.link.model import fit_and_score
 from joinedup.link.roles import recognise
 

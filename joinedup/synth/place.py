@@ -18,6 +18,7 @@ from joinedup.reference import DEFAULT_AREA, area_name
 from joinedup.synth.build import build_world, period_of
 from joinedup.synth.defects import DefectConfig
 from joinedup.synth.world import World
+from joinedup.synth.returns import write_returns
 from joinedup.synth.writer import write_place
 
 __all__ = ["GENERATORS", "GENERATOR_VERSION", "SynthResult", "synthesise", "generate_frames", "MIN_PEOPLE", "MAX_PEOPLE"]
@@ -102,6 +103,9 @@ def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: st
     started = time.perf_counter()
     manifest = write_place(world, frames, out, fmt, defects or DefectConfig(), meta)
     timings["write"] = time.perf_counter() - started
+    started = time.perf_counter()
+    manifest = write_returns(out, manifest, start_d, end_d)
+    timings["returns"] = time.perf_counter() - started
     if on_step:
         on_step("write")
     return SynthResult(manifest, world, timings)

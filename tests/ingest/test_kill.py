@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from joinedup.ingest.loader import PAUSE_ENV
-from joinedup.store import Store
+from joinedup.store import Store, paths_for
 from tests.conftest import ROOT
 from tests.ingest.conftest import snapshot
 
@@ -74,16 +74,20 @@ def test_sigkill_at_a_random_moment_leaves_a_consistent_store(small_place, tmp_p
     import random
     db = tmp_path / "store.duckdb"
     proc = _start([str(small_place), "--db", str(db)], None)
-    # The kill lands after the loader has created the store, at a random moment of the load, so the
-    # consistency check below always runs (a kill before the store exists would test nothing).
+    # The kill lands after the loader has started writing (its private working copy exists), at a
+    # random moment of the load, so the consistency check below always has something to check.
+    working = paths_for(db).working_store
     deadline = time.time() + 120
-    while not db.exists() and proc.poll() is None and time.time() < deadline:
+    while not (working.exists() or db.exists()) and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
-    assert db.exists(), "the loader never created the store"
+    assert working.exists() or db.exists(), "the loader never started writing"
     time.sleep(random.Random(os.getpid()).uniform(0.0, 1.5))
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    _reconciled(db)
+    if not db.exists():  # killed before it published: nothing of the load is anywhere
+        assert not paths_for(db).vault.exists()
+    else:
+        _reconciled(db)
     snap = snapshot(db)
     loads = snap.get("store.duckdb:load", [])
     vault_rows = sum(len(v) for k, v in snap.items() if ".vault" in k and not k.endswith("_undo"))
