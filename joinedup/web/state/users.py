@@ -17,9 +17,10 @@ from joinedup.web.state.models import ROLES, Session, SigninAttempt, User
 
 __all__ = ["Account", "add_user", "list_users", "disable_user", "set_role", "check_password", "rate_limited",
            "note_failure", "new_session", "session_user", "end_session", "oidc_user", "SESSION_HOURS",
-           "MAX_FAILURES_PER_NAME", "MAX_FAILURES_PER_CLIENT", "WINDOW_MINUTES", "check_name", "check_role"]
+           "MAX_FAILURES_PER_NAME", "set_password", "MIN_PASSWORD", "MAX_FAILURES_PER_CLIENT", "WINDOW_MINUTES", "check_name", "check_role"]
 
 SESSION_HOURS = 8
+MIN_PASSWORD = 12
 #: Failed sign-ins allowed per name, and per client address, in the window before sign-in is refused.
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_CLIENT = 20
@@ -68,14 +69,27 @@ def check_role(role: str) -> str:
 def add_user(state: State, name: str, role: str, password: str) -> Account:
     """Create a local user with an argon2 password hash."""
     name, role = check_name(name), check_role(role)
-    if len(password) < 12:
-        raise UserError("password too short: at least 12 characters", field="password")
+    _check_password(password)
     with state.session() as s:
         if s.scalar(select(User).where(User.name == name)) is not None:
             raise UserError(f"user {name!r} exists already", field="name")
         u = User(name=name, role=role, password_hash=_hasher.hash(password), disabled=False, created_at=_now())
         s.add(u)
         s.flush()
+        return _account(u)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password too short: at least {MIN_PASSWORD} characters", field="password")
+
+
+def set_password(state: State, name: str, password: str) -> Account:
+    """Replace a local user's password (and enable the account)."""
+    _check_password(password)
+    with state.session() as s:
+        u = _get(s, name)
+        u.password_hash, u.disabled = _hasher.hash(password), False
         return _account(u)
 
 
