@@ -35,3 +35,5 @@ class WebConfig:
     secure_cookies: bool = True
     #: Record a `view` audit entry for every page a signed-in user opens.
     audit_views: bool = True
+    #: Compute the overview's figures in the background when the app starts and after each new store version.
+    warm: bool = True

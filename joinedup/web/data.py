@@ -69,6 +69,21 @@ class StoreData:
         self._cache_size = cache_size
         self._engine = None
         self._engine_version: str | None = None
+        self._warmed: str | None = None
+
+    def warm(self, compute: Callable[["StoreData"], Any]) -> None:
+        """Compute the busiest page's figures in the background once per store version (a no-op when done)."""
+        v = self.version()
+        if self._warmed == v:
+            return
+        self._warmed = v
+
+        def run() -> None:
+            try:
+                compute(self)
+            except Exception:  # noqa: BLE001 - the page itself will show the error when opened
+                self._warmed = None
+        threading.Thread(target=run, name="joinedup-warm", daemon=True).start()
 
     # Versions and caching ---------------------------------------------------
     def version(self) -> str:
@@ -189,7 +204,6 @@ class StoreData:
             from joinedup.peers.compare import compare
             from joinedup.reference import DEFAULT_AREA
             with self._lock:
-                self.close()
                 try:
                     return compare(self.store, DEFAULT_AREA)
                 except UserError:
@@ -202,7 +216,6 @@ class StoreData:
             from joinedup.peers.context import peer_context
             from joinedup.reference import DEFAULT_AREA
             with self._lock:
-                self.close()
                 try:
                     return peer_context(self.store, DEFAULT_AREA, measure_id)
                 except UserError:
@@ -215,7 +228,6 @@ class StoreData:
         def compute():
             from joinedup.link.quality import quality_summary
             with self._lock:
-                self.close()
                 try:
                     return quality_summary(self.store)
                 except UserError:
@@ -227,7 +239,6 @@ class StoreData:
         def compute():
             from joinedup.link.review import review_pairs
             with self._lock:
-                self.close()
                 try:
                     return review_pairs(self.store, limit)
                 except UserError:
