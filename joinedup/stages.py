@@ -3,6 +3,11 @@
 Each stage package may hold `cli.py` with `register(app: typer.Typer) -> None` (its commands)
 and `demo.py` with `run(ctx: DemoContext) -> None` (its step of `joinedup demo`). The front
 door finds them here, so a stage adds itself without editing cli.py.
+
+A stage imports only from the stages before it and from SHARED. Where an earlier stage offers
+something a later one defines (a measure broken down by segment), the later stage declares it in a
+hook module the earlier one asks for by name: `joinedup.<stage>.breakdowns` with
+`VIEWS: dict[str, Callable[[Period], sqlglot tree]]` (one query per breakdown: person_id -> group).
 """
 
 from __future__ import annotations
@@ -11,12 +16,17 @@ import importlib
 from importlib.util import find_spec
 from types import ModuleType
 
-__all__ = ["STAGES", "stage_hooks"]
+from typing import Any
+
+__all__ = ["STAGES", "SHARED", "breakdown_view", "stage_hooks"]
 
 #: Data flows one way, in this order; `demo` runs the steps in this order too.
 STAGES: tuple[str, ...] = (
-    "synth", "ingest", "link", "measures", "segments", "model", "glossary", "peers", "web",
+    "synth", "ingest", "store", "link", "measures", "segments", "model", "glossary", "peers", "web",
 )
+
+#: Stages every other stage may import: the shared language (terms annotate every screen and report).
+SHARED: tuple[str, ...] = ("glossary",)
 
 
 def stage_hooks(hook: str) -> list[tuple[str, ModuleType]]:
@@ -28,3 +38,12 @@ def stage_hooks(hook: str) -> list[tuple[str, ModuleType]]:
             continue
         found.append((stage, importlib.import_module(name)))
     return found
+
+
+def breakdown_view(name: str, period: Any) -> Any:
+    """The query giving each person's group in a breakdown a later stage declares (e.g. 'segment')."""
+    for _stage, module in stage_hooks("breakdowns"):
+        views = getattr(module, "VIEWS", {})
+        if name in views:
+            return views[name](period)
+    raise KeyError(f"no stage declares the breakdown {name!r}")

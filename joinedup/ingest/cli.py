@@ -11,6 +11,7 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.options import DB
 
 __all__ = ["register", "ingest_command", "print_result", "print_report"]
 
@@ -57,17 +58,19 @@ def print_report(rep: dict, as_json: bool) -> None:
 
 def ingest_command(
     paths: List[str] = typer.Argument(..., help="Folders (with or without manifest.json) or files; or 'report'."),
-    db: Path = typer.Option(..., "--db", help="The analysis store (DuckDB file); the vault goes beside it."),
+    db: Path = DB,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Validate, pseudonymise and load extracts into the store; `ingest report` shows loads and quarantine."""
     from joinedup.ingest.loader import ingest
-    from joinedup.ingest.report import report
+    from joinedup.ingest.api import report
+    from joinedup.store import Store
 
     if paths[0] == "report":
         if len(paths) > 1:
             raise UserError("ingest report takes no paths (use --db)")
-        print_report(report(db), as_json)
+        with Store.open(db, "analysis") as store:
+            print_report(report(store).as_json(), as_json)
         return
     with progress() as bar:
         task = bar.add_task("ingest", total=None)

@@ -46,7 +46,8 @@ class PseudonymKey:
 
 def key_path_for(store: Path) -> Path:
     """The key file used for a store when JOINEDUP_KEY is not set: STORE.key beside it."""
-    return store.with_name(store.name + ".key") if store.suffix != ".duckdb" else store.with_suffix(".key")
+    from joinedup.store.paths import paths_for  # the store's one naming rule
+    return paths_for(store).key
 
 
 def load_key(store: Path) -> PseudonymKey:

@@ -3,7 +3,7 @@
 Everything is set-based SQL in the engine (typing, validation, pseudonyms, joins to the
 postcode lookup); Python only parses FHIR. Nothing is written to the store or the vault until
 every file of the run has been read and checked; then the engine commits vault and store in
-two phases (see joinedup.store.engine) so that a failure or a kill leaves both as they were.
+two phases (see joinedup.store.load) so that a failure or a kill leaves both as they were.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from joinedup.ingest.validate import problems_queries, typed_query
 from joinedup.reference import data_path, postcode_table_path
 from joinedup.sources import Source, codes_of, source
 from joinedup.store import schema
-from joinedup.store.duckdb_engine import DuckDBEngine, EngineError, ResourceError
-from joinedup.store.engine import Engine
+from joinedup.store.load import LoadSession
+from joinedup.store.store import Store
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
 __all__ = ["FileResult", "LoadResult", "ingest", "memory_limit", "MEMORY_ENV", "PAUSE_ENV"]
@@ -107,19 +107,23 @@ def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] 
     """Load every file under the given paths into the store (atomically) and return what happened."""
     plans = plan_paths([Path(p) for p in paths])
     key = load_key(Path(db))
-    engine = DuckDBEngine(Path(db), key, threads=threads, memory_limit=memory_limit())
-    engine.open()
+    store = Store.open(db, "write", create=True, vault=True, threads=threads, memory_limit=memory_limit())
+    store.on_publish = _pause
     try:
-        return _Run(engine, plans, key.origin, progress).run()
-    except ResourceError as err:
-        # disk full, out of memory, a locked file: the two-phase commit has left store and vault as they were
+        result = _Run(LoadSession(store, key), plans, key.origin, progress).run()
+    except store.backend.resource_errors as err:
+        store.close(publish=False)
+        # disk full, out of memory, a locked file: nothing was published, store and vault are as they were
         raise UserError(f"load failed, nothing was changed: {str(err).splitlines()[0][:300]}", file=str(db)) from None
-    finally:
-        engine.close()
+    except BaseException:
+        store.close(publish=False)
+        raise
+    store.close()
+    return result
 
 
 class _Run:
-    def __init__(self, engine: Engine, plans: list[FilePlan], key_origin: str,
+    def __init__(self, engine: LoadSession, plans: list[FilePlan], key_origin: str,
                  progress: Callable[[str, int], None] | None) -> None:
         self.e, self.plans, self.progress = engine, plans, progress or (lambda d, n: None)
         self.load_id = datetime.now(timezone.utc).strftime("L%Y%m%dT%H%M%S") + secrets.token_hex(3)
@@ -186,7 +190,7 @@ class _Run:
                 from joinedup.ingest.readers import parquet_columns
                 parquet_columns(plan.path)
                 self.e.stage_parquet(raw, plan.path)
-        except EngineError as err:
+        except self.e.backend.errors as err:
             raise UserError(_engine_message(err), file=str(plan.path), row=_engine_row(err)) from None
         return raw
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from joinedup.console import err, out
+from joinedup.options import DB, db_option
 
 __all__ = ["register"]
 
@@ -19,7 +20,7 @@ link_app = typer.Typer(help="Build the person index and families; evaluate and r
 @link_app.callback(invoke_without_command=True)
 def link(
     ctx: typer.Context,
-    db: Path = typer.Option(None, "--db", help="The analysis store (STORE.duckdb; the vault sits beside it)."),
+    db: Path = db_option(None),
     incremental: bool = typer.Option(False, "--incremental",
                                      help="Link only records not yet in the index; known persons keep their records."),
 ) -> None:
@@ -36,7 +37,7 @@ def link(
 
 @link_app.command("evaluate")
 def evaluate(
-    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    db: Path = DB,
     truth: Path = typer.Option(..., "--truth", help="The synthetic place's truth folder (DIR/truth)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
@@ -52,7 +53,7 @@ def evaluate(
 
 @link_app.command("report")
 def report(
-    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    db: Path = DB,
     out_path: Path = typer.Option(Path("linkage-report.html"), "--out", help="Where to write the HTML report."),
     truth: Path = typer.Option(None, "--truth", help="The truth folder, to add the quality figures."),
 ) -> None:
@@ -65,7 +66,7 @@ def report(
 
 @link_app.command("review")
 def review(
-    db: Path = typer.Option(..., "--db", help="The analysis store (the vault is not read)."),
+    db: Path = DB,
     limit: int = typer.Option(20, "--limit", min=1, help="How many pairs to list."),
     as_json: bool = typer.Option(False, "--json", help="Print the pairs as JSON."),
 ) -> None:
@@ -84,7 +85,7 @@ def review(
 def decide(
     record_a: str = typer.Argument(..., metavar="RECORD_A", help="A record id (as `link review` lists it)."),
     record_b: str = typer.Argument(..., metavar="RECORD_B", help="The other record id."),
-    db: Path = typer.Option(..., "--db", help="The analysis store."),
+    db: Path = DB,
     is_match: bool = typer.Option(False, "--match", help="The two records are one person."),
     no_match: bool = typer.Option(False, "--no-match", help="The two records are never one person."),
     note: str = typer.Option(None, "--note", help="Why (free text; no names or other identifiers)."),

@@ -13,10 +13,11 @@ import getpass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from joinedup.errors import UserError
+from joinedup.link.engine import Engine
+from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES
 
 __all__ = ["DECISIONS", "decide", "read_decisions", "ensure_table", "manual_edges", "cannot_link", "alias_nhs_keys",
@@ -30,40 +31,43 @@ _DDL = ", ".join(f"{c.name} {c.type}" for c in _TABLE.all_columns)
 _EMPTY = {"record_id_a": pl.Utf8, "record_id_b": pl.Utf8, "decision": pl.Utf8}
 
 
-def ensure_table(con, prefix: str = "") -> None:  # noqa: ANN001 - a DuckDB connection or the link Engine
+def ensure_table(con: Store | Engine, prefix: str = "") -> None:
     """Create link_decision when the store lacks it (a link run never replaces it)."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {prefix}link_decision ({_DDL})")
 
 
-def decide(store: Path, record_a: str, record_b: str, decision: str, note: str | None = None,
+def decide(store: "Path | Store", record_a: str, record_b: str, decision: str, note: str | None = None,
            by: str | None = None) -> tuple[str, str]:
     """Record (or replace) the decision on one pair of records; returns the pair as stored (ordered)."""
     if decision not in DECISIONS:
         raise UserError(f"unknown decision {decision!r} (expected one of {', '.join(DECISIONS)})")
-    if not store.exists():
-        raise UserError("no such store", file=str(store))
-    a, b = sorted((record_a.strip(), record_b.strip()))
+    given = (record_a.strip(), record_b.strip())
+    a, b = sorted(given)
     if a == b:
         raise UserError("a decision needs two different records")
-    con = duckdb.connect(str(store))
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "person_record" not in tables:
-            raise UserError("nothing ingested: the store has no person_record table", file=str(store))
-        known = {r[0] for r in con.execute("SELECT DISTINCT record_id FROM person_record WHERE record_id IN (?, ?)",
-                                            [a, b]).fetchall()}
-        missing = [r for r in (record_a.strip(), record_b.strip()) if r not in known]
-        if missing:
-            raise UserError(f"unknown record id {missing[0]!r} (not in person_record)", file=str(store))
-        ensure_table(con)
-        con.execute("BEGIN TRANSACTION")
+    if isinstance(store, Store):
+        _decide(store, given, decision, note, by)
+        return a, b
+    if not store.exists():
+        raise UserError("no such store", file=str(store))
+    with Store.open(store, "write") as con:
+        _decide(con, given, decision, note, by)
+    return a, b
+
+
+def _decide(con: Store, given: tuple[str, str], decision: str, note: str | None, by: str | None) -> None:
+    a, b = sorted(given)
+    if not con.has_table("person_record"):
+        raise UserError("nothing ingested: the store has no person_record table", file=str(con.paths.store))
+    known = {r[0] for r in con.fetchall("SELECT DISTINCT record_id FROM person_record WHERE record_id IN (?, ?)", [a, b])}
+    missing = [r for r in given if r not in known]
+    if missing:
+        raise UserError(f"unknown record id {missing[0]!r} (not in person_record)", file=str(con.paths.store))
+    ensure_table(con)
+    with con.transaction():
         con.execute("DELETE FROM link_decision WHERE record_id_a = ? AND record_id_b = ?", [a, b])
         con.execute("INSERT INTO link_decision VALUES (?, ?, ?, ?, ?, ?)",
                     [a, b, decision, note, by or _user(), datetime.now(timezone.utc).replace(tzinfo=None)])
-        con.execute("COMMIT")
-    finally:
-        con.close()
-    return a, b
 
 
 def _user() -> str:

@@ -184,8 +184,10 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             write_diagnostics(engine, run, scored, THRESHOLD, feats.height)
             write_review_pairs(engine, run, scored, THRESHOLD)
             bar.update(task, advance=1, description="done")
-    finally:
-        engine.close()
+    except BaseException:
+        engine.close(publish=False)  # a failed run publishes nothing
+        raise
+    engine.close()
     counts = psl.group_by("method").len()
     return IndexSummary(
         records=psl.height, persons=persons.height, by_method=dict(zip(counts["method"], counts["len"])),

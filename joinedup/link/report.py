@@ -3,7 +3,7 @@
 For the information governance lead and the analyst: how records were linked (by method), the
 match weight distribution, the parameters learnt (m and u per comparison level), examples near
 the threshold shown as comparison levels and weights only (never names or identifiers), and the
-quality figures when a truth folder is given. Counts of 1-7 are suppressed.
+quality figures when a truth folder is given. Counts pass the store's disclosure policy.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from jinja2 import Environment, select_autoescape  # noqa: E402
 from joinedup.errors import UserError  # noqa: E402
 from joinedup.link.engine import Engine  # noqa: E402
 from joinedup.link.tables import read_table  # noqa: E402
+from joinedup.store.disclosure import policy  # noqa: E402
 
-__all__ = ["write_report", "suppress"]
+__all__ = ["write_report"]
 
 _TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>joinedup linkage report</title>
@@ -35,7 +36,7 @@ th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}.n
 <h1>Linkage report</h1>
 <p class="note">Built {{ built_at }}. {{ records }} person records, {{ persons }} persons, {{ pairs }} record pairs
 scored by the model; links called at match probability &ge; {{ threshold }}. No names or identifiers appear in this
-report; counts from 1 to 7 are shown as &lsquo;&lt;8&rsquo;.</p>
+report; counts from 1 to {{ threshold_k }} are suppressed, with any count that would reveal one.</p>
 <h2>How records were linked</h2>
 <table><tr><th>method</th><th>records</th></tr>{% for m, n in methods %}<tr><td>{{ m }}</td><td class="n">{{ n }}</td></tr>{% endfor %}</table>
 {% if quality %}<h2>Quality against the truth</h2>
@@ -53,11 +54,6 @@ report; counts from 1 to 7 are shown as &lsquo;&lt;8&rsquo;.</p>
 {% for e in examples %}<tr><td>{{ e.side }}</td><td class="n">{{ e.p }}</td><td class="n">{{ e.w }}</td>{% for c in example_cols %}<td>{{ e.levels.get(c, '') }}</td>{% endfor %}</tr>{% endfor %}</table>
 <h2>Blocking rules</h2><ul>{% for r in rules %}<li><code>{{ r }}</code></li>{% endfor %}</ul>
 </body></html>"""
-
-
-def suppress(n: int) -> str:
-    """A count for an aggregate table: 1-7 shown as '<8' (small-number suppression)."""
-    return "<8" if 1 <= n <= 7 else str(n)
 
 
 def _histogram(hist: pl.DataFrame, threshold_weight: float) -> str:
@@ -94,6 +90,8 @@ def write_report(store: Path, out: Path, truth: Path | None = None) -> None:
     threshold = float(model["threshold"][0])
     threshold_weight = math.log2(threshold / (1 - threshold)) if 0 < threshold < 1 else 0.0
     methods = links.group_by("method").len().sort("method")
+    # The methods add up to the records shown above them: suppressed together, so none is recoverable.
+    _, shown_methods = policy().protect_counts(links.height, dict(methods.iter_rows()))
     quality = None
     if truth is not None:
         from joinedup.link.evaluate import evaluate_store
@@ -108,9 +106,9 @@ def write_report(store: Path, out: Path, truth: Path | None = None) -> None:
                 "levels": json.loads(r["levels"])} for r in examples.iter_rows(named=True)] if examples is not None else []
     cols = sorted({c for e in ex_rows for c in e["levels"]})
     html = Environment(autoescape=select_autoescape(default=True)).from_string(_TEMPLATE).render(
-        built_at=str(model["built_at"][0])[:19], records=links.height, persons=links["person_id"].n_unique(),
+        built_at=str(model["built_at"][0])[:19], threshold_k=policy().threshold, records=links.height, persons=links["person_id"].n_unique(),
         pairs=int(model["pairs_scored"][0]), threshold=threshold,
-        methods=[(m, suppress(n)) for m, n in methods.iter_rows()], quality=quality,
+        methods=list(shown_methods.items()), quality=quality,
         histogram=_histogram(hist, threshold_weight) if hist is not None else "",
         params=[{"comparison": r["comparison"], "level": r["level"], "m": _fmt(r["m"]), "u": _fmt(r["u"]),
                  "w": _fmt(r["match_weight"], 3)} for r in params.iter_rows(named=True)] if params is not None else [],

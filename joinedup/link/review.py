@@ -11,13 +11,13 @@ import json
 import math
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
 from joinedup.link.model import level_labels
 from joinedup.link.tables import write_table
+from joinedup.store import Store
 
 __all__ = ["write_review_pairs", "review_pairs", "format_review", "pair_id", "KEPT_PAIRS"]
 
@@ -54,27 +54,30 @@ def write_review_pairs(engine: Engine, run, scored: pl.DataFrame, threshold: flo
     write_table(engine, "link_review_pairs", frame, _DDL)
 
 
-def review_pairs(store: Path, limit: int = 20) -> list[dict]:
+def review_pairs(store: "Path | Store", limit: int = 20) -> list[dict]:
     """The undecided kept pairs nearest the threshold, with whether the index now puts them in one person."""
+    if isinstance(store, Store):
+        return _review_pairs(store, limit)
     if not store.exists():
         raise UserError("no such store", file=str(store))
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "link_review_pairs" not in tables or "person_source_link" not in tables:
-            raise UserError("no scored pairs to review: run `joinedup link --db` first", file=str(store))
-        decided = ("AND NOT EXISTS (SELECT 1 FROM link_decision d WHERE d.record_id_a = r.record_id_a "
-                   "AND d.record_id_b = r.record_id_b)") if "link_decision" in tables else ""
-        rows = con.execute(f"""
-            SELECT r.pair_id, r.record_id_a, r.record_id_b, r.match_probability, r.match_weight,
-                   la.person_id = lb.person_id AS same_person, r.levels
-            FROM link_review_pairs r
-            LEFT JOIN person_source_link la ON la.record_id = r.record_id_a
-            LEFT JOIN person_source_link lb ON lb.record_id = r.record_id_b
-            WHERE TRUE {decided}
-            ORDER BY r.distance, r.pair_id LIMIT ?""", [limit]).fetchall()
-    finally:
-        con.close()
+    with Store.open(store, "analysis") as con:
+        return _review_pairs(con, limit)
+
+
+def _review_pairs(con: Store, limit: int) -> list[dict]:
+    tables = set(con.tables())
+    if "link_review_pairs" not in tables or "person_source_link" not in tables:
+        raise UserError("no scored pairs to review: run `joinedup link --db` first", file=str(con.paths.store))
+    decided = ("AND NOT EXISTS (SELECT 1 FROM link_decision d WHERE d.record_id_a = r.record_id_a "
+               "AND d.record_id_b = r.record_id_b)") if "link_decision" in tables else ""
+    rows = con.fetchall(f"""
+        SELECT r.pair_id, r.record_id_a, r.record_id_b, r.match_probability, r.match_weight,
+               la.person_id = lb.person_id AS same_person, r.levels
+        FROM link_review_pairs r
+        LEFT JOIN person_source_link la ON la.record_id = r.record_id_a
+        LEFT JOIN person_source_link lb ON lb.record_id = r.record_id_b
+        WHERE TRUE {decided}
+        ORDER BY r.distance, r.pair_id LIMIT ?""", [limit])
     keys = ("pair_id", "record_id_a", "record_id_b", "match_probability", "match_weight", "same_person", "levels")
     return [{**dict(zip(keys, r)), "levels": json.loads(r[-1])} for r in rows]
 

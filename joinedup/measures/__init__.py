@@ -9,10 +9,10 @@ an engine (engine.py, spark.py) -> disclosure control (disclosure.py) -> values 
 (runner.py, stats.py) -> the paradox lens (paradox.py) and the catalogue (catalogue.py).
 """
 
-from joinedup.measures.engine import DuckDBEngine, Engine, open_store
+from joinedup.measures.engine import Engine, StoreEngine, open_store
 from joinedup.measures.paradox import paradoxes
 from joinedup.measures.runner import Result, default_period, run_measures
 from joinedup.measures.spec import Library, Measure, load_library
 
-__all__ = ["DuckDBEngine", "Engine", "Library", "Measure", "Result", "default_period", "load_library",
+__all__ = ["Engine", "StoreEngine", "Library", "Measure", "Result", "default_period", "load_library",
            "open_store", "paradoxes", "run_measures"]

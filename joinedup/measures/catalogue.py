@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from joinedup.measures.spec import SECTORS, Library, Measure
 from joinedup.measures.sql import MACROS, PLACEHOLDERS
 
@@ -17,15 +14,9 @@ _SECTOR_TEXT = {"nhs": "NHS", "adult_social_care": "Adult social care", "childre
 
 
 def glossary_terms(text: str) -> list[str]:
-    """Glossary terms found in text, when the glossary stage is installed (otherwise none)."""
-    if find_spec("joinedup.glossary") is None:
-        return []
-    glossary = import_module("joinedup.glossary")
-    # The glossary stage's API: link_terms(text) -> the ids of the terms the text uses.
-    finder = getattr(glossary, "link_terms", None)
-    if not callable(finder):
-        return []
-    return sorted({str(t) for t in finder(text)})
+    """Glossary terms found in text (the glossary is a shared stage: joinedup.stages.SHARED)."""
+    from joinedup.glossary import link_terms
+    return sorted({str(t) for t in link_terms(text)})
 
 
 def _measure(m: Measure) -> list[str]:

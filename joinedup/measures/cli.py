@@ -11,21 +11,18 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.measures import api
+from joinedup.options import DB
+from joinedup.store import Store
 
 __all__ = ["register", "measures_app"]
 
 measures_app = typer.Typer(help="Outcome and process measures declared as data, run on the store.", no_args_is_help=True)
 
-_DB = typer.Option(..., "--db", help="The analysis store (DuckDB file written by joinedup ingest and link).")
 _DIRS = typer.Option(None, "--measures", help="A folder of the council's own measure YAML files (repeatable).")
 _JSON = typer.Option(False, "--json", help="Print JSON (one object per row) instead of a table.")
 _SUPPRESS = typer.Option(None, "--suppress-below", min=0,
                          help="Suppress counts from 1 to N (default 7, or JOINEDUP_SUPPRESS_BELOW).")
-
-
-def _library(dirs: Optional[list[Path]]):
-    from joinedup.measures.spec import load_library
-    return load_library(list(dirs or []))
 
 
 def _table(*names: str) -> Table:
@@ -49,13 +46,7 @@ def _cell(v, suppressed: bool) -> str:
 @measures_app.command("list")
 def list_cmd(as_json: bool = _JSON, dirs: Optional[list[Path]] = _DIRS) -> None:
     """List the measures: id, kind, sectors, unit, title."""
-    from joinedup.measures.catalogue import glossary_terms
-    lib = _library(dirs)
-    rows = [{"id": m.id, "title": m.title, "kind": m.kind, "sectors": list(m.sectors), "unit": m.unit,
-             "polarity": m.polarity, "period": m.period, "joined_up": m.joined_up, "breakdowns": list(m.breakdowns),
-             "paired_with": list(m.paired_with), "definition": m.definition.name, "reference": m.definition.reference,
-             "glossary_terms": glossary_terms(f"{m.title}. {m.description}")}
-            for m in sorted(lib, key=lambda m: m.id)]
+    rows = [m.as_dict() for m in api.list_measures(dirs)]
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return
@@ -65,14 +56,9 @@ def list_cmd(as_json: bool = _JSON, dirs: Optional[list[Path]] = _DIRS) -> None:
     out.print(table)
 
 
-def _engine(db: Path, threads: int | None = None):
-    from joinedup.measures.engine import open_store
-    return open_store(db, threads)
-
-
 @measures_app.command("run")
 def run_cmd(
-    db: Path = _DB,
+    db: Path = DB,
     period: Optional[str] = typer.Option(None, "--period", help="Financial year, e.g. 2024-25 (default: the latest complete one in the store)."),
     by: str = typer.Option("all", "--by", help="Breakdown: all, age_band, sex, ethnicity_group, deprivation_quintile, ward or segment."),
     measure: Optional[list[str]] = typer.Option(None, "--measure", help="Run only this measure (repeatable)."),
@@ -81,23 +67,13 @@ def run_cmd(
     suppress_below: Optional[int] = _SUPPRESS,
 ) -> None:
     """Run measures: one row per measure, period and breakdown group, small numbers suppressed."""
-    from joinedup.measures.runner import default_period, run_measures
-    from joinedup.measures.spec import BREAKDOWNS
-    if by not in ("all",) + BREAKDOWNS:
-        raise UserError(f"unknown breakdown {by!r} (choose from all, {', '.join(BREAKDOWNS)})", field="by")
-    lib = _library(dirs)
-    engine = _engine(db)
-    fy = period or default_period(engine)
-    ids = list(measure or [])
-    for i in ids:
-        lib.get(i)
-    n = len(ids) or len(lib)
-    with progress() as bar:
-        task = bar.add_task(f"measures {fy}", total=n)
-        results = run_measures(engine, lib, fy, by, ids or None, suppress_below, on_measure=lambda m: bar.advance(task))
-    if not engine.linked:
+    with Store.open(db, "analysis") as store, progress() as bar:
+        task = bar.add_task("measures", total=len(measure or []) or len(api.library(dirs)))
+        result = api.run(store, period=period, by=by, measures=measure, dirs=dirs, threshold=suppress_below,
+                         on_measure=lambda m: bar.advance(task))
+    if not result.linked:
         err.print("[yellow]note:[/] no person index in the store (run joinedup link): each source record counts as a person")
-    rows = [r.as_row() for r in results]
+    rows = result.rows()
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return
@@ -112,20 +88,14 @@ def run_cmd(
 
 @measures_app.command("paradoxes")
 def paradoxes_cmd(
-    db: Path = _DB,
+    db: Path = DB,
     dirs: Optional[list[Path]] = _DIRS,
     as_json: bool = _JSON,
     suppress_below: Optional[int] = _SUPPRESS,
 ) -> None:
     """For each process-outcome pair: both trends over the years, flagged where the process improves and the outcome does not."""
-    from joinedup.measures.paradox import paradoxes
-    from joinedup.measures.runner import coverage
-    lib = _library(dirs)
-    engine = _engine(db)
-    years = coverage(engine)
-    if len(years) < 2:
-        raise UserError(f"the store covers {len(years)} complete financial year(s); a trend needs at least 2")
-    found = paradoxes(engine, lib, years, suppress_below)
+    with Store.open(db, "analysis") as store:
+        found = api.paradoxes(store, dirs=dirs, threshold=suppress_below)
     if as_json:
         out.print(json.dumps([p.as_dict() for p in found], indent=1), markup=False)
         return
@@ -142,7 +112,7 @@ def docs_cmd(out_path: Path = typer.Option(..., "--out", help="Where to write th
              dirs: Optional[list[Path]] = _DIRS) -> None:
     """Write the measure catalogue (Markdown) from the YAML."""
     from joinedup.measures.catalogue import markdown
-    text = markdown(_library(dirs))
+    text = markdown(api.library(dirs))
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")
@@ -160,15 +130,7 @@ def sql_cmd(
     dirs: Optional[list[Path]] = _DIRS,
 ) -> None:
     """Print the SQL one measure compiles to, for one engine (the first period of the financial year)."""
-    from joinedup.measures.compiler import compile_measure, to_sql
-    from joinedup.measures.periods import periods_for
-    from joinedup.measures.spec import BREAKDOWNS
-    if dialect not in ("duckdb", "spark"):
-        raise UserError(f"unknown dialect {dialect!r} (duckdb or spark)", field="dialect")
-    if by not in ("all",) + BREAKDOWNS:
-        raise UserError(f"unknown breakdown {by!r}", field="by")
-    m = _library(dirs).get(measure)
-    out.print(to_sql(compile_measure(m, periods_for(m.period, period)[0], by), dialect), markup=False)
+    out.print(api.compiled_sql(measure, period=period, by=by, dialect=dialect, dirs=dirs), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,9 +20,10 @@ from joinedup.errors import UserError
 from joinedup.measures import sql
 from joinedup.measures.compiler import to_sql
 from joinedup.measures.periods import working_day_calendar
+from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES, TABLES
 
-__all__ = ["Engine", "DuckDBEngine", "open_store"]
+__all__ = ["Engine", "StoreEngine", "open_store"]
 
 _PERSON_ATTRS = ("birth_year", "birth_month", "sex", "ethnicity_group", "lsoa21", "imd_decile", "ward_code",
                  "date_of_death", "sectors")
@@ -56,6 +57,8 @@ class Engine(ABC):
         self._ready = False
         self.linked = False
         self._pending: dict[str, tuple[exp.Expression, bool]] = {}
+        #: Facts a run works out once per engine (e.g. the population's mid-years, the period of the segment view).
+        self.memo: dict[str, Any] = {}
 
     # Hooks -------------------------------------------------------------------
     @abstractmethod
@@ -79,7 +82,7 @@ class Engine(ABC):
         text = to_sql(tree, self.dialect)
         try:
             self.make_view(name, text, materialize)
-        except Exception as e:  # noqa: BLE001 - engine errors carry the SQL that caused them
+        except Exception as e:  # noqa: BLE001 - any engine's error type; the message carries the SQL
             raise UserError(f"engine {self.dialect} could not build {name}: {_one_line(e)} (SQL: {text})") from None
 
     def _source(self, name: str, present: set[str]) -> exp.Expression:
@@ -159,60 +162,38 @@ class Engine(ABC):
         text = to_sql(tree, self.dialect)
         try:
             rows = self.execute(text)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - any engine's error type; the message carries the SQL
             raise UserError(f"engine {self.dialect} failed: {_one_line(e)} (SQL: {text})") from None
         names = [s.alias_or_name for s in tree.expressions] if isinstance(tree, exp.Select) else None
         return [dict(zip(names, r)) for r in rows] if names else [dict(enumerate(r)) for r in rows]
 
 
-class DuckDBEngine(Engine):
-    """DuckDB over a store file (read-only) or an open connection (tests)."""
+class StoreEngine(Engine):
+    """The measures' views over a `Store` (DuckDB now; the store's backend runs the SQL)."""
 
-    dialect = "duckdb"
-
-    def __init__(self, con: Any, materialize: bool = True) -> None:
+    def __init__(self, store: Store, materialize: bool = True) -> None:
         super().__init__()
-        self.con = con
+        self.store = store
+        self.dialect = store.dialect
         self.materialize = materialize
 
     def tables(self) -> set[str]:
-        """Base tables and views in the main schema."""
-        rows = self.con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
-        return {r[0] for r in rows}
+        """Tables and views of the analysis store."""
+        return set(self.store.tables())
 
     def execute(self, text: str) -> list[tuple]:
         """Run one statement."""
-        return self.con.execute(text).fetchall()
+        return self.store.fetchall(text)
 
     def register(self, name: str, table: pa.Table) -> None:
         """Copy an Arrow table into a temporary table."""
-        self.con.register("_jp_arrow", table)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _jp_arrow")
-        self.con.unregister("_jp_arrow")
+        self.store.backend.register_arrow(name, table)
 
     def make_view(self, name: str, select_sql: str, materialize: bool) -> None:
         """Temporary view, or temporary table for the big person views."""
-        kind = "TABLE" if materialize else "VIEW"
-        for other in ("VIEW", "TABLE"):
-            try:
-                self.con.execute(f"DROP {other} IF EXISTS temp.{name}")
-            except Exception:  # noqa: BLE001 - the name is held by the other kind of object
-                pass
-        self.con.execute(f"CREATE TEMP {kind} {name} AS {select_sql}")
+        self.store.backend.make_temp_view(name, select_sql, materialize=materialize)
 
 
-def open_store(path: Path, threads: int | None = None) -> DuckDBEngine:
-    """Open a store file read-only for measures (never the vault)."""
-    import duckdb
-    path = Path(path)
-    if not path.exists():
-        raise UserError("store not found (build one with joinedup ingest)", file=str(path))
-    if path.name.endswith(".vault.duckdb"):
-        raise UserError("measures never read the identity vault; give the analysis store", file=str(path))
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except Exception as e:  # noqa: BLE001 - duckdb raises several error types for a bad file
-        raise UserError(f"cannot open store: {e}", file=str(path)) from None
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    return DuckDBEngine(con)
+def open_store(path: Path, threads: int | None = None) -> StoreEngine:
+    """Open a store read-only for measures (analysis mode: never the vault)."""
+    return StoreEngine(Store.open(path, "analysis", threads=threads))

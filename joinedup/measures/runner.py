@@ -9,10 +9,11 @@ from datetime import date
 from joinedup.errors import UserError
 from joinedup.measures import sql
 from joinedup.measures.compiler import compile_measure
-from joinedup.measures.disclosure import Cell, protect, threshold_from_env
 from joinedup.measures.engine import Engine
 from joinedup.measures.periods import Period, financial_year, parse_financial_year, periods_for
 from joinedup.measures.spec import Library, Measure
+from joinedup.stages import breakdown_view
+from joinedup.store.disclosure import Cell, policy
 from joinedup.measures.stats import byar, mean_ci, wilson
 
 __all__ = ["Result", "ROW_KEYS", "run_measures", "run_measure", "coverage", "default_period", "value_and_ci"]
@@ -88,10 +89,10 @@ def _cells(rows: list[dict]) -> list[Cell]:
 
 
 def _mid_year(engine: Engine, period: Period) -> int:
-    years = getattr(engine, "_mid_years", None)
+    years = engine.memo.get("mid_years")
     if years is None:
         years = sorted(r["y"] for r in engine.query(sql_select(f"SELECT DISTINCT mid_year AS y FROM {sql.view_name('population')}")) if r["y"] is not None)
-        engine._mid_years = years  # type: ignore[attr-defined]
+        engine.memo["mid_years"] = years
     if not years:
         return period.mid_year
     earlier = [y for y in years if y <= period.mid_year]
@@ -118,28 +119,30 @@ def _results(m: Measure, period: Period, breakdown: str, cells: list[Cell]) -> l
 
 
 def _segments(engine: Engine, period: Period) -> None:
-    # Segments are a later stage that builds on this one's SQL checker; imported only when asked for.
-    from joinedup.segments.assign import segment_select
-    if getattr(engine, "_segment_period", None) != period:
+    # The segment of each person comes from the segments stage, a later stage that builds on this
+    # one: it offers the view through its declared `breakdowns` hook (joinedup.stages), not an import.
+    if engine.memo.get("segment_period") != period:
         engine.setup()
-        engine.set_view(sql.view_name("segment"), segment_select(period))
-        engine._segment_period = period  # type: ignore[attr-defined]
+        engine.set_view(sql.view_name("segment"), breakdown_view("segment", period))
+        engine.memo["segment_period"] = period
 
 
 def run_measure(engine: Engine, m: Measure, period: Period, breakdown: str = "all",
                 threshold: int | None = None) -> list[Result]:
     """One measure in one period: the total row and, when asked, one row per breakdown group."""
-    k = threshold_from_env() if threshold is None else threshold
+    pol = policy(threshold)
+    # Rates by segment divide by a count of linked people (no estimates exist by segment): a record count.
+    records = m.shape in ("proportion", "mean") or (m.shape == "rate" and breakdown == "segment")
     mid = _mid_year(engine, period) if m.shape == "rate" else None
     total_rows = engine.query(compile_measure(m, period, "all", mid))
     total = _cells(total_rows)[0] if total_rows else Cell("all", 0, 0 if m.shape != "count" else None)
     if breakdown == "all":
-        t, _ = protect(total, [], m.shape, k)
+        t, _ = pol.protect(total, [], m.shape, records)
         return _results(m, period, "all", [t])
     if breakdown == "segment":
         _segments(engine, period)
     groups = sorted(_cells(engine.query(compile_measure(m, period, breakdown, mid))), key=lambda c: c.group)
-    t, gs = protect(total, groups, m.shape, k)
+    t, gs = pol.protect(total, groups, m.shape, records)
     return _results(m, period, "all", [t]) + _results(m, period, breakdown, gs)
 
 

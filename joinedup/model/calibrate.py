@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from joinedup.errors import UserError
 from joinedup.model.catalogue import flat_model
 from joinedup.model.flatten import SEP
+from joinedup.store import Store
 
 __all__ = ["Estimate", "ESTIMATES", "Calibrated", "calibrate", "write_params", "MIN_RECORDS", "REFERENCE_POPULATION"]
 
@@ -146,31 +146,24 @@ class Calibrated:
     note: str
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-
-
-def calibrate(db: Path) -> list[Calibrated]:
+def calibrate(db: "Path | Store") -> list[Calibrated]:
     """Estimate every parameter that the store can inform, falling back to defaults with the reason."""
+    if isinstance(db, Store):
+        return _calibrate(db)
     db = Path(db)
     if not db.exists():
         raise UserError("store not found (run `joinedup ingest` first, or give --db)", file=str(db))
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as e:
-        raise UserError(f"cannot open the store as DuckDB ({str(e).splitlines()[0]})", file=str(db)) from None
+    with Store.open(db, "analysis") as con:
+        return _calibrate(con)
+
+
+def _calibrate(con: Store) -> list[Calibrated]:
     flat = flat_model("system")
-    present = _tables(con)
+    present = set(con.tables())
     people, children = _population(con, present)
     default_children = flat.params[f"children{SEP}under18_population"].value
-    out = []
-    try:
-        for est in ESTIMATES:
-            model, _, name = est.param.partition(".")
-            p = flat.params[f"{model}{SEP}{name}"]
-            out.append(_one(con, est, p, present, children or default_children))
-    finally:
-        con.close()
+    out = [_one(con, est, flat.params[f"{est.param.partition('.')[0]}{SEP}{est.param.partition('.')[2]}"], present,
+                children or default_children) for est in ESTIMATES]
     rows = {r.param: r for r in out}
     rows.update({r.param: r for r in _scaled(flat, {r.param for r in out if r.source == "data"}, people, children)})
     return list(rows.values())
@@ -196,21 +189,21 @@ def _scaled(flat, estimated: set[str], people: float | None, children: float | N
     return rows
 
 
-def _population(con, present: set[str]) -> tuple[float | None, float | None]:
+def _population(con: Store, present: set[str]) -> tuple[float | None, float | None]:
     """All residents and those aged 0-17 in the latest mid-year of the population table, when there is one."""
     if "population" not in present:
         return None, None
     try:
-        row = con.execute("SELECT SUM(population), SUM(population) FILTER (WHERE age < 18) FROM population "
-                          "WHERE mid_year = (SELECT MAX(mid_year) FROM population)").fetchone()
-    except duckdb.Error:
+        row = con.fetchall("SELECT SUM(population), SUM(population) FILTER (WHERE age < 18) FROM population "
+                           "WHERE mid_year = (SELECT MAX(mid_year) FROM population)")[0]
+    except con.backend.errors:
         return None, None
     if not row or not row[0]:
         return None, None
     return float(row[0]), (float(row[1]) if row[1] else None)
 
 
-def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
+def _one(con: Store, est: Estimate, p, present: set[str], under18: float) -> Calibrated:
     default = float(p.value)
 
     def keep(why: str) -> Calibrated:
@@ -219,8 +212,9 @@ def _one(con, est: Estimate, p, present: set[str], under18: float) -> Calibrated
     if est.table not in present:
         return keep(f"no table {est.table}")
     try:
-        row = con.execute(est.sql.replace("$under18", repr(float(under18)))).fetchone()
-    except duckdb.Error as e:
+        rows = con.fetchall(est.sql.replace("$under18", repr(float(under18))))
+        row = rows[0] if rows else None
+    except con.backend.errors as e:
         return keep(f"{est.table} lacks what is needed ({str(e).splitlines()[0][:80]})")
     if row is None or row[0] is None or row[1] is None or row[1] == 0:
         return keep(f"{est.table} is empty or too short for {est.what}")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.options import DB
 
 __all__ = ["register", "model_app", "simulate_command"]
 
@@ -117,7 +118,7 @@ def export(name: str = typer.Argument(..., help="Model name, 'system' for all li
 
 
 @model_app.command("calibrate")
-def calibrate_command(db: Path = typer.Option(..., "--db", help="The analysis store (DuckDB file)."),
+def calibrate_command(db: Path = DB,
                       out_path: Path = typer.Option(None, "--out", help="Write the values to this params YAML.")) -> None:
     """Estimate parameters from the store; say which came from data and which are defaults."""
     from joinedup.model.calibrate import calibrate, write_params

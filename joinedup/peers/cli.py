@@ -10,6 +10,7 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
+from joinedup.options import db_option
 
 __all__ = ["register", "DEFAULT_DB"]
 
@@ -19,7 +20,7 @@ DEFAULT_DB = Path("joinedup.duckdb")
 peers = typer.Typer(help="The place beside its statistical neighbours and England, from published figures.",
                     no_args_is_help=True)
 
-_DB = typer.Option(DEFAULT_DB, "--db", help="DuckDB store holding the peer tables.")
+_DB = db_option(DEFAULT_DB)
 _AREA = typer.Option(..., "--area", help="Council: ONS code (E08000027), DfE LA number (332) or name.")
 
 
@@ -144,7 +145,7 @@ def measures_cmd(search: str = typer.Option(None, "--search", help="Only measure
 
     ps = PeerStore.open(db)
     try:
-        rows = ps.con.execute(sql.MEASURES).fetchall()
+        rows = ps.con.fetchall(sql.MEASURES)
     finally:
         ps.close()
     table = Table(title="published measures")

@@ -6,15 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from joinedup.errors import UserError
 from joinedup.peers import sql
 from joinedup.peers.areas import Area, resolve_area
 from joinedup.peers.funnel import COVERAGES, adjusted_band, band, limits, overdispersion, z_score
-from joinedup.peers.importer import connect
 from joinedup.peers.specs import Denominator, headline_measures
 from joinedup.peers.stats import denominator_for, direction, median, rank_among
+from joinedup.store import Store
 
 __all__ = ["SCHEMA_VERSION", "ENGLAND", "PeerStore", "compare", "compare_measure"]
 
@@ -28,25 +26,35 @@ _VERDICT = {"high": {"above": "better", "below": "worse"}, "low": {"above": "wor
 class PeerStore:
     """An open store with peer tables, and its areas."""
 
-    con: duckdb.DuckDBPyConnection
+    con: Store
     areas: tuple[Area, ...]
+    owned: bool = True
 
     @classmethod
-    def open(cls, store: Path) -> "PeerStore":
-        """Open a store for reading; a store without peer tables is a UserError."""
-        if not Path(store).is_file():
-            raise UserError("no such store: run `joinedup peers import` first", file=str(store))
-        con = connect(Path(store), read_only=True)
-        if con.execute(sql.HAS_TABLES).fetchone()[0] < 4:
-            con.close()
-            raise UserError(f"no peer figures: run `joinedup peers import --db {store}` first", file=str(store))
+    def open(cls, store: "Path | Store") -> "PeerStore":
+        """Open a store (a path, or a Store already open) for reading; a store without peer tables is a UserError."""
+        if isinstance(store, Store):
+            con, owned, where = store, False, store.paths.store
+        else:
+            if not Path(store).is_file():
+                raise UserError("no such store: run `joinedup peers import` first", file=str(store))
+            con, owned, where = Store.open(store, "analysis"), True, Path(store)
+        if not all(con.has_table(t) for t in sql.REQUIRED):
+            if owned:
+                con.close()
+            raise UserError(f"no peer figures: run `joinedup peers import --db {where}` first", file=str(where))
         areas = tuple(Area(code=r[0], la_number=r[1], name=r[2], kind=r[3], region=r[4], former=tuple(r[5] or ()),
-                           abolished=r[6]) for r in con.execute(sql.AREAS).fetchall())
-        return cls(con, areas)
+                           abolished=r[6]) for r in con.fetchall(sql.AREAS))
+        return cls(con, areas, owned)
 
     def close(self) -> None:
-        """Close the connection."""
-        self.con.close()
+        """Close the store (when this PeerStore opened it)."""
+        if self.owned:
+            self.con.close()
+
+    def _one(self, query: str, params: list) -> tuple | None:
+        rows = self.con.fetchall(query, params)
+        return rows[0] if rows else None
 
     def council(self, text: str) -> Area:
         """The council named by an ONS code, DfE number or name."""
@@ -63,12 +71,12 @@ class PeerStore:
 
     def measure(self, measure_id: str) -> dict:
         """A measure's metadata; an unknown id is a UserError."""
-        row = self.con.execute(sql.MEASURE, [measure_id]).fetchone()
+        row = self._one(sql.MEASURE, [measure_id])
         if row is None:
-            ids = [r[0] for r in self.con.execute("SELECT id FROM peer_measure").fetchall()]
+            ids = [r[0] for r in self.con.fetchall("SELECT id FROM peer_measure")]
             near = [i for i in ids if i.lower() == measure_id.lower()]
             if near:
-                row = self.con.execute(sql.MEASURE, [near[0]]).fetchone()
+                row = self._one(sql.MEASURE, [near[0]])
             else:
                 raise UserError(f"unknown measure {measure_id!r} (see `joinedup peers measures`)")
         keys = ("id", "title", "topic", "polarity", "unit", "description", "denominator", "scheme", "england_basis", "source")
@@ -76,10 +84,10 @@ class PeerStore:
 
     def neighbours(self, scheme: str, area: Area) -> list[dict]:
         """The area's neighbours in one scheme, closest first where the scheme ranks them."""
-        rows = self.con.execute(sql.NEIGHBOURS, [scheme, area.code]).fetchall()
+        rows = self.con.fetchall(sql.NEIGHBOURS, [scheme, area.code])
         if not rows:
             for former in area.former:
-                rows = self.con.execute(sql.NEIGHBOURS, [scheme, former]).fetchall()
+                rows = self.con.fetchall(sql.NEIGHBOURS, [scheme, former])
                 if rows:
                     break
         return [{"code": r[0], "name": r[1], "la_number": r[2], "rank": r[3], "closeness": r[4]} for r in rows]
@@ -87,13 +95,13 @@ class PeerStore:
     def values(self, measures: list[str], codes: list[str]) -> dict[tuple[str, str], list[tuple]]:
         """(measure, area) -> [(period, period_end, value, status, reason)] in period order."""
         out: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-        for m, a, period, end, value, status, reason in self.con.execute(sql.VALUES_FOR, [measures, codes]).fetchall():
+        for m, a, period, end, value, status, reason in self.con.fetchall(sql.VALUES_FOR, [measures, codes]):
             out[(m, a)].append((period, end, value, status, reason))
         return out
 
     def ofsted(self, area: Area) -> dict | None:
         """The latest Ofsted inspection of the council's children's services, if any."""
-        row = self.con.execute(sql.OFSTED, [area.code]).fetchone()
+        row = self._one(sql.OFSTED, [area.code])
         if row is None:
             return None
         keys = ("area_name", "overall", "impact_of_leaders", "help_and_protection", "in_care", "care_leavers",
@@ -229,7 +237,7 @@ def compare_measure(ps: PeerStore, place: Area, measure_id: str, den: Denominato
     }
 
 
-def compare(store: Path, area: str, measures: list[str] | None = None) -> dict:
+def compare(store: "Path | Store", area: str, measures: list[str] | None = None) -> dict:
     """The comparison document for one council: the headline set, or the measures named."""
     ps = PeerStore.open(store)
     try:

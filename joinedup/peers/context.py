@@ -7,16 +7,17 @@ from pathlib import Path
 from joinedup.peers.compare import PeerStore, compare_measure
 from joinedup.peers.specs import headline_measures, measure_map
 from joinedup.peers.text import fmt
+from joinedup.store import Store
 
 __all__ = ["peer_context"]
 
 
-def peer_context(store: Path | str, area: str, local_measure_id: str) -> dict | None:
+def peer_context(store: "Path | str | Store", area: str, local_measure_id: str) -> dict | None:
     """Place value, neighbour range and England for a local measure; None when nothing published corresponds."""
     entry = measure_map().get(local_measure_id)
     if entry is None or entry.published is None:
         return None
-    ps = PeerStore.open(Path(store))
+    ps = PeerStore.open(store if isinstance(store, Store) else Path(store))
     try:
         place = ps.council(area)
         headline = {m.id: m for m in headline_measures()}

@@ -1,4 +1,4 @@
-"""`joinedup peers import`: the published figures into tidy tables of a DuckDB store, in one transaction."""
+"""`joinedup peers import`: the published figures into tidy tables of the store, in one transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from joinedup.errors import UserError
@@ -16,8 +15,10 @@ from joinedup.peers import sql
 from joinedup.peers.areas import Area, data_dir, load_areas
 from joinedup.peers.specs import headline_measures, oflog_measures
 from joinedup.peers.values import parse_value, period_end
+from joinedup.store import Store
+from joinedup.store.schema import table as declared
 
-__all__ = ["ImportSummary", "import_published", "connect"]
+__all__ = ["ImportSummary", "import_published"]
 
 DFE_SCHEME = "dfe_children_2025"
 ASC_SCHEME = "asc_nearest_15"
@@ -48,14 +49,6 @@ class ImportSummary:
     statuses: dict[str, int]
 
 
-def connect(store: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store; a file that is not a DuckDB database is a UserError."""
-    try:
-        return duckdb.connect(str(store), read_only=read_only)
-    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.CatalogException) as e:
-        raise UserError(f"cannot open store: {str(e).splitlines()[0]}", file=str(store)) from None
-
-
 def _find(source: Path, key: str) -> Path:
     for name in _FILES[key]:
         if (source / name).is_file():
@@ -82,13 +75,12 @@ def _dictionary(path: Path) -> tuple[int, list[dict]]:
     return len(rows), list(seen.values())
 
 
-def _asc_table(con: duckdb.DuckDBPyConnection, path: Path) -> pa.Table:
+def _asc_table(con: Store, path: Path) -> pa.Table:
     quoted = "'" + str(path).replace("'", "''") + "'"
     if path.suffix == ".parquet":
-        return con.sql(f"SELECT * FROM read_parquet({quoted})").to_arrow_table()
+        return con.query(f"SELECT * FROM read_parquet({quoted})")
     cols = ", ".join(f'"{k}" AS {v}' for k, v in _ASC_RENAME.items())
-    return con.sql(f"SELECT {cols}, rank_order FROM read_csv({quoted}, types = {{'Value': 'DOUBLE', 'MEDIAN': 'DOUBLE'}})"
-                   ).to_arrow_table()
+    return con.query(f"SELECT {cols}, rank_order FROM read_csv({quoted}, types = {{'Value': 'DOUBLE', 'MEDIAN': 'DOUBLE'}})")
 
 
 def _asc_measures(asc: pa.Table) -> list[dict]:
@@ -165,14 +157,12 @@ def _ofsted_rows(path: Path, areas: tuple[Area, ...]) -> list[tuple]:
     return rows
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    # executemany runs one statement per row; a registered Arrow table inserts them in one go.
-    names = [r[0] for r in con.execute(sql.COLUMNS, [table]).fetchall()]
-    batch = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)}) if rows else None
-    if batch is not None:
-        con.register("_batch", batch)
+def _insert(con: Store, table: str, rows: list[tuple]) -> None:
+    # One Arrow batch rather than a statement per row; columns in the order store/schema.py declares.
+    if rows:
+        con.backend.register_arrow("_batch", pa.table({n: [r[i] for r in rows]
+                                                       for i, n in enumerate(declared(table).column_names)}))
         con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
-        con.unregister("_batch")
 
 
 def import_published(store: Path, source: Path | None = None) -> ImportSummary:
@@ -183,32 +173,32 @@ def import_published(store: Path, source: Path | None = None) -> ImportSummary:
     paths = {k: _find(src, k) for k in _FILES}
     areas = load_areas(src)
     store.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(store)
-    try:
+    # A failure anywhere publishes nothing (the write session is abandoned), so the store is as it was.
+    with Store.open(store, "write", create=True) as con:
         lait_path = str(paths["lait"])
-        texts = [r[0] for r in con.execute("SELECT DISTINCT value FROM read_parquet(?)", [lait_path]).fetchall()]
+        texts = [r[0] for r in con.fetchall("SELECT DISTINCT value FROM read_parquet(?)", [lait_path])]
         asc = _asc_table(con, paths["asc"])
-        periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM read_parquet(?)", [lait_path]).fetchall()}
+        periods = {r[0] for r in con.fetchall("SELECT DISTINCT period FROM read_parquet(?)", [lait_path])}
         periods |= set(asc.column("financial_year").to_pylist())
         parsed = [parse_value(t) for t in texts]
-        con.register("_vmap", pa.table({"text": texts, "value": [p.value for p in parsed],
+        con.backend.register_arrow("_vmap", pa.table({"text": texts, "value": [p.value for p in parsed],
                                         "status": [p.status for p in parsed], "reason": [p.reason for p in parsed]}))
-        con.register("_pmap", pa.table({"period": sorted(periods), "period_end": [period_end(p) for p in sorted(periods)]}))
-        con.register("_areas", pa.table({"la_number": [a.la_number for a in areas], "area_code": [a.code for a in areas],
+        con.backend.register_arrow("_pmap", pa.table({"period": sorted(periods), "period_end": [period_end(p) for p in sorted(periods)]}))
+        con.backend.register_arrow("_areas", pa.table({"la_number": [a.la_number for a in areas], "area_code": [a.code for a in areas],
                                          "area_name": [a.name for a in areas]}))
         codes = [(a.code, a) for a in areas] + [(f, a) for a in areas for f in a.former]
-        con.register("_codes", pa.table({"code": [c for c, _ in codes], "la_number": [a.la_number for _, a in codes],
+        con.backend.register_arrow("_codes", pa.table({"code": [c for c, _ in codes], "la_number": [a.la_number for _, a in codes],
                                          "area_name": [a.name for _, a in codes]}))
         dict_read, dictionary = _dictionary(paths["dictionary"])
-        con.register("_dict", pa.Table.from_pylist(dictionary))
-        con.register("_asc", asc)
-        con.register("_ascm", pa.Table.from_pylist(_asc_measures(asc)))
-        unknown = con.execute("SELECT DISTINCT la_number FROM read_parquet(?) WHERE la_number NOT IN (SELECT la_number FROM _areas)",
-                              [lait_path]).fetchall()
+        con.backend.register_arrow("_dict", pa.Table.from_pylist(dictionary))
+        con.backend.register_arrow("_asc", asc)
+        con.backend.register_arrow("_ascm", pa.Table.from_pylist(_asc_measures(asc)))
+        unknown = con.fetchall("SELECT DISTINCT la_number FROM read_parquet(?) WHERE la_number NOT IN "
+                               "(SELECT la_number FROM _areas)", [lait_path])
         if unknown:
             raise UserError(f"LA number {int(unknown[0][0])} is not in children_la_codes.csv with an ONS code",
                             file=paths["lait"].name, field="la_number")
-        con.execute("BEGIN TRANSACTION")
+        con.backend.begin()
         con.execute(sql.SCHEMA)
         _insert(con, "peer_area", [(a.code, a.la_number, a.name, a.kind, a.region, list(a.former), a.abolished) for a in areas])
         con.execute(sql.LAIT_VALUES, [lait_path])
@@ -223,7 +213,9 @@ def import_published(store: Path, source: Path | None = None) -> ImportSummary:
         _insert(con, "peer_neighbours", nb_rows)
         of_rows = _ofsted_rows(paths["ofsted"], areas)
         _insert(con, "peer_ofsted", of_rows)
-        count = lambda q, *a: con.execute(q, list(a)).fetchone()[0]  # noqa: E731
+        def count(q: str, *a: object) -> int:
+            return con.fetchall(q, list(a))[0][0]
+
         asc_median_rows = count("SELECT count(*) FROM peer_value WHERE source = 'Oflog ASC' AND area_code = 'E92000001'")
         files = {
             paths["lait"].name: ("peer_value", count("SELECT count(*) FROM read_parquet(?)", lait_path),
@@ -242,16 +234,7 @@ def import_published(store: Path, source: Path | None = None) -> ImportSummary:
                                    count("SELECT count(*) FROM peer_ofsted")),
         }
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        con.executemany("INSERT INTO peer_import VALUES (?, ?, ?, ?, ?)",
-                        [(name, t, r, w, now) for name, (t, r, w) in files.items()])
-        statuses = dict(con.execute("SELECT status, count(*) FROM peer_value GROUP BY 1 ORDER BY 1").fetchall())
-        con.execute("COMMIT")
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # nothing was begun
-        raise
-    finally:
-        con.close()
+        _insert(con, "peer_import", [(name, t, r, w, now) for name, (t, r, w) in files.items()])
+        statuses = dict(con.fetchall("SELECT status, count(*) FROM peer_value GROUP BY 1 ORDER BY 1"))
+        con.backend.commit()
     return ImportSummary(store=store, files=files, statuses=statuses)

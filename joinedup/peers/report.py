@@ -63,7 +63,7 @@ def render_report(store: Path, area: str) -> tuple[str, int]:
         place = ps.council(area)
         neighbours = {s: ps.neighbours(s, place) for s in _SCHEMES}
         names = {s: [n["name"] for n in v] for s, v in neighbours.items()}
-        imported = ps.con.execute("SELECT max(imported_at) FROM peer_import").fetchone()[0]
+        imported = ps.con.fetchall("SELECT max(imported_at) FROM peer_import")[0][0]
     finally:
         ps.close()
     name = doc["area"]["name"]

@@ -1,10 +1,10 @@
-"""Every SQL statement of the peers stage, in one place so it can move behind the store's engine interface."""
+"""Every SQL statement of the peers stage, in one place (run through the store's backend)."""
 
 from __future__ import annotations
 
 __all__ = [
     "SCHEMA", "TABLES", "LAIT_VALUES", "LAIT_MEASURES", "ASC_VALUES", "ASC_MEDIANS", "ASC_MEASURES",
-    "AREAS", "MEASURE", "MEASURES", "NEIGHBOURS", "VALUES_FOR", "OFSTED", "IMPORTS", "HAS_TABLES", "COLUMNS",
+    "AREAS", "MEASURE", "MEASURES", "NEIGHBOURS", "VALUES_FOR", "OFSTED", "REQUIRED",
 ]
 
 TABLES = ("peer_area", "peer_measure", "peer_value", "peer_neighbours", "peer_ofsted", "peer_import")
@@ -86,7 +86,8 @@ SELECT id, title, 'Adult social care', polarity, unit, description, 'Financial Y
 FROM _ascm
 """
 
-HAS_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('peer_value', 'peer_area', 'peer_measure', 'peer_neighbours')"
+#: The tables `peers compare` cannot work without.
+REQUIRED = ("peer_value", "peer_area", "peer_measure", "peer_neighbours")
 
 AREAS = "SELECT area_code, la_number, area_name, kind, region, former, abolished FROM peer_area ORDER BY kind <> 'council', la_number"
 
@@ -113,7 +114,3 @@ SELECT area_name, overall, impact_of_leaders, help_and_protection, in_care, care
        framework, inspection_start, inspection_end, publication_date, link
 FROM peer_ofsted WHERE area_code = ?
 """
-
-IMPORTS = "SELECT file, target, rows_read, rows_written FROM peer_import ORDER BY file"
-
-COLUMNS = "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position"

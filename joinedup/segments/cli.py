@@ -10,24 +10,22 @@ import typer
 from rich.table import Table
 
 from joinedup.console import out
+from joinedup.options import DB
 
 __all__ = ["register", "segments_cmd"]
 
 
 def segments_cmd(
-    db: Path = typer.Option(..., "--db", help="The analysis store (DuckDB file written by joinedup ingest and link)."),
+    db: Path = DB,
     period: Optional[str] = typer.Option(None, "--period", help="Financial year, e.g. 2024-25 (default: the latest complete one)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     suppress_below: Optional[int] = typer.Option(None, "--suppress-below", min=0, help="Suppress counts from 1 to N (default 7)."),
 ) -> None:
     """Count people by segment (adults by need, children by level of need) and families by shared need."""
-    from joinedup.measures.engine import open_store
-    from joinedup.measures.periods import financial_year, parse_financial_year
-    from joinedup.measures.runner import default_period
-    from joinedup.segments.counts import segment_counts
-    engine = open_store(db)
-    fy = period or default_period(engine)
-    rows = [c.as_row() for c in segment_counts(engine, financial_year(parse_financial_year(fy)), threshold=suppress_below)]
+    from joinedup.segments import api
+    from joinedup.store import Store
+    with Store.open(db, "analysis") as store:
+        rows = api.counts(store, period=period, threshold=suppress_below).rows()
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
         return

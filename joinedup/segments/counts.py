@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass
 
 import sqlglot
 
-from joinedup.measures.disclosure import Cell, protect, threshold_from_env
 from joinedup.measures.engine import Engine
 from joinedup.measures.periods import Period
 from joinedup.segments.assign import family_select, segment_select
 from joinedup.segments.spec import SegmentGroup, load_groups
+from joinedup.store.disclosure import Cell, policy
 
 __all__ = ["SegmentCount", "segment_counts"]
 
@@ -42,7 +42,7 @@ def segment_counts(engine: Engine, period: Period, groups: list[SegmentGroup] | 
                    threshold: int | None = None) -> list[SegmentCount]:
     """Every segment of every group with its count in the period (zeros included), suppressed where small."""
     groups = groups or load_groups()
-    k = threshold_from_env() if threshold is None else threshold
+    pol = policy(threshold)
     engine.setup()
     people = _counts(engine, segment_select(period, groups), "s")
     families = _counts(engine, family_select(period, groups), "f") if any(g.unit == "family" for g in groups) else {}
@@ -51,7 +51,7 @@ def segment_counts(engine: Engine, period: Period, groups: list[SegmentGroup] | 
         counts = people if g.unit == "person" else families
         cells = [Cell(s.id, counts.get(s.id, 0), None) for s in g.segments]
         total = Cell("all", sum(c.numerator or 0 for c in cells), None)
-        total, cells = protect(total, cells, "count", k)
+        total, cells = pol.protect(total, cells, "count")
         titles = {s.id: s.title for s in g.segments}
         out.append(SegmentCount(g.group, g.unit, "all", g.title, period.label,
                                 None if total.suppressed else int(total.numerator or 0), total.suppressed))
@@ -59,7 +59,7 @@ def segment_counts(engine: Engine, period: Period, groups: list[SegmentGroup] | 
                              None if c.suppressed else int(c.numerator or 0), c.suppressed) for c in cells]
     unknown = people.get("unknown", 0)
     if unknown:
-        t, (c,) = protect(None, [Cell("unknown", unknown, None)], "count", k)
+        t, (c,) = pol.protect(None, [Cell("unknown", unknown, None)], "count")
         out.append(SegmentCount("unknown", "person", "unknown", "Age or group unknown", period.label,
                                 None if c.suppressed else unknown, c.suppressed))
     return out

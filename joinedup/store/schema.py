@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "LINK_TABLES", "VAULT_TABLES", "table", "markdown"]
+__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "LINK_TABLES", "LINK_RUN_TABLES", "PEER_TABLES", "META_TABLE",
+           "VAULT_TABLES", "SCHEMA_VERSION", "STORE_TABLES", "table", "markdown"]
+
+#: The version of this schema; a store records the version that wrote it (table store_meta).
+SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -382,6 +386,123 @@ decided_at | TIMESTAMP | when (UTC); a later decision on the pair replaces this 
 """), provenance=False),
 )
 
+#: Written by each link run for its report and the clerical review queue (replaced by every run).
+LINK_RUN_TABLES: tuple[Table, ...] = (
+    Table("link_model", "the trained linkage model of the last run", _cols("""
+built_at | TIMESTAMP |
+model_json | VARCHAR | Splink's saved model
+threshold | DOUBLE | match probability at or above which a pair is one person
+blocking_rules | VARCHAR | JSON list
+records | BIGINT |
+pairs_scored | BIGINT |
+"""), provenance=False),
+    Table("link_parameters", "m and u probabilities of each comparison level", _cols("""
+comparison | VARCHAR |
+level | VARCHAR |
+m | DOUBLE |
+u | DOUBLE |
+bayes_factor | DOUBLE |
+match_weight | DOUBLE |
+"""), provenance=False),
+    Table("link_weight_histogram", "scored pairs by match weight", _cols("""
+bin_low | DOUBLE |
+bin_high | DOUBLE |
+pairs | BIGINT |
+"""), provenance=False),
+    Table("link_examples", "pairs either side of the threshold, as comparison levels (no identifiers)", _cols("""
+side | VARCHAR | above or below
+match_weight | DOUBLE |
+match_probability | DOUBLE |
+levels | VARCHAR | JSON: comparison -> level label
+"""), provenance=False),
+    Table("link_review_pairs", "the scored pairs nearest the threshold, kept for clerical review", _cols("""
+pair_id | VARCHAR |
+record_id_a | VARCHAR |
+record_id_b | VARCHAR |
+match_weight | DOUBLE |
+match_probability | DOUBLE |
+distance | DOUBLE | from the threshold, in match weight
+levels | VARCHAR | JSON: comparison -> level label
+"""), provenance=False),
+)
+
+#: Written by `joinedup peers import` (published figures of the place's statistical neighbours).
+PEER_TABLES: tuple[Table, ...] = (
+    Table("peer_area", "councils, regions and England", _cols("""
+area_code | VARCHAR |
+la_number | SMALLINT |
+area_name | VARCHAR |
+kind | VARCHAR | council, region or england
+region | VARCHAR |
+former | VARCHAR[] | codes the area had before a reorganisation
+abolished | SMALLINT | year
+"""), provenance=False),
+    Table("peer_measure", "published measures", _cols("""
+id | VARCHAR |
+title | VARCHAR |
+topic | VARCHAR |
+polarity | VARCHAR | high, low or none
+unit | VARCHAR |
+description | VARCHAR |
+year_type | VARCHAR |
+denominator | VARCHAR |
+scheme | VARCHAR | the neighbour scheme the publisher uses
+england_basis | VARCHAR |
+source | VARCHAR |
+"""), provenance=False),
+    Table("peer_value", "published values per measure, period and area", _cols("""
+measure_id | VARCHAR |
+period | VARCHAR |
+period_end | SMALLINT |
+area_code | VARCHAR |
+la_number | SMALLINT |
+area_name | VARCHAR |
+value | DOUBLE |
+status | VARCHAR | value, suppressed, missing...
+reason | VARCHAR |
+polarity | VARCHAR |
+unit | VARCHAR |
+source | VARCHAR |
+"""), provenance=False),
+    Table("peer_neighbours", "statistical neighbours of each council", _cols("""
+scheme | VARCHAR |
+area_code | VARCHAR |
+la_number | SMALLINT |
+neighbour_code | VARCHAR |
+neighbour_la_number | SMALLINT |
+rank | SMALLINT |
+closeness | VARCHAR |
+"""), provenance=False),
+    Table("peer_ofsted", "latest Ofsted ILACS judgements", _cols("""
+area_code | VARCHAR |
+la_number | SMALLINT |
+area_name | VARCHAR |
+overall | VARCHAR |
+impact_of_leaders | VARCHAR |
+help_and_protection | VARCHAR |
+in_care | VARCHAR |
+care_leavers | VARCHAR |
+framework | VARCHAR |
+inspection_start | VARCHAR |
+inspection_end | VARCHAR |
+publication_date | VARCHAR |
+link | VARCHAR |
+"""), provenance=False),
+    Table("peer_import", "one row per file of a peers import", _cols("""
+file | VARCHAR |
+target | VARCHAR |
+rows_read | BIGINT |
+rows_written | BIGINT |
+imported_at | TIMESTAMP |
+"""), provenance=False),
+)
+
+#: The store's own facts (schema_version).
+META_TABLE = Table("store_meta", "facts about the store itself: schema_version", _cols("""
+key | VARCHAR |
+value | VARCHAR |
+"""), provenance=False)
+
 #: The identity vault (STORE.vault.duckdb): direct identifiers, keyed by the same pseudonyms.
 VAULT_TABLES: tuple[Table, ...] = (
     Table("identity", "latest identifiers of each person record", _cols("""
@@ -415,9 +536,13 @@ value | VARCHAR |
 )
 
 
+#: Every table the analysis store may hold (the vault's are VAULT_TABLES).
+STORE_TABLES: tuple[Table, ...] = TABLES + LINK_TABLES + LINK_RUN_TABLES + PEER_TABLES + (META_TABLE,)
+
+
 def table(name: str) -> Table:
-    """A canonical (or vault) table by name."""
-    for t in TABLES + LINK_TABLES + VAULT_TABLES:
+    """A declared table of the store or the vault, by name."""
+    for t in STORE_TABLES + VAULT_TABLES:
         if t.name == name:
             return t
     raise KeyError(name)
@@ -427,6 +552,8 @@ def markdown() -> str:
     """The schema as Markdown (docs/schema.md)."""
     lines = ["# The canonical store schema", "", (__doc__ or "").strip(), ""]
     for heading, tables in (("Analysis store", TABLES), ("Person index (written by link)", LINK_TABLES),
+                            ("Link run diagnostics (written by link)", LINK_RUN_TABLES),
+                            ("Peers (written by joinedup peers import)", PEER_TABLES), ("The store itself", (META_TABLE,)),
                             ("Identity vault (STORE.vault.duckdb)", VAULT_TABLES)):
         lines += [f"## {heading}", ""]
         for t in tables:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from joinedup.store import Store, paths_for
 
 from tests.ingest.place import write_place
 
@@ -22,16 +23,15 @@ def small_place(tmp_path_factory) -> Path:
 
 def snapshot(db: Path) -> dict[str, list]:
     """Every row of every table of the store and its vault (sorted), to compare before and after."""
-    out = {}
-    for path in (db, db.with_name(db.stem + ".vault.duckdb")):
-        if not path.exists():
-            continue
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            for (name,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                       "WHERE table_schema = 'main'").fetchall():
-                rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
+    out: dict[str, list] = {}
+    paths = paths_for(db)
+    if not db.exists():
+        return out
+    vault = paths.vault.exists()
+    mode = dict(mode="identify", user="test", purpose="compare store and vault") if vault else dict(mode="analysis")
+    with Store.open(db, **mode) as store:
+        for catalog, path in (("store", db), ("vault", paths.vault)) if vault else (("store", db),):
+            for name in sorted(store.backend.table_names(catalog)):
+                rows = store.backend.fetchall(f'SELECT * FROM {catalog}."{name}"')
                 out[f"{path.name}:{name}"] = sorted(map(repr, rows))
-        finally:
-            con.close()
     return out

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from joinedup.ingest.keys import load_key
 from joinedup.ingest.loader import PAUSE_ENV
-from joinedup.store.duckdb_engine import DuckDBEngine
+from joinedup.store import Store
 from tests.conftest import ROOT
 from tests.ingest.conftest import snapshot
 
@@ -37,12 +36,10 @@ def _start(args: list[str], pause: str | None) -> subprocess.Popen:
 
 
 def _reconciled(db: Path) -> None:
-    engine = DuckDBEngine(db, load_key(db))
-    engine.open()
-    engine.close()
+    Store.open(db, "write").close()  # a writer reconciles the vault with the committed loads on open
 
 
-@pytest.mark.parametrize("pause", ["before commit", "vault committed"])
+@pytest.mark.parametrize("pause", ["before commit", "vault committed", "vault published"])
 def test_sigkill_mid_load_changes_nothing(pause, small_place, tmp_path, monkeypatch):
     monkeypatch.setenv("JOINEDUP_KEY", "test-key-0123456789abcdef")
     db = tmp_path / "store.duckdb"

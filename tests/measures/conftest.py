@@ -42,7 +42,7 @@ class Spec(SpecStore):
     def persons(self, text: str) -> "Spec":
         """Persons in the index, each linked from a source record whose record_id is the person_id."""
         self.add("person", text)
-        ids = [r[0] for r in self.con.execute("SELECT person_id FROM person").fetchall()]
+        ids = [r[0] for r in self.con.fetchall("SELECT person_id FROM person")]
         self.con.execute("DELETE FROM person_source_link")
         for pid in ids:
             self.con.execute("INSERT INTO person_source_link (record_id, person_id, method) VALUES (?, ?, 'nhs_number')", [pid, pid])
@@ -50,9 +50,9 @@ class Spec(SpecStore):
 
     def engine(self):
         """The engine under test over this store's tables."""
-        from joinedup.measures.engine import DuckDBEngine
+        from joinedup.measures.engine import StoreEngine
         if self.engine_name == "duckdb":
-            return DuckDBEngine(self.con)
+            return StoreEngine(self.con)
         from joinedup.measures.spark import SparkEngine
         return SparkEngine(self.request.getfixturevalue("spark_session"), self.arrow())
 

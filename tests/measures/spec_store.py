@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
-
+from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES, TABLES, table
 
 __all__ = ["SpecStore", "parse_table"]
@@ -25,7 +24,7 @@ class SpecStore:
     """Canonical tables (all present, mostly empty) with the rows a test gives."""
 
     def __init__(self) -> None:
-        self.con = duckdb.connect(":memory:")
+        self.con = Store.memory()
         for t in TABLES + LINK_TABLES:
             cols = ", ".join(f'"{c.name}" {c.type}' for c in t.all_columns)
             self.con.execute(f'CREATE TABLE "{t.name}" ({cols})')
@@ -49,14 +48,14 @@ class SpecStore:
 
     def arrow(self) -> dict:
         """Every table as Arrow (for loading other engines)."""
-        return {t.name: self.con.table(f'"{t.name}"').to_arrow_table() for t in TABLES + LINK_TABLES}
+        return {t.name: self.con.query(f'SELECT * FROM "{t.name}"') for t in TABLES + LINK_TABLES}
 
 
 def save(store: SpecStore, path) -> None:
     """Write the store's tables to a DuckDB file (for CLI tests)."""
     store.con.execute(f"ATTACH '{path}' AS out_db")
     for t in TABLES + LINK_TABLES:
-        store.con.execute(f'CREATE TABLE out_db."{t.name}" AS SELECT * FROM memory."{t.name}"')
+        store.con.execute(f'CREATE TABLE out_db."{t.name}" AS SELECT * FROM store."{t.name}"')
     store.con.execute("DETACH out_db")
 
 

@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from joinedup.measures.disclosure import Cell, protect
+from joinedup.store.disclosure import Cell, DisclosurePolicy
 from joinedup.measures.stats import byar, mean_ci, trend, wilson
+
+
+def protect(total, groups, shape, threshold=7):
+    """The store's policy at a given threshold."""
+    return DisclosurePolicy(threshold).protect(total, groups, shape)
 
 
 def test_counts_1_to_7_suppressed_zero_and_8_not():

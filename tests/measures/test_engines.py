@@ -7,7 +7,7 @@ import pytest
 import sqlglot
 
 from joinedup.measures.compiler import compile_measure, to_sql
-from joinedup.measures.engine import DuckDBEngine
+from joinedup.measures.engine import StoreEngine
 from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import run_measures
 from joinedup.measures.spec import load_library
@@ -38,6 +38,6 @@ def test_spark_local_gives_the_same_rows_as_duckdb(spark_session):
     store = three_year_store()
     lib = load_library()
     for by in ("all", "sex"):
-        duck = [r.as_row() for r in run_measures(DuckDBEngine(store.con), lib, "2024-25", by, threshold=0)]
+        duck = [r.as_row() for r in run_measures(StoreEngine(store.con), lib, "2024-25", by, threshold=0)]
         spark = [r.as_row() for r in run_measures(SparkEngine(spark_session, store.arrow()), lib, "2024-25", by, threshold=0)]
         assert duck == spark

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from joinedup.measures.engine import DuckDBEngine
+from joinedup.measures.engine import StoreEngine
 from joinedup.measures.paradox import paradoxes
 from joinedup.measures.runner import coverage, default_period
 from joinedup.measures.spec import load_library
@@ -10,7 +10,7 @@ from tests.measures.spec_store import three_year_store
 
 
 def test_process_improving_while_outcome_stalls_is_flagged():
-    engine = DuckDBEngine(three_year_store().con)
+    engine = StoreEngine(three_year_store().con)
     years = coverage(engine)
     assert years == ["2022-23", "2023-24", "2024-25"] and default_period(engine) == "2024-25"
     found = {(p.process.measure, p.outcome.measure): p for p in paradoxes(engine, load_library(), years)}
@@ -27,7 +27,7 @@ def test_process_improving_while_outcome_stalls_is_flagged():
 
 
 def test_trend_test_runs_on_unsuppressed_counts_only():
-    engine = DuckDBEngine(three_year_store().con)
+    engine = StoreEngine(three_year_store().con)
     found = {p.process.measure: p for p in paradoxes(engine, load_library(), ["2022-23", "2023-24", "2024-25"],
                                                    threshold=1000)}
     # A threshold above every count hides the numbers, so no trend is claimed.

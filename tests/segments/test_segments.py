@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from joinedup.errors import UserError
-from joinedup.measures.engine import DuckDBEngine
+from joinedup.measures.engine import StoreEngine
 from joinedup.measures.periods import financial_year
 from joinedup.segments.assign import family_select, segment_select
 from joinedup.segments.counts import segment_counts
@@ -63,7 +63,7 @@ E2 | EOL | ed_attendance | 2024-09-01 10:00:00 | |
 
 
 def test_each_person_lands_in_the_highest_segment_their_records_show(spec):
-    engine = DuckDBEngine(spec.con)
+    engine = StoreEngine(spec.con)
     got = {r["person_id"]: r["segment"] for r in engine.query(segment_select(FY))}
     assert got == {
         "CL": "child_looked_after", "CP": "child_protection", "CN": "child_in_need", "EH": "child_early_help",
@@ -73,18 +73,18 @@ def test_each_person_lands_in_the_highest_segment_their_records_show(spec):
 
 
 def test_families_by_shared_need(spec):
-    engine = DuckDBEngine(spec.con)
+    engine = StoreEngine(spec.con)
     got = {r["family_id"]: r["segment"] for r in engine.query(family_select(FY))}
     assert got == {"F1": "family_child_and_adult_need", "F2": "family_universal"}
 
 
 def test_counts_are_suppressed_and_never_zero_for_small(spec):
-    counts = segment_counts(DuckDBEngine(spec.con), FY)
+    counts = segment_counts(StoreEngine(spec.con), FY)
     children = {c.segment: c for c in counts if c.group == "children"}
     assert all(c.count is None or c.count == 0 or c.count > 7 for c in counts)
     assert children["child_looked_after"].suppressed and children["child_looked_after"].count is None
     assert children["all"].suppressed  # 6 children and young people: small enough to hide too
-    raw = {c.segment: c.count for c in segment_counts(DuckDBEngine(spec.con), FY, threshold=0)}
+    raw = {c.segment: c.count for c in segment_counts(StoreEngine(spec.con), FY, threshold=0)}
     assert raw["child_looked_after"] == 1 and raw["adult_healthy"] == 1 and raw["family_universal"] == 1
 
 

@@ -1,47 +1,35 @@
-"""The engine interface: schema creation, the two-phase commit and vault reconciliation, SQL rendering."""
+"""The load workflow on a Store: schema creation, the two-phase commit and vault reconciliation, SQL rendering."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 import sqlglot
 
 from joinedup.ingest.keys import PseudonymKey, key_path_for, load_key
-from joinedup.store import schema
-from joinedup.store.duckdb_engine import DuckDBEngine
-from joinedup.store.engine import Engine, vault_path_for
+from joinedup.store import Store, paths_for, schema
+from joinedup.store.load import LoadSession
 from joinedup.store.sql import insert_select, render, select
 
 KEY = PseudonymKey(b"x" * 40, "test")
 
 
-def _engine(tmp_path):
-    e = DuckDBEngine(tmp_path / "s.duckdb", KEY)
-    e.open()
-    return e
+def _session(tmp_path, **kw) -> LoadSession:
+    return LoadSession(Store.open(tmp_path / "s.duckdb", "write", create=True, vault=True, **kw), KEY)
 
 
 def test_open_creates_every_table_and_the_vault_beside(tmp_path):
-    e = _engine(tmp_path)
-    names = {r[0] for r in e.fetchall("SELECT table_name FROM information_schema.tables WHERE table_catalog = 's'")}
-    assert {t.name for t in schema.TABLES} <= names
-    vault = {r[0] for r in e.fetchall("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'vault'")}
-    assert {t.name for t in schema.VAULT_TABLES} <= vault
-    assert vault_path_for(tmp_path / "s.duckdb") == tmp_path / "s.vault.duckdb"
-    e.close()
-
-
-def test_engine_base_imports_no_engine_library():
-    import joinedup.store.engine as base
-    source = open(base.__file__).read()
-    assert "import duckdb" not in source and "pyspark" not in source
-    assert issubclass(DuckDBEngine, Engine)
+    e = _session(tmp_path)
+    assert {t.name for t in schema.TABLES} <= set(e.db.tables())
+    assert {t.name for t in schema.VAULT_TABLES} <= e.backend.table_names("vault")
+    e.db.close()
+    assert paths_for(tmp_path / "s.duckdb").vault == tmp_path / "s.vault.duckdb"
+    assert (tmp_path / "s.vault.duckdb").exists() and not (tmp_path / "s.duckdb.writing").exists()
 
 
 def test_pseudo_in_sql_equals_python(tmp_path):
-    e = _engine(tmp_path)
+    e = _session(tmp_path)
     assert e.fetchall("SELECT pseudo('nhs', '9434765919')")[0][0] == KEY.pseudonym("nhs", "9434765919")
-    e.close()
+    e.db.close()
 
 
 def _identity_row(load: str, name: str) -> str:
@@ -52,32 +40,32 @@ def _identity_row(load: str, name: str) -> str:
 
 
 def test_uncommitted_vault_writes_are_undone_on_open(tmp_path):
-    e = _engine(tmp_path)
+    e = _session(tmp_path)
     e.execute(f"CREATE TEMP TABLE n1 AS {_identity_row('L1', 'Ann')}")
     e.commit_load("L1", e.upsert_vault_sql("identity", "temp.n1", "L1"),
-                  ["INSERT INTO main.load VALUES ('L1', now(), now(), 'x', 'committed')"])
+                  ["INSERT INTO store.load VALUES ('L1', now(), now(), 'x', 'committed')"])
     # a second load that commits the vault (replacing Ann by Anne) but never the store
     e.execute(f"CREATE TEMP TABLE n2 AS {_identity_row('L2', 'Anne')}")
-    e.begin()
+    e.backend.begin()
     for sql in e.upsert_vault_sql("identity", "temp.n2", "L2"):
         e.execute(sql)
-    e.commit()
+    e.backend.commit()
     assert e.fetchall("SELECT given_name FROM vault.identity") == [("Anne",)]
-    e.close()
-    e = _engine(tmp_path)  # reconcile on open
+    e.db.close()  # published as if killed between the vault's commit and the store's
+    e = _session(tmp_path)  # reconcile on open
     assert e.fetchall("SELECT given_name, load_id FROM vault.identity") == [("Ann", "L1")]
     assert e.fetchall("SELECT count(*) FROM vault.identity_undo") == [(0,)]
-    e.close()
+    e.db.close()
 
 
 def test_store_failure_rolls_the_vault_back(tmp_path):
-    e = _engine(tmp_path)
+    e = _session(tmp_path)
     e.execute(f"CREATE TEMP TABLE n1 AS {_identity_row('L1', 'Ann')}")
-    with pytest.raises(duckdb.Error):
-        e.commit_load("L1", e.upsert_vault_sql("identity", "temp.n1", "L1"), ["INSERT INTO main.nowhere VALUES (1)"])
+    with pytest.raises(e.backend.errors):
+        e.commit_load("L1", e.upsert_vault_sql("identity", "temp.n1", "L1"), ["INSERT INTO store.nowhere VALUES (1)"])
     assert e.fetchall("SELECT count(*) FROM vault.identity") == [(0,)]
-    assert e.fetchall("SELECT count(*) FROM main.load") == [(0,)]
-    e.close()
+    assert e.fetchall("SELECT count(*) FROM store.load") == [(0,)]
+    e.db.close()
 
 
 def test_sql_renders_for_spark():
@@ -102,8 +90,7 @@ def test_key_file_beside_the_store(tmp_path, monkeypatch):
 def test_csv_rows_are_numbered_in_file_order(tmp_path):
     path = tmp_path / "n.csv"
     path.write_text("i,s\n" + "".join(f"{i},x{i}\n" for i in range(1, 200_001)))
-    e = DuckDBEngine(tmp_path / "s.duckdb", KEY, threads=2)
-    e.open()
+    e = _session(tmp_path, threads=2)
     e.stage_csv("temp.r", path, ["i", "s"])
     assert e.fetchall("SELECT count(*) FILTER (WHERE _row <> CAST(i AS BIGINT)), count(*) FROM temp.r") == [(0, 200_000)]
-    e.close()
+    e.db.close()

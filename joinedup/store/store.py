@@ -1,0 +1,362 @@
+"""`Store`: the one way into a place's data, opened in a named mode over one backend.
+
+Modes:
+- `analysis`: read-only, the identity vault not attached. Measures, segments, reports, the web app.
+- `identify`: read-only, the vault attached; every read of the vault is written to the audit log
+  (who, why, when, what) before any identifier is returned. Needs `user` and `purpose`.
+- `write`: the one writer (a lock file serialises writers), with transactions.
+
+Readers beside a writer. DuckDB lets one process write a database file and, while it does,
+refuses every other process, readers included. A web app that reads all day must neither block
+`ingest`/`link` nor see half of a load. So a writer never changes the published files: it copies
+store and vault to private working files, works on those, and on a successful close publishes them
+by atomic rename (vault first, then store; the store's `load` table is the commit point and
+`reconcile` undoes a vault published without its store). A reader attaches the published file and
+keeps the inode it opened: it sees the store as it was when it opened, all before a write or all
+after, never between, and never waits for the writer. The price is a copy of the store per write
+session (disk: twice the store while writing; time: a file copy, small beside a load). A writer
+that fails or is killed publishes nothing; its working files are removed by the next writer.
+
+`version` names the published snapshot a `Store` reads (it changes whenever a write publishes),
+so callers can cache results per version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+
+from joinedup.errors import UserError
+from joinedup.store import audit, schema
+from joinedup.store.backends import Backend, BackendError, backend_for
+from joinedup.store.backends.base import STORE, VAULT
+from joinedup.store.paths import StorePaths, paths_for
+
+__all__ = ["MODES", "Store", "version_of", "writer_lock"]
+
+MODES = ("analysis", "identify", "write")
+
+
+def version_of(path: str | Path) -> str:
+    """The version token of the store published at `path` now ('absent' when there is none)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "absent"
+    return f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"
+
+
+@contextmanager
+def writer_lock(paths: StorePaths) -> Iterator[None]:
+    """Hold the store's writer lock: no write publishes while inside (readers are not affected)."""
+    paths.store.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+class Store:
+    """A store opened in one mode. Use `Store.open(...)` (or `Store.memory()` for a scratch store)."""
+
+    def __init__(self, paths: StorePaths, mode: str, backend: Backend, *, version: str,
+                 user: str | None = None, purpose: str | None = None) -> None:
+        self.paths, self.mode, self.backend = paths, mode, backend
+        self.user, self.purpose = user, purpose
+        self._version = version
+        self._lock_fd: int | None = None
+        self._vault_attached = False
+        self._in_memory = False
+        #: Called with "vault published" between the two renames of a publish (kill tests pause there).
+        self.on_publish: Callable[[str], None] | None = None
+
+    # -- opening ----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, mode: str = "analysis", *, user: str | None = None,
+             purpose: str | None = None, create: bool = False, vault: bool | None = None,
+             threads: int | None = None, memory_limit: str | None = None, engine: str = "duckdb") -> "Store":
+        """Open the store at `path` in a mode.
+
+        Write mode: `create` starts a new store when none exists; the vault is attached when it exists,
+        or made when `vault` is True (ingest); `vault=False` leaves it alone.
+        """
+        if mode not in MODES:
+            raise UserError(f"unknown store mode {mode!r} (expected one of {', '.join(MODES)})")
+        paths = paths_for(path)
+        if paths.store.name.endswith(".vault" + (paths.store.suffix or ".duckdb")):
+            raise UserError("that is an identity vault; give the analysis store beside it", file=str(path))
+        if mode == "identify" and not (user and user.strip() and purpose and purpose.strip()):
+            raise UserError("identify mode needs who is looking (user) and why (purpose)")
+        if not paths.store.exists() and not (mode == "write" and create):
+            raise UserError("store not found (build one with joinedup ingest)", file=str(paths.store))
+        backend = backend_for(engine)
+        try:
+            backend.connect(threads=threads, memory_limit=memory_limit, temp_dir=paths.temp_dir)
+        except backend.errors:
+            backend.close()
+            raise UserError(f"memory limit {memory_limit!r} not understood (say e.g. 4GB or 512MB)",
+                            file=str(paths.store)) from None
+        store = cls(paths, mode, backend, version="", user=user, purpose=purpose)
+        try:
+            if mode == "write":
+                store._open_writer(vault)
+            else:
+                store._open_reader(vault=mode == "identify")
+        except BaseException:
+            store._abandon()
+            raise
+        return store
+
+    @classmethod
+    def memory(cls, engine: str = "duckdb") -> "Store":
+        """A scratch store in memory, writable, published nowhere (spec tests, in-process linkage)."""
+        backend = backend_for(engine)
+        backend.connect()
+        backend.attach(STORE, None, read_only=False)
+        backend.use(STORE)
+        store = cls(paths_for(":memory:"), "write", backend, version="memory-0")
+        store._in_memory = True
+        return store
+
+    def _open_reader(self, *, vault: bool) -> None:
+        for _ in range(5):  # a publish between stat and attach: attach again
+            before = version_of(self.paths.store)
+            self._attach(STORE, self.paths.store, read_only=True)
+            if version_of(self.paths.store) == before:
+                break
+            self.backend.detach(STORE)
+        self._version = before
+        self.backend.use(STORE)
+        self._check_schema_version()
+        if vault:
+            if not self.paths.vault.exists():
+                raise UserError(f"no identity vault beside the store (expected {self.paths.vault.name})",
+                                file=str(self.paths.store))
+            self._attach(VAULT, self.paths.vault, read_only=True)
+            self._vault_attached = True
+
+    def _open_writer(self, vault: bool | None) -> None:
+        p = self.paths
+        p.store.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = os.open(p.lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)  # one writer at a time; readers never take it
+        for stale in (p.working_store, p.working_vault):
+            for f in (stale, stale.with_name(stale.name + ".wal")):
+                f.unlink(missing_ok=True)
+        if p.store.exists():
+            shutil.copyfile(p.store, p.working_store)
+        if p.vault.exists():
+            shutil.copyfile(p.vault, p.working_vault)
+        self._version = version_of(p.store)
+        self._attach(STORE, p.working_store, read_only=False)
+        self.backend.use(STORE)
+        self._check_schema_version()
+        self.record_schema_version()
+        if vault or (vault is None and p.vault.exists()):
+            self._attach(VAULT, p.working_vault, read_only=False)
+            self._vault_attached = True
+            from joinedup.store.load import reconcile
+            reconcile(self)
+
+    def _attach(self, catalog: str, path: Path, *, read_only: bool) -> None:
+        try:
+            self.backend.attach(catalog, path, read_only=read_only)
+        except self.backend.errors as e:
+            raise UserError(f"cannot open {'vault' if catalog == VAULT else 'store'}: {_first_line(e)}",
+                            file=str(path)) from None
+
+    # -- schema version ---------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        """The schema version the store records (1 for stores made before versions were recorded)."""
+        if not self.backend.has_table(schema.META_TABLE.name):
+            return 1
+        rows = self.backend.fetchall(f"SELECT value FROM {STORE}.{schema.META_TABLE.name} WHERE key = 'schema_version'")
+        return int(rows[0][0]) if rows else 1
+
+    def _check_schema_version(self) -> None:
+        found = self.schema_version
+        if found > schema.SCHEMA_VERSION:
+            raise UserError(f"store has schema version {found}, newer than this joinedup understands "
+                            f"({schema.SCHEMA_VERSION}); upgrade joinedup", file=str(self.paths.store))
+
+    def record_schema_version(self, version: int | None = None) -> None:
+        """Write the schema version into store_meta (write mode; by default only where none is recorded yet)."""
+        self._writable()
+        t = schema.META_TABLE
+        self.backend.execute(f"CREATE TABLE IF NOT EXISTS {STORE}.{t.name} "
+                             f"({', '.join(f'{c.name} {c.type}' for c in t.columns)})")
+        if version is None and self.backend.fetchall(f"SELECT 1 FROM {STORE}.{t.name} WHERE key = 'schema_version'"):
+            return
+        self.backend.execute(f"DELETE FROM {STORE}.{t.name} WHERE key = 'schema_version'")
+        self.backend.execute(f"INSERT INTO {STORE}.{t.name} VALUES ('schema_version', ?)",
+                             [str(version or schema.SCHEMA_VERSION)])
+
+    # -- reading ----------------------------------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """The SQL dialect of the engine (sqlglot's name for it)."""
+        return self.backend.dialect
+
+    @property
+    def version(self) -> str:
+        """The published snapshot this Store reads (a writer: the one it started from)."""
+        return self._version
+
+    @property
+    def has_vault(self) -> bool:
+        """Whether the identity vault is attached (identify and write modes)."""
+        return self._vault_attached
+
+    def tables(self) -> list[str]:
+        """Tables and views of the analysis store, sorted."""
+        return sorted(self.backend.table_names(STORE))
+
+    def has_table(self, name: str) -> bool:
+        """Whether the analysis store holds a table of that name."""
+        return self.backend.has_table(name, STORE)
+
+    def query(self, sql: str | exp.Expression, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query (SQL text or a sqlglot tree) and return Arrow; in identify mode vault reads are audited."""
+        audited = self.mode == "identify" and _reads_vault(sql)
+        try:
+            result = self.backend.query(sql, params)
+        except BackendError as e:
+            raise UserError(str(e), file=str(self.paths.store)) from None
+        if audited:
+            audit.record(self.paths.audit, self.user or "", self.purpose or "", "query",
+                         ", ".join(sorted(_vault_tables(sql))), result.num_rows)
+        return result
+
+    def fetchall(self, sql: str | exp.Expression, params: Sequence[Any] | None = None) -> list[tuple]:
+        """Rows of a query as tuples (the analysis catalog; no vault reads outside identify mode)."""
+        if self.mode == "identify" and _reads_vault(sql):
+            return [tuple(r.values()) for r in self.query(sql, params).to_pylist()]
+        return self.backend.fetchall(self.backend.render(sql), params)
+
+    def identify(self, record_ids: Sequence[str]) -> pa.Table:
+        """The latest identifiers of the given person records (identify mode; the read is audited first)."""
+        if self.mode != "identify":
+            raise UserError("re-identification needs a store opened in identify mode")
+        ids = sorted(set(record_ids))
+        marks = ", ".join("?" for _ in ids) or "NULL"
+        rows = self.backend.query(f"SELECT * EXCLUDE (load_id) FROM {VAULT}.identity WHERE record_id IN ({marks}) "
+                                  "ORDER BY record_id", ids)
+        audit.record(self.paths.audit, self.user or "", self.purpose or "", "identity", ",".join(ids), rows.num_rows)
+        return rows
+
+    def audit_log(self) -> list[audit.AuditEntry]:
+        """Every re-identification made through this store, oldest first."""
+        return audit.entries(self.paths.audit)
+
+    # -- writing ----------------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.mode != "write":
+            raise UserError(f"the store is open for {self.mode}; writing needs mode='write'")
+
+    def execute(self, sql: str | exp.Expression, params: Sequence[Any] | None = None) -> None:
+        """Run a statement for its effect (write mode for store tables; temp objects in any mode)."""
+        self.backend.execute(self.backend.render(sql), params)
+
+    def write_arrow(self, name: str, table: pa.Table, *, append: bool = False) -> None:
+        """Replace (or append to, by column name) a store table with Arrow rows."""
+        self._writable()
+        self.backend.write_arrow(f"{STORE}.{name}", table, replace=not append)
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Everything inside commits together or not at all."""
+        self._writable()
+        self.backend.begin()
+        try:
+            yield self
+        except BaseException:
+            self.backend.rollback()
+            raise
+        self.backend.commit()
+
+    # -- closing ----------------------------------------------------------------------------------
+    def close(self, publish: bool = True) -> None:
+        """Close; a writer publishes its work (vault, then store) unless publish is False."""
+        if self.backend is None:
+            return
+        if self.mode != "write" or self._in_memory or not publish:
+            self._abandon()
+            return
+        p = self.paths
+        if self._vault_attached:
+            self.backend.detach(VAULT)
+        self.backend.detach(STORE)
+        self.backend.close()
+        self.backend = None
+        for f in (p.working_vault, p.working_store):
+            if f.exists():
+                _fsync(f)
+        if self._vault_attached:
+            os.replace(p.working_vault, p.vault)
+            if self.on_publish is not None:
+                self.on_publish("vault published")
+        os.replace(p.working_store, p.store)
+        _fsync(p.store.parent)
+        self._version = version_of(p.store)
+        self._unlock()
+
+    def _abandon(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+        if self.mode == "write" and not self._in_memory and self._lock_fd is not None:
+            for f in (self.paths.working_store, self.paths.working_vault):
+                for g in (f, f.with_name(f.name + ".wal")):
+                    g.unlink(missing_ok=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, kind: type | None, *_: object) -> None:
+        self.close(publish=kind is None)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.paths.store)!r}, mode={self.mode!r})"
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).splitlines() or [""])[0]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _vault_tables(sql: str | exp.Expression) -> set[str]:
+    try:
+        tree = sql if isinstance(sql, exp.Expression) else sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return {"(unparsed query)"} if VAULT in str(sql).lower() else set()
+    return {t.name for t in tree.find_all(exp.Table) if t.catalog == VAULT or t.db == VAULT}
+
+
+def _reads_vault(sql: str | exp.Expression) -> bool:
+    return bool(_vault_tables(sql))
