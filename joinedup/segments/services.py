@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass
 from sqlglot import exp
 
 from joinedup.measures import sql
-from joinedup.measures.disclosure import Cell, protect, threshold_from_env
 from joinedup.measures.engine import Engine
 from joinedup.measures.periods import Period
 from joinedup.segments.assign import segment_select
 from joinedup.segments.spec import SegmentGroup, load_groups
+from joinedup.store.disclosure import Cell, policy
 
 __all__ = ["SECTORS", "SegmentService", "segment_services"]
 
@@ -57,14 +57,15 @@ def segment_services(engine: Engine, period: Period, groups: list[SegmentGroup] 
                      threshold: int | None = None) -> list[SegmentService]:
     """For every person segment: its people, and how many of them each sector knows (small counts suppressed)."""
     groups = [g for g in (groups or load_groups()) if g.unit == "person"]
-    k = threshold_from_env() if threshold is None else threshold
+    pol = policy(threshold)
+    engine.setup()
     rows = {r["segment"]: r for r in engine.query(_query(period, groups))}
     out: list[SegmentService] = []
     for g in groups:
         for s in g.segments:
             r = rows.get(s.id) or {"n": 0, **{f"n_{x}": 0 for x in SECTORS}}
-            total, cells = protect(Cell("all", int(r["n"] or 0), None),
-                                   [Cell(x, int(r[f"n_{x}"] or 0), None) for x in SECTORS], "count", k)
+            total, cells = pol.protect(Cell("all", int(r["n"] or 0), None),
+                                       [Cell(x, int(r[f"n_{x}"] or 0), None) for x in SECTORS], "count")
             of = None if total.suppressed else int(total.numerator or 0)
             out += [SegmentService(s.id, s.title, c.group, None if c.suppressed else int(c.numerator or 0), of,
                                    c.suppressed) for c in cells]

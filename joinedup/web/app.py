@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from joinedup.web.config import WebConfig
 from joinedup.web.data import StoreData
 from joinedup.web.render import page
-from joinedup.web.routes.overview import overview_model
+from joinedup.web.routes.overview import warm_up
 from joinedup.web.security import CSRF_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, client_of, new_csrf_cookie
 from joinedup.web.state import audit, default_state_url, open_state
 from joinedup.web.state.users import session_user
@@ -56,7 +56,7 @@ def create_app(config: WebConfig) -> FastAPI:
     async def _session_and_headers(request: Request, call_next) -> Response:
         static = request.url.path.startswith("/static/")
         if config.warm:
-            data.warm(overview_model)
+            data.warm(warm_up)
         request.state.user = None
         if not static:
             request.state.user = await run_in_threadpool(session_user, state, request.cookies.get(SESSION_COOKIE))
@@ -97,7 +97,7 @@ def create_app(config: WebConfig) -> FastAPI:
 
     from joinedup.web.routes import ROUTERS
     if config.warm:
-        data.warm(overview_model)
+        data.warm(warm_up)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,7 +1,8 @@
 """Everything the web app reads or writes in the store, through the stages' own functions.
 
-Routes call only this module; it never computes a figure itself. Results are cached per store
-version (a token that changes whenever a load, link or decision commits), so a page never
+Routes call only this module; it never computes a figure: it calls each stage's service API
+(`joinedup.<stage>.api`) over one `Store` opened read-only on the published snapshot. Results are
+cached per store version (the token changes whenever a write publishes), so a page never
 recomputes what no load changed.
 """
 
@@ -67,8 +68,7 @@ class StoreData:
         self._lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_size = cache_size
-        self._engine = None
-        self._engine_version: str | None = None
+        self._reader = None
         self._warmed: str | None = None
 
     def warm(self, compute: Callable[["StoreData"], Any]) -> None:
@@ -87,20 +87,14 @@ class StoreData:
 
     # Versions and caching ---------------------------------------------------
     def version(self) -> str:
-        """A token that changes whenever a write to the store commits."""
-        parts = []
-        for p in (self.store, self.store.with_name(self.store.name + ".wal")):
-            try:
-                st = os.stat(p)
-                parts.append(f"{st.st_mtime_ns}-{st.st_size}")
-            except FileNotFoundError:
-                parts.append("-")
-        return ":".join(parts)
+        """The published snapshot's version token (changes whenever a write publishes)."""
+        from joinedup.store.store import version_of
+        return version_of(self.store)
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """compute() once per store version and key."""
-        full = (self.version(),) + key
+        """compute() once per store version and key (under the one read connection's lock)."""
         with self._lock:
+            full = (self.version(),) + key
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]
@@ -110,26 +104,27 @@ class StoreData:
                 self._cache.popitem(last=False)
             return value
 
-    def _measures_engine(self):
-        from joinedup.measures.engine import open_store
-        v = self.version()
-        if self._engine is None or self._engine_version != v:
-            self.close()
-            self._engine, self._engine_version = open_store(self.store), v
-        return self._engine
+    def reader(self):
+        """The store open read-only on the newest published snapshot (reopened when a write publishes)."""
+        from joinedup.store import Store
+        with self._lock:
+            if self._reader is None or self._reader.version != self.version():
+                self.close()
+                self._reader = Store.open(self.store, "analysis")
+            return self._reader
 
     def close(self) -> None:
-        """Close the open read connection (before a write, and when the app stops)."""
+        """Close the read connection (when the app stops)."""
         with self._lock:
-            if self._engine is not None:
-                self._engine.con.close()
-                self._engine = None
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     # Measures ----------------------------------------------------------------
     def library(self):
         """The measure library."""
-        from joinedup.measures.spec import load_library
-        return load_library()
+        from joinedup.measures import api
+        return api.library()
 
     def catalogue(self) -> list[MeasureInfo]:
         """Every measure's definition, by sector then title."""
@@ -144,110 +139,96 @@ class StoreData:
 
     def years(self) -> list[str]:
         """Complete financial years the store covers, oldest first."""
-        def compute():
-            from joinedup.measures.runner import coverage
-            with self._lock:
-                return coverage(self._measures_engine())
-        return self.cached(("years",), compute)
+        from joinedup.measures import api
+        return self.cached(("years",), lambda: api.coverage(self.reader()))
 
     def results(self, measure_id: str, fy: str, breakdown: str = "all") -> list:
         """Released rows (disclosure applied) of one measure in one financial year and breakdown."""
-        def compute():
-            from joinedup.measures.runner import run_measures
-            with self._lock:
-                return run_measures(self._measures_engine(), self.library(), fy, breakdown, [measure_id])
-        return self.cached(("results", measure_id, fy, breakdown), compute)
+        from joinedup.measures import api
+        return self.cached(("results", measure_id, fy, breakdown),
+                           lambda: api.by_breakdown(self.reader(), measure_id, breakdown, period=fy).results)
 
     def trend(self, measure_id: str):
         """The measure's released totals over every complete year, with its trend test."""
-        def compute():
-            from joinedup.measures.paradox import series
-            years = self.years()
-            with self._lock:
-                return series(self._measures_engine(), self.library().get(measure_id), years)
-        return self.cached(("trend", measure_id), compute)
+        from joinedup.measures import api
+        return self.cached(("trend", measure_id), lambda: api.trend(self.reader(), measure_id))
 
     def paradoxes(self) -> list:
-        """The paradox lens: process-outcome pairs, flagged where they part ways."""
+        """The paradox lens: process-outcome pairs, flagged where they part ways (none before two complete years)."""
+        from joinedup.measures import api
+
         def compute():
-            from joinedup.measures.paradox import paradoxes
-            years = self.years()
-            if len(years) < 2:
+            try:
+                return api.paradoxes(self.reader())
+            except UserError:
                 return []
-            with self._lock:
-                return paradoxes(self._measures_engine(), self.library(), years)
         return self.cached(("paradoxes",), compute)
 
     # Segments -----------------------------------------------------------------
     def segment_counts(self, fy: str) -> list:
-        """People and families per segment in the last period of the year (suppressed where small)."""
-        def compute():
-            from joinedup.measures.periods import periods_for
-            from joinedup.segments.counts import segment_counts
-            with self._lock:
-                return segment_counts(self._measures_engine(), periods_for("financial_year", fy)[0])
-        return self.cached(("segments", fy), compute)
+        """People and families per segment in the year (suppressed where small)."""
+        from joinedup.segments import api
+        return self.cached(("segments", fy), lambda: api.counts(self.reader(), period=fy).counts)
 
     def segment_services(self, fy: str) -> list:
-        """People per segment known to each sector in the year (suppressed where small)."""
-        def compute():
-            from joinedup.measures.periods import periods_for
-            from joinedup.segments.services import segment_services
-            with self._lock:
-                return segment_services(self._measures_engine(), periods_for("financial_year", fy)[0])
-        return self.cached(("segment_services", fy), compute)
+        """People per segment known to each sector (suppressed where small)."""
+        from joinedup.segments import api
+        return self.cached(("segment_services", fy), lambda: api.services(self.reader(), period=fy))
 
     # Peers --------------------------------------------------------------------
     def peers(self) -> dict | None:
         """The default place beside its neighbours and England (None when no figures were imported)."""
+        from joinedup.peers import api
+        from joinedup.reference import DEFAULT_AREA
+
         def compute():
-            from joinedup.peers.compare import compare
-            from joinedup.reference import DEFAULT_AREA
-            with self._lock:
-                try:
-                    return compare(self.store, DEFAULT_AREA)
-                except UserError:
-                    return None
+            try:
+                return api.compare(self.reader(), DEFAULT_AREA)
+            except UserError:
+                return None
         return self.cached(("peers",), compute)
 
     def peer_context(self, measure_id: str) -> dict | None:
         """The published neighbours and England beside one of the place's measures, when one corresponds."""
+        from joinedup.peers import api
+        from joinedup.reference import DEFAULT_AREA
+
         def compute():
-            from joinedup.peers.context import peer_context
-            from joinedup.reference import DEFAULT_AREA
-            with self._lock:
-                try:
-                    return peer_context(self.store, DEFAULT_AREA, measure_id)
-                except UserError:
-                    return None
+            try:
+                return api.context(self.reader(), DEFAULT_AREA, measure_id)
+            except UserError:
+                return None
         return self.cached(("peer_context", measure_id), compute)
 
     # Linkage ------------------------------------------------------------------
     def linkage(self) -> dict | None:
-        """The person index's quality summary, or None before the first link run."""
+        """The person index's summary and diagnostics, or None before the first link run."""
+        from dataclasses import asdict
+
+        from joinedup.link import api
+
         def compute():
-            from joinedup.link.quality import quality_summary
-            with self._lock:
-                try:
-                    return quality_summary(self.store)
-                except UserError:
-                    return None
+            try:
+                summary = api.summary(self.reader())
+            except UserError:
+                return None
+            return {**asdict(summary), **api.diagnostics(self.reader())}
         return self.cached(("linkage",), compute)
 
     def review_pairs(self, limit: int = 20) -> list[dict]:
         """Undecided scored pairs nearest the threshold (pseudonymous ids and comparison levels only)."""
+        from joinedup.link import api
+
         def compute():
-            from joinedup.link.review import review_pairs
-            with self._lock:
-                try:
-                    return review_pairs(self.store, limit)
-                except UserError:
-                    return []
+            try:
+                return api.review_queue(self.reader(), limit)
+            except UserError:
+                return []
         return self.cached(("review", limit), compute)
 
     def decide(self, record_a: str, record_b: str, decision: str, by: str, note: str | None = None) -> tuple[str, str]:
-        """Record a clerical-review decision exactly as `joinedup link decide` does."""
-        from joinedup.link.decisions import decide
-        with self._lock:
-            self.close()
-            return decide(self.store, record_a, record_b, decision, note, by=by)
+        """Record a clerical-review decision exactly as `joinedup link decide` does (one write, then published)."""
+        from joinedup.link import api
+        from joinedup.store import Store
+        with Store.open(self.store, "write", vault=False) as store:
+            return api.decide(store, record_a, record_b, decision, note, by=by)

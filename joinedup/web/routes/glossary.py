@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from joinedup import glossary
+from joinedup.glossary import api as glossary_api
 from joinedup.errors import UserError
 from joinedup.glossary.readers import read_paper
 from joinedup.web.auth import allow
@@ -29,7 +30,7 @@ _SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf")
 @router.get("/glossary")
 def glossary_page(request: Request, q: str = "", user=allow("glossary")) -> Response:
     """Search every sector's terms; the explain form."""
-    hits = glossary.search(q, limit=25) if q.strip() else []
+    hits = glossary_api.search(q, limit=25) if q.strip() else []
     return page(request, "glossary.html", title="Glossary", q=q, hits=hits, sectors=glossary.SECTOR_NAMES,
                 count=len(glossary.load_glossary().terms), report=None)
 
@@ -80,8 +81,7 @@ async def explain(request: Request, user=allow("glossary")) -> Response:
         return page(request, "glossary.html", status_code=400, title="Glossary", q="", hits=[],
                     sectors=glossary.SECTOR_NAMES, count=len(glossary.load_glossary().terms), report=None,
                     error=str(e))
-    g = glossary.load_glossary()
-    report = glossary.explain_report(name, glossary.annotate(text, for_sector=sector), g, sector)
+    report = glossary_api.explain(text, for_sector=sector, name=name)
     highlighted = glossary.highlight_html(report, text, link="/glossary/term/{id}")
     audit.record(request.app.state.state, user.name, "glossary.explain", name,
                  {"terms": report["counts"]["distinct"], "for": sector}, client_of(request))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -22,13 +24,15 @@ def _histogram(summary: dict) -> dict | None:
     h = summary["histogram"]
     if not h:
         return None
+    t = summary["threshold"]
+    line = math.log2(t / (1 - t)) if 0 < t < 1 else 0.0  # the threshold as a match weight, where the line is drawn
     return {"data": [{"type": "bar", "x": [(r["bin_low"] + r["bin_high"]) / 2 for r in h], "y": [r["pairs"] for r in h],
                       "marker": {"color": "#1d5b8f"}, "hovertemplate": "weight %{x}: %{y} pairs<extra></extra>"}],
             "layout": {"height": 300, "margin": {"l": 60, "r": 10, "t": 30, "b": 50}, "bargap": 0.05,
                        "title": {"text": "Scored pairs by match weight (line: threshold)", "font": {"size": 13}},
                        "xaxis": {"title": {"text": "match weight (log2 Bayes factor)"}},
                        "yaxis": {"title": {"text": "pairs"}, "type": "log"},
-                       "shapes": [{"type": "line", "x0": summary["threshold_weight"], "x1": summary["threshold_weight"],
+                       "shapes": [{"type": "line", "x0": line, "x1": line,
                                    "y0": 0, "y1": 1, "yref": "paper", "line": {"color": "#b3261e", "width": 2}}]}}
 
 

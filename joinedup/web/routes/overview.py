@@ -9,7 +9,7 @@ from joinedup.web.auth import allow
 from joinedup.web.data import SECTOR_LABELS
 from joinedup.web.render import page
 
-__all__ = ["router", "overview_model"]
+__all__ = ["router", "overview_model", "warm_up"]
 
 router = APIRouter()
 
@@ -34,6 +34,12 @@ def overview_model(data) -> dict:  # noqa: ANN001 - StoreData
         sectors.append({"id": sector, "label": label, "rows": rows})
     found = data.paradoxes()
     return {"years": years, "sectors": sectors, "flags": [p for p in found if p.flagged], "checked": len(found)}
+
+
+def warm_up(data) -> None:  # noqa: ANN001 - StoreData
+    """The figures of the slowest pages (overview, peers), computed ahead of the first visitor."""
+    overview_model(data)
+    data.peers()
 
 
 @router.get("/")

@@ -25,9 +25,9 @@ HEAD = "0001"
 
 
 def default_state_url(store: Path) -> str:
-    """SQLite beside the store: `<store>.state.sqlite` (the store's own name kept whole)."""
-    path = Path(store).resolve()
-    return f"sqlite:///{path.with_name(path.name + '.state.sqlite')}"
+    """SQLite beside the store, named by the store's naming rule (`store.duckdb` -> `store.state.sqlite`)."""
+    from joinedup.store.paths import paths_for
+    return f"sqlite:///{paths_for(Path(store).resolve()).state}"
 
 
 def _normalise(url: str) -> str:
