@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from joinedup.web.state.db import State
 from joinedup.web.state.models import AuditEntry, Setting
@@ -22,6 +24,8 @@ __all__ = ["GENESIS", "record", "entries", "verify", "Verdict", "entry_hash"]
 
 GENESIS = "0" * 64
 _HEAD = "audit_head"
+# Appends from one process take turns; other processes are kept apart by the sequence's primary key.
+_APPEND = threading.Lock()
 
 
 def entry_hash(seq: int, at: str, actor: str, action: str, target: str, detail: str, client: str, prev: str) -> str:
@@ -34,9 +38,9 @@ def record(state: State, actor: str, action: str, target: str = "", detail: dict
            client: str = "") -> int:
     """Append one entry; returns its sequence number (a concurrent append is retried, never forked)."""
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
-    for _ in range(50):
+    for attempt in range(50):
         try:
-            with state.session() as s:
+            with _APPEND, state.session() as s:
                 last = s.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
                 seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
                 at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
@@ -50,8 +54,8 @@ def record(state: State, actor: str, action: str, target: str = "", detail: dict
                 else:
                     head.value = f"{seq}:{h}"
             return seq
-        except IntegrityError:
-            continue  # another writer took this sequence number first
+        except (IntegrityError, OperationalError):
+            time.sleep(0.01 * (attempt + 1))  # another writer took this sequence number first, or holds the lock
     raise RuntimeError("could not append to the audit log after 50 tries")
 
 
