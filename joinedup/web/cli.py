@@ -14,10 +14,10 @@ from rich.table import Table
 
 from joinedup.console import err, out
 from joinedup.errors import UserError
+from joinedup.options import DB as _DB
 
 __all__ = ["register", "serve_app", "read_password"]
 
-_DB = typer.Option(..., "--db", help="The analysis store (the web app's state lives beside it unless --state-url).")
 _STATE = typer.Option(None, "--state-url", help="State database URL (default: SQLite beside the store; or postgresql://...).")
 
 users_app = typer.Typer(help="Users of the web app and their roles (admin, analyst, practitioner, viewer).", no_args_is_help=True)
