@@ -37,8 +37,23 @@ def discover(issuer: str) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _jwks(uri: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(uri)
+def _jwks(uri: str) -> jwt.PyJWKSet:
+    r = httpx.get(uri, timeout=10)
+    r.raise_for_status()
+    return jwt.PyJWKSet.from_dict(r.json())
+
+
+def signing_key(uri: str, token: str):  # noqa: ANN201 - a PyJWK
+    """The provider's key for the token: by its kid, or the only signing key when the token names none."""
+    kid = jwt.get_unverified_header(token).get("kid")
+    keys = [k for k in _jwks(uri).keys if k.public_key_use in (None, "sig")]
+    found = [k for k in keys if k.key_id == kid] if kid else keys
+    if kid and not found:
+        _jwks.cache_clear()  # the provider may have rotated its keys: fetch them once more
+        found = [k for k in _jwks(uri).keys if k.key_id == kid]
+    if len(found) != 1:
+        raise jwt.InvalidTokenError("no single signing key matches the token")
+    return found[0]
 
 
 def role_from_claims(claims: dict, cfg: OidcConfig) -> str | None:
@@ -107,10 +122,10 @@ def oidc_callback(request: Request, code: str = "", state: str = "", error: str 
         return _refuse(request, "the provider refused the code")
     token = r.json()["id_token"]
     try:
-        key = _jwks(meta["jwks_uri"]).get_signing_key_from_jwt(token)
+        key = signing_key(meta["jwks_uri"], token)
         claims = jwt.decode(token, key.key, algorithms=["RS256", "ES256", "PS256"], audience=cfg.client_id,
                             issuer=meta.get("issuer", cfg.issuer), leeway=60)
-    except jwt.PyJWTError as e:
+    except (jwt.PyJWTError, httpx.HTTPError) as e:
         return _refuse(request, f"the ID token is not valid ({type(e).__name__})")
     if claims.get("nonce") != flow["nonce"] or claims.get("exp", 0) < time.time() - 60:
         return _refuse(request, "the ID token was not issued for this sign-in")

@@ -119,7 +119,10 @@ def measure_page(request: Request, measure_id: str, period: str | None = None, b
                "map": _map_figure(info, rows) if by == "ward" else None,
                "breakdowns": ["all", *info.breakdowns], "BREAKDOWN_LABELS": BREAKDOWN_LABELS}
     if request.headers.get("hx-request") == "true":
-        return page(request, "measure_results.html", **context)
+        response = page(request, "measure_results.html", **context)
+        # The address bar follows the choice, so the view can be bookmarked and shared.
+        response.headers["HX-Push-Url"] = f"/measures/{measure_id}?period={period}&by={by}"
+        return response
     trend = data.trend(measure_id) if years else None
     definition = glossary.link_html(info.description, link="/glossary/term/{id}")
     return page(request, "measure.html", title=info.title, trend=trend,

@@ -1,12 +1,11 @@
-/* joinedup: draw every chart from its JSON block (no inline script), again after htmx swaps. */
+/* joinedup: draw every chart from the figure JSON in its data-figure attribute (no inline script), again after htmx swaps. */
 (function () {
   "use strict";
   function draw(root) {
     if (typeof Plotly === "undefined") { return; }
-    (root || document).querySelectorAll("[data-plot-source]").forEach(function (el) {
-      var src = document.getElementById(el.getAttribute("data-plot-source"));
-      if (!src || el.getAttribute("data-drawn") === "1") { return; }
-      var fig = JSON.parse(src.textContent);
+    (root || document).querySelectorAll("[data-figure]").forEach(function (el) {
+      if (el.getAttribute("data-drawn") === "1") { return; }
+      var fig = JSON.parse(el.getAttribute("data-figure"));
       var layout = Object.assign({font: {family: "system-ui, sans-serif", size: 12}, paper_bgcolor: "#fff",
                                   plot_bgcolor: "#fff", autosize: true}, fig.layout || {});
       Plotly.newPlot(el, fig.data, layout, {responsive: true, displaylogo: false,
