@@ -169,16 +169,18 @@ def test_keyboard_only_sign_in_and_navigation(browser, server):
     page.keyboard.type(USERS["analyst"])
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(base + "/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "System overview"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip", "the first stop is the skip link"
     for _ in range(15):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent") == "Glossary":
             break
-    page.keyboard.press("Enter")
-    page.wait_for_url(base + "/glossary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == base + "/glossary"
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the skip link moves focus to the content
     assert page.evaluate("document.activeElement.id") == "main"
