@@ -68,12 +68,26 @@ def _wait(url: str, proc: subprocess.Popen) -> None:
     raise SystemExit("joinedup serve did not answer within 120 s")
 
 
+def _cookie(response: httpx.Response, name: str) -> str:
+    # The app's cookies are Secure; over plain http to 127.0.0.1 a browser keeps them, httpx does not.
+    import re
+    for header in response.headers.get_list("set-cookie"):
+        if m := re.match(rf"{name}=([^;]+)", header):
+            return m.group(1)
+    raise SystemExit(f"no {name} cookie from {response.url}")
+
+
 def _signed_in(base: str, name: str, password: str) -> httpx.Client:
     import re
     c = httpx.Client(base_url=base, timeout=300)
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', c.get("/signin").text).group(1)
-    r = c.post("/signin", data={"name": name, "password": password, "csrf": token, "next": "/"})
-    r.raise_for_status()
+    page = c.get("/signin")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    csrf = _cookie(page, "jp_csrf")
+    r = c.post("/signin", data={"name": name, "password": password, "csrf": token, "next": "/"},
+               headers={"Cookie": f"jp_csrf={csrf}"}, follow_redirects=False)
+    if r.status_code != 303:
+        raise SystemExit(f"sign-in failed: {r.status_code}")
+    c.headers["Cookie"] = f"jp_csrf={csrf}; jp_session={_cookie(r, 'jp_session')}"
     return c
 
 
