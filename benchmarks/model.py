@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from joinedup.model.catalogue import flat_model  # noqa: E402
-from joinedup.model.compile import compile_model  # noqa: E402
-from joinedup.model.engine import WEEKS_PER_YEAR, integrate, sample  # noqa: E402
-from joinedup.model.simulate import REPORT_EVERY_WEEKS  # noqa: E402
-from joinedup.model.xmile import write_xmile  # noqa: E402
+from joinedup.model.catalogue import flat_model
+from joinedup.model.compile import compile_model
+from joinedup.model.engine import WEEKS_PER_YEAR, integrate, sample
+from joinedup.model.simulate import REPORT_EVERY_WEEKS
+from joinedup.model.xmile import write_xmile
 
 
 def main() -> None:

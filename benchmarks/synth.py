@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from joinedup.synth.place import synthesise  # noqa: E402
+from joinedup.synth.place import synthesise
 
 TARGETS = {320_000: (60.0, None), 1_000_000: (240.0, 6.0)}
 

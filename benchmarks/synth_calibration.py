@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from joinedup.synth.build import build_world  # noqa: E402
-from joinedup.synth.place import generate_frames  # noqa: E402
+from joinedup.synth.build import build_world
+from joinedup.synth.place import generate_frames
 
 
 def _age(d: date) -> pl.Expr:

@@ -22,7 +22,7 @@ __all__ = ["STAGES", "SHARED", "breakdown_view", "stage_hooks"]
 
 #: Data flows one way, in this order; `demo` runs the steps in this order too.
 STAGES: tuple[str, ...] = (
-    "synth", "ingest", "store", "link", "measures", "segments", "model", "glossary", "peers", "web",
+    "synth", "ingest", "validate", "store", "link", "measures", "segments", "model", "glossary", "peers", "web",
 )
 
 #: Stages every other stage may import: the shared language (terms annotate every screen and report).

@@ -18,9 +18,18 @@ from joinedup.errors import UserError
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
-__all__ = ["Match", "Annotator", "annotate", "link_terms", "normalise"]
+__all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&'’+\-/][A-Za-z0-9]+)*\+?")
+#: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
+#: plus signs, hyphens or @ (S.47, A&E, CiN's, ASC-FR, H@H), with a plural's apostrophe (carers' assessments) or a
+#: per cent sign (10% absence). A slash
+#: separates words, so 'CIN/CP' is two terms.
+_WORD = r"[^\W_]+(?:\([^\W_]{1,3}\)[^\W_]*)*"  # with bracketed sub-sections: 42(2), 6(1)(e), C(E)TR
+_TOKEN = re.compile(_WORD + r"(?:[.&'’+\-@]" + _WORD + r")*(?:\+|%|(?<=s)['’](?![^\W_]))?")
+#: Dashes and spaces writers and word processors use for '-' and ' ' (non-breaking hyphen, en dash, minus,
+#: no-break space), mapped one character to one so offsets into the original text still hold.
+_LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                             "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
 _APOS = re.compile(r"['’.]")
@@ -34,6 +43,9 @@ WINDOW = 300
 
 
 _COMMA = re.compile(r"\s*,\s*")
+_PLURAL_CAPS = re.compile(r"^[A-Z][A-Z0-9&]+['’]?s$")
+#: '... care plan (CP)': an acronym in brackets straight after one of its readings' names is that reading.
+_BRACKETED = re.compile(r"\(\s*$")
 
 
 def normalise(text: str) -> str:
@@ -90,8 +102,13 @@ class Annotator:
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
+        singular: dict[str, list[_Entry]] = {}
+        #: Every name (search-only ones too) to the terms it names, to read an acronym the writer spelled out.
+        self._named: dict[str, set[str]] = {}
         for term in self.glossary:
             skip = {normalise(n) for n in term.search_only}
+            for n in term.names:
+                self._named.setdefault(normalise(n), set()).add(term.id)
             self._blocked.update((k, term.id) for k in skip)
             guarded = {normalise(n) for n in term.needs_context}
             for name in term.names:
@@ -102,12 +119,21 @@ class Annotator:
                 plain = re.sub(r"[^A-Za-z0-9]", "", name)
                 needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
                 keys = {key, key.replace(" ", "")} if acronym else {key}
+                if not acronym:
+                    for k in _singulars(key):
+                        singular.setdefault(k, []).append(_Entry(term.id, None, needs))
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
                     if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
                         bucket.append(_Entry(term.id, acronym, needs))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
+        for k, entries in singular.items():
+            self.index.setdefault(k, entries)  # a singular never takes a name another term has as written
         self._context = {t.id: _context_pattern(t) for t in self.glossary}
+        self._links: dict[str, set[str]] = {t.id: set(t.related) | set(t.equivalents) for t in self.glossary}
+        for term in self.glossary:
+            for ref in (*term.related, *term.equivalents):
+                self._links[ref].add(term.id)
         # Runs of words are looked up only from a word that can begin a name (or a spaced acronym's letter).
         self._firsts = {k.split(" ")[0] for k in self.index} | set("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -133,8 +159,8 @@ class Annotator:
                 for e in self.index.get(k.replace(" ", ""), []):
                     if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
                         found.append(e)
-            if found:
-                break
+            if found and not (k == key and _PLURAL_CAPS.match(text)):
+                break  # 'EDs' is looked up as ED too: EDS (a listed plural) and ED both stand
         return found
 
     def _candidates(self, text: str) -> list[tuple[int, int, list[_Entry]]]:
@@ -171,6 +197,50 @@ class Annotator:
         return spans
 
     # -- resolving readings -------------------------------------------------------------------
+    def _neighbour_bonus(self, scores: dict[str, float], text: str, start: int, end: int,
+                         spans: list[tuple[int, int, list[_Entry]]]) -> None:
+        """Terms named near an ambiguous acronym vote for the reading they are or link to (SMI near PD:
+        personality disorder), and a context word inside another term's name ('physical' in 'physical health
+        check') is taken back: it belongs to that term, not to the acronym."""
+        lo, hi = _bounds(text, start, end)
+        for s, e, entries in spans:
+            if e <= lo or s >= hi or (s, e) == (start, end):
+                continue
+            ids = {x.term_id for x in entries}
+            if len(ids) != 1:
+                continue
+            other = next(iter(ids))
+            for tid in scores:
+                if other == tid:
+                    scores[tid] += 2.0  # the term itself named nearby ('CHC ... decision support tool')
+                    continue
+                if other in self._links[tid]:
+                    scores[tid] += 1.5
+                pattern = self._context[tid]
+                if pattern is not None:
+                    for m in pattern.finditer(text, s, e):
+                        gap = start - m.end() if m.end() <= start else m.start() - end
+                        scores[tid] -= 2.0 * (1.0 + 60.0 / (60.0 + max(gap, 0)))
+
+    def _defined_here(self, text: str, start: int, end: int, ids: list[str]) -> str | None:
+        """The reading the writer spelled out beside the acronym: 'care plan (CP)' or 'CP (care plan)'."""
+        before = text[max(0, start - 120):start]
+        if _BRACKETED.search(before):
+            words = normalise(before[: _BRACKETED.search(before).start()]).split(" ")
+            for n in range(min(8, len(words)), 0, -1):
+                hit = self._reading_named(" ".join(words[-n:]), ids)
+                if hit:
+                    return hit
+        after = re.match(r"\s*\(([^()]{3,100})\)", text[end:end + 110])
+        if after:
+            return self._reading_named(normalise(after.group(1)), ids)
+        return None
+
+    def _reading_named(self, key: str, ids: list[str]) -> str | None:
+        named = {tid for k in (key, *_singulars(key)) for tid in self._named.get(k, ())}
+        hits = [t for t in ids if t in named]
+        return hits[0] if len(hits) == 1 else None
+
     def _score(self, term_id: str, text: str, start: int, end: int, doc_sectors: Counter, total: int,
                whole_counts: dict[str, int]) -> float:
         pattern = self._context[term_id]
@@ -187,6 +257,7 @@ class Annotator:
 
     def annotate(self, text: str) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows."""
+        original, text = text, text.translate(_LOOKALIKES)
         spans = self._candidates(text)
         doc_sectors: Counter = Counter()
         total = 0
@@ -200,7 +271,10 @@ class Annotator:
         matches = []
         for start, end, entries in spans:
             ids = list(dict.fromkeys(e.term_id for e in entries))
-            guarded = {e.term_id for e in entries if e.needs_context}
+            defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
+            if defined:
+                ids = [defined]  # the writer spelled it out beside it: no context needed
+            guarded = {e.term_id for e in entries if e.needs_context and not defined}
             if guarded:
                 # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
                 # stands only with a context word near it.
@@ -209,6 +283,8 @@ class Annotator:
                 if not ids:
                     continue
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
+            if len(ids) > 1:
+                self._neighbour_bonus(scores, text, start, end, spans)
             if len(ids) == 1:
                 readings, resolved = (ids[0],), True
             else:
@@ -217,10 +293,20 @@ class Annotator:
                 resolved = best > second and best >= 1.0
                 readings = (ranked[0],) if resolved else tuple(ranked)
             line = _line_of(line_starts, start)
-            matches.append(Match(start=start, end=end, text=text[start:end], line=line + 1,
+            matches.append(Match(start=start, end=end, text=original[start:end], line=line + 1,
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+def _singulars(key: str) -> set[str]:
+    """A name listed in the plural also matches in the singular: 'attendance hubs' finds 'Attendance Hub'."""
+    words = key.split(" ")
+    last = words[-1]
+    if len(words) < 2 or len(last) < 4 or not last.endswith("s") or last.endswith(("ss", "us", "is", "ics")):
+        return set()
+    stem = last[:-3] + "y" if last.endswith("ies") else last[:-1]
+    return {" ".join(words[:-1] + [stem])}
 
 
 def _window(text: str, start: int, end: int) -> str:
@@ -232,6 +318,16 @@ def _window(text: str, start: int, end: int) -> str:
     para = text.find("\n\n", end, hi)
     hi = para if para >= 0 else hi
     return text[lo:start] + " " + text[end:hi]
+
+
+def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window around a match: up to WINDOW characters either side, within its paragraph."""
+    lo = max(0, start - WINDOW)
+    para = text.rfind("\n\n", lo, start)
+    lo = para + 2 if para >= 0 else lo
+    hi = min(len(text), end + WINDOW)
+    para = text.find("\n\n", end, hi)
+    return lo, (para if para >= 0 else hi)
 
 
 def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:
@@ -283,6 +379,8 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     target = re.sub(r"[.'’\s]", "", acronym)
     if plain == target or _strip_plural(plain) == target or plain == target + "s":
         return True
+    if plain.endswith("s") and plain[:-1].isupper() and target.isupper() and len(plain) > 2:
+        return False  # 'EDs' is the plural of ED, never the acronym EDS
     listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
     if listed_plural and plain.lower() != target.lower():
         return False  # 'class' is not a plural of the listed plural 'CLAs'
@@ -300,6 +398,8 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
     if uppers >= 2:
         return True  # CiN, DToC, ST-max: deliberate mixed case
     has_digit = any(c.isdigit() for c in base)
+    if uppers == 0 and any(c.islower() for c in target):
+        return False  # the glossary writes it in mixed case (CaSH, PrEP): in lower case it is the word (cash, prep)
     if uppers == 0:
         if has_digit and len(letters) <= 3:
             return True  # s47, s17, ks2
@@ -310,13 +410,14 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _annotator_for(extra: tuple[str, ...]) -> Annotator:
+def annotator_for(extra: tuple[str, ...] = ()) -> Annotator:
+    """The annotator of the shipped glossary plus a council's folders, built once per set of folders."""
     return Annotator(load_glossary(extra))
 
 
 def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = ()) -> list[Match]:
     """Every glossary term in `text`; with `for_sector`, each match carries that sector's nearest concepts."""
-    annotator = _annotator_for(tuple(str(d) for d in extra_dirs))
+    annotator = annotator_for(tuple(str(d) for d in extra_dirs))
     matches = annotator.annotate(text)
     if for_sector is None:
         return matches

@@ -1,4 +1,4 @@
-"""Commands: `joinedup glossary search|show|export|check` and the top-level `joinedup explain`."""
+"""Commands: `joinedup glossary search|show|export|check|suggest` and the top-level `joinedup explain`."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import typer
 
 from joinedup.console import err, out
 from joinedup.errors import UserError
-from joinedup.glossary.annotate import annotate, normalise
+from joinedup.glossary.annotate import annotate, annotator_for, normalise
 from joinedup.glossary.export import EXPORT_FORMATS, export
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 from joinedup.glossary.readers import read_paper
 from joinedup.glossary.render import FORMATS, explain_report, render_report, term_dict, term_text
 from joinedup.glossary.search import search as search_terms
+from joinedup.glossary.suggest import suggest, suggestions_yaml
 
 __all__ = ["register", "resolve_term"]
 
@@ -121,6 +122,47 @@ def check_cmd(
     out.print(f"{len(g)} terms valid", markup=False)
     for s, n in per_sector.items():
         out.print(f"  {s}: {n}", markup=False)
+
+
+@sub.command("suggest")
+def suggest_cmd(
+    source: str = typer.Argument(..., metavar="FILE|-", help="The paper: .txt, .md, .docx, .pdf, or - for stdin."),
+    min_count: int = typer.Option(2, "--min-count", min=1, help="Uses a capitalised term needs to be listed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the suggestions as JSON."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write a draft YAML term file here (load it with --glossary)."),
+    sector: Optional[str] = typer.Option(None, "--sector", help="Sector for the drafted terms (default: the sector of the terms near each)."),
+    glossary: Optional[list[Path]] = typer.Option(None, "--glossary", help=_GLOSSARY_HELP),
+) -> None:
+    """List the abbreviations and repeated terms of art in a paper that the glossary does not know."""
+    if sector is not None and sector not in SECTOR_NAMES:
+        raise UserError(f"unknown sector {sector!r}; use one of {', '.join(SECTOR_NAMES)}", field="--sector")
+    extra = _extra(glossary)
+    name, text = read_paper(source)
+    annotator = annotator_for(extra)
+    found = suggest(text, annotator, min_count=min_count)
+    if as_json:
+        out.print(json.dumps({"paper": name, "glossary_terms": len(annotator.glossary),
+                              "suggestions": [s.to_dict() for s in found]}, indent=2, ensure_ascii=False), markup=False)
+    else:
+        abbrs = [s for s in found if s.kind == "abbreviation"]
+        terms = [s for s in found if s.kind == "term"]
+        out.print(f"{name}: {len(abbrs)} unknown abbreviation{'s' if len(abbrs) != 1 else ''}, "
+                  f"{len(terms)} unknown term{'s' if len(terms) != 1 else ''} "
+                  f"(glossary {len(annotator.glossary)} terms)", markup=False)
+        for title, group in (("abbreviations", abbrs), ("terms", terms)):
+            if not group:
+                continue
+            out.print(f"\n{title} (uses, first at line:column)", markup=False)
+            width = max(len(s.text) for s in group)
+            for s in group:
+                extra_text = f"  = {s.expansion}" if s.expansion else ""
+                out.print(f"  {s.text:<{width}}  {s.count:>3}  {s.line}:{s.column}{extra_text}", markup=False)
+    if out_file:
+        if not found:
+            raise UserError("nothing to export: the glossary knows every abbreviation and term found", file=name)
+        _write(out_file, suggestions_yaml(found, annotator, name, sector))
+        err.print(f"wrote {len(found)} draft terms to {out_file}; write their definitions, then use --glossary {out_file}",
+                  markup=False, soft_wrap=True)
 
 
 def explain_cmd(

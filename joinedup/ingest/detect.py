@@ -86,8 +86,27 @@ def _single(path: Path) -> FilePlan:
     return FilePlan(path, fmt, src.id, why, columns=columns)
 
 
+def _returns_903(p: Path) -> FilePlan:
+    from joinedup.ingest.ssda903 import year_folders
+
+    years = [y for y, _ in year_folders(p)]
+    return FilePlan(p, "ssda903", "csc.ssda903_episodes",
+                    f"SSDA903 return: {len(years)} collection year(s) ({', '.join(years)}), latest year's row kept")
+
+
+def _returns_cin(p: Path) -> FilePlan:
+    from joinedup.ingest.cin_census import cin_files
+
+    n = 1 if p.is_file() else len(cin_files(p))
+    return FilePlan(p, "cin-xml", "csc.cin_children",
+                    f"CIN census XML: {n} collection year(s), latest year's row kept")
+
+
 def plan_paths(paths: list[Path]) -> list[FilePlan]:
     """Every file to load from the given folders and files, in a stable order."""
+    from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
+    from joinedup.ingest.ssda903 import is_903_folder
+
     plans: list[FilePlan] = []
     for p in paths:
         if not p.exists():
@@ -96,11 +115,30 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             if (p / "manifest.json").exists():
                 plans += _from_manifest(p)
                 continue
+            if is_903_folder(p):
+                plans.append(_returns_903(p))
+                continue
+            if is_cin_folder(p) and not any(f.suffix.lower() in EXTENSIONS for f in p.iterdir()):
+                plans.append(_returns_cin(p))
+                continue
+            # a 903 return inside the folder is read as one set of years, not file by file
+            roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                           and is_903_folder(d) and not is_903_folder(d.parent))
+            plans += [_returns_903(d) for d in roots]
+            cin_roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                               and is_cin_folder(d))
+            plans += [_returns_cin(d) for d in cin_roots]
+            roots += cin_roots
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
-                           and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts)
+                           and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
+                           and not any(r in f.parents for r in roots))
+            if roots and not found:
+                continue
             if not found:
                 raise UserError("folder holds no .csv, .parquet, .json or .ndjson files", file=str(p))
             plans += [_single(f) for f in found]
+        elif is_cin_xml(p):
+            plans.append(_returns_cin(p))
         else:
             plans.append(_single(p))
     return plans

@@ -55,6 +55,36 @@ patient's identifiers; otherwise the reference's id in the id space `fhir:Patien
 """
 
 
+_RETURNS = """
+## Returns as submitted (synth writes them under DIR/returns/; ingest and `joinedup validate` read them)
+
+The analyst copies above (CSV or Parquet, one file per source over the whole period) stay; beside
+them the synthetic place writes the returns as a council submits them, made from the same rows.
+Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 place/returns/cin_census
+--db STORE.duckdb`; a folder of years keeps the latest year's row of each record); `joinedup ingest
+place` loads the analyst copies, which also carry the history before the returns' three years. Every flag
+the official validators raise on them is traced to a deliberate defect listed in
+`truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
+date of birth, `dob_transposed`), to a DfE query (a rule whose code ends in Q, answered with a
+reason), to a fault of the validator itself, or it is a known shortfall of the generator named here.
+
+| return | specification followed | validator (own venv) | result on `joinedup synth --people 20000 --seed 5` |
+|---|---|---|---|
+| SSDA903 children looked after, `returns/ssda903/<2024-25>/` | DfE SSDA903 CSV tables, one folder per collection year: header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence, missing, sw_episodes with the exact columns of csc-validator-be-903 0.1.17 (`lac_validator/config.py`); SEX 1/2 to 2023-24, M/F/U from 2024-25; full postcodes; `XXXXXXX` URN where none applies; OC2 items only at the ages they apply | csc-validator-be-903 0.1.17, rule sets lac2022_23, lac2023_24, lac2024_25 | no structural error in any year; 252 / 271 / 263 rules run (41 skipped: previous-year tables and the Ofsted provider lists are not supplied); rule 231 crashes inside the validator in 2024-25 (reported apart); 1-11 flags a year: those on duplicated children traced to `duplicate_record`; rule 146 in 2024-25 is a validator fault (its list holds `k3` in lower case); known generator shortfalls, one or two rows each: 169, 178, 225, 358, 361, 378, 390, 408, 516, 1016, 3001, SW12STG2 |
+| Children in need census, `returns/cin_census/cin_<2024-25>.xml` | DfE CIN census XML (Message / Header / Children / Child / ChildIdentifiers, ChildCharacteristics, CINdetails with Assessments and FactorsIdentifiedAtAssessment, CINPlanDates, Section47, ChildProtectionPlans with Reviews); `<GenderCurrent>` to 2023-24, `<Sex>` M/F/U from 2024-25; dates yyyy-mm-dd. No XML schema ships with the validator: joinedup checks the layout element by element | csc-validator-be-cin 0.1.13, rule sets cin2022_23, cin2023_24, cin2024_25 | no structural error; 105 / 105 / 109 rules run, none crashed; errors: 1520 (same UPN twice) traced to `duplicate_record`; known shortfalls 8565 (activity after closure, 2-10 rows a year) and 2885 (one row); queries 2991Q, 8825Q, 8670Q, 2888Q reported apart |
+
+Reproduce: `joinedup synth --people 20000 --seed 5 --out place`, then `joinedup validate place
+--install-validators` (first time; the validators' venv goes to `$JOINEDUP_VALIDATORS_VENV` or
+`~/.cache/joinedup/validators-venv`, about 30 s from PyPI), then `joinedup validate place`.
+Without that venv, `joinedup validate` runs joinedup's own checks only (columns, code lists per
+collection year, date formats, the CIN XML layout) and says the official ones did not run.
+`python -m pytest -q tests/formats` makes the venv and runs both validators on a 20,000-person place.
+
+Not yet written as submitted: ASC Client Level Data by quarter, FHIR R4 bundles of community and
+GP appointments, school census XML (their analyst copies are what the place holds).
+"""
+
+
 def _source_section(sid: str) -> list[str]:
     src = sources()[sid]
     lines = [f"### `{sid}`: {src.title}", "", f"Imitates: {src.imitates}. Reference: {src.reference}.",
@@ -81,6 +111,7 @@ def markdown() -> str:
     lines = [_INTRO.format(roles=", ".join(sorted(IDENTIFIER_ROLES))), "## Sources", ""]
     for sid in sorted(sources()):
         lines += _source_section(sid)
+    lines.append(_RETURNS)
     lines.append(_FHIR)
     lines += ["FHIR sources and the national source whose fields they share: "
               + ", ".join(f"`{k}` -> `{v}`" for k, v in BASE.items()) + f" ({len(fhir_sources())} in all).", ""]

@@ -20,7 +20,8 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import fhir
+from joinedup.ingest import cin_census, fhir, ssda903
+from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
 from joinedup.ingest.mapping import ethnicity_group_sql, seen_for, sex_sql, targets_for
@@ -150,7 +151,8 @@ class _Run:
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
-            sha = sha256_of(plan.path)
+            sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
+                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -164,6 +166,17 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
+            elif plan.format in ("ssda903", "cin-xml"):
+                parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
+                                     (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))
+                res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
+                if not_loaded:
+                    res.why += "; not held by the store: " + ", ".join(not_loaded)
+                for src, table in parts:
+                    self.n += 1
+                    raw = f"temp.raw_{self.n}"
+                    self.e.stage_arrow(raw, table)
+                    self._part(plan, res, src, src.id, raw, idx)
             else:
                 parts = fhir.read_parts(plan.path, plan.format, patients)
                 res.source = "fhir (" + ", ".join(sorted({s.id for s, _ in parts})) + ")" if parts else "fhir"
@@ -231,7 +244,8 @@ class _Run:
                                              ("upn", "upn", "_upn_pseudo", "upn"),
                                              ("postcode", "address", "_address_key", "address_key")):
                 if roles[role]:
-                    pm.add(alias, lit(kind), roles[role], pkind)
+                    pm.add(alias, lit(kind), _address_key_sql(roles[role], src) if role == "postcode" else roles[role],
+                           pkind)
         if not has_space:
             extra.append(f"{space} AS _id_space")
         extra.append(f"CAST(date_diff('day', DATE '1900-01-01', coalesce({last}, DATE '1900-01-01')) AS BIGINT) "
@@ -269,8 +283,8 @@ class _Run:
             keep = ["_record_id", "_id_space", "_local_id", "_local_pseudo", "__nhs_ok"]
             keep += [a for a in ("_nhs_pseudo", "_upn_pseudo", "_address_key") if a in pm.aliases]
             keep += [ident(f.name) for f in src.fields if f.role in (
-                "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode", "gp_practice", "other_id",
-                "given_name", "family_name")]
+                "nhs_number", "upn", "date_of_birth", "sex", "ethnicity", "postcode", "address", "gp_practice",
+                "other_id", "given_name", "family_name")]
             if "NHS_Number_Status_Indicator_Code" in src.columns:
                 keep.append(ident("NHS_Number_Status_Indicator_Code"))
             people = f"temp.people_{self.n}"
@@ -330,13 +344,13 @@ class _Run:
                    "date_of_birth", "sex", "postcode", "address", "upn", "other_id"]
         per_record = [lit(src.id), "any_value(_id_space)", "any_value(_local_id)", latest(nhs) if nhs else "NULL",
                       latest("__nhs_ok", nhs) if nhs else "NULL", latest(given or "NULL"), latest(family or "NULL"),
-                      latest(dob or "NULL"), latest(sex_expr), latest(pcode or "NULL"), "NULL",
+                      latest(dob or "NULL"), latest(sex_expr), latest(pcode or "NULL"), latest(col("address") or "NULL"),
                       latest(upn or "NULL"), latest(other or "NULL")]
         e.execute(insert_select("temp.st_identity", ["record_id", *id_cols, "_ord"], select(
             ["_record_id", *per_record, "max(_ord)"], acc, group_by=["_record_id"], dialect=d), d))
         hist = [("given_name", given), ("family_name", family),
                 ("date_of_birth", f"strftime({dob}, '%Y-%m-%d')" if dob else None),
-                ("postcode", pcode), ("nhs_number", nhs)]
+                ("postcode", pcode), ("address", col("address")), ("nhs_number", nhs)]
         for fname, expr in hist:
             if expr:
                 e.execute(insert_select("temp.st_identity_history", ["record_id", "field", "value", "first_seen",
@@ -535,3 +549,19 @@ def _engine_message(err: Exception) -> str:
 def _engine_row(err: Exception) -> int | None:
     m = re.search(r"[Ll]ine:? (\d+)", str(err))
     return int(m.group(1)) - 1 if m else None
+
+
+def _address_key_sql(postcode: str, src: Source) -> str:
+    """What an address key is made of: the postcode and the address line where the source carries one.
+
+    A source with an address line keys a home (postcode + normalised line, or nothing when either
+    is missing); a source without one keys its postcode alone, and only a full postcode (a
+    district such as SSDA903's HOME_POST is no address at all). Households are formed from home
+    keys only (joinedup.link.families), never from a postcode shared by about fifteen homes.
+    """
+    line = src.role("address")
+    if line is not None:
+        a = ident(line.name)
+        return (f"CASE WHEN {postcode} IS NOT NULL AND nullif(trim({a}), '') IS NOT NULL THEN "
+                f"upper(replace({postcode}, ' ', '')) || '|' || lower(regexp_replace(trim({a}), '[^A-Za-z0-9]+', ' ', 'g')) END")
+    return f"CASE WHEN regexp_matches(upper({postcode}), '^[A-Z]{{1,2}}[0-9][A-Z0-9]? ?[0-9][A-Z]{{2}}$') THEN {postcode} END"

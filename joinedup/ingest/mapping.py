@@ -190,7 +190,7 @@ MAPPINGS: dict[str, list[Target]] = {
     "csc.ssda903_oc3": [Target("care_leaver", {
         "record_id": "_record_id", "collection_year": '"COLLECTION_YEAR"', "in_touch": '"IN_TOUCH"',
         "activity": '"ACTIV"', "in_eet": "CASE WHEN \"ACTIV\" IS NULL THEN NULL ELSE \"ACTIV\" IN "
-                                        "('F1', 'F2', 'F3', 'P1', 'P2', 'P3') END",
+                                        "('F1', 'F2', 'F4', 'F5', 'P1', 'P2', 'P4', 'P5') END",
         "accommodation": '"ACCOM"',
         "accommodation_suitable": "CASE WHEN right(\"ACCOM\", 1) = '1' THEN TRUE "
                                   "WHEN right(\"ACCOM\", 1) = '2' THEN FALSE END"})],

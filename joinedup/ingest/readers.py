@@ -88,5 +88,5 @@ def parquet_columns(path: Path) -> list[str]:
         raise UserError("not a whole Parquet file (truncated or another format)", file=str(path))
     try:
         return list(pq.read_schema(path).names)
-    except Exception as e:  # pyarrow raises several types for corrupt footers
+    except Exception as e:  # noqa: BLE001 - pyarrow raises several types for corrupt footers
         raise UserError(f"unreadable Parquet: {str(e).splitlines()[0]}", file=str(path)) from None

@@ -104,20 +104,42 @@ def decide(
 
 def match(
     file_a: Path = typer.Argument(..., metavar="A.csv", help="First file about people."),
-    file_b: Path = typer.Argument(..., metavar="B.csv", help="Second file about people."),
-    out_path: Path = typer.Option(..., "--out", help="Where to write the candidate pairs (CSV)."),
+    file_b: Path = typer.Argument(None, metavar="[B.csv]", help="Second file (omit with --dedupe)."),
+    out_path: Path = typer.Option(..., "--out", help="Where to write the scored pairs (CSV: id_a, id_b, match_weight, "
+                                  "match_probability, is_link)."),
+    dedupe: bool = typer.Option(False, "--dedupe", help="Find the records of one file that are the same person."),
+    clusters: Path = typer.Option(None, "--clusters", help="Also write a cluster id per record (CSV: file, id, "
+                                  "cluster_id)."),
+    id_column: str = typer.Option(None, "--id-column", help="The column holding each file's record id (default: "
+                                  "one named id, unique_id, record_id, rec_id...; else the row number)."),
     maps: list[str] = typer.Option([], "--map", help="COLUMN=ROLE (given_name, family_name, full_name, "
-                                   "date_of_birth, sex, postcode, address, nhs_number, other_id, ignore)."),
-    truth_column: str = typer.Option(None, "--truth-column", help="A column naming the true entity in both files."),
+                                   "date_of_birth, sex, postcode, address, nhs_number, other_id, evidence, ignore)."),
+    truth_column: str = typer.Option(None, "--truth-column", help="A column naming the true entity (evaluation)."),
     threshold: float = typer.Option(0.5, "--threshold", min=0.0, max=1.0, help="Probability that calls a link."),
 ) -> None:
-    """Link two files that describe people; write candidate pairs with their probability."""
+    """Link two files that describe people, or deduplicate one; write scored pairs (and clusters)."""
+    from joinedup.errors import UserError
     from joinedup.link.match import match_files
     from joinedup.link.roles import parse_maps
 
-    result = match_files(file_a, file_b, out_path, parse_maps(maps), truth_column, threshold)
+    if dedupe == (file_b is not None):
+        raise UserError("give two files to link, or one file with --dedupe")
+    result = match_files(file_a, file_b, out_path, parse_maps(maps), truth_column, threshold, id_col=id_column,
+                         clusters_out=clusters)
+    kept = [c for c in result.rules if c.kept]
+    out.print(f"blocking: {len(kept)} of {len(result.rules)} candidate rules kept "
+              f"({sum(c.comparisons for c in kept):,} comparisons); "
+              f"{result.rows_with_candidate:.1%} of file A's rows have a candidate", markup=False, highlight=False)
+    if "links_found_by_one_rule_only" in result.rule_recall and result.links:
+        out.print(f"links found by one blocking rule only: {result.rule_recall['links_found_by_one_rule_only']} "
+                  f"of {result.links}", markup=False, highlight=False)
+    if result.empty_levels:
+        out.print(f"levels no training pair reached (m learnt from the prior): {len(result.empty_levels)}",
+                  markup=False, highlight=False)
     out.print(f"pairs written: {result.pairs}  links (p >= {result.threshold}): {result.links}  -> {out_path}",
               markup=False, highlight=False)
+    if result.clusters is not None:
+        out.print(f"clusters: {result.clusters} -> {clusters}", markup=False, highlight=False)
     if result.f1 is not None:
         out.print(f"precision {result.precision:.4f}  recall {result.recall:.4f}  f1 {result.f1:.4f}",
                   markup=False, highlight=False)

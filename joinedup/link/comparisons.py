@@ -13,36 +13,84 @@ from splink.internals.comparison_creator import ComparisonCreator
 
 from splink import comparison_library as cl
 
-__all__ = ["given_name", "family_name", "date_of_birth", "postcode", "address", "sex", "nhs_number",
+__all__ = ["NAME_SHAPES", "evidence", "home", "given_name", "family_name", "date_of_birth", "postcode", "address", "sex", "nhs_number",
            "other_id", "person_comparisons", "blocking_rules", "training_blocking_rules"]
 
 
-def given_name() -> ComparisonCreator:
-    """Given name: exact, near spelling, nickname or variant, phonetic, looser spelling, swapped with surname."""
-    return cl.CustomComparison(output_column_name="given_name", comparison_levels=[
+#: Name shapes a file can show (see `name_shapes`); each adds the comparison level that reads it.
+NAME_SHAPES = ("initials", "middle_names", "multipart_family")
+
+
+def given_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
+    """Given name: exact, near spelling, nickname or variant, phonetic, looser spelling, swapped with surname.
+
+    Where the data has them: an initial against a name it begins (`initials`), and a given name
+    in common among first and middle names (`middle_names`).
+    """
+    levels = [
         cll.NullLevel("given_name"),
         cll.ExactMatchLevel("given_name").configure(tf_adjustment_column="given_name"),
         cll.JaroWinklerLevel("given_name", 0.92),
         cll.ArrayIntersectLevel("given_canon", 1).configure(label_for_charts="nickname or variant"),
         cll.ExactMatchLevel("given_ph").configure(label_for_charts="phonetic (NYSIIS)"),
-        cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
-                        label_for_charts="given and family names swapped"),
-        cll.JaroWinklerLevel("given_name", 0.8),
-        cll.ElseLevel(),
-    ])
+    ]
+    if "middle_names" in shapes:
+        levels.append(cll.ArrayIntersectLevel("given_all", 1).configure(label_for_charts="a given name in common"))
+    levels.append(cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
+                                  label_for_charts="given and family names swapped"))
+    levels.append(_swapped_near().configure(label_for_charts="names swapped, near spelling"))
+    if "initials" in shapes:
+        levels.append(cll.CustomLevel(
+            "given_initial_l = given_initial_r AND (LENGTH(given_name_l) = 1 OR LENGTH(given_name_r) = 1)",
+            label_for_charts="an initial agrees with the name"))
+    levels += [cll.JaroWinklerLevel("given_name", 0.8), cll.ElseLevel()]
+    return cl.CustomComparison(output_column_name="given_name", comparison_levels=levels)
 
 
-def family_name() -> ComparisonCreator:
-    """Family name: exact, near spelling, any name held over time (marriage), phonetic, looser spelling."""
-    return cl.CustomComparison(output_column_name="family_name", comparison_levels=[
+def family_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
+    """Family name: exact, near spelling, any name held over time (marriage), phonetic, looser spelling.
+
+    Where the data has double-barrelled, hyphenated or particle names (`multipart_family`): the
+    name written without spaces agrees ("Van der Berg", "Vanderberg"), or one part agrees ("Smith-Jones", "Jones").
+    """
+    levels = [
         cll.NullLevel("family_name"),
         cll.ExactMatchLevel("family_name").configure(tf_adjustment_column="family_name"),
+    ]
+    if "multipart_family" in shapes:
+        levels.append(cll.ExactMatchLevel("family_key").configure(label_for_charts="same name without spaces"))
+    levels += [
         cll.JaroWinklerLevel("family_name", 0.92),
         cll.ArrayIntersectLevel("family_names", 1).configure(label_for_charts="a family name held over time"),
+    ]
+    if "multipart_family" in shapes:
+        levels.append(cll.ArrayIntersectLevel("family_parts", 1).configure(
+            label_for_charts="one part of a double-barrelled name"))
+    levels += [
         cll.ExactMatchLevel("family_ph").configure(label_for_charts="phonetic (NYSIIS)"),
-        cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
-                        label_for_charts="given and family names swapped"),
+        # names swapped is evidence once: the given-name comparison weighs it, this level is neutral
+        cll.Or(cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r"),
+               _swapped_near()).configure(
+            label_for_charts="names swapped (weighed under given name)", m_probability=0.5, u_probability=0.5,
+            fix_m_probability=True, fix_u_probability=True),
         cll.JaroWinklerLevel("family_name", 0.8),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(output_column_name="family_name", comparison_levels=levels)
+
+
+def _swapped_near():
+    # both names differ side to side, but the two names in alphabetical order are a near spelling
+    return cll.And(cll.CustomLevel("given_name_l <> given_name_r AND family_name_l <> family_name_r"),
+                   cll.JaroWinklerLevel("name_set", 0.9))
+
+
+def evidence(column: str) -> ComparisonCreator:
+    """A column a user maps as evidence (email, birthplace, occupation): exact (tf adjusted), near spelling, else."""
+    return cl.CustomComparison(output_column_name=column, comparison_levels=[
+        cll.NullLevel(column),
+        cll.ExactMatchLevel(column).configure(tf_adjustment_column=column),
+        cll.JaroWinklerLevel(column, 0.88),
         cll.ElseLevel(),
     ])
 
@@ -88,6 +136,27 @@ def address() -> ComparisonCreator:
     ])
 
 
+def home() -> ComparisonCreator:
+    """Where a person lives, postcode and address line as one comparison (two would count one home twice).
+
+    Same postcode and address line, an address held over time in common, same postcode (tf
+    adjusted), a postcode held over time, same sector, same district, else.
+    """
+    return cl.CustomComparison(output_column_name="home", comparison_levels=[
+        cll.NullLevel("postcode"),
+        cll.CustomLevel("postcode_l = postcode_r AND address_l = address_r",
+                        label_for_charts="same postcode and address line"),
+        cll.And(cll.CustomLevel("postcode_l = postcode_r"), cll.JaroWinklerLevel("address", 0.9)).configure(
+            label_for_charts="same postcode, address line near spelling"),
+        cll.ArrayIntersectLevel("addresses", 1).configure(label_for_charts="an address held over time"),
+        cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
+        cll.ArrayIntersectLevel("postcodes", 1).configure(label_for_charts="a postcode held over time"),
+        cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
+        cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
+        cll.ElseLevel(),
+    ])
+
+
 def sex() -> ComparisonCreator:
     """Sex: same or different."""
     return cl.CustomComparison(output_column_name="sex", comparison_levels=[
@@ -115,9 +184,21 @@ _ALL = {"given_name": given_name, "family_name": family_name, "dob": date_of_bir
         "other_id": other_id}
 
 
-def person_comparisons(present: set[str]) -> list[ComparisonCreator]:
-    """The comparisons whose feature columns carry any value (a column that is always empty teaches nothing)."""
-    return [make() for name, make in _ALL.items() if name in present]
+def person_comparisons(present: set[str], evidence_columns: tuple[str, ...] = ()) -> list[ComparisonCreator]:
+    """The comparisons whose feature columns carry any value (a column that is always empty teaches nothing).
+
+    `present` may also name the NAME_SHAPES the data shows; `evidence_columns` are compared as evidence.
+    """
+    shapes = frozenset(present) & frozenset(NAME_SHAPES)
+    out = []
+    for name, make in _ALL.items():
+        if name == "postcode" and "address" in present:
+            out.append(home())
+        elif name == "address" and "postcode" in present:
+            continue
+        elif name in present:
+            out.append(make(shapes) if name in ("given_name", "family_name") else make())
+    return out + [evidence(c) for c in evidence_columns]
 
 
 def blocking_rules(present: set[str], exclude_same: str | None = None) -> list:
@@ -150,13 +231,13 @@ def blocking_rules(present: set[str], exclude_same: str | None = None) -> list:
     return rules
 
 
-def training_blocking_rules(present: set[str]) -> list:
-    """Two blocking rules for EM, each leaving out what the other fixes, so every comparison is learnt."""
-    rules = []
+def training_blocking_rules(present: set[str]) -> list[tuple[object, set[str]]]:
+    """EM sessions as (blocking rule, comparisons it fixes), each leaving out what the other fixes."""
+    rules: list[tuple[object, set[str]]] = []
     if "dob" in present:
-        rules.append(block_on("dob"))
+        rules.append((block_on("dob"), {"dob"}))
     if "family_name" in present and "given_name" in present:
-        rules.append(block_on("family_name", "given_name"))
+        rules.append((block_on("family_name", "given_name"), {"given_name", "family_name"}))
     if "postcode" in present and len(rules) < 2:
-        rules.append(block_on("postcode"))
+        rules.append((block_on("postcode"), {"postcode", "home"}))
     return rules

@@ -10,7 +10,7 @@ from joinedup.link.report import write_report
 __all__ = ["run"]
 
 
-def run(ctx) -> None:  # noqa: ANN001 - joinedup.demo.DemoContext (not imported: stages import forwards only)
+def run(ctx) -> None:
     """Link ctx.store, evaluate against the place's truth when present, write the linkage report."""
     summary = build_index(ctx.store)
     err.print(summary.describe(), markup=False, highlight=False)

@@ -9,7 +9,8 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["household_families", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE"]
+__all__ = ["household_families", "home_addresses", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE",
+           "components"]
 
 #: More distinct people than this at one address is a communal establishment (a care home, a block
 #: recorded without flat numbers), not one household.
@@ -33,39 +34,20 @@ def _evidence(source: str | None) -> str:
 
 
 def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
-                       names: pl.DataFrame | None = None, practices: pl.DataFrame | None = None,
                        ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """addresses (record_id, address_key, first_seen, last_seen) -> (family, family_member) of kind household.
 
-    An address key is often the postcode alone (about 15 homes share one), so people at one
-    address key form a household only when they also share a family name (names: record_id,
-    family_names) and their registered practice (practices: record_id, gp_practice); an address
-    key with no names at hand is taken as one household.
+    The address keys must be homes (postcode and address line, or a UPRN; see `home_addresses`):
+    the people who held one home key are one household. A postcode alone is never used: about fifteen
+    homes share one, so neighbours would become one household.
     """
     pid = links.select("record_id", "person_id")
     a = (addresses.join(pid, on="record_id")
          .group_by("address_key", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max()))
-    if names is not None:
-        fam = (names.join(pid, on="record_id").explode("family_names").drop_nulls("family_names")
-               .group_by("person_id").agg(pl.col("family_names").unique()))
-        a = a.join(fam, on="person_id", how="left").explode("family_names").with_columns(
-            group=pl.col("address_key") + "|" + pl.col("family_names").fill_null(pl.col("person_id")))
-    else:
-        a = a.with_columns(group=pl.col("address_key"))
-    if practices is not None:
-        # a household is registered with one practice: same postcode and name at two practices
-        # is two households (two families of a common name in one street)
-        gp = (practices.filter(pl.col("gp_practice").is_not_null()).join(pid, on="record_id")
-              .group_by("person_id").agg(pl.col("gp_practice").mode().sort().first()))
-        a = a.join(gp, on="person_id", how="left").with_columns(
-            group=pl.col("group") + "|" + pl.col("gp_practice").fill_null("-"))
-    a = a.filter(pl.col("person_id").n_unique().over("group").is_between(2, MAX_HOUSEHOLD))
-    component = _components(a["group"].to_list(), a["person_id"].to_list())
-    a = a.with_columns(root=pl.col("person_id").replace_strict(component, return_dtype=pl.Utf8))
-    a = (a.group_by("root", "person_id").agg(pl.col("first_seen").min(), pl.col("last_seen").max(),
-                                              pl.col("address_key").min())
-         .with_columns(family_id=(pl.col("address_key").min().over("root") + "|" + pl.col("person_id").min().over("root"))
-                       .map_elements(lambda k: _hash_id("H", k), return_dtype=pl.Utf8)))
+    # one household per home, never joined through a person who moved: someone who left home for
+    # a home of their own sits in both, and their parents never become their partner's household
+    a = a.filter(pl.col("person_id").n_unique().over("address_key").is_between(2, MAX_HOUSEHOLD))
+    a = a.with_columns(family_id=pl.col("address_key").map_elements(lambda k: _hash_id("H", k), return_dtype=pl.Utf8))
     a = a.join(persons.select("person_id", "birth_year"), on="person_id", how="left").with_columns(
         role=pl.when((pl.col("last_seen").dt.year() - pl.col("birth_year")) < 18).then(pl.lit("child"))
         .otherwise(pl.lit("adult")),
@@ -74,6 +56,19 @@ def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl
         kind=pl.lit("household"))
     members = a.select("family_id", "person_id", "role", "evidence", "first_seen", "last_seen")
     return family.select("family_id", "kind", "first_seen", "last_seen"), members
+
+
+def home_addresses(addresses: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """The address keys that name a home: those of records whose source carries an address line.
+
+    Ingest keys a source with an address line by postcode and line, and any other source by its
+    postcode alone (joinedup.ingest.loader); only the first kind tells two homes in one postcode apart.
+    """
+    from joinedup.sources import sources
+
+    with_line = [sid for sid, src in sources().items() if src.role("address") is not None]
+    homes = records.filter(pl.col("source").is_in(with_line)).select("record_id")
+    return addresses.filter(pl.col("address_key").is_not_null()).join(homes, on="record_id", how="semi")
 
 
 def _roles(relation: str) -> tuple[str, str]:
@@ -88,7 +83,10 @@ def _roles(relation: str) -> tuple[str, str]:
 
 
 def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """relations (record_id, relation, related_local_id_pseudo, source) -> families of kind parent_child."""
+    """relations (record_id, relation, related_local_id_pseudo, source) -> families of kind parent_child.
+
+    A family is one child (or person cared for) with the parents and carers stated for them.
+    """
     pid = links.select("record_id", "person_id")
     rel = (relations.join(pid, on="record_id")
            .join(records.select("local_id_pseudo", "record_id").rename({"record_id": "rel_record"}),
@@ -103,9 +101,12 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
     rel = rel.with_columns(
         roles=pl.col("relation").map_elements(lambda r: list(_roles(r or "")), return_dtype=pl.List(pl.Utf8)),
         evidence=pl.col("source").map_elements(_evidence, return_dtype=pl.Utf8))
-    component = _components(rel["person_id"].to_list(), rel["related_person"].to_list())
-    fam_of = {p: _hash_id("F", root) for p, root in component.items()}
-    rel = rel.with_columns(family_id=pl.col("person_id").replace_strict(fam_of, return_dtype=pl.Utf8))
+    # one family per anchor (the child, or the person cared for) with the relatives stated for them,
+    # and never the connected component: a parent of two children sits in two families, so the
+    # father of one pupil never becomes a parent of another pupil through a third person
+    rel = rel.with_columns(anchor=pl.when(pl.col("roles").list.get(0).is_in(["parent", "adult"]))
+                           .then(pl.col("related_person")).otherwise(pl.col("person_id")))
+    rel = rel.with_columns(family_id=pl.col("anchor").map_elements(lambda p: _hash_id("F", p), return_dtype=pl.Utf8))
     side = [rel.select("family_id", "person_id", role=pl.col("roles").list.get(0), evidence="evidence",
                        first_seen="first_seen", last_seen="last_seen"),
             rel.select("family_id", person_id="related_person", role=pl.col("roles").list.get(1),
@@ -118,8 +119,9 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
         "family_id", "person_id", "role", "evidence", "first_seen", "last_seen")
 
 
-def _components(a: list[str], b: list[str]) -> dict[str, str]:
-    # node -> the smallest node of its component (person ids are stable, so family ids are too)
+def components(a: list[str], b: list[str]) -> dict[str, str]:
+    """Each node of the edges a[i]-b[i] -> the smallest node of its connected component."""
+    # person ids are stable, so family ids (named after the smallest member) are too
     nodes = pl.Series("node", a + b, dtype=pl.Utf8).unique().sort()
     index = {n: i for i, n in enumerate(nodes.to_list())}
     ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))

@@ -7,18 +7,20 @@ Python where the keys need a library (jellyfish), so the engine only compares pl
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import polars as pl
 
+from joinedup.link.name_parts import family_key, family_parts, given_initial, given_tokens, strip_titles
 from joinedup.link.names import canonical_forms, normalise, phonetic, soundex
 
-__all__ = ["FEATURE_COLUMNS", "person_features", "parse_date", "normalise_postcode"]
+__all__ = ["FEATURE_COLUMNS", "person_features", "parse_date", "normalise_postcode", "normalise_address"]
 
 #: Columns every feature frame has (beside unique_id and any extra columns the caller keeps).
 FEATURE_COLUMNS = (
     "given_name", "family_name", "given_canon", "given_ph", "family_ph", "given_sx", "family_sx",
-    "family_names", "dob", "dob_swap", "birth_year", "sex", "postcode", "postcode_sector",
+    "family_names", "name_set", "given_all", "given_initial", "family_key", "family_parts", "dob", "dob_swap", "birth_year", "sex", "postcode", "postcode_sector",
     "postcode_district", "postcodes", "address", "addresses", "nhs_number", "other_id",
 )
 
@@ -33,6 +35,15 @@ def normalise_postcode(value: str | None) -> str | None:
     text = re.sub(r"\s+", "", str(value).upper())
     m = _POSTCODE.match(text)
     return f"{m.group(1)} {m.group(2)}" if m else (text or None)
+
+
+def normalise_address(value: str | None) -> str | None:
+    """Lower case, accents folded, punctuation to spaces, digits kept ("58 Holly Bush Lane" is not "2 Holly Bush Lane")."""
+    if value is None:
+        return None
+    folded = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", folded)).strip()
+    return text or None
 
 
 def parse_date(value: object) -> date | None:
@@ -75,19 +86,27 @@ def person_features(df: pl.DataFrame) -> pl.DataFrame:
     def col(name: str, dtype: pl.DataType = pl.Utf8) -> pl.Series:
         return df[name].cast(dtype) if name in df.columns else pl.Series(name, [None] * n, dtype=dtype)
 
-    given, family = col("given_name"), col("family_name")
+    # titles and honorifics go first ("Mrs J Smith"); the first given name is the one compared, the
+    # others (middle names) and the parts of a double-barrelled family name are kept beside it
+    given, family = _mapped(col("given_name"), strip_titles, pl.Utf8), _mapped(col("family_name"), strip_titles, pl.Utf8)
+    first = _mapped(given, lambda v: (given_tokens(v) or [None])[0], pl.Utf8)
+    fkey = _mapped(family, family_key, pl.Utf8)
     dob_raw = df["date_of_birth"] if "date_of_birth" in df.columns else pl.Series([None] * n, dtype=pl.Date)
     dob = dob_raw if dob_raw.dtype == pl.Date else _mapped(dob_raw.cast(pl.Utf8), parse_date, pl.Date)
     postcode = _mapped(col("postcode"), normalise_postcode, pl.Utf8)
-    address = _mapped(col("address"), normalise, pl.Utf8)
+    address = _mapped(col("address"), normalise_address, pl.Utf8)
     feats = pl.DataFrame({
-        "given_name": _mapped(given, normalise, pl.Utf8),
-        "family_name": _mapped(family, normalise, pl.Utf8),
-        "given_canon": _mapped(given, lambda v: canonical_forms(v) or None, pl.List(pl.Utf8)),
-        "given_ph": _mapped(given, phonetic, pl.Utf8),
-        "family_ph": _mapped(family, phonetic, pl.Utf8),
-        "given_sx": _mapped(given, soundex, pl.Utf8),
-        "family_sx": _mapped(family, soundex, pl.Utf8),
+        "given_name": first,
+        "family_name": family,
+        "given_canon": _mapped(first, lambda v: canonical_forms(v) or None, pl.List(pl.Utf8)),
+        "given_ph": _mapped(first, phonetic, pl.Utf8),
+        "family_ph": _mapped(fkey, phonetic, pl.Utf8),
+        "given_sx": _mapped(first, soundex, pl.Utf8),
+        "family_sx": _mapped(fkey, soundex, pl.Utf8),
+        "given_all": _mapped(given, lambda v: given_tokens(v) or None, pl.List(pl.Utf8)),
+        "given_initial": _mapped(given, given_initial, pl.Utf8),
+        "family_key": fkey,
+        "family_parts": _mapped(family, lambda v: family_parts(v) or None, pl.List(pl.Utf8)),
         "dob": dob.dt.strftime("%Y-%m-%d"),
         "dob_swap": _mapped(dob, _swap, pl.Utf8),
         "birth_year": dob.dt.year().cast(pl.Utf8),
@@ -98,11 +117,15 @@ def person_features(df: pl.DataFrame) -> pl.DataFrame:
         "other_id": _mapped(col("other_id"), lambda v: re.sub(r"[^A-Z0-9]", "", v.upper()) or None, pl.Utf8),
     })
     feats = feats.with_columns(
+        # both names in alphabetical order: "chloe ryan" for Chloe Ryan and for "Ryna, Chloe" typed
+        # the wrong way round, so a swap with a typo is a near spelling of one value
+        name_set=pl.when(pl.col("given_name").is_not_null() & pl.col("family_name").is_not_null()).then(
+            pl.concat_list("given_name", "family_name").list.sort().list.join(" ")),
         postcode_sector=pl.col("postcode").str.slice(0, pl.col("postcode").str.len_chars() - 2),
         postcode_district=pl.col("postcode").str.split(" ").list.first(),
         family_names=_fold(feats["family_name"], df, "family_names_all", normalise),
         postcodes=_fold(postcode, df, "postcodes_all", normalise_postcode),
-        addresses=_fold(address, df, "addresses_all", normalise),
+        addresses=_fold(address, df, "addresses_all", normalise_address),
     )
     keep = [c for c in df.columns if c not in FEATURE_COLUMNS and c not in
             ("date_of_birth", "family_names_all", "postcodes_all", "addresses_all")]

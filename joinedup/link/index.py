@@ -17,7 +17,7 @@ from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, 
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
-from joinedup.link.families import household_families, relation_families
+from joinedup.link.families import home_addresses, household_families, relation_families
 from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_table
@@ -147,7 +147,8 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             edges = pl.concat([edges, manual_edges(decisions)])
             bar.update(task, advance=1, description="clustering")
             recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            clusters = cluster_records(recs, edges, cannot_link=cannot_link(decisions))
+            apart = pl.concat([cannot_link(decisions), _related_apart(engine, feats)])
+            clusters = cluster_records(recs, edges, cannot_link=apart)
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
@@ -176,7 +177,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             deaths = read_table(engine, "death")
             persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
             bar.update(task, advance=1, description="families")
-            family, members = _families(engine, records, psl, persons, feats.select("record_id", "family_names"))
+            family, members = _families(engine, records, psl, persons)
             write_link_table(engine, "person", persons)
             write_link_table(engine, "person_source_link", psl)
             write_link_table(engine, "family", family)
@@ -194,6 +195,22 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
         pairs_scored=scored.height, households=int((family["kind"] == "household").sum()),
         parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
         decisions=decisions.height, decisions_unmet=unmet(decisions, ids))
+
+
+def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
+    """Pairs (uid_l, uid_r) that are never one person: a record and the person it states a relation to.
+
+    A pupil contact names the pupil's mother; a case system's family member names the child. The
+    mother is never the child, however alike their names and home (a parent named like their child,
+    at the same address, with no date of birth in the contact list, is the usual case).
+    """
+    relations = read_table(engine, "stated_relation")
+    if relations is None or relations.height == 0:
+        return pl.DataFrame(schema={"uid_l": pl.Utf8, "uid_r": pl.Utf8})
+    local = feats.select(uid_r="unique_id", related_local_id_pseudo="local_id_pseudo").drop_nulls()
+    return (relations.select(uid_l="record_id", related_local_id_pseudo="related_local_id_pseudo")
+            .join(local, on="related_local_id_pseudo").select("uid_l", "uid_r")
+            .filter(pl.col("uid_l") != pl.col("uid_r")).unique())
 
 
 def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataFrame,
@@ -219,13 +236,12 @@ def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataF
     return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 
-def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame, persons: pl.DataFrame,
-              names: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame,
+              persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     families, members = [], []
     addresses = read_table(engine, "person_record_address")
     if addresses is not None and addresses.height:
-        f, m = household_families(addresses.filter(pl.col("address_key").is_not_null()), links, persons, names,
-                                  records.select("record_id", "gp_practice"))
+        f, m = household_families(home_addresses(addresses, records), links, persons)
         families.append(f)
         members.append(m)
     relations = read_table(engine, "stated_relation")

@@ -7,14 +7,16 @@ registered in it; the only SQL it writes is ANSI (blocking rules and levels in c
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from splink import Linker, SettingsCreator, block_on
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons, training_blocking_rules
+from joinedup.link.training import M_FLOOR, EMReport, merge_m, train_m
 
-__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floor_m", "FLOOR_PROBABILITY",
+__all__ = ["ModelRun", "fit_and_score", "score_with", "parameters", "level_labels", "floored", "FLOOR_PROBABILITY",
            "M_FLOOR"]
 
 #: Pairs below this probability are not kept at all (they can never be links).
@@ -30,24 +32,27 @@ class ModelRun:
     linker: Linker
     predictions: Any
     blocking_rules: list[str]
+    training: EMReport | None = None
 
 
 def fit_and_score(tables: list, present: set[str], link_type: str, *, deterministic: list | None = None,
                   recall: float = 0.8, max_pairs: float = 5e5, seed: int = 1,
                   floor: float = FLOOR_PROBABILITY, exclude_same: str | None = None,
-                  training_tables: list | None = None) -> ModelRun:
+                  training_tables: list | None = None, rules: list | None = None,
+                  evidence_columns: tuple[str, ...] = ()) -> ModelRun:
     """Train the model (u by random sampling, m by EM) and score blocked pairs.
 
     With `training_tables` (a random sample of the records), u and m are learnt on the sample:
     both are proportions within non-matching and matching pairs, which a uniform sample keeps,
     at a fraction of the cost. The prior (probability that two records match) is not kept by a
-    sample, so it is always estimated on the full tables.
+    sample, so it is always estimated on the full tables. `rules` replaces the default blocking
+    rules for prediction (`joinedup match` chooses its own from measured counts).
     """
-    rules = blocking_rules(present, exclude_same)
+    rules = rules if rules is not None else blocking_rules(present, exclude_same)
     settings = SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=person_comparisons(present),
+        comparisons=person_comparisons(present, evidence_columns),
         blocking_rules_to_generate_predictions=rules,
         # the comparison level of each pair (gamma_ columns, kept with the matching columns, which
         # stay in the engine's memory) feeds the report's examples near the threshold
@@ -56,46 +61,111 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         # m settles within a dozen EM iterations on these comparisons; Splink's default allows 25
         max_iterations=12,
     )
-    trainer = Linker(_one(training_tables or tables), settings, log_level=None)
+    train_on = _one(training_tables or tables)
+    trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    for rule in training_blocking_rules(present):
+    sessions = training_blocking_rules(present)
+    model, report, degenerate = train_m(train_on, trainer.misc.save_model_to_json(), sessions, u_floor=0.5 / max_pairs)
+    for rule, _fixed in degenerate:
         try:
             trainer.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True)
-        except ValueError as e:
-            # Splink refuses an m of exactly 0 that its own EM reaches when a level never occurs
-            # among a small place's matches; the other session still trains those comparisons.
-            logging.getLogger(__name__).warning("EM session skipped: %s", str(e).split(".")[0])
-    floor_m(trainer)
-    linker = trainer if training_tables is None else Linker(_one(tables), trainer.misc.save_model_to_json(), log_level=None)
+            report.sessions.append(f"{rule} (Splink's EM)")
+        except ValueError:
+            # Splink refuses an m below 1e-300 (a level empty among the block's matches): the
+            # comparisons that session trains keep their start values, floored, and are reported
+            report.sessions.append(f"{rule} (refused by both EMs)")
+    model = floored(merge_m(model, trainer.misc.save_model_to_json(), report, u_floor=0.5 / max_pairs))
+    linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     try:
         linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
-    except Exception:  # noqa: BLE001 - too few exact pairs to estimate: keep Splink's prior
-        pass
+    except ValueError as e:
+        # the exact rules found more pairs than the recall allows: keep the prior
+        logging.getLogger(__name__).warning("match prior kept: %s", str(e).split(".")[0])
+    if linker.misc.save_model_to_json()["probability_two_random_records_match"] == 0:
+        # no pair met the exact rules (a very small place): a prior of 0 would make every weight infinite
+        linker = Linker(_one(tables), model, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    rendered = [r.get_blocking_rule(linker._sql_dialect_str).blocking_rule_sql for r in rules]
-    return ModelRun(linker, predictions, rendered)
+    rendered = [r["blocking_rule"] for r in linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]]
+    return ModelRun(linker, predictions, rendered, report)
 
 
-#: No level's m is learnt below this: a level never seen among a sample's matches (names swapped,
-#: sex recorded differently) is rare evidence, not proof of a non-match.
-M_FLOOR = 1e-4
+
+def floored(model: dict) -> dict:
+    """The saved model with any learnt m below M_FLOOR raised to it (a pseudo-count, so no single level vetoes a link)."""
+    for comparison in model["comparisons"]:
+        for value, level in _numbered(comparison["comparison_levels"]):
+            if value >= 0 and _prob(level, "m", value, comparison["comparison_levels"]) < M_FLOOR:
+                level["m_probability"] = M_FLOOR
+    return model
 
 
-def floor_m(linker: Linker) -> None:
-    """Raise any learnt m below M_FLOOR to it (a pseudo-count, so no single level vetoes a link)."""
-    for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
-                continue
-            m = level.m_probability
-            if isinstance(m, float) and m < M_FLOOR:
-                level.m_probability = M_FLOOR
+#: What Splink saves for a level that never occurred in training (its own constant; it reads it as 1e-6).
+_NOT_OBSERVED = "level not observed in training dataset"
 
 
-def _one(tables: list):  # noqa: ANN202 - a Splink dataframe or a list of them
+def _numbered(levels: list[dict]) -> list[tuple[int, dict]]:
+    """Levels with Splink's comparison vector values: n-1 down to 0 from the top, -1 for the null level."""
+    k = sum(1 for lvl in levels if not lvl.get("is_null_level")) - 1
+    out = []
+    for lvl in levels:
+        if lvl.get("is_null_level"):
+            out.append((-1, lvl))
+        else:
+            out.append((k, lvl))
+            k -= 1
+    return out
+
+
+def _defaults(n: int) -> tuple[list[float], list[float]]:
+    """Splink's starting m and u of a comparison with n non-null levels (index = comparison vector value)."""
+    m = [0.05 / (n - 1)] * (n - 1) + [0.95] if n > 1 else [0.95]
+    weights = ([-5.0] if n == 2 else [-5 + 8 * i / (n - 2) for i in range(n - 1)]) + [10.0] if n > 1 else [10.0]
+    return m, [mv / 2 ** w for mv, w in zip(m, weights)]
+
+
+def _prob(level: dict, which: str, value: int, levels: list[dict]) -> float:
+    """A level's m or u as Splink reads it: trained, or 1e-6 when never observed, or its starting value."""
+    raw = level.get(f"{which}_probability")
+    if raw == _NOT_OBSERVED:
+        return 1e-6
+    if raw is None:
+        m, u = _defaults(sum(1 for lvl in levels if not lvl.get("is_null_level")))
+        return (m if which == "m" else u)[value]
+    return float(raw)
+
+
+def _levels(linker: Linker) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """(output column, [(comparison vector value, level with m and u as Splink reads them)]), from the
+    model as Splink saves it (its public form) rather than its private settings object."""
+    out = []
+    for comparison in linker.misc.save_model_to_json()["comparisons"]:
+        levels = comparison["comparison_levels"]
+        values = []
+        for value, lvl in _numbered(levels):
+            if value >= 0:
+                lvl = {**lvl, "m_probability": _prob(lvl, "m", value, levels),
+                       "u_probability": _prob(lvl, "u", value, levels)}
+            values.append((value, lvl))
+        out.append((comparison["output_column_name"], values))
+    return out
+
+
+def _bayes_factor(level: dict) -> float:
+    if level.get("is_null_level"):
+        return 1.0
+    m, u = level["m_probability"], level["u_probability"]
+    return math.inf if u == 0 else m / u
+
+
+def _weight(level: dict) -> float:
+    bf = _bayes_factor(level)
+    return math.inf if bf == math.inf else -math.inf if bf == 0 else math.log2(bf)
+
+
+def _one(tables: list):
     return tables if len(tables) > 1 else tables[0]
 
 
@@ -110,23 +180,23 @@ def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -
 def level_labels(linker: Linker) -> dict[str, dict[int, str]]:
     """gamma column -> comparison vector value -> label of the level with its match weight (for examples)."""
     out: dict[str, dict[int, str]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        levels = {}
-        for lvl in comparison.comparison_levels:
-            weight = "" if lvl.is_null_level else f" ({lvl._log2_bayes_factor:+.1f})"
-            levels[lvl.comparison_vector_value] = f"{lvl.label_for_charts}{weight}"
-        out[f"gamma_{comparison.output_column_name}"] = levels
+    for column, levels in _levels(linker):
+        labels = {}
+        for value, lvl in levels:
+            weight = "" if lvl.get("is_null_level") else f" ({_weight(lvl):+.1f})"
+            labels[value] = f"{lvl.get('label_for_charts', lvl['sql_condition'])}{weight}"
+        out[f"gamma_{column}"] = labels
     return out
 
 
 def parameters(linker: Linker) -> list[dict]:
     """The learnt m and u of every comparison level, with its Bayes factor (for the report)."""
     rows = []
-    for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if level.is_null_level:
+    for column, levels in _levels(linker):
+        for _, level in levels:
+            if level.get("is_null_level"):
                 continue
-            rows.append({"comparison": comparison.output_column_name, "level": level.label_for_charts,
-                         "m": level.m_probability, "u": level.u_probability,
-                         "bayes_factor": level._bayes_factor, "match_weight": level._log2_bayes_factor})
+            rows.append({"comparison": column, "level": level.get("label_for_charts", level["sql_condition"]),
+                         "m": level.get("m_probability"), "u": level.get("u_probability"),
+                         "bayes_factor": _bayes_factor(level), "match_weight": _weight(level)})
     return rows

@@ -27,7 +27,7 @@ def normalise(name: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def variant_groups() -> dict[str, frozenset[str]]:
-    """Each known name -> the canonical forms of the groups it belongs to (package data)."""
+    """Each known name -> the canonical forms of the groups it belongs to (UK table and the `nicknames` list)."""
     groups: dict[str, set[str]] = {}
     text = resources.files("joinedup.link").joinpath("data/uk_name_variants.csv").read_text("utf-8")
     rows = csv.reader(line for line in text.splitlines() if line and not line.startswith("#"))
@@ -35,6 +35,13 @@ def variant_groups() -> dict[str, frozenset[str]]:
     for canonical, variants in rows:
         for name in [canonical, *variants.split()]:
             groups.setdefault(normalise(name) or name, set()).add(canonical)
+    # the nicknames package: a curated English list (name1 has_nickname name2), wider than the UK table
+    text = resources.files("nicknames").joinpath("names.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        canonical, nickname = normalise(row["name1"]), normalise(row["name2"])
+        if canonical and nickname and row.get("relationship") == "has_nickname":
+            groups.setdefault(canonical, set()).add(canonical)
+            groups.setdefault(nickname, set()).add(canonical)
     return {k: frozenset(v) for k, v in groups.items()}
 
 

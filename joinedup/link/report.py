@@ -17,14 +17,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-from jinja2 import Environment, select_autoescape  # noqa: E402
+import matplotlib.pyplot as plt
+import polars as pl
+from jinja2 import Environment, select_autoescape
 
-from joinedup.errors import UserError  # noqa: E402
-from joinedup.link.engine import Engine  # noqa: E402
-from joinedup.link.tables import read_table  # noqa: E402
-from joinedup.store.disclosure import policy  # noqa: E402
+from joinedup.errors import UserError
+from joinedup.link.engine import Engine
+from joinedup.link.tables import read_table
+from joinedup.store.disclosure import policy
 
 __all__ = ["write_report"]
 

@@ -33,7 +33,7 @@ def pair_id(a: str, b: str) -> str:
     return "R" + hashlib.sha256(f"joinedup-pair|{a}|{b}".encode()).hexdigest()[:10]
 
 
-def write_review_pairs(engine: Engine, run, scored: pl.DataFrame, threshold: float) -> None:  # noqa: ANN001
+def write_review_pairs(engine: Engine, run, scored: pl.DataFrame, threshold: float) -> None:
     """Store link_review_pairs: the KEPT_PAIRS scored pairs closest to the threshold, as levels."""
     cut = math.log2(threshold / (1 - threshold))
     gammas = [c for c in scored.columns if c.startswith("gamma_")]

@@ -25,6 +25,10 @@ ROLES: dict[str, tuple[str, ...]] = {
     "nhs_number": ("nhs_number", "nhsnumber", "nhs_no", "nhsno", "nhs"),
     "other_id": ("other_id", "ni_number", "ninumber", "national_insurance_number", "nino", "soc_sec_id",
                  "ssn", "social_security_number", "upn", "pupil_number"),
+    # any other column that says something about the person (mapped with --map COLUMN=evidence):
+    # each is its own comparison, exact or near spelling
+    "evidence": ("email", "email_address", "e_mail", "occupation", "birthplace", "place_of_birth",
+                 "birth_place", "mobile", "phone", "telephone"),
 }
 _BY_NAME = {alias: role for role, aliases in ROLES.items() for alias in aliases}
 _PERSON_ROLES = {"given_name", "family_name", "full_name", "date_of_birth", "nhs_number", "other_id"}

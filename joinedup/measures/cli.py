@@ -78,12 +78,19 @@ def run_cmd(
         out.print(json.dumps(rows, indent=1), markup=False)
         return
     table = _table("measure", "period", "group", "numerator", "denominator", "value", "95% CI")
+    notes: dict[tuple[str, str], str] = {}
     for r in rows:
         s = r["suppressed"]
         ci = "suppressed" if s else "-" if r["ci_low"] is None else f"{_cell(r['ci_low'], False)} to {_cell(r['ci_high'], False)}"
+        value = _cell(r["value"], s)
+        if r["history"] != "complete":
+            notes[(r["measure"], r["period"])] = r["history"]
+            value += " (!)"
         table.add_row(r["measure"], r["period"], r["group"] if r["breakdown"] == "all" else f"{r['breakdown']}: {r['group']}",
-                      _cell(r["numerator"], s), _cell(r["denominator"], s), _cell(r["value"], s), ci)
+                      _cell(r["numerator"], s), _cell(r["denominator"], s), value, ci)
     out.print(table)
+    for (mid, label), note in notes.items():
+        out.print(f"(!) {mid} {label}: {note}", markup=False)
 
 
 @measures_app.command("paradoxes")

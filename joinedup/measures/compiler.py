@@ -33,7 +33,7 @@ def _p(text: str) -> exp.Expression:
 def _band(age: exp.Expression) -> exp.Expression:
     case = exp.Case()
     case = case.when(exp.Is(this=age.copy(), expression=exp.Null()), exp.Literal.string(UNKNOWN))
-    for (low, label), nxt in zip(AGE_BANDS, AGE_BANDS[1:] + ((None, None),)):
+    for (_low, label), nxt in zip(AGE_BANDS, AGE_BANDS[1:] + ((None, None),)):
         if nxt[0] is None:
             case = case.else_(exp.Literal.string(label))
         else:

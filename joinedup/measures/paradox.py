@@ -9,9 +9,10 @@ the outcome does not (it worsens significantly or shows no significant change).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from joinedup.measures.engine import Engine
+from joinedup.measures.history import COMPLETE
 from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import Result, run_measure
 from joinedup.measures.spec import Library, Measure
@@ -35,6 +36,7 @@ class Series:
     values: list[float | None]
     trend: Trend | None
     direction: str
+    history_missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -84,14 +86,19 @@ def series(engine: Engine, m: Measure, years: list[str], threshold: int | None =
         for j, p in enumerate(periods):
             r = run_measure(engine, m, p, "all", threshold)[0]
             rows.append((i + j / len(periods), r))
+    # A period without the history the measure needs would read low (or high) for that reason
+    # alone: it is left out of the trend and named, never compared as if complete.
+    missing = [r.period for _, r in rows if r.history != COMPLETE]
+    rows = [(x, r) for x, r in rows if r.history == COMPLETE]
     labels = [r.period for _, r in rows]
     values = [r.value for _, r in rows]
     usable = [(x, r) for x, r in rows if not r.suppressed and (r.denominator or m.shape == "count")]
     if len(usable) < 2 or len(usable) < len(rows):
-        return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, None, "too few to judge")
+        direction = "too little history" if missing and len(rows) < 2 else "too few to judge"
+        return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, None, direction, missing)
     t = trend(m.shape, [float(r.numerator or 0) for _, r in usable], [float(r.denominator or 0) for _, r in usable],
               [r.sum_sq for _, r in usable], [x for x, _ in usable])
-    return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, t, t.direction(m.polarity, ALPHA))
+    return Series(m.id, m.title, m.kind, m.unit, m.polarity, labels, values, t, t.direction(m.polarity, ALPHA), missing)
 
 
 def _p_text(p: float) -> str:
@@ -102,19 +109,25 @@ _VERB = {"improving": "improved", "worsening": "got worse", "stalled": "showed n
 
 
 def _sentence(p: Series, o: Series, flagged: bool) -> str:
-    span = f"{p.periods[0]} to {p.periods[-1]}"
-    pv = f"{_fmt(p.values[0], p.unit)} to {_fmt(p.values[-1], p.unit)}"
-    ov = f"{_fmt(o.values[0], o.unit)} to {_fmt(o.values[-1], o.unit)}"
+    span = f"{p.periods[0]} to {p.periods[-1]}" if p.periods else "the years covered"
+    pv = f"{_fmt(p.values[0], p.unit)} to {_fmt(p.values[-1], p.unit)}" if p.values else "-"
+    ov = f"{_fmt(o.values[0], o.unit)} to {_fmt(o.values[-1], o.unit)}" if o.values else "-"
+    lacking = sorted(set(p.history_missing) | set(o.history_missing))
+    left_out = (f" ({', '.join(lacking)} left out: the data do not reach back or forward far enough"
+                " for the history these measures need)") if lacking else ""
     if p.trend is None or o.trend is None:
+        if "too little history" in (p.direction, o.direction):
+            return (f"{p.title} and {o.title.lower()} cannot be compared: fewer than two years have the "
+                    f"history the measures need{left_out}.")
         return (f"{p.title} and {o.title.lower()} cannot be compared over {span}: "
-                "numbers are too small to publish in at least one year.")
+                f"numbers are too small to publish in at least one year{left_out}.")
     pp, op = _p_text(p.trend.p_value), _p_text(o.trend.p_value)
     if flagged:
         change = "got worse" if o.direction == "worsening" else "did not improve"
         return (f"{p.title} improved ({pv}, {span}; {pp}) but {o.title.lower()} {change} ({ov}; {op}): "
-                "the process target is being met without the outcome it serves following.")
+                f"the process target is being met without the outcome it serves following{left_out}.")
     return (f"{p.title} {_VERB[p.direction]} ({pv}; {pp}) and {o.title.lower()} {_VERB[o.direction]} "
-            f"({ov}; {op}) over {span}: no sign of the process improving while its outcome does not.")
+            f"({ov}; {op}) over {span}: no sign of the process improving while its outcome does not{left_out}.")
 
 
 def paradoxes(engine: Engine, library: Library, years: list[str], threshold: int | None = None) -> list[Paradox]:

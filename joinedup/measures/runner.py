@@ -10,6 +10,7 @@ from joinedup.errors import UserError
 from joinedup.measures import sql
 from joinedup.measures.compiler import compile_measure
 from joinedup.measures.engine import Engine
+from joinedup.measures.history import history_note
 from joinedup.measures.periods import Period, financial_year, parse_financial_year, periods_for
 from joinedup.measures.spec import Library, Measure
 from joinedup.stages import breakdown_view
@@ -19,7 +20,7 @@ from joinedup.measures.stats import byar, mean_ci, wilson
 __all__ = ["Result", "ROW_KEYS", "run_measures", "run_measure", "coverage", "default_period", "value_and_ci"]
 
 ROW_KEYS = ("measure", "kind", "sectors", "period", "breakdown", "group", "numerator", "denominator",
-            "value", "ci_low", "ci_high", "suppressed")
+            "value", "ci_low", "ci_high", "suppressed", "history")
 
 # Tables whose dates say which financial years the store covers.
 _ACTIVITY = (("encounter", "start_ts"), ("asc_event", "start_date"), ("csc_referral", "referral_date"),
@@ -43,6 +44,7 @@ class Result:
     ci_high: float | None
     suppressed: bool
     sum_sq: float = 0.0
+    history: str = "complete"
 
     def as_row(self) -> dict:
         """The row as the CLI prints it (exactly ROW_KEYS)."""
@@ -105,16 +107,16 @@ def sql_select(text: str):
     return sqlglot.parse_one(text, read="duckdb")
 
 
-def _results(m: Measure, period: Period, breakdown: str, cells: list[Cell]) -> list[Result]:
+def _results(m: Measure, period: Period, breakdown: str, cells: list[Cell], history: str) -> list[Result]:
     out = []
     for c in cells:
         if c.suppressed:
             out.append(Result(m.id, m.kind, list(m.sectors), period.label, breakdown, c.group,
-                              None, None, None, None, None, True))
+                              None, None, None, None, None, True, history=history))
             continue
         value, lo, hi = value_and_ci(m, c.numerator or 0, c.denominator, c.sum_sq)
         out.append(Result(m.id, m.kind, list(m.sectors), period.label, breakdown, c.group,
-                          c.numerator, c.denominator, value, lo, hi, False, c.sum_sq))
+                          c.numerator, c.denominator, value, lo, hi, False, c.sum_sq, history))
     return out
 
 
@@ -131,6 +133,7 @@ def run_measure(engine: Engine, m: Measure, period: Period, breakdown: str = "al
                 threshold: int | None = None) -> list[Result]:
     """One measure in one period: the total row and, when asked, one row per breakdown group."""
     pol = policy(threshold)
+    history = history_note(engine, m, period)
     # Rates by segment divide by a count of linked people (no estimates exist by segment): a record count.
     records = m.shape in ("proportion", "mean") or (m.shape == "rate" and breakdown == "segment")
     mid = _mid_year(engine, period) if m.shape == "rate" else None
@@ -138,12 +141,12 @@ def run_measure(engine: Engine, m: Measure, period: Period, breakdown: str = "al
     total = _cells(total_rows)[0] if total_rows else Cell("all", 0, 0 if m.shape != "count" else None)
     if breakdown == "all":
         t, _ = pol.protect(total, [], m.shape, records)
-        return _results(m, period, "all", [t])
+        return _results(m, period, "all", [t], history)
     if breakdown == "segment":
         _segments(engine, period)
     groups = sorted(_cells(engine.query(compile_measure(m, period, breakdown, mid))), key=lambda c: c.group)
     t, gs = pol.protect(total, groups, m.shape, records)
-    return _results(m, period, "all", [t]) + _results(m, period, breakdown, gs)
+    return _results(m, period, "all", [t], history) + _results(m, period, breakdown, gs, history)
 
 
 def run_measures(engine: Engine, library: Library, fy: str, breakdown: str = "all",

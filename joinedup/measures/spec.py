@@ -8,14 +8,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.measures import sql
+from joinedup.specfile import read_yaml, validation_error
 
-__all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Definition", "Numerator", "Denominator", "Measure",
+__all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Definition", "History", "Numerator", "Denominator", "Measure",
            "Library", "load_measure", "load_library", "library_dir"]
 
 SECTORS = ("nhs", "adult_social_care", "childrens_services", "public_health", "education")
@@ -60,6 +60,13 @@ class Denominator(_Frozen):
     _text = field_validator("where", mode="before")(classmethod(lambda cls, v: _sql_text(v)))
 
 
+class History(_Frozen):
+    """The data a measure needs around its period: days before its start (look-back) and after its end (follow-up)."""
+
+    lookback_days: int = Field(0, ge=0, le=3660)
+    follow_up_days: int = Field(0, ge=0, le=3660)
+
+
 class Measure(_Frozen):
     """One measure, validated; `shape` says how numerator and denominator relate."""
 
@@ -74,6 +81,7 @@ class Measure(_Frozen):
     unit: Literal["percent", "rate_per_10000", "rate_per_100000", "days", "count"]
     polarity: Literal["higher_is_better", "lower_is_better"]
     counts: Literal["persons", "rows"] = "persons"
+    history: History = History()
     breakdowns: tuple[Literal["age_band", "sex", "ethnicity_group", "deprivation_quintile", "ward", "segment"], ...] = ()
     paired_with: tuple[str, ...] = ()
     numerator: Numerator
@@ -165,19 +173,11 @@ def library_dir() -> Path:
 
 def load_measure(path: Path) -> Measure:
     """Read, validate and check one measure file (UserError naming file, measure and field)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read measure: {e}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise UserError("a measure file holds one mapping", file=str(path))
+    data = read_yaml(path, what="measure file")
     try:
         measure = Measure.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or None
-        name = data.get("id", path.stem)
-        raise UserError(f"measure {name}: {first['msg']}", file=str(path), field=where) from None
+        raise validation_error(e, str(path), f"measure {data.get('id', path.stem)}: ") from None
     try:
         measure.trees  # noqa: B018 - checks the SQL now, at load time
     except UserError as e:

@@ -43,12 +43,13 @@ PLACEHOLDERS: dict[str, str] = {
 #: Functions of our own, expanded into portable SQL before any engine sees them.
 MACROS: dict[str, str] = {
     "AGE_ON": "AGE_ON(date): whole years of age of the row's person on that date",
+    "CLD_AGE_ON": "CLD_AGE_ON(date): age as NHS England's CLD code derives it: days from the 1st of the birth month, over 365.25, rounded down",
     "IN_PERIOD": "IN_PERIOD(date): the date falls within the period (inclusive)",
     "OPEN_AT_END": "OPEN_AT_END(start, end): an episode open on the last day of the period",
     "OPEN_DURING": "OPEN_DURING(start, end): an episode open at any time in the period",
     "WORKING_DAYS": "WORKING_DAYS(from, to): working days (England, bank holidays excluded) after from up to to",
 }
-_MACRO_ARITY = {"AGE_ON": 1, "IN_PERIOD": 1, "OPEN_AT_END": 2, "OPEN_DURING": 2, "WORKING_DAYS": 2}
+_MACRO_ARITY = {"AGE_ON": 1, "CLD_AGE_ON": 1, "IN_PERIOD": 1, "OPEN_AT_END": 2, "OPEN_DURING": 2, "WORKING_DAYS": 2}
 
 # Operational tables (loads, quarantine) are not analysis data; the vault is never reachable.
 _EXCLUDED = {"load", "load_file", "quarantine"}
@@ -183,6 +184,16 @@ def _age_on(date: exp.Expression) -> exp.Expression:
     ).transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "d" else n)
 
 
+def _cld_age_on(date: exp.Expression) -> exp.Expression:
+    # FLOOR(DATEDIFF(DAY, Der_DOB, date) / 365.25) with Der_DOB on the 1st of the birth month, as in
+    # NHS England's CLD-to-ASCOF code; it differs from AGE_ON around birthdays (leap days).
+    return sqlglot.parse_one(
+        "FLOOR(DATE_DIFF('day', MAKE_DATE(CAST(person_birth_year AS INT), CAST(COALESCE(person_birth_month, 7) AS INT), 1),"
+        " CAST(d AS DATE)) / 365.25)",
+        read="duckdb",
+    ).transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "d" else n)
+
+
 def _working_day_index(date: exp.Expression) -> exp.Expression:
     sub = sqlglot.parse_one(f"(SELECT MAX(cal.wd) FROM {view_name('calendar')} AS cal WHERE cal.d = x)",
                             read="duckdb")
@@ -217,6 +228,8 @@ def _macro(node: exp.Anonymous, start: exp.Expression, end: exp.Expression) -> e
     name, args = node.name.upper(), [a.copy() for a in node.expressions]
     if name == "AGE_ON":
         return _age_on(args[0])
+    if name == "CLD_AGE_ON":
+        return _cld_age_on(args[0])
     if name == "IN_PERIOD":
         # Timestamps are compared by their date, so a whole last day counts.
         day = exp.cast(args[0], exp.DataType.build("date"))

@@ -189,7 +189,7 @@ def compile_model(flat: FlatModel, *, levers: tuple[str, ...] = (), observe: lis
     src += [f"    {_v(s)} = S[{i}]" for i, s in enumerate(stocks)]
     need = _closure([f for st in flat.stocks.values() for f in (*st.inflows, *st.outflows)], dyn)
     src += [line(n, step_tree[n]) for n in order if n in need and n not in fixed]
-    for i, (s, st) in enumerate(flat.stocks.items()):
+    for i, (_s, st) in enumerate(flat.stocks.items()):
         terms = " + ".join(_v(f) for f in st.inflows) or "0.0"
         if st.outflows:
             terms = f"({terms}) - ({' + '.join(_v(f) for f in st.outflows)})"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from joinedup.errors import UserError
 
-__all__ = ["FUNCTIONS", "DELAYS", "parse", "names_in", "calls_in", "rename", "to_numpy", "to_xmile",
+__all__ = ["FUNCTIONS", "DELAYS", "parse", "names_in", "rename", "to_numpy", "to_xmile",
            "Delay", "extract_delays"]
 
 #: function name -> (minimum, maximum) number of arguments
@@ -80,11 +80,6 @@ def names_in(tree: ast.expr) -> set[str]:
     """Variable names an equation reads (function names excluded)."""
     funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in funcs}
-
-
-def calls_in(tree: ast.expr) -> set[str]:
-    """Function and lookup names an equation calls."""
-    return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
 
 class _Renamer(ast.NodeTransformer):

@@ -6,12 +6,13 @@ from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from joinedup.errors import UserError
 from joinedup.model.engine import WEEKS_PER_YEAR, draw
 from joinedup.model.flatten import SEP, FlatModel
-from joinedup.model.spec import Distribution, read_yaml, validation_error
+from joinedup.model.spec import Distribution, read_yaml
+from joinedup.specfile import load_model_file
 
 __all__ = ["Change", "Scenario", "load_scenario", "shipped_scenarios", "lever_schedule", "check_scenario",
            "load_params", "SCENARIOS_DIR"]
@@ -53,11 +54,7 @@ class Scenario(BaseModel):
 
 def load_scenario(path: Path) -> Scenario:
     """Read and validate a scenario file (levers are checked by `check_scenario`)."""
-    data = read_yaml(Path(path))
-    try:
-        return Scenario.model_validate({**data, "source_file": str(path)})
-    except ValidationError as e:
-        raise validation_error(e, str(path)) from None
+    return load_model_file(Path(path), Scenario, what="scenario file", extra={"source_file": str(path)})
 
 
 def shipped_scenarios() -> dict[str, Path]:

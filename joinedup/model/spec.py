@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from joinedup.errors import UserError
+from joinedup.specfile import load_model_file, read_yaml, validation_error
 
 __all__ = [
     "Distribution", "Parameter", "Input", "Stock", "Flow", "Auxiliary", "Lookup", "Indicator",
@@ -167,31 +166,6 @@ class ModelSpec(_Frozen):
     source_file: str = ""
 
 
-def validation_error(e: ValidationError, file: str) -> UserError:
-    """The first pydantic error as one line naming the file and the field."""
-    first = e.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"] if p not in ("function-after", "tagged-union"))
-    msg = first["msg"].removeprefix("Value error, ")
-    return UserError(msg, file=file, field=loc or None)
-
-
-def read_yaml(path: Path) -> dict:
-    """A YAML mapping from a file, or a UserError naming the file."""
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except FileNotFoundError:
-        raise UserError("file not found", file=str(path)) from None
-    except yaml.YAMLError as e:
-        raise UserError(f"not valid YAML ({str(e).splitlines()[0]})", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise UserError("expected a mapping at the top level", file=str(path))
-    return data
-
-
 def load_model(path: Path) -> ModelSpec:
     """Read and validate one model file; names and units are checked by `joinedup.model.check`."""
-    data = read_yaml(path)
-    try:
-        return ModelSpec.model_validate({**data, "source_file": str(path)})
-    except ValidationError as e:
-        raise validation_error(e, str(path)) from None
+    return load_model_file(path, ModelSpec, what="model file", extra={"source_file": str(path)})

@@ -9,10 +9,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from joinedup.errors import UserError
+from joinedup.specfile import load_model_file
 
 __all__ = ["Area", "data_dir", "load_areas", "resolve_area"]
 
@@ -64,11 +64,7 @@ class Area:
 
 def _read_fixes() -> _AreasFile:
     path = Path(str(files("joinedup.peers") / "areas.yaml"))
-    try:
-        return _AreasFile.model_validate(yaml.safe_load(path.read_text()))
-    except ValidationError as e:
-        first = e.errors()[0]
-        raise UserError(first["msg"], file=str(path), field=".".join(str(p) for p in first["loc"])) from None
+    return load_model_file(path, _AreasFile, what="areas file")
 
 
 @lru_cache(maxsize=8)

@@ -9,11 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: charts are files and inline SVG
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from joinedup.errors import UserError  # noqa: E402
-from joinedup.peers.funnel import COVERAGES, limits  # noqa: E402
+from joinedup.errors import UserError
+from joinedup.peers.funnel import COVERAGES, limits
 
 __all__ = ["figure", "write_chart", "svg_text"]
 
@@ -66,7 +66,7 @@ def _funnel(ax, name: str, block: dict) -> None:
     ax.grid(alpha=0.3)
 
 
-def figure(name: str, block: dict):
+def figure(name: str, block: dict) -> "plt.Figure":
     """A matplotlib figure: the trend, and beside it the funnel plot where there are funnel limits."""
     if not block["series"]:
         raise UserError(f"no published figures to chart for {block['id']!r}")

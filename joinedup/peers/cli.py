@@ -65,7 +65,7 @@ def compare_cmd(
         table.add_column(col)
     for m in doc["measures"]:
         s, latest, sig = m["neighbour_summary"], m["latest"], m["significance"]
-        num = lambda v: fmt(v, m["unit"], bare=True) if v is not None else "-"  # noqa: E731
+        num = lambda v, unit=m["unit"]: fmt(v, unit, bare=True) if v is not None else "-"  # noqa: E731
         rng = f"{num(s['median'])} ({num(s['min'])}-{num(s['max'])})" if s["median"] is not None else "-"
         table.add_row(f"{m['short']} [{m['id']}]", m["period_compared"] or "-",
                       fmt(latest["value"], m["unit"]) if latest else "not published",

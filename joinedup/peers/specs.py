@@ -7,10 +7,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from joinedup.errors import UserError
+from joinedup.specfile import load_model_file
 
 __all__ = ["Denominator", "HeadlineMeasure", "MapEntry", "OflogMeasure", "headline_measures", "measure_map",
            "oflog_measures", "load_spec"]
@@ -89,15 +88,7 @@ class _MeasureMap(_Frozen):
 
 def load_spec(path: Path, model: type[BaseModel]) -> BaseModel:
     """Read a YAML spec into its frozen model; a bad file is a UserError naming file and field."""
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read spec: {e}", file=str(path)) from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as e:
-        first = e.errors()[0]
-        raise UserError(first["msg"], file=str(path), field=".".join(str(p) for p in first["loc"])) from None
+    return load_model_file(path, model, what="spec")
 
 
 def _packaged(name: str) -> Path:

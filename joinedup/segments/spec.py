@@ -7,12 +7,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.measures import sql
+from joinedup.specfile import load_model_file
 
 __all__ = ["Segment", "SegmentGroup", "load_group", "load_groups", "library_dir"]
 
@@ -78,14 +78,7 @@ def library_dir() -> Path:
 
 def load_group(path: Path) -> SegmentGroup:
     """Read, validate and check one segment group file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        group = SegmentGroup.model_validate(data)
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read segment group: {e}", file=str(path)) from None
-    except ValidationError as e:
-        first = e.errors()[0]
-        raise UserError(first["msg"], file=str(path), field=".".join(str(p) for p in first["loc"])) from None
+    group = load_model_file(path, SegmentGroup, what="segment group file")
     try:
         group.trees()
     except UserError as e:

@@ -7,14 +7,16 @@ Field names are the real return's own; `role` marks identity fields (they go to 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from functools import lru_cache
 from importlib.resources import files
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from joinedup.errors import UserError
+from joinedup.specfile import load_model_file
 
 __all__ = ["SourceField", "Source", "ROLES", "IDENTIFIER_ROLES", "sources", "source", "code_lists", "codes_of"]
 
@@ -119,10 +121,7 @@ def _load() -> tuple[dict[str, Source], dict[str, dict[str, str]]]:
     for path in sorted(files("joinedup.sources").joinpath("specs").iterdir(), key=lambda p: p.name):
         if not path.name.endswith(".yaml"):
             continue
-        try:
-            spec = _SpecFile.model_validate(yaml.safe_load(path.read_text()))
-        except (ValidationError, yaml.YAMLError) as e:
-            raise UserError(f"invalid source spec: {e}", file=path.name) from None
+        spec = load_model_file(Path(str(path)), _SpecFile, what="source spec")
         lists.update(spec.code_lists)
         for s in spec.sources:
             if s.id in found:

@@ -275,7 +275,7 @@ record_id | VARCHAR |
 collection_year | VARCHAR | e.g. 2024-25
 in_touch | VARCHAR |
 activity | VARCHAR | ACTIV code
-in_eet | BOOLEAN | education, employment or training (F1-F3, P1-P3)
+in_eet | BOOLEAN | education, employment or training (F1, F2, F4, F5, P1, P2, P4, P5)
 accommodation | VARCHAR | ACCOM code
 accommodation_suitable | BOOLEAN |
 """)),

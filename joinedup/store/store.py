@@ -267,7 +267,12 @@ class Store:
 
     def execute(self, sql: str | exp.Expression, params: Sequence[Any] | None = None) -> None:
         """Run a statement for its effect (write mode for store tables; temp objects in any mode)."""
-        self.backend.execute(self.backend.render(sql), params)
+        text = self.backend.render(sql)
+        try:
+            self.backend.execute(text, params)
+        except self.backend.errors as e:
+            raise UserError(f"{self.dialect} failed: {' '.join(str(e).split())} (SQL: {text})",
+                            file=str(self.paths.store)) from None
 
     def write_arrow(self, name: str, table: pa.Table, *, append: bool = False) -> None:
         """Replace (or append to, by column name) a store table with Arrow rows."""

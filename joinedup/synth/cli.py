@@ -24,6 +24,7 @@ def synth(
                                    help="First financial year (three years from 1 April of it)."),
     defects_file: Path | None = typer.Option(None, "--defects", help="YAML file of defect rates per sector (docs/synth.md)."),
     clean: bool = typer.Option(False, "--clean", help="Write extracts with no defects at all."),
+    paradoxes: bool = typer.Option(False, "--paradoxes", help="Plant the paradoxes leaders meet (docs/synth.md); on in the demo."),
 ) -> None:
     """Synthesise a place: people, households and every sector's extracts, with ground truth apart."""
     from joinedup.synth.defects import DefectConfig, load_defects
@@ -35,7 +36,7 @@ def synth(
     with progress() as bar:
         task = bar.add_task("synthesising", total=len(steps))
         result = synthesise(people, seed, out_dir, fmt, area, start_year, force, defects,
-                            on_step=lambda name: bar.update(task, advance=1, description=name))
+                            on_step=lambda name: bar.update(task, advance=1, description=name), paradoxes=paradoxes)
     m = result.manifest
     table = Table(title=f"{m['area_name']} ({m['area']}), {m['period']['start']} to {m['period']['end']}, seed {m['seed']}")
     table.add_column("source")

@@ -18,7 +18,7 @@ from joinedup.synth.sector_common import add_years, days_of, lognormal_days, yea
 __all__ = ["care_periods", "care_episodes", "ROUTE_REC"]
 
 #: How a period of care ends -> SSDA903 reason episode ceased.
-ROUTE_REC = {"home": "E4A", "adopt": "E11", "sgo": "E44", "cao": "E41", "adult": "E5", "left": "E8", "died": "E2"}
+ROUTE_REC = {"home": "E4A", "adopt": "E11", "sgo": "E46", "cao": "E41", "adult": "E5", "left": "E8", "died": "E2"}
 _ROUTES = np.array(["home", "adopt", "sgo", "cao", "adult"])
 # Route out of care by age at entry. Assumption shaped on DfE CLA 2024 "reason ceased": returned
 # home ~1 in 3, adoption ~1 in 10 (nearly all under 5), special guardianship ~1 in 8, 18th birthday ~1 in 3.

@@ -64,4 +64,5 @@ def family_members(world, child_ids: pl.Series, ids, end: int) -> pl.DataFrame:
         "ParentalResponsibility": pr, "LivesWithChild": np.where(lives, "Y", "N"),
         "Forename": r["given_name"], "Surname": r["family_name"], "PersonBirthDate": r["dob"],
         "GenderCurrent": r["sex"].replace_strict({"M": "1", "F": "2"}, default="0"), "NHSNumber": r["nhs_number"],
-        "PostCode": addr["postcode"]}, {"_person_id": r["rel"].to_numpy(), "_related_person_id": r["child"].to_numpy()})
+        "PostCode": addr["postcode"], "AddressLine1": addr["address"]},
+        {"_person_id": r["rel"].to_numpy(), "_related_person_id": r["child"].to_numpy()})

@@ -139,14 +139,18 @@ def referral_episodes(world, children: pl.DataFrame, rng: np.random.Generator, s
         step_down = plan & (rng.random(m) < 0.6)
         close = np.where(nfa, ref, np.where(plan, plan_end + np.where(step_down, lognormal_days(rng, 100, 0.6, m), 0),
                          np.where(cin_plan, a_auth + cin_len, np.maximum(a_auth, np.where(s47, icpc_date, a_auth)))))
-        reason = np.where(nfa | (~plan & ~cin_plan), np.where(rng.random(m) < 0.72, "RC8", "RC9"),
+        # closed after assessment (RC8/RC9) only where nothing followed it: a section 47 is activity (CIN rule 2990)
+        reason = np.where(nfa | (~plan & ~cin_plan & ~s47), np.where(rng.random(m) < 0.72, "RC8", "RC9"),
                           np.where(rng.random(m) < 0.9, "RC7", np.where(rng.random(m) < 0.5, "RC4", "RC3")))
         aged_out = close >= add_years(dob[a], 18)
         close = np.where(aged_out, add_years(dob[a], 18) - 1, close)
+        # a case closes once its assessment is done (CIN rule 8565: no activity after closure)
+        close = np.where(nfa, close, np.maximum(close, a_auth))
         reason = np.where(aged_out, np.where(dis, "RC6", "RC7"), reason)
         left = close >= gone[a]
         reason = np.where(left & ~aged_out, "RC5", reason)
         close = np.minimum(close, np.maximum(gone[a] - 1, ref))
+        a_auth = np.where(nfa, a_auth, np.minimum(a_auth, np.maximum(close, a_start)))  # a child who moves away
         rows.append(pl.DataFrame({
             "child": a, "ref": ref, "source": _SOURCES[rng.choice(len(_SOURCES), m, p=_SOURCE_P)], "need": need,
             "nfa": nfa, "close": close, "reason": reason, "a_start": a_start, "a_auth": a_auth,

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from joinedup.reference import data_path, postcodes
 from joinedup.synth.csc_care import ROUTE_REC
 from joinedup.synth.sector_common import (
-    add_working_days, add_years, address_at, financial_years, frame_for, postcode_district, to_dates, years_between,
+    add_working_days, add_years, address_at, financial_years, frame_for, to_dates, years_between,
 )
 
 __all__ = ["frames", "OC3_EET_SHARE"]
@@ -33,16 +33,19 @@ _PROVIDER = {
     "A3": (["PR1", "PR5"], [0.8, 0.2]), "A4": (["PR1", "PR5"], [0.8, 0.2]), "A5": (["PR1", "PR5"], [0.8, 0.2]),
     "A6": (["PR1", "PR5"], [0.8, 0.2]), "Z1": (["PR1"], [1.0]),
 }
-_REGISTERED = {"K1", "K2", "K3", "R1", "S1", "U1", "U2", "U3", "U4", "U5", "U6"}
-_CHANGE = np.array(["CARPL", "CREQB", "CREQO", "CHRQB", "CHRQO", "LAREQ", "STAND", "ALLEG", "CLOSE", "APPRR",
+# settings Ofsted registers (a URN); R1 (care homes, CQC) and P1/R2/R5/Z1 have none (903 rule 222)
+_REGISTERED = {"K1", "K2", "K3", "S1", "U1", "U2", "U3", "U4", "U5", "U6"}
+# SSDA903 REASON_PLACE_CHANGE codes (DfE 903 guide 2024-25; CHILD = the child's wishes)
+_CHANGE = np.array(["CARPL", "CREQB", "CREQO", "CHILD", "LAREQ", "STAND", "ALLEG", "CLOSE", "APPRR",
                     "PLACE", "OTHER"])
-_CHANGE_P = np.array([0.33, 0.15, 0.08, 0.08, 0.06, 0.10, 0.04, 0.03, 0.02, 0.01, 0.06, 0.04])
+_CHANGE_P = np.array([0.33, 0.15, 0.08, 0.14, 0.10, 0.04, 0.03, 0.02, 0.01, 0.06, 0.04])
 #: Care leavers aged 19-21 in education, employment or training (LAIT Dudley 2024-25: 50%; England 54%).
 OC3_EET_SHARE = 0.50
 #: Propensity among those in touch, so that EET of all 19-21s (not in touch counts as not known) is ~ 50%.
 _EET_IN_TOUCH = 0.55
-_EET = np.array(["F1", "P1", "F2", "P2", "F3", "P3"])
-_EET_P = np.array([0.14, 0.02, 0.30, 0.06, 0.36, 0.12])
+# ACTIV: higher education (1), other education (2), training (4), employment (5); F full time, P part time
+_EET = np.array(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"])
+_EET_P = np.array([0.14, 0.02, 0.30, 0.06, 0.12, 0.04, 0.24, 0.08])
 _NEET = np.array(["G4", "G5", "G6"])
 _NEET_P = np.array([0.22, 0.56, 0.22])
 _ACCOM = np.array(["U1", "D1", "Z1", "B1", "E1", "K1", "T1", "X2", "S2", "V2", "R2", "C1", "Y1"])
@@ -50,9 +53,9 @@ _ACCOM_P = np.array([0.35, 0.15, 0.08, 0.12, 0.05, 0.05, 0.03, 0.02, 0.01, 0.02,
 
 
 @lru_cache(maxsize=1)
-def _england_districts() -> np.ndarray:
+def _england_postcodes() -> np.ndarray:
     t = pq.read_table(data_path("postcodes.parquet"), columns=["postcode"]).column(0).to_numpy()
-    return np.unique(np.array([p.split(" ")[0] for p in t[:: max(1, len(t) // 4000)]]))
+    return np.asarray(t[:: max(1, len(t) // 4000)]).astype(str)
 
 
 def _providers(rng, place: np.ndarray) -> np.ndarray:
@@ -95,6 +98,8 @@ def _sex(world, pids: pl.Series) -> pl.Series:
 def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     m = ep.height
     place = ep["PLACE"].to_numpy().astype(str)
+    # placement with parents is not a placement under section 20 (903 rule 378): with relatives instead
+    place = np.where((place == "P1") & (ep["LS"].to_numpy() == "V2"), "U3", place)
     dec = ep["DEC_d"].to_numpy()
     final = ep["_next_rne"].is_null().to_numpy()
     closed = dec <= end
@@ -102,21 +107,29 @@ def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     carer_change = np.isin(ep["_next_rne"].fill_null("").to_numpy(), ["P", "B"])
     change = np.where(carer_change & closed, _CHANGE[rng.choice(len(_CHANGE), m, p=_CHANGE_P)], None)
     prov = _providers(rng, place)
+    # full postcodes, as the return holds them (the DfE derives placement distance and LA from them)
     home = address_at(world, ep["person_id"].to_numpy(), ep["entry"].to_numpy())
-    home_d = postcode_district(home["postcode"]).to_numpy()
-    area_d = np.unique(postcode_district(pl.Series([r["postcode"] for r in postcodes(world.area)])).to_numpy())
+    home_pc = home["postcode"].to_numpy().astype(str)
+    area_pc = np.array([r["postcode"] for r in postcodes(world.area)])
     away = np.isin(prov, ["PR2", "PR4", "PR5"]) & (rng.random(m) < 0.4)
-    eng = _england_districts()
-    pl_post = np.where(away, eng[rng.integers(0, len(eng), m)], area_d[rng.integers(0, len(area_d), m)])
-    pl_post = np.where(place == "P1", home_d, pl_post)
+    eng = _england_postcodes()
+    pl_post = np.where(away, eng[rng.integers(0, len(eng), m)], area_pc[rng.integers(0, len(area_pc), m)])
+    pl_post = np.where(place == "P1", home_pc, pl_post)
+    # an Ofsted URN for registered settings; "XXXXXXX" where none applies (903 rules 222 and 221)
     urn = np.where(np.isin(place, list(_REGISTERED)),
                    np.char.add("SC", (400_000 + rng.integers(0, 60, m) * 37 + np.isin(prov, ["PR1"]) * 7).astype(str)),
-                   "SC999999")
+                   "XXXXXXX")
+    # a change of legal status only (RNE L) keeps the placement: same provider, postcode and URN (903 rule 434)
+    order = np.lexsort((ep["DECOM_d"].to_numpy(), ep["i"].to_numpy()))
+    same = np.r_[False, ep["i"].to_numpy()[order][1:] == ep["i"].to_numpy()[order][:-1]]
+    for k in np.flatnonzero(same & (ep["RNE"].to_numpy()[order] == "L")):  # in order, so chains of L follow through
+        cur, prev = order[k], order[k - 1]
+        place[cur], prov[cur], pl_post[cur], urn[cur] = place[prev], prov[prev], pl_post[prev], urn[prev]
     return frame_for("csc.ssda903_episodes", {
         "CHILD": ids(ep["person_id"].to_numpy()), "DECOM": to_dates(ep["DECOM_d"].to_numpy()), "RNE": ep["RNE"],
         "LS": ep["LS"], "CIN": ep["need"], "PLACE": place, "PLACE_PROVIDER": prov, "DEC": to_dates(dec, closed),
         "REC": pl.Series(np.where(closed, rec, None).tolist(), dtype=pl.Utf8),
-        "REASON_PLACE_CHANGE": pl.Series(change.tolist(), dtype=pl.Utf8), "HOME_POST": home_d, "PL_POST": pl_post,
+        "REASON_PLACE_CHANGE": pl.Series(change.tolist(), dtype=pl.Utf8), "HOME_POST": home_pc, "PL_POST": pl_post,
         "URN": urn}, {"_person_id": ep["person_id"].to_numpy()})
 
 
@@ -158,7 +171,7 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
     """Children looked after continuously for 12 months at the latest 31 March they qualify."""
     entry, exit_, dob = per["entry"].to_numpy(), per["exit"].to_numpy(), per["dob"].to_numpy()
     best = np.full(len(entry), -1)
-    for y0, y1, _ in financial_years(world):
+    for _y0, y1, _ in financial_years(world):
         ok = (entry <= y1 - 365) & (exit_ > y1)
         best = np.where(ok, y1, best)
     m = best >= 0
@@ -168,14 +181,19 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
     returned = sdq_age & (rng.random(n) < 0.8)
     score = np.clip(np.rint(rng.normal(14, 7, n)), 0, 40).astype(np.int64)
     yn = lambda p: np.where(rng.random(n) < p, "1", "0")  # noqa: E731
+    none = lambda mask, vals: pl.Series(np.where(mask, vals, None).tolist(), dtype=pl.Utf8)  # noqa: E731
+    misuse = np.where(age >= 10, yn(0.04), "0")
+    # which items apply (903 guide; rules 188/189 SDQ 4-16, 542 convictions from 10, 546 development check under 5,
+    # 192 interventions only where substance misuse is recorded)
     return frame_for("csc.ssda903_oc2", {
         "CHILD": ids(per["person_id"].to_numpy()[m]), "DOB": to_dates(dob[m]),
         "SDQ_SCORE": pl.Series(np.where(returned, score, -1)).replace(-1, None),
-        "SDQ_REASON": pl.Series(np.where(returned, None, np.where(~sdq_age, "SDQ1", np.array(["SDQ2", "SDQ4", "SDQ5"])[
-            rng.integers(0, 3, n)])).tolist(), dtype=pl.Utf8),
-        "CONVICTED": np.where(age >= 10, yn(0.03), "0"), "HEALTH_CHECK": yn(0.9), "IMMUNISATIONS": yn(0.85),
-        "TEETH_CHECK": yn(0.82), "HEALTH_ASSESSMENT": yn(0.9),
-        "SUBSTANCE_MISUSE": np.where(age >= 10, yn(0.04), "0")}, {"_person_id": per["person_id"].to_numpy()[m]})
+        "SDQ_REASON": pl.Series(np.where(returned | (age < 4) | (age >= 18), None, np.where(
+            age >= 17, "SDQ1", np.array(["SDQ2", "SDQ4", "SDQ5"])[rng.integers(0, 3, n)])).tolist(), dtype=pl.Utf8),
+        "CONVICTED": none(age >= 10, yn(0.03)), "HEALTH_CHECK": none(age < 5, yn(0.9)), "IMMUNISATIONS": yn(0.85),
+        "TEETH_CHECK": yn(0.82), "HEALTH_ASSESSMENT": yn(0.9), "SUBSTANCE_MISUSE": misuse,
+        "INTERVENTION_RECEIVED": none(misuse == "1", yn(0.7)), "INTERVENTION_OFFERED": none(misuse == "1", yn(0.9))},
+        {"_person_id": per["person_id"].to_numpy()[m]})
 
 
 def _care_leavers(periods: pl.DataFrame, start: int, end: int) -> np.ndarray:
@@ -208,9 +226,10 @@ def _oc3(world, periods: pl.DataFrame, rng, ids) -> pl.DataFrame:
             eet = u < _EET_IN_TOUCH
             touch = np.array(["YES", "NO", "REFU", "NREQ"])[rng.choice(4, k, p=[0.91, 0.04, 0.02, 0.03])]
             touch = np.where(death[m] <= bday[m], "DIED", touch)
-            activ = np.where(eet, _EET[rng.choice(6, k, p=_EET_P)], _NEET[rng.choice(3, k, p=_NEET_P)])
+            activ = np.where(eet, _EET[rng.choice(len(_EET), k, p=_EET_P)], _NEET[rng.choice(3, k, p=_NEET_P)])
             activ = np.where(touch == "YES", activ, "0")
-            accom = np.where(touch == "YES", _ACCOM[rng.choice(len(_ACCOM), k, p=_ACCOM_P)], None)
+            # not in touch (or died): activity and accommodation "0", information not known (903 rule 153)
+            accom = np.where(touch == "YES", _ACCOM[rng.choice(len(_ACCOM), k, p=_ACCOM_P)], "0")
             parts.append(pl.DataFrame({"pid": pid[m], "dob": dob[m], "year": [label] * k, "touch": touch,
                                        "activ": activ, "accom": pl.Series(accom.tolist(), dtype=pl.Utf8)}))
     t = pl.concat(parts) if parts else pl.DataFrame(schema={"pid": pl.Int64, "dob": pl.Int64, "year": pl.Utf8,

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.errors import UserError
 
 from joinedup.synth import identifiers as ids
 from joinedup.synth.names import variants
+from joinedup.specfile import load_model_file
 
 __all__ = ["DefectRates", "DefectConfig", "load_defects", "typo", "nickname", "transpose_day_month", "mistype_nhs", "hyphen_variant"]
 
@@ -85,15 +85,7 @@ def load_defects(path: Path) -> DefectConfig:
     """Defect rates from a YAML (or JSON) file: sector -> rate name -> value; unknown names are errors."""
     if not path.is_file():
         raise UserError("no such defects file", file=str(path))
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-        return DefectConfig.model_validate(data)
-    except yaml.YAMLError as e:
-        raise UserError(f"not valid YAML: {str(e).splitlines()[0]}", file=str(path)) from None
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise UserError(f"invalid defect rates: {first['msg']}", file=str(path), field=where) from None
+    return load_model_file(path, DefectConfig, what="defects file", prefix="invalid defect rates: ", empty={})
 
 
 _KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopoadsfghjklkzxcvbn")}

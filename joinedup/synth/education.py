@@ -175,5 +175,5 @@ def _contacts(world, traits: pl.DataFrame, census: pl.DataFrame) -> pl.DataFrame
     return frame_for("education.pupil_contacts", {
         "UPN": c["upn"], "ContactID": ids, "ContactOrder": c["ContactOrder"], "Relationship": rel,
         "Responsibility": np.where(rel.to_numpy() == "PAR", "true", "false"), "Surname": c["family_name"],
-        "Forename": c["given_name"], "Gender": c["sex"], "Postcode": addr["postcode"]},
+        "Forename": c["given_name"], "Gender": c["sex"], "Postcode": addr["postcode"], "AddressLine1": addr["address"]},
         {"_person_id": c["parent"].to_numpy(), "_related_person_id": c["pid"].to_numpy()})

@@ -48,7 +48,7 @@ def attendance(world, t: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame
     unauth = np.clip(0.30 * np.where(t["fsm"].to_numpy(), 1.4, 1.0) * np.where(t["cin"].to_numpy(), 1.5, 1.0), 0, 0.9)
     cen_year = (t["at"].to_numpy().astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970)
     parts = []
-    for term, sm, sd, em, ed, possible in _TERMS:
+    for term, sm, sd, _em, _ed, possible in _TERMS:
         y_start = np.where(sm >= 9, cen_year - 1, cen_year)
         starts = np.array([day(date(int(y), sm, sd)) for y in np.unique(y_start)])
         first_day = dict(zip(np.unique(y_start).tolist(), starts.tolist()))

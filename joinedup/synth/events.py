@@ -9,7 +9,7 @@ import polars as pl
 
 from joinedup.synth.world import World
 
-__all__ = ["EPOCH", "day", "Exposure", "exposure", "draw_counts", "seasonal_days", "winter_index",
+__all__ = ["EPOCH", "day", "Exposure", "exposure", "seasonal_days", "winter_index",
            "postcode_at", "with_identity", "as_dates", "by_age", "labels", "seq_ids"]
 
 EPOCH = date(1970, 1, 1)
@@ -74,11 +74,6 @@ def exposure(world: World) -> Exposure:
     return cached
 
 
-def draw_counts(rng: np.random.Generator, rate_per_year: np.ndarray, span_days: np.ndarray) -> np.ndarray:
-    """Poisson event counts over each exposure at annual rates."""
-    return rng.poisson(np.maximum(rate_per_year, 0) * span_days / YEAR)
-
-
 def winter_index(days: np.ndarray) -> np.ndarray:
     """+1 in mid-January, -1 in mid-July: the seasonal pressure on services."""
     doy = (np.asarray(days) - day(date(2000, 1, 15))) % 365.25
@@ -101,23 +96,29 @@ def seasonal_days(rng: np.random.Generator, entry: np.ndarray, span: np.ndarray,
     return out
 
 
-def _postcode_tables(world: World) -> tuple[pl.DataFrame, pl.DataFrame]:
-    cached = getattr(world, "_postcode_tables", None)
-    if cached is None:
-        res = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="left")
-               .select("person_id", pl.col("from_date").alias("_from"), "postcode").sort("person_id", "_from"))
+def _home_tables(world: World, field: str = "postcode") -> tuple[pl.DataFrame, pl.DataFrame]:
+    cache = getattr(world, "_home_tables", None)
+    if cache is None:
+        cache = {}
+        world._home_tables = cache  # type: ignore[attr-defined]
+    if field not in cache:
+        res = (world.residence.join(world.households.select("household_id", field), on="household_id", how="left")
+               .select("person_id", pl.col("from_date").alias("_from"), pl.col(field).alias("postcode"))
+               .sort("person_id", "_from"))
         counts = res.group_by("person_id").len()
         movers = counts.filter(pl.col("len") > 1).select("person_id")
         first = res.group_by("person_id", maintain_order=True).first().select("person_id", pl.col("postcode").alias("_pc0"))
-        cached = (res.join(movers, on="person_id", how="semi").sort("_from"),
-                  first.join(movers.with_columns(pl.lit(True).alias("_moves")), on="person_id", how="left"))
-        world._postcode_tables = cached  # type: ignore[attr-defined]
-    return cached
+        cache[field] = (res.join(movers, on="person_id", how="semi").sort("_from"),
+                        first.join(movers.with_columns(pl.lit(True).alias("_moves")), on="person_id", how="left"))
+    return cache[field]
 
 
-def postcode_at(world: World, frame: pl.DataFrame, person: str, when: str) -> pl.Series:
-    """The postcode each row's person lived at on that row's date (null once they have left the area)."""
-    moves, first = _postcode_tables(world)
+def postcode_at(world: World, frame: pl.DataFrame, person: str, when: str, field: str = "postcode") -> pl.Series:
+    """The postcode (or, with field="address", the address line) each row's person lived at on that row's date.
+
+    Null once they have left the area.
+    """
+    moves, first = _home_tables(world, field)
     rows = frame.select(pl.int_range(pl.len()).alias("_i"), pl.col(person).alias("person_id"),
                         pl.col(when).cast(pl.Date).alias("_when"))
     rows = rows.join(first, on="person_id", how="left", maintain_order="left")
@@ -127,7 +128,7 @@ def postcode_at(world: World, frame: pl.DataFrame, person: str, when: str) -> pl
                              check_sortedness=False)
     dated = dated.select("_i", pl.when(pl.col("_from").is_null()).then(pl.col("_pc0")).otherwise(pl.col("postcode")).alias("_pc"))
     out = rows.join(dated, on="_i", how="left", maintain_order="left")
-    return out.select(pl.when(pl.col("_moves").fill_null(False)).then(pl.col("_pc")).otherwise(pl.col("_pc0"))).to_series().alias("postcode")
+    return out.select(pl.when(pl.col("_moves").fill_null(False)).then(pl.col("_pc")).otherwise(pl.col("_pc0"))).to_series().alias(field)
 
 
 def with_identity(world: World, frame: pl.DataFrame, when: str, columns: dict[str, str], sex_codes: dict[str, str],
@@ -135,9 +136,9 @@ def with_identity(world: World, frame: pl.DataFrame, when: str, columns: dict[st
     """Add identity columns (true values) to rows about people: columns maps source field -> attribute.
 
     Attributes: given_name, family_name, dob, sex, ethnicity, ethnicity_dfe, nhs_number, gp_practice,
-    postcode (at the row's date), date_of_death.
+    postcode and address (the house number and street, at the row's date), date_of_death.
     """
-    attrs = sorted(a for a in set(columns.values()) if a != "postcode")
+    attrs = sorted(a for a in set(columns.values()) if a not in ("postcode", "address"))
     ppl = world.people.select(pl.col("person_id").alias(person), *attrs)
     if compact:  # big extracts keep repeated text as categoricals; the writer turns them back into text
         ppl = ppl.with_columns(pl.col(pl.Utf8).cast(pl.Categorical))
@@ -145,6 +146,9 @@ def with_identity(world: World, frame: pl.DataFrame, when: str, columns: dict[st
     if "postcode" in columns.values():
         pc = postcode_at(world, out, person, when)
         out = out.with_columns((pc.cast(pl.Categorical) if compact else pc).alias("postcode"))
+    if "address" in columns.values():
+        line = postcode_at(world, out, person, when, "address")
+        out = out.with_columns((line.cast(pl.Categorical) if compact else line).alias("address"))
     exprs = []
     for fld, attr in columns.items():
         e = pl.col(attr)

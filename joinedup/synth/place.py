@@ -18,6 +18,7 @@ from joinedup.reference import DEFAULT_AREA, area_name
 from joinedup.synth.build import build_world, period_of
 from joinedup.synth.defects import DefectConfig
 from joinedup.synth.world import World
+from joinedup.synth.returns import write_returns
 from joinedup.synth.writer import write_place
 
 __all__ = ["GENERATORS", "GENERATOR_VERSION", "SynthResult", "synthesise", "generate_frames", "MIN_PEOPLE", "MAX_PEOPLE"]
@@ -73,8 +74,8 @@ def check_request(people: int, out: Path, force: bool, fmt: str) -> None:
 
 def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: str = DEFAULT_AREA,
                start_year: int = 2022, force: bool = False, defects: DefectConfig | None = None,
-               on_step: Callable[[str], None] | None = None) -> SynthResult:
-    """Build the place and write its extracts, truth and manifest into `out`.
+               on_step: Callable[[str], None] | None = None, paradoxes: bool = False) -> SynthResult:
+    """Build the place and write its extracts, truth and manifest into `out` (paradoxes: plant joinedup.synth.paradoxes).
 
     The clean frames are released as they are written (result.world.events is empty afterwards);
     to keep them, call build_world and generate_frames yourself.
@@ -88,6 +89,9 @@ def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: st
     if on_step:
         on_step("population")
     frames = generate_frames(world, on_step, timings)
+    if paradoxes:
+        from joinedup.synth.paradoxes import plant
+        plant(world)
     if out.exists() and force:
         for child in out.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -99,6 +103,9 @@ def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: st
     started = time.perf_counter()
     manifest = write_place(world, frames, out, fmt, defects or DefectConfig(), meta)
     timings["write"] = time.perf_counter() - started
+    started = time.perf_counter()
+    manifest = write_returns(out, manifest, start_d, end_d)
+    timings["returns"] = time.perf_counter() - started
     if on_step:
         on_step("write")
     return SynthResult(manifest, world, timings)

@@ -40,7 +40,8 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
     frame = with_identity(world, frame, "Appointment_Date",
                           {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
                            "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
-                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode"}, {"M": "1", "F": "2"},
+                           "Person_Stated_Gender_Code": "sex", "Postcode_Usual_Address": "postcode",
+                           "Address_Line_1": "address"}, {"M": "1", "F": "2"},
                           compact=True)
     return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
 

@@ -79,9 +79,9 @@ def local_ids(person_ids: np.ndarray, prefix: str, salt: int, width: int = 7) ->
 
 
 def address_at(world, person_ids: np.ndarray, at_days: np.ndarray) -> pl.DataFrame:
-    """Postcode and LSOA each person lived at on a date (their last known address if none held then)."""
+    """Postcode, address line and LSOA each person lived at on a date (their last known address if none held then)."""
     res = world.residence.select("person_id", "household_id", "from_date", "to_date").join(
-        world.households.select("household_id", "postcode", "lsoa21"), on="household_id", how="inner")
+        world.households.select("household_id", "postcode", "address", "lsoa21"), on="household_id", how="inner")
     q = pl.DataFrame({"_row": np.arange(len(person_ids)), "person_id": np.asarray(person_ids, dtype=np.int64),
                       "_at": to_dates(at_days)})
     cand = q.join(res.with_columns(pl.col("person_id").cast(pl.Int64)), on="person_id", how="left")
@@ -89,7 +89,7 @@ def address_at(world, person_ids: np.ndarray, at_days: np.ndarray) -> pl.DataFra
         ((pl.col("from_date") <= pl.col("_at")) & (pl.col("to_date").is_null() | (pl.col("to_date") > pl.col("_at"))))
         .fill_null(False).alias("_held"))
     best = cand.sort(["_row", "_held", "from_date"], nulls_last=False).group_by("_row", maintain_order=True).last()
-    return best.sort("_row").select("postcode", "lsoa21")
+    return best.sort("_row").select("postcode", "address", "lsoa21")
 
 
 def frame_for(source_id: str, data: dict[str, pl.Series | np.ndarray | list], truth: dict[str, object]) -> pl.DataFrame:

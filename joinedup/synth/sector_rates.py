@@ -63,7 +63,7 @@ def csc_rates(frames: dict[str, pl.DataFrame], world) -> dict[str, float]:
     oc3y = oc3.filter(pl.col("COLLECTION_YEAR") == financial_years(world)[-1][2])
     age = (y1 - _d(oc3y["DOB"])) / 365.25
     o19 = oc3y.filter(pl.Series((age >= 19) & (age < 22)))
-    eet = o19["ACTIV"].is_in(["F1", "P1", "F2", "P2", "F3", "P3"]).mean() if o19.height else float("nan")
+    eet = o19["ACTIV"].is_in(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"]).mean() if o19.height else float("nan")
     return {
         "referrals_per_10k": per10k(in_year.sum()),
         "re_referral_pct": 100 * float(((gap <= 365) & e_in).sum() / max(e_in.sum(), 1)),

@@ -44,10 +44,6 @@ def _rng(world: World, name: str) -> np.random.Generator:
     return np.random.default_rng([world.seed, zlib.crc32(f"writer:{name}".encode())])
 
 
-def _days(s: pl.Series) -> np.ndarray:
-    return s.cast(pl.Int32).fill_null(-1).to_numpy().astype(np.int64)
-
-
 def _id_shape(space: str, existing: list[str]) -> tuple[str, int]:
     if existing:
         m = re.match(r"^(\D*)(\d+)$", existing[0])
@@ -60,9 +56,11 @@ def _first_postcodes(world: World) -> pl.DataFrame:
     """Each person's first postcode in the place (what a registration that was never updated holds)."""
     cached = getattr(world, "_first_postcodes", None)
     if cached is None:
-        cached = (world.residence.join(world.households.select("household_id", "postcode"), on="household_id", how="inner")
+        cached = (world.residence.join(world.households.select("household_id", "postcode", "address"),
+                                       on="household_id", how="inner")
                   .sort("person_id", "from_date").group_by("person_id", maintain_order=True).first()
-                  .select("person_id", pl.col("postcode").alias("_first_postcode")))
+                  .select("person_id", pl.col("postcode").alias("_first_postcode"),
+                          pl.col("address").alias("_first_address")))
         world._first_postcodes = cached  # type: ignore[attr-defined]
     return cached
 
@@ -177,6 +175,8 @@ def _apply(world: World, src: Source, frame: pl.DataFrame, reg: pl.DataFrame, ra
                "date_of_birth": pl.col("_dob"), "nhs_number": pl.col("_nhs")}.get(fld.role or "")
         if fld.role == "postcode":
             new = pl.when(pl.col("_stale") & pl.col("_first_postcode").is_not_null()).then(pl.col("_first_postcode")).otherwise(col)
+        if fld.role == "address":  # a registration never updated holds the old address line with the old postcode
+            new = pl.when(pl.col("_stale") & pl.col("_first_address").is_not_null()).then(pl.col("_first_address")).otherwise(col)
         if new is None:
             continue
         if fld.role == "local_id" and fld.name != src.person_key:

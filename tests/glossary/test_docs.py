@@ -7,6 +7,8 @@ from pathlib import Path
 from joinedup.glossary import SECTORS, load_glossary
 from joinedup.glossary.annotate import Annotator
 from joinedup.glossary.evaluate import load_corpus, score
+from joinedup.glossary.heldout import load_heldout, score_heldout
+from joinedup.glossary.load import shipped_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
@@ -14,7 +16,10 @@ DOC = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
 
 def test_term_counts_match():
     g = load_glossary()
-    assert f"{len(g)} terms valid" in DOC and f"\n{len(g)} terms in seven YAML files" in "\n" + DOC
+    assert f"{len(g)} terms valid" in DOC and f"\n{len(g)} terms in {len(shipped_files())} YAML files" in "\n" + DOC
+    for f in shipped_files():
+        assert f.name in DOC or f.stem in ("nhs", "adult_social_care", "childrens_services", "public_health",
+                                            "education", "local_government", "data_governance"), f.name
     for s in SECTORS:
         assert f"`{s}`" in DOC
 
@@ -29,8 +34,9 @@ def test_corpus_figures_match():
 
 
 def test_every_command_is_documented():
-    for cmd in ("glossary search", "glossary show", "glossary export", "glossary check", "joinedup explain",
-                "--glossary", "--for", "--format"):
+    for cmd in ("glossary search", "glossary show", "glossary export", "glossary check", "glossary suggest",
+                "joinedup explain", "--glossary", "--for", "--format", "--out", "--sector", "--min-count",
+                "benchmarks/glossary.py --held-out"):
         assert cmd in DOC, cmd
 
 
@@ -53,3 +59,13 @@ def test_link_counts_match():
     flat = " ".join(DOC.split())
     assert all(t.equivalents or t.related for t in g)
     assert f"{cross} link into another sector, and {eq} name a nearest equivalent" in flat
+
+
+def test_held_out_figures_match():
+    g = load_glossary()
+    total, per = score_heldout(load_heldout(ROOT / "tests" / "glossary" / "heldout" / "passages"), Annotator(g).annotate, g)
+    assert (f"held-out summary: span recall {total.recall:.1%}, precision {total.precision:.1%}; "
+            f"meaning recall {total.meaning_recall:.1%}, precision {total.meaning_precision:.1%}") in DOC
+    current = DOC[DOC.index("<!-- current -->"):DOC.index("<!-- /current -->")]
+    for name, s in per.items():
+        assert f"| {name[:-3]} | {s.marks} | {s.recall:.1%} | {s.precision:.1%} |" in current, name

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from joinedup.ingest.loader import PAUSE_ENV
-from joinedup.store import Store
+from joinedup.store import Store, paths_for
 from tests.conftest import ROOT
 from tests.ingest.conftest import snapshot
 
@@ -71,17 +71,38 @@ def test_sigkill_mid_load_changes_nothing(pause, small_place, tmp_path, monkeypa
 
 
 def test_sigkill_at_a_random_moment_leaves_a_consistent_store(small_place, tmp_path):
+    import random
     db = tmp_path / "store.duckdb"
     proc = _start([str(small_place), "--db", str(db)], None)
-    time.sleep(2.5)
+    # The kill lands after the loader has started writing (its private working copy exists), at a
+    # random moment of the load, so the consistency check below always has something to check.
+    working = paths_for(db).working_store
+    deadline = time.time() + 120
+    while not (working.exists() or db.exists()) and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert working.exists() or db.exists(), "the loader never started writing"
+    time.sleep(random.Random(os.getpid()).uniform(0.0, 1.5))
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    if db.exists():
+    if not db.exists():  # killed before it published: nothing of the load is anywhere
+        assert not paths_for(db).vault.exists()
+    else:
         _reconciled(db)
-        snap = snapshot(db)
-        loads = snap.get("store.duckdb:load", [])
-        vault_rows = sum(len(v) for k, v in snap.items() if ".vault" in k and not k.endswith("_undo"))
-        # either the whole load committed, or nothing of it is anywhere
-        assert (len(loads) == 1 and vault_rows > 0) or (not loads and vault_rows == 0)
+    snap = snapshot(db)
+    loads = snap.get("store.duckdb:load", [])
+    vault_rows = sum(len(v) for k, v in snap.items() if ".vault" in k and not k.endswith("_undo"))
+    # either the whole load committed, or nothing of it is anywhere
+    assert (len(loads) == 1 and vault_rows > 0) or (not loads and vault_rows == 0)
     rerun = _start([str(small_place), "--db", str(db)], None)
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
+    # after the rerun the store holds exactly the data one clean load of the same place gives (the
+    # load and load_file tables record every run, the rerun included)
+    clean = tmp_path / "clean.duckdb"
+    fresh = _start([str(small_place), "--db", str(clean)], None)
+    assert fresh.wait(timeout=120) == 0, fresh.stderr.read()
+    bookkeeping = {"load", "load_file"}
+    counts = {k.split(":", 1)[1]: len(v) for k, v in snapshot(db).items()
+              if k.startswith("store.duckdb:") and k.split(":", 1)[1] not in bookkeeping}
+    want = {k.split(":", 1)[1]: len(v) for k, v in snapshot(clean).items()
+            if k.startswith("clean.duckdb:") and k.split(":", 1)[1] not in bookkeeping}
+    assert counts == want

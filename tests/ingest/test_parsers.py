@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from joinedup.ingest.keys import PseudonymKey
 from joinedup.ingest.validate import POSTCODE_PATTERN, date_sql, nhs_check_sql, postcode_norm_sql
+from tests.store_con import connect
 
-CON = duckdb.connect()
+CON = connect()
 
 
 def _one(sql: str, value):

@@ -6,11 +6,11 @@ import csv
 import json
 import stat
 
-import duckdb
 import pytest
 
 from joinedup.ingest.keys import key_path_for
 from joinedup.sources import IDENTIFIER_ROLES, sources
+from tests.store_con import connect
 
 #: Columns whose values come from a fixed vocabulary (a surname such as 'White' may equal one).
 VOCABULARY = {("person_record", "ethnicity_group"): {"White", "Mixed", "Asian", "Black", "Other", "Unknown"},
@@ -55,7 +55,7 @@ def test_no_identifier_in_any_text_column(which, request, tmp_path, run_cli):
     assert run_cli("ingest", str(place), "--db", str(db))[0] == 0
     values = _identifier_values(place)
     assert len(values) > 100
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     con.execute("CREATE TEMP TABLE ids (v VARCHAR, origin VARCHAR)")
     con.executemany("INSERT INTO ids VALUES (?, ?)", list(values.items()))
     columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
@@ -70,7 +70,7 @@ def test_no_identifier_in_any_text_column(which, request, tmp_path, run_cli):
         leaks += [(table, column, origin) for value, origin in hits if value not in allowed]
     assert not leaks, leaks[:10]
     # while the vault holds them, keyed by the same pseudonyms
-    vault = duckdb.connect(str(db.with_name("store.vault.duckdb")), read_only=True)
+    vault = connect(str(db.with_name("store.vault.duckdb")), read_only=True)
     assert vault.execute("SELECT count(*) FROM identity WHERE nhs_number IS NOT NULL").fetchall()[0][0] > 0
 
 

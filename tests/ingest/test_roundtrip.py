@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 
-import duckdb
+import pytest
 
 from tests.ingest.conftest import snapshot
 from tests.ingest.place import write_place
+from tests.store_con import connect
 
 
 def test_every_row_loaded_or_quarantined(small_place, tmp_path, run_cli):
@@ -28,7 +29,7 @@ def test_every_row_loaded_or_quarantined(small_place, tmp_path, run_cli):
     t = result["totals"]
     assert t["rows_read"] == sum(e["rows"] for e in manifest.values())
     assert t["rows_loaded"] + t["rows_quarantined"] == t["rows_read"]
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     # every rejected row is in quarantine with its row number; loaded rows carry provenance
     rejected = con.execute("SELECT count(DISTINCT (path, row_number)) FROM quarantine WHERE row_rejected").fetchall()
     assert rejected[0][0] == t["rows_quarantined"]
@@ -69,7 +70,7 @@ def test_a_new_file_of_the_same_source_appends(tmp_path, run_cli):
     code, out, _ = run_cli("ingest", str(b), "--db", str(db), "--json")
     assert code == 0
     added = json.loads(out)["totals"]["rows_loaded"]
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     assert con.execute("SELECT count(DISTINCT load_id) FROM encounter").fetchall()[0][0] == 2
     assert con.execute("SELECT count(*) FROM encounter").fetchall()[0][0] >= added > 0
 
@@ -84,8 +85,6 @@ def test_without_manifest_sources_are_recognised(small_place, tmp_path, run_cli)
     assert "csc.ssda903_episodes" in out and "education.attendance" in out
     assert "recognised by its columns" in out
 
-
-import pytest
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -117,5 +116,5 @@ def test_demo_step_ingests_the_place_and_records_the_store(small_place, tmp_path
     shutil.copytree(small_place, ctx.place)
     run(ctx)
     assert ctx.made["store"] == ctx.store and ctx.store.exists()
-    con = duckdb.connect(str(ctx.store), read_only=True)
+    con = connect(str(ctx.store), read_only=True)
     assert con.execute("SELECT count(*) FROM load").fetchall()[0][0] == 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.conftest import ROOT
+from tests.store_con import connect
 
 DATA = ROOT / "tests" / "data"
 SAMPLES = sorted(p for p in DATA.rglob("*") if p.suffix in (".csv", ".json", ".ndjson"))
@@ -46,7 +46,7 @@ def sample_store(tmp_path_factory):
         main(["ingest", str(DATA), "--db", str(db)])
     except SystemExit as e:
         assert not e.code
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     yield con
     con.close()
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from place import KEY, build_place  # noqa: E402
+from place import KEY, build_place
 
 
 @pytest.fixture(autouse=True)

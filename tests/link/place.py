@@ -13,10 +13,10 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from joinedup.store.schema import TABLES, VAULT_TABLES
+from tests.store_con import connect, StoreCon
 
 KEY = "test-key-for-joinedup-link-0123456789"
 
@@ -127,13 +127,13 @@ def make_records(people: list[dict], seed: int) -> list[dict]:
     return out
 
 
-def _create(con: duckdb.DuckDBPyConnection, tables, names: set[str]) -> None:
+def _create(con: StoreCon, tables, names: set[str]) -> None:
     for t in tables:
         if t.name in names:
             con.execute(f"CREATE TABLE {t.name} ({', '.join(f'{c.name} {c.type}' for c in t.all_columns)})")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+def _insert(con: StoreCon, name: str, frame: pl.DataFrame) -> None:
     con.register("_f", frame.to_arrow())
     con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _f")
     con.unregister("_f")
@@ -147,7 +147,7 @@ def build_place(folder: Path, n: int = 600, seed: int = 7, records: list[dict] |
     store, vault = folder / "store.duckdb", folder / "store.vault.duckdb"
     for f in (store, vault):
         f.unlink(missing_ok=True)
-    con = duckdb.connect(str(store))
+    con = connect(str(store))
     _create(con, TABLES, {"person_record", "person_record_address", "stated_relation"})
     pr = pl.DataFrame([{
         "record_id": pseudo(r["source"], r["local_id"]), "system": r["system"],
@@ -185,7 +185,7 @@ def build_place(folder: Path, n: int = 600, seed: int = 7, records: list[dict] |
             "local_id_pseudo": pseudo(r["system"], r["local_id"]), "birth_year": r["date_of_birth"].year,
             "birth_month": r["date_of_birth"].month, "sex": r["sex"], "source": r["source"]} for r in extra]))
     con.close()
-    con = duckdb.connect(str(vault))
+    con = connect(str(vault))
     _create(con, VAULT_TABLES, {"identity", "identity_history"})
     ident = pl.DataFrame([{**{k: r[k] for k in ("source", "system", "local_id", "given_name", "family_name",
                                                   "date_of_birth", "sex", "postcode", "address", "nhs_number",

@@ -1,6 +1,5 @@
 import json
 
-import duckdb
 import polars as pl
 import pytest
 from place import build_place, make_people, make_records
@@ -8,10 +7,11 @@ from place import build_place, make_people, make_records
 from joinedup.link.cluster import cluster_records
 from joinedup.link.decisions import alias_nhs_keys
 from tests.link.cluster_frames import edges as _edges, records as _records
+from tests.store_con import connect
 
 
 def _query(store, sql, params=None):
-    con = duckdb.connect(str(store), read_only=True)
+    con = connect(str(store), read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -83,10 +83,12 @@ def test_decide_no_match_splits_and_later_decision_replaces(linked, run_cli):
 def test_decisions_survive_reruns_and_ids_stay(linked, run_cli):
     s1, s2 = _singletons(linked, 2)
     a, b = _linked_pair(linked)
-    run_cli("link", "decide", "--db", str(linked), s1, s2, "--match")
-    run_cli("link", "decide", "--db", str(linked), a, b, "--no-match")
+    assert run_cli("link", "decide", "--db", str(linked), s1, s2, "--match")[0] == 0
+    assert run_cli("link", "decide", "--db", str(linked), a, b, "--no-match")[0] == 0
     assert run_cli("link", "--db", str(linked))[0] == 0
     first = _persons(linked)
+    # the decisions took effect before anything is re-run
+    assert first[s1] == first[s2] and first[a] != first[b]
     assert run_cli("link", "--db", str(linked))[0] == 0
     assert _persons(linked) == first
     assert run_cli("link", "--db", str(linked), "--incremental")[0] == 0
@@ -101,8 +103,9 @@ def test_incremental_run_applies_new_decisions(tmp_path, run_cli):
     before = _persons(store)
     s1, s2 = _singletons(store, 2)
     a, b = _linked_pair(store)
-    run_cli("link", "decide", "--db", str(store), s1, s2, "--match")
-    run_cli("link", "decide", "--db", str(store), a, b, "--no-match")
+    assert run_cli("link", "decide", "--db", str(store), s1, s2, "--match")[0] == 0
+    assert run_cli("link", "decide", "--db", str(store), a, b, "--no-match")[0] == 0
+    assert _query(store, "SELECT count(*) FROM link_decision") == [(2,)]
     code, out, err = run_cli("link", "--db", str(store), "--incremental")
     assert code == 0, err
     assert "extended" in out
@@ -132,8 +135,12 @@ def test_review_lists_undecided_pairs_without_identifiers(linked, run_cli):
     assert not words & names
     assert "DY" not in out + text
     first = pairs[0]
-    run_cli("link", "decide", "--db", str(linked), first["record_id_a"], first["record_id_b"], "--no-match")
-    again = json.loads(run_cli("link", "review", "--db", str(linked), "--limit", "5", "--json")[1])
+    code, _, err = run_cli("link", "decide", "--db", str(linked), first["record_id_a"], first["record_id_b"], "--no-match")
+    assert code == 0, err
+    assert _query(linked, "SELECT decision FROM link_decision") == [("no-match",)]
+    code, text, err = run_cli("link", "review", "--db", str(linked), "--limit", "5", "--json")
+    assert code == 0, err
+    again = json.loads(text)
     assert first["pair_id"] not in {p["pair_id"] for p in again}
 
 

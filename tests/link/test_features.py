@@ -21,7 +21,7 @@ def test_features_of_a_record():
                        "date_of_birth": [date(1980, 3, 4)], "sex": ["Male"], "postcode": ["dy1 1aa"],
                        "family_names_all": [["Jones"]]})
     f = person_features(df).row(0, named=True)
-    assert f["given_canon"] == ["bill", "william"]
+    assert {"bill", "william"} <= set(f["given_canon"])  # the UK table and the nicknames package agree
     assert f["dob"] == "1980-03-04" and f["dob_swap"] == "1980-04-03"
     assert f["postcode_sector"] == "DY1 1" and f["postcode_district"] == "DY1"
     assert f["family_names"] == ["jones", "smith"]

@@ -17,4 +17,4 @@ def test_synth_ingest_link_evaluate(tmp_path, run_cli, monkeypatch):
     assert code == 0, err
     f = json.loads(out)
     assert f["pairwise"]["f1"] >= 0.97
-    assert f["families"]["precision"] >= 0.8
+    assert f["families"]["precision"] >= 0.95 and f["families"]["recall"] >= 0.85  # issue 15/16 targets

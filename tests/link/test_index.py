@@ -1,14 +1,13 @@
 import json
 
-import duckdb
-import pytest
 from place import build_place, make_people, make_records
 
 from joinedup.store.schema import LINK_TABLES
+from tests.store_con import connect
 
 
 def _columns(store, table):
-    con = duckdb.connect(str(store), read_only=True)
+    con = connect(str(store), read_only=True)
     try:
         return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
     finally:
@@ -16,7 +15,7 @@ def _columns(store, table):
 
 
 def _query(store, sql):
-    con = duckdb.connect(str(store), read_only=True)
+    con = connect(str(store), read_only=True)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -84,12 +83,12 @@ def test_incremental_extends_and_keeps_known_ids(tmp_path, run_cli):
     before = dict(_query(store, "SELECT record_id, person_id FROM person_source_link"))
     build_place(tmp_path / "full", n=300, seed=5, records=recs)
     # load the complete place's records into the first store, as a later ingest would
-    con = duckdb.connect(str(store))
+    con = connect(str(store))
     con.execute(f"ATTACH '{tmp_path / 'full' / 'store.duckdb'}' AS f (READ_ONLY)")
     con.execute("INSERT INTO person_record SELECT * FROM f.person_record WHERE record_id NOT IN "
                 "(SELECT record_id FROM person_record)")
     con.close()
-    con = duckdb.connect(str(store).replace(".duckdb", ".vault.duckdb"))
+    con = connect(str(store).replace(".duckdb", ".vault.duckdb"))
     con.execute(f"ATTACH '{tmp_path / 'full' / 'store.vault.duckdb'}' AS f (READ_ONLY)")
     con.execute("INSERT INTO identity SELECT * FROM f.identity WHERE record_id NOT IN (SELECT record_id FROM identity)")
     con.close()
@@ -112,8 +111,8 @@ def test_families_have_evidence(place):
 
 def test_empty_store_is_a_one_line_error(tmp_path, run_cli):
     store = tmp_path / "empty.duckdb"
-    duckdb.connect(str(store)).close()
-    duckdb.connect(str(tmp_path / "empty.vault.duckdb")).close()
+    connect(str(store)).close()
+    connect(str(tmp_path / "empty.vault.duckdb")).close()
     code, out, err = run_cli("link", "--db", str(store))
     assert code == 2 and "nothing ingested" in err and len(err.strip().splitlines()) == 1
 
@@ -122,7 +121,7 @@ def test_missing_store_and_vault(tmp_path, run_cli):
     code, _, err = run_cli("link", "--db", str(tmp_path / "nope.duckdb"))
     assert code == 2 and err.startswith("error:")
     store = tmp_path / "s.duckdb"
-    duckdb.connect(str(store)).close()
+    connect(str(store)).close()
     code, _, err = run_cli("link", "--db", str(store))
     assert code == 2 and "vault" in err
 

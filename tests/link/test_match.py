@@ -16,21 +16,91 @@ def febrl(tmp_path_factory):
     for df, name in ((a, "a"), (b, "b")):
         d = df.reset_index()
         d["entity"] = d["rec_id"].str.split("-").str[1]
-        d = d[d["entity"].astype(int) < 1500].drop(columns="rec_id")
+        d = d[d["entity"].astype(int) < 1500]
         d.to_csv(folder / f"{name}.csv", index=False)
         paths.append(folder / f"{name}.csv")
     return paths
 
 
 def test_match_febrl(febrl, run_cli, tmp_path):
-    out = tmp_path / "pairs.csv"
-    code, stdout, err = run_cli("match", str(febrl[0]), str(febrl[1]), "--out", str(out), "--truth-column", "entity")
+    out, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    code, stdout, err = run_cli("match", str(febrl[0]), str(febrl[1]), "--out", str(out), "--clusters", str(clusters),
+                                "--truth-column", "entity")
     assert code == 0, err
     f1 = float(stdout.split("f1")[1].split()[0])
-    assert f1 >= 0.99
+    assert f1 >= 0.995
     pairs = pl.read_csv(out)
-    assert pairs.columns == ["a_row", "b_row", "match_weight", "match_probability", "is_link", "truth_match"]
+    assert pairs.columns == ["id_a", "id_b", "match_weight", "match_probability", "is_link", "truth_match"]
     assert pairs["match_probability"].min() >= 0.01
+    # the files' own ids (rec_id), each side from its own file
+    assert pairs["id_a"].str.ends_with("-org").all() and pairs["id_b"].str.contains("-dup-").all()
+    c = pl.read_csv(clusters)
+    assert c.columns == ["file", "id", "cluster_id"]
+    assert c.height == sum(pl.read_csv(p).height for p in febrl)
+    linked = pairs.filter("is_link").join(c.filter(pl.col("file") == "a").select(id_a="id", ca="cluster_id"), on="id_a")
+    linked = linked.join(c.filter(pl.col("file") == "b").select(id_b="id", cb="cluster_id"), on="id_b")
+    assert (linked["ca"] == linked["cb"]).all()
+
+
+def test_dedupe_fake_1000_with_ids(run_cli, tmp_path):
+    """One file, its own unique_id column, duplicates found: precision holds on data from outside."""
+    from pathlib import Path
+
+    data = Path(__file__).parents[1] / "data" / "linkage" / "fake_1000.csv"
+    out, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    code, stdout, err = run_cli("match", str(data), "--dedupe", "--out", str(out), "--clusters", str(clusters),
+                                "--truth-column", "cluster")
+    assert code == 0, err
+    precision = float(stdout.split("precision")[1].split()[0])
+    recall = float(stdout.split("recall")[1].split()[0])
+    assert precision >= 0.99 and recall >= 0.6
+    pairs = pl.read_csv(out, infer_schema=False)
+    ids = set(pl.read_csv(data, infer_schema=False)["unique_id"])
+    assert set(pairs["id_a"]) <= ids and set(pairs["id_b"]) <= ids
+    assert (pairs["id_a"] != pairs["id_b"]).all()
+    assert pl.read_csv(clusters)["cluster_id"].n_unique() < 1000
+
+
+def _word(n: int) -> str:
+    # names are letters only (digits are dropped by normalisation)
+    return "".join("bcdfghjklmnprstvwz"[int(d)] for d in str(n)) + "a"
+
+
+def test_messy_names_and_no_dates(run_cli, tmp_path):
+    """Titles, a full-name column, initials, a double-barrelled name and no dates of birth still link."""
+    a = tmp_path / "a.csv"
+    b = tmp_path / "b.csv"
+    people = [(f"Jo{_word(i)}", f"Ma{_word(i * 7)}", f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}") for i in range(5, 80)]
+    a.write_text("id,forename,surname,dob,email\n"
+                 "1,Jane,Smith-Jones,1980-01-02,jane@x.org\n2,Robert,Van der Berg,1975-05-06,rvdb@y.org\n"
+                 "3,Margaret,O'Neill,1990-09-09,peggy@z.org\n4,Ann,Taylor,1960-03-03,ann@t.org\n"
+                 + "".join(f"{i},{g},{f},{d},{g.lower()}@q.org\n" for i, (g, f, d) in zip(range(5, 80), people)))
+    b.write_text("record_id,name,email\n"
+                 "x1,\"Mrs Jane Jones\",jane@x.org\nx2,\"Vanderberg, Robert\",rvdb@y.org\n"
+                 "x3,Dr Peggy O'Neill,peggy@z.org\nx4,Mr A Taylor,ann@t.org\n"
+                 + "".join(f"x{i},{g} {f},{g.lower()}@q.org\n" for i, (g, f, _) in zip(range(5, 80), people)))
+    out = tmp_path / "p.csv"
+    code, stdout, err = run_cli("match", str(a), str(b), "--out", str(out))
+    assert code == 0, err
+    pairs = pl.read_csv(out, infer_schema=False)
+    links = pairs.filter(pl.col("is_link") == "true")
+    found = set(zip(links["id_a"], links["id_b"]))
+    # a double-barrelled name against one part, "Surname, Given" with particles: links
+    assert {("1", "x1"), ("2", "x2")} <= found
+    assert all(a_id == b_id[1:] for a_id, b_id in found)
+    # a nickname behind a title, an initial: candidates (scored), though in a file this small the
+    # model learns too little about those levels to call them links at 0.5
+    scored = set(zip(pairs["id_a"], pairs["id_b"]))
+    assert {("3", "x3"), ("4", "x4")} <= scored
+
+
+def test_repeated_id_is_a_one_line_error(tmp_path, run_cli):
+    a = tmp_path / "a.csv"
+    a.write_text("id,name,dob\n1,ann smith,1980-01-01\n1,bob jones,1970-01-01\n")
+    code, _, err = run_cli("match", str(a), "--dedupe", "--out", str(tmp_path / "p.csv"))
+    assert code == 2 and "row 3" in err and "field id" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli("match", str(a), str(a), "--dedupe", "--out", str(tmp_path / "p.csv"))
+    assert code == 2 and "--dedupe" in err
 
 
 def test_roles_from_names_and_maps():
@@ -59,12 +129,13 @@ def test_bad_map_and_missing_file(tmp_path, run_cli):
         parse_maps(["nocolumn"])
 
 
-from hypothesis import given  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from joinedup.link.roles import ROLES  # noqa: E402
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # generation is slow on a shared 2-core machine
 @given(st.dictionaries(st.text(alphabet="abcdefghij_", min_size=1, max_size=12),
                        st.sampled_from(sorted(ROLES) + ["ignore"]), max_size=5))
 def test_maps_parse_back(mapping):

@@ -1,10 +1,9 @@
-"""One definition, every engine: Spark SQL transpiles for every measure and breakdown; Spark local
+"""One definition, every engine: Spark's analyzer accepts every measure and breakdown; Spark local
 gives DuckDB's answers on a hand-made store (where pyspark and Java are installed)."""
 
 from __future__ import annotations
 
 import pytest
-import sqlglot
 
 from joinedup.measures.compiler import compile_measure, to_sql
 from joinedup.measures.engine import StoreEngine
@@ -17,19 +16,46 @@ from tests.measures.spec_store import three_year_store
 MEASURES = sorted(load_library().measures)
 
 
+#: Engine gaps, marked strict so that a fix shows up as a pass: Spark cannot resolve a column of the
+#: outer query two subqueries down (the latest discharge inside the readmission test).
+SPARK_GAPS = {"ascof_2d_in_community_84_days"}
+
+
+@pytest.fixture(scope="module")
+def spark_engine(spark_session):
+    """A Spark engine over empty canonical tables, its helper views built."""
+    from joinedup.measures.spark import SparkEngine
+    from tests.measures.spec_store import SpecStore
+    engine = SparkEngine(spark_session, SpecStore().arrow())
+    engine.setup()
+    return engine
+
+
+@pytest.mark.spark
 @pytest.mark.parametrize("measure_id", MEASURES)
-def test_every_measure_transpiles_to_spark_sql_for_every_breakdown(measure_id):
+def test_every_measure_passes_the_spark_analyzer_for_every_breakdown(measure_id, spark_engine, request):
+    # Spark's own analyzer resolves every table, column and function of the emitted SQL (a parse of
+    # sqlglot's output by sqlglot would check nothing Spark does).
+    from joinedup.measures.runner import _segments
+    if measure_id in SPARK_GAPS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Spark: outer column two subqueries deep"))
     m = load_library().get(measure_id)
+    period = periods_for(m.period, "2024-25")[0]
     for by in ("all",) + m.breakdowns:
-        tree = compile_measure(m, periods_for(m.period, "2024-25")[0], by, 2024)
-        text = to_sql(tree, "spark")
-        assert sqlglot.parse_one(text, read="spark") is not None
+        if by == "segment":
+            _segments(spark_engine, period)
+        tree = compile_measure(m, period, by, 2024)
+        spark_engine._ensure(tree)  # the person views this query reads
+        names = spark_engine.spark.sql(to_sql(tree, "spark")).schema.names
+        assert names == ["grp", "numerator", "denominator", "sum_sq"], (by, names)
 
 
-def test_segment_queries_transpile_to_spark_sql():
+@pytest.mark.spark
+def test_segment_queries_pass_the_spark_analyzer(spark_engine):
     period = periods_for("financial_year", "2024-25")[0]
     for tree in (segment_select(period), family_select(period)):
-        assert sqlglot.parse_one(to_sql(tree, "spark"), read="spark") is not None
+        spark_engine._ensure(tree)
+        assert spark_engine.spark.sql(to_sql(tree, "spark")).schema.names
 
 
 @pytest.mark.spark
@@ -37,7 +63,9 @@ def test_spark_local_gives_the_same_rows_as_duckdb(spark_session):
     from joinedup.measures.spark import SparkEngine
     store = three_year_store()
     lib = load_library()
+    ids = [m for m in MEASURES if m not in SPARK_GAPS]
     for by in ("all", "sex"):
-        duck = [r.as_row() for r in run_measures(StoreEngine(store.con), lib, "2024-25", by, threshold=0)]
-        spark = [r.as_row() for r in run_measures(SparkEngine(spark_session, store.arrow()), lib, "2024-25", by, threshold=0)]
+        duck = [r.as_row() for r in run_measures(StoreEngine(store.con), lib, "2024-25", by, ids, threshold=0)]
+        spark = [r.as_row() for r in run_measures(SparkEngine(spark_session, store.arrow()), lib, "2024-25", by, ids,
+                                                  threshold=0)]
         assert duck == spark

@@ -17,7 +17,10 @@ def test_process_improving_while_outcome_stalls_is_flagged():
     pair = found[("ae_4_hour_performance", "nhs_emergency_readmission_30d")]
     assert pair.process.values == [60.0, 75.0, 90.0]
     # Readmissions: 40 of 440 discharges each year (the readmission spells are discharges too).
-    assert pair.outcome.values == [round(100 * 40 / 440, 4)] * 3
+    # The store ends in March 2025, so 2024-25's discharges lack their 30 days of follow-up: that
+    # year is left out of the outcome's trend and named, never compared as if complete.
+    assert pair.outcome.values == [round(100 * 40 / 440, 4)] * 2
+    assert pair.outcome.history_missing == ["2024-25"] and "2024-25 left out" in pair.sentence
     assert pair.process.direction == "improving" and pair.outcome.direction == "stalled"
     assert pair.flagged and "Cochran-Armitage" in pair.test
     assert pair.sentence.startswith("A&E attendances seen within 4 hours improved (60.0% to 90.0%, 2022-23 to 2024-25; trend p < 0.001)")

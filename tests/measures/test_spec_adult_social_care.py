@@ -37,36 +37,7 @@ S6 | P6 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
     assert spec.run("ascof_2a_short_term_outcome") == {"all": (2, 3, 66.67)}
 
 
-def test_2d_still_at_home_91_days_after_reablement_from_hospital(spec):
-    spec.persons("""
-person_id | birth_year | birth_month | sex | date_of_death
-P1 | 1944 | 1 | F |
-P2 | 1944 | 1 | M | 2024-08-01
-P3 | 1944 | 1 | F |
-P4 | 1944 | 1 | M |
-P5 | 1944 | 1 | F |
-P6 | 1964 | 1 | M |
-P7 | 1944 | 1 | F |
-""")
-    spec.add("asc_event", f"""
-event_id | record_id | client_type | event_type | start_date | end_date | service_type | route_of_access
-S1 | P1 | service_user | service | 2024-02-01 | 2024-03-01 | {STMAX} | Discharge from Hospital
-S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
-S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX} | Discharge from Hospital
-R3 | P3 | service_user | service | 2024-08-15 |  | Long Term Support: Residential Care |
-Q4 | P4 | service_user | request | 2024-08-20 | 2024-08-20 |  | Discharge from Hospital
-S4 | P4 | service_user | service | 2024-09-01 | 2024-10-01 | {STMAX} |
-S5 | P5 | service_user | service | 2025-02-01 | 2025-03-01 | {STMAX} | Discharge from Hospital
-S6 | P6 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX} | Discharge from Hospital
-S7 | P7 | service_user | service | 2024-10-01 | 2024-11-01 | {STMAX} | Community
-""")
-    spec.add("encounter", """
-encounter_id | record_id | kind | start_ts | end_ts
-E4 | P4 | inpatient_spell | 2024-11-25 00:00:00 | 2024-12-10 00:00:00
-""")
-    # Window: reablement starting 2024-01-01 to 2024-12-30. P1 at home; P2 died by day 91;
-    # P3 went into a care home; P4 in hospital on day 91; P5 too late; P6 under 65; P7 not from hospital.
-    assert spec.run("ascof_2d_still_at_home_91_days") == {"all": (1, 4, 25.0)}
+# ASCOF 2D (both methods): tests/measures/test_spec_ascof.py.
 
 
 CARE_HOMES = """
@@ -104,16 +75,23 @@ def test_2c_care_home_admissions_65_plus(spec):
 
 
 def test_3d_direct_payments_among_long_term_community_support(spec):
+    # ASCOF 3D part 2a as NHS England's CLD code has it: snapshot 31 March, one setting per person.
     spec.persons(ADULTS)
     spec.add("asc_event", f"""
-event_id | record_id | client_type | event_type | start_date | end_date | service_type | delivery_mechanism
-D1 | P1 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment
-D2 | P2 | service_user | service | 2023-01-01 |  | {LTS} | CASSR Managed Personal Budget
-D3 | P3 | service_user | service | 2024-06-01 |  | {LTS} | Part Direct Payment
-D4 | P4 | service_user | service | 2023-01-01 | 2025-01-01 | {LTS} | Direct Payment
-D7 | P7 | service_user | service | 2023-01-01 |  | Long Term Support: Residential Care | Direct Payment
+event_id | record_id | client_type | event_type | start_date | end_date | service_type | delivery_mechanism | service_component
+D1 | P1 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+D2 | P2 | service_user | service | 2023-01-01 |  | {LTS} | CASSR Managed Personal Budget | Home Care
+D3 | P3 | service_user | service | 2024-06-01 |  | {LTS} | Part Direct Payment | Home Care
+D4 | P4 | service_user | service | 2023-01-01 | 2025-03-31 | {LTS} | Direct Payment | Home Care
+D5 | P5 | service_user | service | 2024-01-01 |  | {LTS} | CASSR Commissioned Support | Direct Payment
+D6 | P6 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+D7 | P7 | service_user | service | 2023-01-01 |  | {LTS} | Direct Payment | Home Care
+R7 | P7 | service_user | service | 2024-11-01 |  | Long Term Support: Residential Care |  |
 """)
-    assert spec.run("ascof_3d_direct_payments") == {"all": (2, 3, 66.67)}
+    # Direct payment: P1; P4 (ending on the snapshot day is still open); P5 (by its service component).
+    # Community only: P2 (managed budget), P3 ('Part Direct Payment' is not a CLD value). Out: P6 died
+    # before the snapshot; P7 is in a care home as well, which ranks above community support.
+    assert spec.run("ascof_3d_direct_payments") == {"all": (3, 5, 60.0)}
 
 
 def test_requests_resulting_in_a_service_within_91_days(spec):

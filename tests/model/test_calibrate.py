@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import duckdb
 import pytest
 import yaml
 
 from joinedup.model.calibrate import ESTIMATES, MIN_RECORDS, calibrate, write_params
 from joinedup.store.schema import TABLES
+from tests.store_con import connect
 
 
 def _create(con, names: set[str]) -> None:
@@ -21,14 +21,14 @@ def _create(con, names: set[str]) -> None:
 
 def _insert(con, table: str, rows: list[dict]) -> None:
     import pyarrow as pa
-    frame = pa.Table.from_pylist(rows)  # noqa: F841 (read by DuckDB by name)
+    con.register("frame", pa.Table.from_pylist(rows))
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("calibrate") / "store.duckdb"
-    con = duckdb.connect(str(path))
+    con = connect(str(path))
     _create(con, {"encounter", "appointment", "foster_household", "workforce", "population", "csc_referral", "cla_episode"})
     start = datetime(2024, 1, 1)
     # 700 ED attendances over 10 weeks = 70 a week; 200 emergency spells (share 200/700)
@@ -106,7 +106,7 @@ def test_defaults_when_tables_are_absent_or_empty(store):
 
 def test_small_numbers_are_not_used(tmp_path):
     path = tmp_path / "small.duckdb"
-    con = duckdb.connect(str(path))
+    con = connect(str(path))
     _create(con, {"foster_household"})
     _insert(con, "foster_household", [{"household_ref": f"h{i}", "agency_sector": "LA", "approval_date": date(2020, 1, 1),
                                        "places": 2, "deregistration_date": None} for i in range(MIN_RECORDS - 1)])

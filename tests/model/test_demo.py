@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import duckdb
 
 from joinedup.demo import DemoContext
 from joinedup.model import demo
+from tests.store_con import connect
 
 
 def test_demo_without_store(tmp_path):
@@ -22,7 +22,7 @@ def test_demo_without_store(tmp_path):
 
 def test_demo_calibrates_from_the_store(tmp_path):
     ctx = DemoContext(workspace=tmp_path, people=1000)
-    con = duckdb.connect(str(ctx.store))
+    con = connect(str(ctx.store))
     con.execute("CREATE TABLE population (mid_year SMALLINT, lsoa21 VARCHAR, sex VARCHAR, age SMALLINT, population INTEGER)")
     con.execute("INSERT INTO population SELECT 2024, 'E01', 'F', a, 2000 FROM range(0, 80) t(a)")
     con.execute("CREATE TABLE foster_household (household_ref VARCHAR, agency_sector VARCHAR, approval_date DATE, "

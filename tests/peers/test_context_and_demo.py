@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -14,6 +13,7 @@ from joinedup.peers import demo
 from joinedup.peers.context import peer_context
 from joinedup.peers.specs import headline_measures, measure_map
 from tests.peers.conftest import DATA
+from tests.store_con import connect
 
 LOCAL_IDS = ["csc_referral_rate", "csc_re_referrals_12m", "csc_assessments_45_days", "csc_s47_rate", "csc_cin_rate",
              "csc_cp_plan_rate", "csc_cp_second_plan", "csc_cp_plans_2_years", "cla_rate", "cla_three_placements",
@@ -24,7 +24,7 @@ LOCAL_IDS = ["csc_referral_rate", "csc_re_referrals_12m", "csc_assessments_45_da
 def test_map_covers_the_local_measures_and_names_real_published_ids(peer_store):
     mapping = measure_map()
     assert sorted(mapping) == sorted(LOCAL_IDS)
-    with duckdb.connect(str(peer_store), read_only=True) as con:
+    with connect(str(peer_store), read_only=True) as con:
         ids = {r[0] for r in con.execute("SELECT id FROM peer_measure").fetchall()}
     assert {e.published for e in mapping.values() if e.published} <= ids
     assert {m.id for m in headline_measures()} <= ids
@@ -59,7 +59,7 @@ def test_demo_step_writes_the_report(tmp_path):
     assert Path(ctx.made["peer report"]).read_text().count("Dudley") > 5
     medians = pq.read_table(DATA / "adult_social_care_oflog.parquet").to_pylist()
     median_rows = len({(r["measure_code"], r["financial_year"]) for r in medians if r["median"] is not None})
-    with duckdb.connect(str(ctx.store), read_only=True) as con:
+    with connect(str(ctx.store), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM peer_value").fetchone()[0] == 641_070 + 6_376 + median_rows
 
 

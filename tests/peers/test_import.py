@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -12,10 +11,11 @@ import pytest
 from joinedup.errors import UserError
 from joinedup.peers.importer import import_published
 from tests.peers.conftest import DATA, SHARED_PEERS
+from tests.store_con import connect
 
 
 def _q(store, sql, *params):
-    with duckdb.connect(str(store), read_only=True) as con:
+    with connect(str(store), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
 
 
@@ -98,7 +98,7 @@ def test_import_from_the_original_files(tmp_path, peer_store):
     assert summary.files["adult_social_care_oflog.csv"] == ("peer_value", 6_376, 6_376)
     assert summary.files["children_lait_dictionary.csv"] == ("peer_measure", 448, 434)
     cols = "measure_id, period, area_code, la_number, value, status, reason, polarity, unit"
-    with duckdb.connect(str(tmp_path / "orig.duckdb")) as con:
+    with connect(str(tmp_path / "orig.duckdb")) as con:
         con.execute(f"ATTACH '{peer_store}' AS shipped (READ_ONLY)")
         differ = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM peer_value EXCEPT ALL "
                              f"SELECT {cols} FROM shipped.peer_value)").fetchone()[0]

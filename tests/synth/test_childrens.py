@@ -69,7 +69,7 @@ def test_care_leavers_19_to_21_in_education_employment_or_training():
     oc3 = world.events["csc.ssda903_oc3"].with_columns(
         (pl.col("COLLECTION_YEAR").str.slice(0, 4).cast(pl.Int32) + 1 - pl.col("DOB").dt.year()).alias("_age"))
     older = oc3.filter(pl.col("_age").is_between(19, 21))
-    eet = older["ACTIV"].is_in(["F1", "P1", "F2", "P2", "F3", "P3"]).mean()
+    eet = older["ACTIV"].is_in(["F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"]).mean()
     assert older.height >= 100 and abs(eet - 0.50) <= 0.08
 
 

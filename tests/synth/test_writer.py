@@ -127,7 +127,7 @@ def test_defect_rates_match_the_config(tmp_path):
                         nhs_missing=0.1, nhs_mistyped=0.1, stale_address=0.0, duplicate=0.0)
     noisy = DefectConfig(nhs=rates, asc=rates)
     r = synthesise(2_000, 5, tmp_path / "noisy", defects=noisy)
-    c = synthesise(2_000, 5, tmp_path / "clean", defects=DefectConfig.none())
+    synthesise(2_000, 5, tmp_path / "clean", defects=DefectConfig.none())
     truth = r.world.people.select(pl.col("person_id").alias("_pid"), "given_name", "dob", "nhs_number")
     def joined(root: Path) -> pl.DataFrame:
         df = pl.read_parquet(root / "nhs" / "inpatient_spells.parquet").with_row_index("r")

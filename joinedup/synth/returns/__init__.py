@@ -1,0 +1,119 @@
+"""The returns as a council submits them, made from the place's analyst copies (which stay beside them).
+
+`write_returns` adds DIR/returns/ssda903/<collection year>/ (the DfE 903 validator's eleven CSV
+tables) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
+the place's deliberate defects (a second local id for the same child, a transposed date of
+birth), so that a validator's flag can be told from a fault in the format. The manifest gains
+a `returns` list: each return's form, path, specification, years and defect counts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from joinedup.synth.returns import cin, ssda903
+
+__all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
+
+RETURNS_DIR = "returns"
+DEFECTS_FILE = "truth/return_defects.csv"
+_CIN = {"children": "csc.cin_children", "episodes": "csc.cin_episodes", "assessments": "csc.cin_assessments",
+        "section47": "csc.section47", "cp_plans": "csc.cp_plans"}
+_903 = {"header": "csc.ssda903_header", "episodes": "csc.ssda903_episodes", "reviews": "csc.ssda903_reviews",
+        "uasc": "csc.ssda903_uasc", "oc2": "csc.ssda903_oc2", "oc3": "csc.ssda903_oc3"}
+
+
+def read_copy(out: Path, entry: dict, date_format: str) -> pl.DataFrame:
+    """An analyst copy as text, dates in the source's format (the way a return holds them)."""
+    path = out / entry["path"]
+    if entry["format"] == "csv":
+        return pl.read_csv(path, infer_schema=False)
+    df = pl.read_parquet(path)
+    return df.select([(pl.col(c).dt.strftime(date_format) if t == pl.Date else pl.col(c).cast(pl.Utf8)).alias(c)
+                      for c, t in df.schema.items()])
+
+
+def _truth(out: Path, manifest: dict, name: str) -> pl.DataFrame:
+    entry = next(t for t in manifest["truth"] if Path(t["path"]).stem == name)
+    path = out / entry["path"]
+    return pl.read_csv(path, infer_schema_length=0) if entry["format"] == "csv" else pl.read_parquet(path)
+
+
+def _child_defects(out: Path, manifest: dict, header: pl.DataFrame, src: str = "csc.ssda903_header",
+                   id_col: str = "CHILD", dob_col: str = "DOB") -> pl.DataFrame:
+    """(CHILD, defect) for each child id of a return with a deliberate defect: duplicate id, transposed birth date."""
+    header = header.rename({id_col: "CHILD", dob_col: "DOB"})
+    recs = _truth(out, manifest, "records").filter(pl.col("source") == src).select(
+        pl.col("local_id").cast(pl.Utf8).alias("CHILD"), pl.col("person_id").cast(pl.Int64))
+    people = _truth(out, manifest, "people").select(pl.col("person_id").cast(pl.Int64),
+                                                    pl.col("dob").cast(pl.Utf8).alias("_true_dob"))
+    ids = recs.unique()
+    dup = ids.group_by("person_id").agg(pl.len().alias("_n"))
+    h = header.select("CHILD", pl.col("DOB").str.strptime(pl.Date, "%d/%m/%Y", strict=False).cast(pl.Utf8).alias("_dob"))
+    t = ids.join(dup, on="person_id").join(people, on="person_id", how="left").join(h, on="CHILD", how="left")
+    parts = [t.filter(pl.col("_n") > 1).select("CHILD", pl.lit("duplicate_record").alias("defect")),
+             t.filter(pl.col("_dob").is_not_null() & (pl.col("_dob") != pl.col("_true_dob").str.slice(0, 10)))
+             .select("CHILD", pl.lit("dob_transposed").alias("defect"))]
+    return pl.concat(parts).unique().sort("CHILD", "defect")
+
+
+def write_returns(out: Path, manifest: dict, period_start: date, period_end: date) -> dict:
+    """Write DIR/returns/ and DIR/truth/return_defects.csv; add `returns` to the manifest and save it."""
+    entries = {e["source"]: e for e in manifest["files"]}
+    if not all(s in entries for s in _903.values()):
+        return manifest
+    copies = {k: read_copy(out, entries[s], "%d/%m/%Y") for k, s in _903.items()}
+    years = []
+    for y in range(period_start.year, period_end.year + 1):
+        y0, y1 = date(y, 4, 1), date(y + 1, 3, 31)
+        if y0 >= period_start and y1 <= period_end:
+            years.append((y0, y1))
+    folder = out / RETURNS_DIR / "ssda903"
+    from joinedup.synth.build import la_number
+
+    la = str(la_number(manifest.get("area", "")))
+    year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)), la)
+    defects = _child_defects(out, manifest, copies["header"])
+    rows = []
+    for ye in year_entries:
+        for t in ye["tables"]:
+            df = pl.read_csv(folder / ye["year"] / t["file"], infer_schema=False, columns=["CHILD"])
+            hit = df.with_row_index("row").join(defects, on="CHILD", how="inner")
+            rows.append(hit.select(pl.lit(f"ssda903/{ye['year']}").alias("return"), pl.lit(t["table"]).alias("table"),
+                                   pl.col("row").cast(pl.Int64), "CHILD", "defect"))
+    listed = pl.concat(rows) if rows else pl.DataFrame(schema={"return": pl.Utf8, "table": pl.Utf8, "row": pl.Int64,
+                                                               "CHILD": pl.Utf8, "defect": pl.Utf8})
+    (out / "truth").mkdir(exist_ok=True)
+    listed.write_csv(out / DEFECTS_FILE)
+    counts = defects.group_by("defect").agg(pl.len().alias("children")).sort("defect")
+    returns = []
+    if all(s in entries for s in _CIN.values()):
+        cin_copies = {k: read_copy(out, entries[s], "%d/%m/%Y") for k, s in _CIN.items()}
+        cin_years = cin.write_years(cin_copies, years, out / RETURNS_DIR / "cin_census", la, int(manifest.get("seed", 0)))
+        kids = _child_defects(out, manifest, cin_copies["children"], "csc.cin_children", "LAchildID", "PersonBirthDate")
+        for ye in cin_years:
+            ids = cin.child_ids(out / RETURNS_DIR / "cin_census" / ye["file"])
+            hit = pl.DataFrame({"CHILD": ids}).with_row_index("row").join(kids, on="CHILD", how="inner")
+            rows.append(hit.select(pl.lit(f"cin_census/{ye['year']}").alias("return"),
+                                   pl.lit("ChildIdentifiers").alias("table"), pl.col("row").cast(pl.Int64), "CHILD",
+                                   "defect"))
+        listed = pl.concat(rows)
+        listed.write_csv(out / DEFECTS_FILE)
+        kc = kids.group_by("defect").agg(pl.len().alias("children")).sort("defect")
+        returns.append({"form": "cin_census", "path": f"{RETURNS_DIR}/cin_census",
+                        "specification": "DfE Children in need census, XML (Message/Header/Children), one file per "
+                                         "collection year", "years": cin_years, "copies_of": sorted(_CIN.values()),
+                        "defects": {"file": DEFECTS_FILE,
+                                    "children": dict(zip(kc["defect"].to_list(), kc["children"].to_list()))}})
+    manifest["returns"] = returns + [{
+        "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
+        "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",
+        "years": year_entries, "copies_of": sorted(_903.values()),
+        "defects": {"file": DEFECTS_FILE, "children": dict(zip(counts["defect"].to_list(), counts["children"].to_list()))},
+    }]
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    return manifest

@@ -1,0 +1,91 @@
+"""Run one DfE validator on one return and print its result as JSON (runs in the validators' own venv).
+
+This file is executed by the validators' interpreter (numpy 1.24 / pandas 1.5), never imported by
+joinedup: it imports only the standard library and the validator. Its output holds no child ids:
+rules run, rules that crashed, and each flag as (rule, message, table, row, fields).
+
+    python official_runner.py 903 RULESET COLLECTION_YEAR LA_CODE FILE.csv...
+    python official_runner.py cin RULESET FILE.xml
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import logging
+import sys
+import traceback
+
+
+def _ssda903(ruleset, year, la, paths):
+    from lac_validator import lac_validator
+    from lac_validator.utils import process_uploaded_files
+
+    files = process_uploaded_files({"This year": list(paths)})
+    registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
+    v = lac_validator.LacValidator(metadata={"collectionYear": year, "localAuthority": la}, files=files,
+                                   registry=registry, selected_rules=None)
+    flags = []
+    for table, df in v.ds_results.items():
+        if table == "metadata":
+            continue
+        for col in [c for c in df.columns if str(c).startswith("ERR_")]:
+            rule = registry[col[4:]] if col[4:] in registry else None
+            for row in df.index[df[col] == True].tolist():  # noqa: E712 (pandas mask)
+                flags.append({"rule": col[4:], "table": table, "row": int(row),
+                              "message": rule.message if rule else "", "fields": list(rule.affected_fields) if rule else []})
+    crashed = [{"rule": str(c), "error": "the rule raised an exception inside the validator"} for c in v.fails]
+    return {"validator": "csc-validator-be-903", "ruleset": ruleset, "rules_run": sorted(str(c) for c in v.dones),
+            "rules_skipped": sorted(str(c) for c in v.skips), "rules_crashed": crashed, "flags": flags}
+
+
+def _cin(ruleset, path):
+    import xml.etree.ElementTree as ET
+
+    from cin_validator import cin_validator
+
+    registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
+    data = cin_validator.process_data(cin_validator.convert_data(ET.parse(path).getroot()))
+    crashed = []
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):  # the CIN validator prints a rule's crash and carries on
+        v = cin_validator.CinValidator(data, registry)
+    for line in printed.getvalue().splitlines():
+        if line.startswith("Error with rule "):
+            code, _, err = line[len("Error with rule "):].partition(": ")
+            crashed.append({"rule": code, "error": err.split(",")[0]})
+    flags = []
+    df = v.full_issue_df
+    for _, r in df.iterrows():
+        row = r.get("row_id")
+        flags.append({"rule": str(r["rule_code"]), "table": str(r["tables_affected"]),
+                      "row": int(row) if row == row and row is not None else None,
+                      "message": str(r["rule_description"]), "fields": [str(r["columns_affected"])]})
+    for _, r in v.multichild_issues.iterrows():
+        flags.append({"rule": str(r["rule_code"]), "table": "Header", "row": None,
+                      "message": str(r["rule_description"]), "fields": []})
+    broken = {f["rule"] for f in flags}
+    ran = sorted({str(c) for c in registry.keys()} - {c["rule"] for c in crashed})
+    return {"validator": "csc-validator-be-cin", "ruleset": ruleset, "rules_run": ran, "rules_skipped": [],
+            "rules_crashed": crashed, "flags": flags, "rules_flagged": sorted(broken)}
+
+
+def main(argv):
+    logging.disable(logging.CRITICAL)  # the validators log every rule at INFO
+    real = sys.stdout
+    sys.stdout = sys.stderr  # the validators print as they go; only the JSON goes to stdout
+    try:
+        if argv[0] == "903":
+            out = _ssda903(argv[1], argv[2], argv[3], argv[4:])
+        elif argv[0] == "cin":
+            out = _cin(argv[1], argv[2])
+        else:
+            raise SystemExit(f"unknown validator {argv[0]!r}")
+    except Exception as e:  # an upload the validator refuses (wrong columns...) is a result, not a crash
+        out = {"refused": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)[-800:]}
+    sys.stdout = real
+    real.write(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

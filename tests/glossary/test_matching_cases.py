@@ -1,0 +1,60 @@
+"""The writing habits issue 19 names, one spec each: plurals, dots, line breaks, dashes, numbers, shared acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from joinedup.glossary import load_glossary
+from joinedup.glossary.annotate import Annotator
+
+A = Annotator(load_glossary())
+
+
+def _found(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    return [(m.text, m.readings, m.resolved) for m in A.annotate(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Numbers of CLAs and EHCPs rose.", [("CLAs", "child_looked_after"), ("EHCPs", "ehcp")]),
+    ("Two C.L.A. reviews and an E.H.C.P.", [("C.L.A", "child_looked_after"), ("E.H.C.P", "ehcp")]),
+    ("Carers' assessments were late.", [("Carers' assessments", "carers_assessment")]),
+    ("The EHC\nplan was issued.", [("EHC\nplan", "ehcp")]),
+    ("Repeat CP\nplans fell.", [("Repeat CP\nplans", "repeat_cp_plan")]),
+    ("Step\u2011down beds and the 4\u2011hour standard.", [("Step\u2011down beds", "step_down_care"),
+                                                         ("4\u2011hour standard", "four_hour_standard")]),
+    ("The 2\u20132½ year review and the 2-2½ year review.", [("2\u20132½ year review", "two_year_review"),
+                                                           ("2-2½ year review", "two_year_review")]),
+    ("A 2-hour urgent community response.", [("2-hour urgent community response", "urgent_community_response")]),
+    ("Type 1 A&E attendances rose; type 1 departments are full.",
+     [("Type 1 A&E", "emergency_department"), ("type 1 departments", "ed_type_1")]),
+    ("The Type 1 position was 61% against the 4-hour standard in the ED.",
+     [("Type 1", "ed_type_1"), ("4-hour standard", "four_hour_standard"), ("ED", "emergency_department")]),
+    ("The CIN/CP teams met.", [("CIN", "child_in_need"), ("CP", "child_protection_plan")]),
+    ("A crisis café opened.", [("crisis café", "crisis_resolution_home_treatment")]),
+])
+def test_writers_habits(text, expected):
+    assert [(t, r[0]) for t, r, _ in _found(text)] == expected
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("Children subject to a CP plan after the s47 enquiry.", "child_protection_plan"),
+    ("1,240 are overdue an annual review of their care plan (CP).", "care_and_support_plan"),
+    ("The LPS will replace DoLS for people who lack mental capacity.", "liberty_protection_safeguards"),
+    ("The LPS contract lets the pharmacy dispense locally.", "local_pharmaceutical_services"),
+    ("The safeguarding adults board commissioned a SAR after the death.", "safeguarding_adults_review"),
+    ("She made a SAR under UK GDPR to see her records.", "subject_access_request"),
+    ("12-hour waits in EDs as a share of A&E attendances.", "emergency_department"),
+])
+def test_shared_acronym_read_from_the_sector_around_it(text, reading):
+    [hit] = [(r, ok) for t, r, ok in _found(text) if t.split()[0] in ("CP", "LPS", "SAR", "EDs")]
+    assert hit == ((reading,), True)
+
+
+@pytest.mark.parametrize("text, acronym", [("Agenda: the LPS.", "LPS"), ("Update on the SAR.", "SAR")])
+def test_more_than_one_reading_when_nothing_decides(text, acronym):
+    [(readings, resolved)] = [(r, ok) for t, r, ok in _found(text) if t == acronym]
+    assert not resolved and len(readings) >= 2
+
+
+def test_everyday_words_are_not_jargon():
+    assert _found("We need cash to prep the room; send it to class.") == []

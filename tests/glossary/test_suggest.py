@@ -1,0 +1,70 @@
+"""`joinedup glossary suggest`: what a paper uses that the glossary lacks, and the draft file that fills the gap."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from joinedup.glossary.annotate import annotator_for
+from joinedup.glossary.suggest import suggest
+
+PAPER = """# Transformation update
+
+The Hospital Flow Programme (HFP) met twice. KLOEs were reviewed by the board; the KLOE findings and the
+TWIG (team with integrated governance) both need work. Delayed discharges (DTOC) fell. The Hospital Flow Programme
+reports in March, with the HFP dashboard. EXECUTIVE SUMMARY OF THE REVIEW. Section IV covers the UK picture.
+"""
+
+
+def test_unknown_abbreviations_and_terms_with_counts_and_expansions():
+    found = {s.text: s for s in suggest(PAPER, annotator_for(()))}
+    assert found["KLOE"].count == 2 and found["KLOE"].kind == "abbreviation"  # KLOEs and KLOE are one
+    assert found["HFP"].expansion == "Hospital Flow Programme" and found["HFP"].count == 2
+    assert found["TWIG"].expansion == "team with integrated governance"
+    assert "Hospital Flow Programme" not in found  # listed once, as the long form of HFP
+    for known in ("DTOC", "UK", "IV", "EXECUTIVE", "SUMMARY"):
+        assert known not in found, known
+    assert (found["KLOE"].line, found["KLOE"].column) == (3, 46)
+    assert "delayed_discharge" in found["KLOE"].near
+
+
+def test_repeated_capitalised_term_listed(tmp_path):
+    text = "We launched Kinship Connect this year. Kinship Connect supports carers. Members welcomed it."
+    found = {s.text: s for s in suggest(text, annotator_for(()))}
+    assert found["Kinship Connect"].kind == "term" and found["Kinship Connect"].count == 2
+    assert "Members" not in found
+
+
+def test_cli_lists_and_exports_a_file_glossary_loads(run_cli, tmp_path):
+    paper = tmp_path / "paper.md"
+    paper.write_text(PAPER, encoding="utf-8")
+    code, out, _ = run_cli("glossary", "suggest", str(paper))
+    assert code == 0 and "3 unknown abbreviations" in out and "KLOE" in out and "= Hospital Flow Programme" in out
+    code, out, _ = run_cli("glossary", "suggest", str(paper), "--json")
+    data = json.loads(out)
+    assert {s["text"] for s in data["suggestions"]} >= {"KLOE", "HFP", "TWIG"}
+    draft = tmp_path / "ours.yaml"
+    code, _, err = run_cli("glossary", "suggest", str(paper), "--out", str(draft), "--sector", "nhs")
+    assert code == 0 and "draft terms" in err
+    body = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    hfp = next(t for t in body["terms"] if t.get("acronyms") == ["HFP"])
+    assert hfp["term"] == "Hospital Flow Programme" and hfp["sectors"] == ["nhs"] and "DRAFT" in hfp["definition"]
+    code, out, _ = run_cli("glossary", "check", "--glossary", str(draft))
+    assert code == 0 and "terms valid" in out
+    code, out, _ = run_cli("explain", str(paper), "--format", "json", "--glossary", str(draft))
+    ids = {m["term_id"] for m in json.loads(out)["matches"]}
+    assert {hfp["id"], "delayed_discharge"} <= ids
+    code, out, _ = run_cli("glossary", "suggest", str(paper), "--glossary", str(draft))
+    assert code == 0 and "0 unknown abbreviations" in out  # once added, no longer suggested
+
+
+def test_cli_errors_are_one_line(run_cli, tmp_path):
+    paper = tmp_path / "plain.md"
+    paper.write_text("Delayed discharges (DTOC) fell.", encoding="utf-8")
+    code, _, err = run_cli("glossary", "suggest", str(paper), "--sector", "bogus")
+    assert code == 2 and err.strip().startswith("error:") and "--sector" in err
+    code, _, err = run_cli("glossary", "suggest", str(paper), "--out", str(tmp_path / "x.yaml"))
+    assert code == 2 and "nothing to export" in err and not (tmp_path / "x.yaml").exists()
+    code, _, err = run_cli("glossary", "suggest", str(tmp_path / "missing.md"))
+    assert code == 2 and "file not found" in err
