@@ -12,7 +12,7 @@ NAME = os.environ.get("JOINEDUP_BENCH_USER", "bench")
 PASSWORD = os.environ.get("JOINEDUP_BENCH_PASSWORD", "")
 
 
-def _cookie(response, name: str) -> str:  # noqa: ANN001 - a requests response
+def _cookie(response, name: str) -> str:
     for header in response.raw.headers.getlist("Set-Cookie"):
         m = re.match(rf"{name}=([^;]+)", header)
         if m:

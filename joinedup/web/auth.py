@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, HTTPException, Request
 
 from joinedup.web.state.models import ROLES
@@ -34,7 +36,7 @@ def may(user: Account | None, area: str) -> bool:
     return user is not None and user.role in AREAS[area]
 
 
-def allow(area: str):
+def allow(area: str) -> Any:
     """A dependency: 401 without a session, 403 when the role does not open the area; returns the user."""
     def check(request: Request) -> Account:
         user = current_user(request)

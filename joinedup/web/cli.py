@@ -121,7 +121,7 @@ def _whoami() -> str:
         return "unknown"
 
 
-def serve_app(config, host: str, port: int) -> None:  # noqa: ANN001 - WebConfig
+def serve_app(config, host: str, port: int) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
     from joinedup.web.app import create_app

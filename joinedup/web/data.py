@@ -8,7 +8,6 @@ recomputes what no load changed.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -104,7 +103,7 @@ class StoreData:
                 self._cache.popitem(last=False)
             return value
 
-    def reader(self):
+    def reader(self) -> Any:
         """The store open read-only on the newest published snapshot (reopened when a write publishes)."""
         from joinedup.store import Store
         with self._lock:
@@ -121,7 +120,7 @@ class StoreData:
                 self._reader = None
 
     # Measures ----------------------------------------------------------------
-    def library(self):
+    def library(self) -> Any:
         """The measure library."""
         from joinedup.measures import api
         return api.library()
@@ -148,7 +147,7 @@ class StoreData:
         return self.cached(("results", measure_id, fy, breakdown),
                            lambda: api.by_breakdown(self.reader(), measure_id, breakdown, period=fy).results)
 
-    def trend(self, measure_id: str):
+    def trend(self, measure_id: str) -> Any:
         """The measure's released totals over every complete year, with its trend test."""
         from joinedup.measures import api
         return self.cached(("trend", measure_id), lambda: api.trend(self.reader(), measure_id))

@@ -43,7 +43,7 @@ def _jwks(uri: str) -> jwt.PyJWKSet:
     return jwt.PyJWKSet.from_dict(r.json())
 
 
-def signing_key(uri: str, token: str):  # noqa: ANN201 - a PyJWK
+def signing_key(uri: str, token: str):
     """The provider's key for the token: by its kid, or the only signing key when the token names none."""
     kid = jwt.get_unverified_header(token).get("kid")
     keys = [k for k in _jwks(uri).keys if k.public_key_use in (None, "sig")]

@@ -130,7 +130,7 @@ def postgres_url(tmp_path_factory):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _has_user(name: str, pwd) -> bool:  # noqa: ANN001
+def _has_user(name: str, pwd) -> bool:
     try:
         pwd.getpwnam(name)
         return True

@@ -46,7 +46,7 @@ def term_page(request: Request, term_ids: str, user=allow("glossary")) -> Respon
     return page(request, "term.html", title=terms[0].label, terms=terms, g=g, sectors=glossary.SECTOR_NAMES)
 
 
-async def _paper(form) -> tuple[str, str]:  # noqa: ANN001
+async def _paper(form) -> tuple[str, str]:
     upload = form.get("paper")
     if isinstance(upload, UploadFile) and upload.filename:
         name = Path(upload.filename).name

@@ -14,7 +14,7 @@ __all__ = ["router", "overview_model", "warm_up"]
 router = APIRouter()
 
 
-def overview_model(data) -> dict:  # noqa: ANN001 - StoreData
+def overview_model(data) -> dict:
     """Sectors in order, each with its outcome measures, their trends and the paired process trends."""
     years = data.years()
     if not years:
@@ -36,7 +36,7 @@ def overview_model(data) -> dict:  # noqa: ANN001 - StoreData
     return {"years": years, "sectors": sectors, "flags": [p for p in found if p.flagged], "checked": len(found)}
 
 
-def warm_up(data) -> None:  # noqa: ANN001 - StoreData
+def warm_up(data) -> None:
     """The figures of the slowest pages (overview, peers), computed ahead of the first visitor."""
     overview_model(data)
     data.peers()

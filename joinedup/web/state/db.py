@@ -39,7 +39,7 @@ def _normalise(url: str) -> str:
 
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_con, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_con, _record) -> None:
         cur = dbapi_con.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=10000")

@@ -99,7 +99,7 @@ def list_users(state: State) -> list[Account]:
         return [_account(u) for u in s.scalars(select(User).order_by(User.name))]
 
 
-def _get(s, name: str) -> User:  # noqa: ANN001
+def _get(s, name: str) -> User:
     u = s.scalar(select(User).where(User.name == name))
     if u is None:
         raise UserError(f"no user named {name!r}", field="name")
