@@ -25,7 +25,8 @@ def run(ctx: DemoContext) -> None:
             password = secrets.token_urlsafe(12)
             if name in existing:
                 set_password(state, name, password)
-                set_role(state, name, role)
+                old, _ = set_role(state, name, role)
+                audit.record(state, "demo", "user.password", name, {"role": role, "was": old}, "cli")
             else:
                 add_user(state, name, role, password)
                 audit.record(state, "demo", "user.add", name, {"role": role}, "cli")

@@ -79,3 +79,20 @@ def test_serve_answers_with_the_sign_in_page(store_copy):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_demo_step_makes_one_user_per_role_and_resets_them_on_a_second_run(store_copy, capsys):
+    from joinedup.demo import DemoContext
+    from joinedup.web import demo
+    from joinedup.web.state import audit
+    from joinedup.web.state.users import check_password, list_users
+    ctx = DemoContext(workspace=store_copy.parent, people=2500)
+    demo.run(ctx)
+    demo.run(ctx)
+    out = capsys.readouterr().out
+    state = open_state(default_state_url(store_copy))
+    assert sorted(u.role for u in list_users(state)) == ["admin", "analyst", "practitioner", "viewer"]
+    for name, role, password in ctx.signins:
+        assert f"sign in as {name} ({role}) with password {password}" in out
+        assert check_password(state, name, password).role == role, "the printed password is the one that works"
+    assert audit.verify(state).ok
