@@ -47,9 +47,15 @@ def demo(
     people: int = typer.Option(DEFAULT_PEOPLE, "--people", min=100, max=20_000_000, help="People in the synthetic place."),
     workspace: Path = typer.Option(DEFAULT_WORKSPACE, "--workspace", help="Folder for everything the demo makes."),
     seed: int = typer.Option(1, "--seed", help="Seed of the synthetic place."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web app (--no-serve stops after the files)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port of the web app."),
 ) -> None:
-    """The main job: build the synthetic place and run every stage on it."""
-    run_demo(DemoContext(workspace=workspace, people=people, seed=seed))
+    """The main job: build the synthetic place, run every stage on it, then serve the web app."""
+    ctx = DemoContext(workspace=workspace, people=people, seed=seed)
+    run_demo(ctx)
+    if serve:
+        from joinedup.web.demo import serve_demo
+        serve_demo(ctx, port=port)
 
 
 for _stage, _module in stage_hooks("cli"):

@@ -14,7 +14,7 @@ from joinedup.link.review import review_pairs
 from joinedup.store import Store
 from joinedup.store.disclosure import policy
 
-__all__ = ["LinkSummary", "decide", "review_queue", "summary"]
+__all__ = ["LinkSummary", "decide", "diagnostics", "review_queue", "summary"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,21 @@ def decide(store: Store, record_a: str, record_b: str, decision: str, note: str 
            by: str | None = None) -> tuple[str, str]:
     """Record a clerical decision ('match' or 'no-match') on a pair; the store must be open in write mode."""
     return _decide(store, record_a, record_b, decision, note, by)
+
+
+def diagnostics(store: Store) -> dict:
+    """What the model learnt (m and u per comparison level), the match weight histogram and the decisions kept.
+
+    Counts of pairs per weight band and of decisions are model and reviewer statistics, not people:
+    they are shown as they are.
+    """
+    params = store.query("SELECT comparison, level, m, u, match_weight FROM link_parameters").to_pylist() \
+        if store.has_table("link_parameters") else []
+    hist = store.query("SELECT bin_low, bin_high, pairs FROM link_weight_histogram ORDER BY bin_low").to_pylist() \
+        if store.has_table("link_weight_histogram") else []
+    decided = {"match": 0, "no-match": 0}
+    if store.has_table("link_decision"):
+        rows = store.fetchall("SELECT decision, count(*) FROM (SELECT record_id_a, record_id_b, "
+                              "arg_max(decision, decided_at) AS decision FROM link_decision GROUP BY 1, 2) GROUP BY 1")
+        decided.update({d: int(n) for d, n in rows})
+    return {"parameters": params, "histogram": hist, "decisions": decided}

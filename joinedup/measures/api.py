@@ -16,6 +16,7 @@ from joinedup.measures.catalogue import glossary_terms
 from joinedup.measures.compiler import compile_measure, to_sql
 from joinedup.measures.engine import StoreEngine
 from joinedup.measures.paradox import Paradox
+from joinedup.measures.paradox import Series, series
 from joinedup.measures.paradox import paradoxes as _paradoxes
 from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import Result, check_period, coverage as _coverage, default_period, run_measures
@@ -23,7 +24,7 @@ from joinedup.measures.spec import BREAKDOWNS, Library, Measure, load_library
 from joinedup.store import Store
 
 __all__ = ["MeasureInfo", "MeasureRun", "by_breakdown", "compiled_sql", "coverage", "engine_for", "library", "list_measures",
-           "paradoxes", "run"]
+           "paradoxes", "run", "trend"]
 
 _ENGINES: "weakref.WeakKeyDictionary[Store, StoreEngine]" = weakref.WeakKeyDictionary()
 
@@ -123,6 +124,12 @@ def paradoxes(store: Store, *, dirs: list[Path] | None = None, threshold: int | 
     if len(years) < 2:
         raise UserError(f"the store covers {len(years)} complete financial year(s); a trend needs at least 2")
     return _paradoxes(engine, library(dirs), years, threshold)
+
+
+def trend(store: Store, measure: str, *, dirs: list[Path] | None = None, threshold: int | None = None) -> Series:
+    """One measure's released totals over every complete year the store covers, with its trend test."""
+    engine = engine_for(store)
+    return series(engine, library(dirs).get(measure), _coverage(engine), threshold)
 
 
 def compiled_sql(measure: str, *, period: str = "2024-25", by: str = "all", dialect: str = "duckdb",

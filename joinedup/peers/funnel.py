@@ -74,3 +74,20 @@ def adjusted_band(z: float, phi: float) -> str:
     if abs(scaled) > lims[0]:
         return f"{side}_95"
     return "within"
+
+
+def curves(sig: dict, points: int = 120) -> dict | None:
+    """The funnel's limit lines for a comparison's significance block (x: denominators; y in the unit), or None."""
+    if not sig.get("points") or sig.get("target") is None or sig.get("denominator") is None:
+        return None
+    kind = sig["method"].split(" ")[0]
+    scale = float(sig["per"])
+    target = sig["target"] / scale
+    dens = [p["denominator"] for p in sig["points"]] + [sig["denominator"]]
+    lo_n, hi_n = max(min(dens) * 0.5, 10), max(dens) * 1.2
+    n = [lo_n + (hi_n - lo_n) * i / (points - 1) for i in range(points)]
+    lines = {}
+    for cov in COVERAGES:
+        pairs = [limits(kind, target, k, cov) for k in n]
+        lines[f"{cov * 100:g}"] = {"lower": [lo * scale for lo, _ in pairs], "upper": [hi * scale for _, hi in pairs]}
+    return {"n": n, "target": sig["target"], "limits": lines}

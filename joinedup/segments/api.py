@@ -8,10 +8,11 @@ from joinedup.measures.api import engine_for
 from joinedup.measures.periods import financial_year, parse_financial_year
 from joinedup.measures.runner import default_period
 from joinedup.segments.counts import SegmentCount, segment_counts
+from joinedup.segments.services import SegmentService, segment_services
 from joinedup.segments.spec import SegmentGroup, load_groups
 from joinedup.store import Store
 
-__all__ = ["SegmentCounts", "counts", "groups"]
+__all__ = ["SegmentCounts", "counts", "groups", "services"]
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,10 @@ def counts(store: Store, *, period: str | None = None, threshold: int | None = N
     engine = engine_for(store)
     fy = period or default_period(engine)
     return SegmentCounts(fy, segment_counts(engine, financial_year(parse_financial_year(fy)), threshold=threshold))
+
+
+def services(store: Store, *, period: str | None = None, threshold: int | None = None) -> list[SegmentService]:
+    """People per person segment known to each sector, for a financial year (default: the latest complete one)."""
+    engine = engine_for(store)
+    fy = period or default_period(engine)
+    return segment_services(engine, financial_year(parse_financial_year(fy)), threshold=threshold)

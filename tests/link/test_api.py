@@ -47,3 +47,23 @@ def test_summary_without_an_index_is_one_clear_error(tmp_path):
         pass
     with Store.open(tmp_path / "empty.db") as store, pytest.raises(UserError, match="no person index"):
         api.summary(store)
+
+
+def test_diagnostics_match_the_run_and_count_the_latest_decision_per_pair(place, tmp_path):
+    import shutil
+    from joinedup.store import paths_for
+    copy = tmp_path / "store.duckdb"
+    for a, b in ((place, copy), (paths_for(place).vault, paths_for(copy).vault)):
+        shutil.copy(a, b)
+    with Store.open(copy) as store:
+        summary = api.summary(store)
+        d = api.diagnostics(store)
+        pair = api.review_queue(store, 5)[0]
+    assert d["parameters"] and all(0 <= p["m"] <= 1 and 0 <= p["u"] <= 1 for p in d["parameters"] if p["m"] is not None)
+    assert sum(h["pairs"] for h in d["histogram"]) == summary.pairs_scored
+    assert d["decisions"] == {"match": 0, "no-match": 0}
+    with Store.open(copy, "write") as store:
+        api.decide(store, pair["record_id_a"], pair["record_id_b"], "no-match", by="tester")
+        api.decide(store, pair["record_id_a"], pair["record_id_b"], "match", by="tester")
+    with Store.open(copy) as store:
+        assert api.diagnostics(store)["decisions"] == {"match": 1, "no-match": 0}, "a later decision replaces one before"

@@ -36,3 +36,10 @@ def test_trend_test_runs_on_unsuppressed_counts_only():
     # A threshold above every count hides the numbers, so no trend is claimed.
     assert found["ae_4_hour_performance"].process.trend is None
     assert not found["ae_4_hour_performance"].flagged
+
+
+def test_trend_service_gives_one_measure_over_every_complete_year():
+    from joinedup.measures import api
+    s = api.trend(three_year_store().con, "ae_4_hour_performance")
+    assert s.periods == ["2022-23", "2023-24", "2024-25"] and s.values == [60.0, 75.0, 90.0]
+    assert s.direction == "improving" and s.trend is not None

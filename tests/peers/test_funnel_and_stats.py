@@ -76,3 +76,17 @@ def test_denominators():
     assert denominator_for(Denominator(kind="binomial", base="N"), 22.5, {"N": None}) is None
     with pytest.raises(ValueError):
         Denominator(kind="binomial", count="C")
+
+
+def test_funnel_curves_surround_the_target_and_narrow_as_the_denominator_grows():
+    from joinedup.peers.funnel import curves
+    sig = {"method": "binomial funnel", "per": 100, "target": 20.0, "denominator": 400.0,
+           "points": [{"denominator": 100.0, "value": 25.0}, {"denominator": 1000.0, "value": 18.0}]}
+    c = curves(sig, points=50)
+    assert len(c["n"]) == 50 and c["n"][0] == 50.0 and c["n"][-1] == 1200.0
+    for cov in ("95", "99.8"):
+        lo, hi = c["limits"][cov]["lower"], c["limits"][cov]["upper"]
+        assert all(a < 20.0 < b for a, b in zip(lo, hi))
+        assert hi[0] - lo[0] > hi[-1] - lo[-1]
+    assert c["limits"]["99.8"]["upper"][0] > c["limits"]["95"]["upper"][0]
+    assert curves({**sig, "points": []}) is None

@@ -118,3 +118,24 @@ def test_a_bad_condition_names_file_group_and_segment(tmp_path):
     with pytest.raises(UserError) as e:
         load_group(path)
     assert "bad.yaml" in str(e.value) and "segments.seg_one.where" in str(e.value) and "shoe_size" in str(e.value)
+
+
+def test_services_per_segment_count_the_people_each_sector_knows(spec):
+    from joinedup.segments.services import segment_services
+    spec.con.execute("UPDATE person SET sectors = 'csc,education' WHERE person_id IN ('CL', 'CP')")
+    spec.con.execute("UPDATE person SET sectors = 'asc,nhs' WHERE person_id = 'FR'")
+    spec.con.execute("UPDATE person SET sectors = 'nhs' WHERE person_id IN ('MA', 'AC', 'HE')")
+    got = {(s.segment, s.sector): (s.people, s.of) for s in segment_services(StoreEngine(spec.con), FY, threshold=0)}
+    assert got[("child_looked_after", "csc")] == (1, 1) and got[("child_looked_after", "education")] == (1, 1)
+    assert got[("child_looked_after", "nhs")] == (0, 1)
+    assert got[("adult_frailty", "asc")] == (1, 1) and got[("adult_frailty", "csc")] == (0, 1)
+    assert got[("adult_healthy", "nhs")] == (1, 1)
+    # 'asc' is matched as a whole name in the list, never inside another sector's name.
+    assert got[("adult_maternal", "asc")] == (0, 1)
+
+
+def test_services_per_segment_are_suppressed_when_small(spec):
+    from joinedup.segments.services import segment_services
+    spec.con.execute("UPDATE person SET sectors = 'nhs'")
+    rows = segment_services(StoreEngine(spec.con), FY)
+    assert all(r.suppressed and r.people is None for r in rows if r.sector == "nhs")

@@ -1,0 +1,49 @@
+"""The web step of `joinedup demo`: one user per role on the demo store, then (unless --no-serve) the app."""
+
+from __future__ import annotations
+
+import secrets
+
+from joinedup.console import err, out
+from joinedup.demo import DemoContext
+
+__all__ = ["run", "serve_demo", "DEMO_USERS"]
+
+#: One demo user per role.
+DEMO_USERS = (("ada", "admin"), ("alan", "analyst"), ("pat", "practitioner"), ("vic", "viewer"))
+
+
+def run(ctx: DemoContext) -> None:
+    """Create (or reset) the demo users with fresh passwords and keep their sign-ins for the final message."""
+    from joinedup.web.state import audit, default_state_url, open_state
+    from joinedup.web.state.users import add_user, list_users, set_password, set_role
+    state = open_state(default_state_url(ctx.store))
+    try:
+        existing = {u.name for u in list_users(state)}
+        signins = []
+        for name, role in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            if name in existing:
+                set_password(state, name, password)
+                old, _ = set_role(state, name, role)
+                audit.record(state, "demo", "user.password", name, {"role": role, "was": old}, "cli")
+            else:
+                add_user(state, name, role, password)
+                audit.record(state, "demo", "user.add", name, {"role": role}, "cli")
+            signins.append((name, role, password))
+    finally:
+        state.close()
+    ctx.signins = signins  # type: ignore[attr-defined]
+    err.print(f"web: {len(signins)} demo users (one per role) in the state beside {ctx.store}")
+    for name, role, password in signins:
+        out.print(f"  sign in as {name} ({role}) with password {password}", markup=False, highlight=False)
+
+
+def serve_demo(ctx: DemoContext, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the app on the demo store and print the address and a sign-in for each role."""
+    from joinedup.web.cli import serve_app
+    from joinedup.web.config import WebConfig
+    out.print(f"[bold]joinedup is serving the demo place at http://{host}:{port}/[/] (Ctrl+C stops)")
+    for name, role, password in getattr(ctx, "signins", []):
+        out.print(f"  {role:<13} name {name:<5} password {password}", markup=False, highlight=False)
+    serve_app(WebConfig(store=ctx.store), host, port)
