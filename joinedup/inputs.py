@@ -7,6 +7,7 @@ hundred thousand levels deep is one `error:` line, never a hang, a MemoryError o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from pathlib import Path
@@ -16,7 +17,7 @@ import yaml
 
 from joinedup.errors import UserError
 
-__all__ = ["MAX_MATCH_BYTES", "MAX_PAPER_BYTES", "regular_file", "read_limited", "load_yaml", "parse_json", "utf16_bom", "MAX_YAML_ALIASES",
+__all__ = ["sha256_of", "MAX_MATCH_BYTES", "MAX_PAPER_BYTES", "regular_file", "read_limited", "load_yaml", "parse_json", "utf16_bom", "MAX_YAML_ALIASES",
            "MAX_YAML_BYTES"]
 
 #: The largest file `joinedup match` reads (it holds both files in memory, several times over).
@@ -115,3 +116,12 @@ def parse_json(text: str, file: str, row: int | None = None) -> Any:
         raise UserError("JSON nested too deeply", file=file, row=row) from None
     except ValueError as e:  # an integer of more than 4,300 digits (Python's conversion limit)
         raise UserError(f"a number too long to read ({str(e).split(':')[0]})", file=file, row=row) from None
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of the file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

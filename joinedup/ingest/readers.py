@@ -7,7 +7,6 @@ header) raises UserError naming the file and, where there is one, the row and fi
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from joinedup.errors import UserError
+from joinedup.inputs import sha256_of
 from joinedup.inputs import utf16_bom
 
 __all__ = ["file_format", "sha256_of", "csv_header", "parquet_columns", "FORMATS"]
@@ -34,15 +34,6 @@ def file_format(path: Path) -> str:
     if name.endswith(".json"):
         return "fhir-json"
     raise UserError("unknown file type (expected .csv, .parquet, .json or .ndjson)", file=str(path))
-
-
-def sha256_of(path: Path) -> str:
-    """sha256 of the file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_text(path: Path, head: bytes) -> None:

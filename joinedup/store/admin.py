@@ -7,7 +7,6 @@ It is taken under the writer lock, so store and vault come from the same publish
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from joinedup import __version__
 from joinedup.errors import UserError
+from joinedup.inputs import sha256_of
 from joinedup.store import schema
 from joinedup.store.audit import entries
 from joinedup.store.paths import paths_for
@@ -73,14 +73,6 @@ def info(path: Path) -> StoreInfo:
                      key, len(entries(p.audit)), str(p.state))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def backup(path: Path, out: Path) -> dict:
     """Copy store, vault and key file into the folder `out` with a manifest; returns the manifest."""
     p = paths_for(path)
@@ -100,7 +92,7 @@ def backup(path: Path, out: Path) -> dict:
                 shutil.copy2(src, dst)
                 if role == "key":
                     dst.chmod(0o600)
-                files[role] = {"file": src.name, "bytes": dst.stat().st_size, "sha256": _sha256(dst)}
+                files[role] = {"file": src.name, "bytes": dst.stat().st_size, "sha256": sha256_of(dst)}
     manifest = {"format": "joinedup.store.backup/1", "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "joinedup": __version__, "schema_version": schema_version, "source": str(p.store), "files": files,
                 "key": "file" if "key" in files else f"not in the backup (from {_KEY_ENV} or absent)"}
@@ -126,7 +118,7 @@ def restore(path: Path, source: Path) -> dict:
         raise UserError("the manifest lists no store file", file=str(source / MANIFEST), field="files")
     for role, f in files.items():
         src = source / f["file"]
-        if not src.exists() or _sha256(src) != f["sha256"]:
+        if not src.exists() or sha256_of(src) != f["sha256"]:
             raise UserError(f"the {role} file is missing or differs from the manifest (sha256)", file=str(src))
     p = paths_for(path)
     taken = [t for t in (p.store, p.vault, p.key) if t.exists()]
