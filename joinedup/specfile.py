@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from joinedup.errors import UserError
+from joinedup.inputs import load_yaml
 
 __all__ = ["load_model_file", "read_yaml", "validation_error"]
 
@@ -22,16 +22,10 @@ M = TypeVar("M", bound=BaseModel)
 def read_yaml(path: Path, *, what: str = "file", mapping: bool = True, empty: Any = None) -> Any:
     """The YAML in a file (a mapping unless mapping=False), or a UserError naming the file (and row)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{what} not found", file=str(path)) from None
-    except OSError as e:
-        raise UserError(f"cannot read {what} ({e.strerror})", file=str(path)) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise UserError(f"not valid YAML ({str(e).splitlines()[0]})", file=str(path),
-                        row=mark.line + 1 if mark else None) from None
+    if not path.exists():
+        raise UserError(f"{what} not found", file=str(path))
+    # regular files only, bounded size, aliases and nesting: one error line, never a hang or a traceback
+    data = load_yaml(path)
     if data is None and empty is not None:
         return empty
     if mapping and not isinstance(data, dict):

@@ -14,7 +14,7 @@ from joinedup.glossary.annotate import annotate, annotator_for, normalise
 from joinedup.glossary.export import EXPORT_FORMATS, export
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
-from joinedup.glossary.readers import read_paper
+from joinedup.glossary.readers import MAX_PAPER_BYTES, read_paper
 from joinedup.glossary.render import FORMATS, explain_report, render_report, term_dict, term_text
 from joinedup.glossary.search import search as search_terms
 from joinedup.glossary.suggest import suggest, suggestions_yaml
@@ -166,7 +166,8 @@ def suggest_cmd(
 
 
 def explain_cmd(
-    source: str = typer.Argument(..., metavar="FILE|-", help="The paper: .txt, .md, .docx, .pdf, or - for stdin."),
+    source: str = typer.Argument(..., metavar="FILE|-", help=f"The paper: .txt, .md, .docx, .pdf, or - for stdin "
+                                f"(at most {MAX_PAPER_BYTES // 2**20} MB)."),
     for_sector: Optional[str] = typer.Option(None, "--for", help=_FOR_HELP),
     fmt: str = typer.Option("text", "--format", help=f"One of {', '.join(FORMATS)}."),
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write here instead of to stdout."),

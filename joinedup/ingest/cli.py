@@ -22,16 +22,21 @@ def print_result(result, as_json: bool) -> None:
         out.print(json.dumps(result.as_json()), markup=False, highlight=False, soft_wrap=True)
         return
     table = Table(title=f"load {result.load_id}")
-    for col in ("file", "source", "read", "loaded", "quarantined"):
-        table.add_column(col, justify="right" if col in ("read", "loaded", "quarantined") else "left",
-                         overflow="fold")
+    numbers = ("read", "loaded", "quarantined", "already present", "replaced")
+    for col in ("file", "source", *numbers):
+        table.add_column(col, justify="right" if col in numbers else "left", overflow="fold")
     for f in result.files:
-        table.add_row(Path(f.path).name, f.source, str(f.rows_read), str(f.rows_loaded), str(f.rows_quarantined))
+        table.add_row(Path(f.path).name, f.source, str(f.rows_read), str(f.rows_loaded), str(f.rows_quarantined),
+                      str(f.rows_present), str(f.rows_replaced))
     t = result.totals()
-    table.add_row("[bold]total", "", str(t["rows_read"]), str(t["rows_loaded"]), str(t["rows_quarantined"]))
+    table.add_row("[bold]total", "", str(t["rows_read"]), str(t["rows_loaded"]), str(t["rows_quarantined"]),
+                  str(t["rows_present"]), str(t["rows_replaced"]))
     out.print(table)
     for f in result.files:  # which source each file is, and why we think so
         out.print(f"{f.path}: {f.source}: {f.why}", markup=False, highlight=False)
+    if t["rows_present"]:
+        out.print(f"{t['rows_present']} row(s) were already in the store (same source, record key and values) "
+                  "and were not loaded again", markup=False, highlight=False)
     out.print(f"store: {result.store}  vault: {result.vault}  pseudonym key: {result.key_origin}")
     out.print(f"see rejected rows with: joinedup ingest report --db {result.store}", markup=False)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.errors import UserError
+from joinedup.inputs import regular_file
 from joinedup.ingest.readers import csv_header, file_format, parquet_columns
 from joinedup.sources import Source, sources
 
@@ -56,10 +57,13 @@ def _columns(path: Path, fmt: str) -> list[str]:
 def _from_manifest(folder: Path) -> list[FilePlan]:
     mpath = folder / "manifest.json"
     try:
-        manifest = json.loads(mpath.read_text())
+        manifest = json.loads(regular_file(mpath, limit=64 * 2**20, what="manifest").read_text())
         entries = manifest["files"] if isinstance(manifest, dict) else manifest
-    except (json.JSONDecodeError, KeyError, TypeError) as e:
-        raise UserError(f"unreadable manifest: {e}", file=str(mpath)) from None
+        if not isinstance(entries, list):
+            raise TypeError("files is not a list")
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as e:
+        raise UserError(f"unreadable manifest: {str(e).splitlines()[0][:200]}", file=str(mpath)) from None
+    inside = folder.resolve()
     known = sources()
     plans = []
     for i, entry in enumerate(entries, start=1):
@@ -67,18 +71,29 @@ def _from_manifest(folder: Path) -> list[FilePlan]:
             rel, source_id = entry["path"], entry["source"]
         except (KeyError, TypeError):
             raise UserError("entry lacks path or source", file=str(mpath), row=i) from None
+        if not isinstance(rel, str) or not rel:
+            raise UserError("path is not a file name", file=str(mpath), row=i, field="path")
         path = folder / rel
+        # a manifest names files in its own folder: never ../ or an absolute path elsewhere
+        if Path(rel).is_absolute() or not path.resolve().is_relative_to(inside):
+            raise UserError("path points outside the manifest's folder", file=str(mpath), row=i, field="path")
+        for name, kind in (("rows", int), ("sha256", str)):
+            if entry.get(name) is not None and (not isinstance(entry[name], kind) or isinstance(entry[name], bool)):
+                raise UserError(f"{name} must be {'a whole number' if kind is int else 'text'}", file=str(mpath),
+                                row=i, field=name)
         if not path.exists():
             raise UserError("file listed in the manifest is missing", file=str(path))
         if source_id not in known:
             raise UserError(f"unknown source {source_id!r}", file=str(mpath), row=i, field="source")
         fmt = file_format(path)
+        regular_file(path, what="extract")
         plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
     return plans
 
 
 def _single(path: Path) -> FilePlan:
     fmt = file_format(path)
+    regular_file(path, what="extract")
     if fmt.startswith("fhir"):
         return FilePlan(path, fmt, None, "FHIR R4 resources")
     columns = _columns(path, fmt)
@@ -129,7 +144,7 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
                                and is_cin_folder(d))
             plans += [_returns_cin(d) for d in cin_roots]
             roots += cin_roots
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+            found = sorted(f for f in p.rglob("*") if not f.is_dir() and f.suffix.lower() in EXTENSIONS
                            and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
                            and not any(r in f.parents for r in roots))
             if roots and not found:

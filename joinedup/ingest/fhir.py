@@ -17,7 +17,6 @@ its row number (entry of the Bundle, or line of the NDJSON) and the reason.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from joinedup.errors import UserError
+from joinedup.inputs import parse_json
 from joinedup.sources import Source, sources
 
 __all__ = ["BASE", "fhir_sources", "collect_patients", "read_parts", "NHS_NUMBER_SYSTEM", "ODS_SYSTEM"]
@@ -90,19 +90,19 @@ def _parsed(path: Path, fmt: str, _mtime: int, _size: int) -> tuple[tuple[int, s
     if fmt == "fhir-ndjson":
         for i, line in enumerate(text.splitlines(), start=1):
             if line.strip():
-                try:
-                    items.append((i, json.loads(line)))
-                except json.JSONDecodeError as e:
-                    raise UserError(f"not JSON ({e.msg})", file=str(path), row=i) from None
+                items.append((i, parse_json(line, str(path), row=i)))
     else:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UserError(f"not JSON ({e.msg} at line {e.lineno})", file=str(path), row=e.lineno) from None
+        doc = parse_json(text, str(path))
         if not isinstance(doc, dict) or "resourceType" not in doc:
             raise UserError("not a FHIR resource (no resourceType)", file=str(path))
         if doc["resourceType"] == "Bundle":
-            items = [(i, (entry or {}).get("resource") or {}) for i, entry in enumerate(doc.get("entry") or [], 1)]
+            entries = doc.get("entry") or []
+            if not isinstance(entries, list):
+                raise UserError("Bundle.entry is not a list", file=str(path), field="entry")
+            for i, entry in enumerate(entries, 1):
+                if entry is not None and not isinstance(entry, dict):
+                    raise UserError("Bundle entry is not an object", file=str(path), row=i, field="entry")
+            items = [(i, (entry or {}).get("resource") or {}) for i, entry in enumerate(entries, 1)]
         else:
             items = [(1, doc)]
     models = _models()

@@ -30,7 +30,10 @@ from joinedup.ingest.validate import problems_queries, typed_query
 from joinedup.reference import data_path, postcode_table_path
 from joinedup.sources import Source, codes_of, source
 from joinedup.store import schema
+from joinedup.store.guard import check_store_path
+from joinedup.store.keycheck import check_key
 from joinedup.store.load import LoadSession
+from joinedup.store.paths import paths_for
 from joinedup.store.store import Store
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
@@ -57,7 +60,7 @@ def memory_limit() -> str:
 PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
 
 _EVENT_TABLES = [t.name for t in schema.TABLES if t.name not in
-                 ("load", "load_file", "quarantine", "person_record", "person_record_address")]
+                 ("load", "load_file", "quarantine", "row_version", "person_record", "person_record_address")]
 
 
 @dataclass
@@ -71,6 +74,10 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    #: accepted rows already in the store (same source, record key and values), from any earlier file
+    rows_present: int = 0
+    #: rows whose record key was loaded before with other values: the new version replaces the old
+    rows_replaced: int = 0
     skipped: bool = False
     why: str = ""
 
@@ -87,13 +94,15 @@ class LoadResult:
 
     def totals(self) -> dict[str, int]:
         """Rows read, loaded and quarantined over every file."""
-        return {k: sum(getattr(f, k) for f in self.files) for k in ("rows_read", "rows_loaded", "rows_quarantined")}
+        return {k: sum(getattr(f, k) for f in self.files)
+                for k in ("rows_read", "rows_loaded", "rows_quarantined", "rows_present", "rows_replaced")}
 
     def as_json(self) -> dict:
         """The --json object."""
         return {"load_id": self.load_id,
                 "files": [{"path": f.path, "source": f.source, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
-                           "rows_quarantined": f.rows_quarantined, "skipped": f.skipped} for f in self.files],
+                           "rows_quarantined": f.rows_quarantined, "rows_present": f.rows_present,
+                           "rows_replaced": f.rows_replaced, "skipped": f.skipped} for f in self.files],
                 "totals": self.totals()}
 
 
@@ -106,11 +115,13 @@ def _pause(point: str) -> None:
 def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
            threads: int | None = None) -> LoadResult:
     """Load every file under the given paths into the store (atomically) and return what happened."""
+    check_store_path(Path(db))
     plans = plan_paths([Path(p) for p in paths])
-    key = load_key(Path(db))
+    key = load_key(Path(db), create=not paths_for(db).store.exists())
     store = Store.open(db, "write", create=True, vault=True, threads=threads, memory_limit=memory_limit())
     store.on_publish = _pause
     try:
+        check_key(store, key)
         result = _Run(LoadSession(store, key), plans, key.origin, progress).run()
     except store.backend.resource_errors as err:
         store.close(publish=False)
@@ -142,6 +153,8 @@ class _Run:
         person_extra = ", _ord BIGINT, _postcode VARCHAR"
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
             create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
+        create("row_version", schema.table("row_version").all_columns)
+        e.execute("CREATE OR REPLACE TEMP TABLE st_superseded (source VARCHAR, file_sha256 VARCHAR, row_number BIGINT)")
         for name in ("identity", "identity_history", "pseudonym"):
             create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
 
@@ -204,7 +217,9 @@ class _Run:
                 parquet_columns(plan.path)
                 self.e.stage_parquet(raw, plan.path)
         except self.e.backend.errors as err:
-            raise UserError(_engine_message(err), file=str(plan.path), row=_engine_row(err)) from None
+            row = _engine_row(err)
+            field = _long_field(plan.path, row) if "maximum line size" in str(err).lower() else None
+            raise UserError(_engine_message(err), file=str(plan.path), row=row, field=field) from None
         return raw
 
     # -- one source's rows of one file ---------------------------------------------------------
@@ -219,13 +234,17 @@ class _Run:
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
+        n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
+        n_present, n_replaced = self._versions(src, typed, res.sha256)
         cols = schema.table("quarantine").column_names
         for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
             e.execute(insert_select("temp.st_quarantine", cols, q, d))
         n_read, n_bad = e.fetchall(f"SELECT count(*), count(*) FILTER (WHERE __rejected) FROM {typed}")[0]
-        res.rows_read += n_read
+        res.rows_read += n_all
         res.rows_quarantined += n_bad
         res.rows_loaded += n_read - n_bad
+        res.rows_present += n_present
+        res.rows_replaced += n_replaced
 
         acc = f"temp.acc_{self.n}"
         first, last = seen_for(base)
@@ -294,6 +313,38 @@ class _Run:
             self._person(src, people, pnames)
             e.execute(f"DROP TABLE {people}")
         e.execute(f"DROP TABLE {acc}")
+
+    def _versions(self, src: Source, typed: str, sha: str) -> tuple[int, int]:
+        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds."""
+        e = self.e
+        text = ", ".join(f"coalesce(CAST({ident(f.name)} AS VARCHAR), chr(0))" for f in src.fields)
+        keys = [k for k in src.record_key if k in {f.name for f in src.fields}]
+        key_text = (", ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), chr(0))" for k in keys) if keys else text)
+        rv = f"temp.rv_{self.n}"
+        # keyed hashes (the pseudonym HMAC): the store holds no unkeyed digest of identifiers
+        e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{self.n} AS SELECT _row, "
+                  f"pseudo({lit('row-key')}, {lit(src.id)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
+                  f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected")
+        known = (f"(SELECT key_hash, row_hash, file_sha256, row_number FROM {e.s('row_version')} "
+                 f"WHERE source = {lit(src.id)} UNION ALL SELECT key_hash, row_hash, file_sha256, row_number "
+                 f"FROM temp.st_row_version WHERE source = {lit(src.id)})")
+        e.execute(f"CREATE OR REPLACE TEMP TABLE present_{self.n} AS SELECT DISTINCT r._row FROM {rv} r "
+                  f"JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
+        n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{self.n}")[0][0]
+        if n_present:
+            e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
+            e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
+        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT {lit(src.id)}, k.file_sha256, k.row_number "
+                  f"FROM {rv} r JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
+        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {known} k "
+                                f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
+        e.execute(f"DELETE FROM temp.st_row_version WHERE source = {lit(src.id)} AND key_hash IN "
+                  f"(SELECT key_hash FROM {rv})")
+        e.execute(f"INSERT INTO temp.st_row_version SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
+                  f"{lit(self.load_id)} FROM {rv}")
+        e.execute(f"DROP TABLE {rv}")
+        e.execute(f"DROP TABLE temp.present_{self.n}")
+        return n_present, n_replaced
 
     def _person(self, src: Source, acc: str, pnames: list[str]) -> None:
         e, d = self.e, self.e.dialect
@@ -443,6 +494,13 @@ class _Run:
                                f"{lit(f.source)}, {lit(f.sha256)}, {lit(fmt)}, {f.rows_read}, {f.rows_loaded}, "
                                f"{f.rows_quarantined}, {lit(f.skipped)})")
         store_steps.append(f"INSERT INTO {e.s('quarantine')} SELECT * FROM temp.st_quarantine")
+        # a changed row replaces its old version (by record key) in every table it went to
+        for t in _EVENT_TABLES:
+            store_steps.append(f"DELETE FROM {e.s(t)} x WHERE EXISTS (SELECT 1 FROM temp.st_superseded o WHERE "
+                               "o.source = x.source AND o.file_sha256 = x.file_sha256 AND o.row_number = x.row_number)")
+        store_steps += [f"DELETE FROM {e.s('row_version')} x WHERE EXISTS (SELECT 1 FROM temp.st_row_version n "
+                        "WHERE n.source = x.source AND n.key_hash = x.key_hash)",
+                        f"INSERT INTO {e.s('row_version')} SELECT * FROM temp.st_row_version"]
         for t in _EVENT_TABLES:
             if t == "stated_relation":
                 cols = schema.table(t).column_names
@@ -538,12 +596,32 @@ def _engine_message(err: Exception) -> str:
     first = text.splitlines()[0] if text else type(err).__name__
     if "unicode" in text.lower() or "utf" in text.lower():
         return "not UTF-8 text; save the file as UTF-8"
+    m = re.search(r"Maximum line size of (\d+) bytes exceeded", text)
+    if m:
+        return f"a line longer than {int(m.group(1)):,} bytes, the most a row may hold (a runaway field?)"
     m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if m:
         return f"expected {m.group(1)} fields, found {m.group(2)}"
     if "unterminated" in text.lower() or "quote" in text.lower():
         return "unterminated quoted field"
     return first[:300]
+
+
+def _long_field(path: Path, row: int | None) -> str | None:
+    """The name of the longest field of a data row (1-based), read in Python: only on the error path."""
+    import csv
+
+    if row is None:
+        return None
+    csv.field_size_limit(2**31 - 1)
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        for i, rec in enumerate(reader, start=1):
+            if i == row:
+                longest = max(range(len(rec)), key=lambda j: len(rec[j]), default=None)
+                return header[longest] if longest is not None and longest < len(header) else None
+    return None
 
 
 def _engine_row(err: Exception) -> int | None:

@@ -11,9 +11,11 @@ import hashlib
 import io
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from joinedup.errors import UserError
+from joinedup.inputs import utf16_bom
 
 __all__ = ["file_format", "sha256_of", "csv_header", "parquet_columns", "FORMATS"]
 
@@ -46,8 +48,14 @@ def sha256_of(path: Path) -> str:
 def _check_text(path: Path, head: bytes) -> None:
     if not head:
         raise UserError("empty file (no header, no rows)", file=str(path))
-    if b"\x00" in head:
-        raise UserError("binary file, not text", file=str(path), row=0)
+    if utf16_bom(head):
+        raise UserError("UTF-16 text; save the file as UTF-8", file=str(path), row=0)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        row = head.count(b"\n", 0, nul)
+        if row == 0:
+            raise UserError("binary file, not text", file=str(path), row=0)
+        raise UserError("a NUL byte (binary data) in the text", file=str(path), row=row)
 
 
 def csv_header(path: Path) -> list[str]:
@@ -56,6 +64,9 @@ def csv_header(path: Path) -> list[str]:
         head = fh.read(1 << 16)
     _check_text(path, head)
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\r" in first:
+        raise UserError("line ends are CR only (old Mac format); save with LF or CRLF line ends",
+                        file=str(path), row=0)
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -87,6 +98,12 @@ def parquet_columns(path: Path) -> list[str]:
     if start != b"PAR1" or end != b"PAR1":
         raise UserError("not a whole Parquet file (truncated or another format)", file=str(path))
     try:
-        return list(pq.read_schema(path).names)
+        schema = pq.read_schema(path)
     except Exception as e:  # noqa: BLE001 - pyarrow raises several types for corrupt footers
         raise UserError(f"unreadable Parquet: {str(e).splitlines()[0]}", file=str(path)) from None
+    for f in schema:
+        if pa.types.is_nested(f.type) or pa.types.is_dictionary(f.type) and pa.types.is_nested(f.type.value_type):
+            kind = "struct" if pa.types.is_struct(f.type) else "map" if pa.types.is_map(f.type) else "list"
+            raise UserError(f"a {kind} column ({f.type}); extracts hold flat columns (text, numbers, dates)",
+                            file=str(path), field=f.name)
+    return list(schema.names)

@@ -71,8 +71,10 @@ def nhs_check_sql(x: str) -> str:
     n = f"CAST({x} AS BIGINT)"
     total = " + ".join(f"(({n} // {10 ** (10 - i)}) % 10) * {11 - i}" for i in range(1, 10))
     check = f"(11 - (({total}) % 11)) % 11"
-    return (f"CASE WHEN regexp_full_match(coalesce({x}, ''), '[0-9]{{10}}') THEN {check} <> 10 "
-            f"AND {check} = {n} % 10 ELSE FALSE END")
+    # ten equal digits pass modulus 11 (0000000000, 1111111111...) but are placeholders, never issued
+    placeholders = ", ".join(lit(str(d) * 10) for d in range(10))
+    return (f"CASE WHEN regexp_full_match(coalesce({x}, ''), '[0-9]{{10}}') AND {x} NOT IN ({placeholders}) "
+            f"THEN {check} <> 10 AND {check} = {n} % 10 ELSE FALSE END")
 
 
 def postcode_norm_sql(v: str) -> str:
@@ -168,7 +170,8 @@ def typed_query(src: Source, raw: str, raw_types: dict[str, str], dialect: str) 
                            strict))
         if f.role == "nhs_number":
             checks.append((f"{fs.t} IS NOT NULL AND NOT __nhs_ok",
-                           "NHS number fails the modulus-11 check (kept, marked unverified)", False))
+                           "NHS number fails the modulus-11 check or is a placeholder such as 0000000000 "
+                           "(kept, marked unverified)", False))
         if f.role == "postcode":
             checks.append((f"{fs.t} IS NOT NULL AND NOT regexp_full_match({fs.t}, {lit(POSTCODE_PATTERN)})",
                            "not a valid UK postcode", strict))

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from joinedup.console import err, out
+from joinedup.inputs import MAX_MATCH_BYTES
 from joinedup.options import DB, db_option
 
 __all__ = ["register"]
@@ -103,8 +104,10 @@ def decide(
 
 
 def match(
-    file_a: Path = typer.Argument(..., metavar="A.csv", help="First file about people."),
-    file_b: Path = typer.Argument(None, metavar="[B.csv]", help="Second file (omit with --dedupe)."),
+    file_a: Path = typer.Argument(..., metavar="A.csv", help=f"First file about people (CSV or Parquet, "
+                                  f"at most {MAX_MATCH_BYTES // 2**20:,} MB)."),
+    file_b: Path = typer.Argument(None, metavar="[B.csv]", help=f"Second file (omit with --dedupe; at most "
+                                  f"{MAX_MATCH_BYTES // 2**20:,} MB)."),
     out_path: Path = typer.Option(..., "--out", help="Where to write the scored pairs (CSV: id_a, id_b, match_weight, "
                                   "match_probability, is_link)."),
     dedupe: bool = typer.Option(False, "--dedupe", help="Find the records of one file that are the same person."),

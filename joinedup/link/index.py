@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -126,6 +128,16 @@ def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
         method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
 
 
+#: Fault injection for the crash tests: pause (and say so on stderr) at a named point of publishing.
+PAUSE_ENV = "JOINEDUP_LINK_PAUSE"
+
+
+def _pause(point: str) -> None:
+    if os.environ.get(PAUSE_ENV) == point:
+        os.write(2, f"paused at {point}\n".encode())
+        signal.pause()
+
+
 def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
     """Link every person record in the store into persons and families; write the link tables."""
     if not store.exists():
@@ -133,6 +145,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
     if not vault_path(store).exists():
         raise UserError(f"no identity vault beside the store (expected {vault_path(store).name})", file=str(store))
     engine = Engine(store, vault=True)
+    engine.store.on_publish = _pause
     try:
         with progress() as bar:
             task = bar.add_task("reading records", total=6)
@@ -188,6 +201,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
     except BaseException:
         engine.close(publish=False)  # a failed run publishes nothing
         raise
+    _pause("before publish")
     engine.close()
     counts = psl.group_by("method").len()
     return IndexSummary(

@@ -16,6 +16,7 @@ import polars as pl
 from splink import block_on
 
 from joinedup.errors import UserError
+from joinedup.inputs import MAX_MATCH_BYTES
 from joinedup.link.candidates import RuleChoice, choose_rules, rule_recall
 from joinedup.link.comparisons import NAME_SHAPES
 from joinedup.link.engine import Engine
@@ -25,7 +26,10 @@ from joinedup.link.match_input import id_column, read_people_file, role_frame
 from joinedup.link.model import fit_and_score
 from joinedup.link.roles import recognise
 
-__all__ = ["MatchResult", "match_files", "read_people_file", "DEFAULT_THRESHOLD", "name_shapes"]
+__all__ = ["MatchResult", "match_files", "read_people_file", "DEFAULT_THRESHOLD", "name_shapes", "MAX_INPUT_BYTES"]
+
+#: The largest input file (stated in `joinedup match --help`).
+MAX_INPUT_BYTES = MAX_MATCH_BYTES
 
 #: Probability at or above which a pair is called a link (justified in docs/linkage.md).
 DEFAULT_THRESHOLD = 0.5

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from joinedup.errors import UserError
+from joinedup.inputs import MAX_MATCH_BYTES, regular_file, utf16_bom
 from joinedup.link.name_parts import split_full_name
 
 __all__ = ["ID_COLUMNS", "read_people_file", "id_column", "role_frame", "evidence_name"]
@@ -22,8 +23,13 @@ def _key(column: str) -> str:
 
 def read_people_file(path: Path) -> pl.DataFrame:
     """A CSV (or Parquet) file as text columns; a one-line error when it cannot be read."""
-    if not path.exists():
-        raise UserError("file not found", file=str(path))
+    regular_file(path, limit=MAX_MATCH_BYTES, what="file to match")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if utf16_bom(head):
+        raise UserError("UTF-16 text; save the file as UTF-8", file=str(path))
+    if not head.strip():
+        raise UserError("empty file", file=str(path))
     try:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path).cast(pl.Utf8)

@@ -19,7 +19,7 @@ from joinedup.measures.paradox import Paradox
 from joinedup.measures.paradox import Series, series
 from joinedup.measures.paradox import paradoxes as _paradoxes
 from joinedup.measures.periods import periods_for
-from joinedup.measures.runner import Result, coverage as _coverage, default_period, run_measures
+from joinedup.measures.runner import Result, check_period, coverage as _coverage, default_period, run_measures
 from joinedup.measures.spec import BREAKDOWNS, Library, Measure, load_library
 from joinedup.store import Store
 
@@ -106,7 +106,7 @@ def run(store: Store, *, period: str | None = None, by: str = "all", measures: l
     for i in ids:
         lib.get(i)
     engine = engine_for(store)
-    fy = period or default_period(engine)
+    fy = check_period(engine, period) if period else default_period(engine)
     results = run_measures(engine, lib, fy, by, ids or None, threshold, on_measure=on_measure)
     return MeasureRun(fy, by, engine.linked, results)
 

@@ -17,7 +17,7 @@ from joinedup.stages import breakdown_view
 from joinedup.store.disclosure import Cell, policy
 from joinedup.measures.stats import byar, mean_ci, wilson
 
-__all__ = ["Result", "ROW_KEYS", "run_measures", "run_measure", "coverage", "default_period", "value_and_ci"]
+__all__ = ["Result", "ROW_KEYS", "run_measures", "run_measure", "coverage", "default_period", "check_period", "value_and_ci"]
 
 ROW_KEYS = ("measure", "kind", "sectors", "period", "breakdown", "group", "numerator", "denominator",
             "value", "ci_low", "ci_high", "suppressed", "history")
@@ -189,6 +189,22 @@ def coverage(engine: Engine) -> list[str]:
         if r["n"] >= busiest / 2 and (fy.end - last).days <= 14:
             years.append(fy.label)
     return years
+
+
+def check_period(engine: Engine, label: str) -> str:
+    """The period if the store holds activity in it; else a UserError naming the years it does hold."""
+    fy = financial_year(parse_financial_year(label))
+    engine.setup()
+    parts = [f"SELECT CAST({c} AS DATE) AS d FROM {sql.view_name(t)}" for t, c in _ACTIVITY]
+    q = ("SELECT MIN(d) AS first, MAX(d) AS last, COUNT(*) FILTER (WHERE d BETWEEN "
+         f"DATE '{fy.start.isoformat()}' AND DATE '{fy.end.isoformat()}') AS n FROM ({' UNION ALL '.join(parts)}) AS a")
+    row = engine.query(sql_select(q))[0]
+    if not row["n"]:
+        held = (f"the store's activity runs from {str(row['first'])[:10]} to {str(row['last'])[:10]}"
+                if row["first"] is not None else "the store holds no activity")
+        raise UserError(f"period {fy.label} is outside the data ({held}); a rate of 0 would be wrong",
+                        field="period")
+    return fy.label
 
 
 def default_period(engine: Engine) -> str:

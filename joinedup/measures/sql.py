@@ -52,7 +52,7 @@ MACROS: dict[str, str] = {
 _MACRO_ARITY = {"AGE_ON": 1, "CLD_AGE_ON": 1, "IN_PERIOD": 1, "OPEN_AT_END": 2, "OPEN_DURING": 2, "WORKING_DAYS": 2}
 
 # Operational tables (loads, quarantine) are not analysis data; the vault is never reachable.
-_EXCLUDED = {"load", "load_file", "quarantine"}
+_EXCLUDED = {"load", "load_file", "quarantine", "row_version"}
 _FORBIDDEN = (exp.DDL, exp.DML, exp.Command, exp.Drop, exp.Alter, exp.Set, exp.Use, exp.Pragma,
               exp.Copy, exp.Transaction, exp.Commit, exp.Rollback, exp.Describe, exp.Merge)
 _AGGREGATES = (exp.AggFunc,)

@@ -75,3 +75,26 @@ def migrate_cmd(db: Path = DB, backup_dir: Path = typer.Option(None, "--backup",
 def register(app: typer.Typer) -> None:
     """Add `joinedup store ...` to the front door."""
     app.add_typer(store_app, name="store")
+
+
+@store_app.command("init")
+def init_cmd(db: Path = DB) -> None:
+    """Create an empty store and its pseudonym key (a key file beside it, mode 0600, unless JOINEDUP_KEY is set)."""
+    from joinedup.store.rekey import init_store
+
+    origin = init_store(db)
+    out.print(f"created store {db}; pseudonym key: {origin}. Back the key up apart from the store: "
+              "without it no new load joins anybody already loaded.", markup=False, highlight=False, soft_wrap=True)
+
+
+@store_app.command("rekey")
+def rekey_cmd(db: Path = DB, new_key_file: Path = typer.Option(
+        ..., "--new-key-file", help="The new key (made, mode 0600, if the file does not exist).")) -> None:
+    """Change the store's pseudonym key on purpose: backup first, then store and vault re-pseudonymised together."""
+    from joinedup.store.rekey import rekey
+
+    r = rekey(db, new_key_file)
+    out.print(f"backup: {r.backup}", markup=False, highlight=False, soft_wrap=True)
+    out.print(f"rekeyed {r.pseudonyms:,} pseudonyms: {r.values:,} values in {r.columns} columns of store and vault; "
+              "person and family links kept", markup=False, highlight=False, soft_wrap=True)
+    out.print(r.key_note, markup=False, highlight=False, soft_wrap=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from joinedup.ingest.keys import PseudonymKey
     from joinedup.store.store import Store
 
-__all__ = ["LoadSession", "VAULT_KEYS", "ensure_schema", "reconcile"]
+__all__ = ["LoadSession", "VAULT_KEYS", "ensure_schema", "reconcile", "vault_load_ids"]
 
 #: The columns that identify one row of each vault table (a newer load replaces that row).
 VAULT_KEYS: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,19 @@ def _undo_vault(store: "Store", load_id: str) -> None:
         store.backend.execute(f"INSERT INTO {VAULT}.{t.name} ({cols}) SELECT {cols} FROM {VAULT}.{t.name}_undo "
                               f"WHERE superseded_by = {lit}")
         store.backend.execute(f"DELETE FROM {VAULT}.{t.name}_undo WHERE superseded_by = {lit}")
+
+
+def vault_load_ids(store: "Store") -> set[str]:
+    """Every load id the attached vault holds rows of, or undo rows for."""
+    b = store.backend
+    present = b.table_names(VAULT)
+    seen: set[str] = set()
+    for t in schema.VAULT_TABLES:
+        if t.name in present:
+            seen |= {r[0] for r in b.fetchall(f"SELECT DISTINCT load_id FROM {VAULT}.{t.name}")}
+        if t.name + "_undo" in present:
+            seen |= {r[0] for r in b.fetchall(f"SELECT DISTINCT superseded_by FROM {VAULT}.{t.name}_undo")}
+    return seen - {None}
 
 
 def reconcile(store: "Store") -> int:

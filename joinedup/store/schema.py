@@ -85,6 +85,15 @@ rows_loaded | BIGINT |
 rows_quarantined | BIGINT |
 skipped | BOOLEAN | true when the same file (sha256) was loaded before
 """), provenance=False),
+    Table("row_version", "the current version of every accepted source row, by content: a re-sent row is "
+                         "recognised and a changed one replaces its old version", _cols("""
+source | VARCHAR |
+key_hash | VARCHAR | keyed hash of the source and the row's record key
+row_hash | VARCHAR | keyed hash of every typed value of the row
+file_sha256 | VARCHAR | the file the current version came from
+row_number | BIGINT | its row in that file
+load_id | VARCHAR |
+"""), provenance=False),
     Table("quarantine", "every rejected row or value, with the reason", _cols("""
 load_id | VARCHAR |
 path | VARCHAR |

@@ -38,6 +38,7 @@ from joinedup.errors import UserError
 from joinedup.store import audit, schema
 from joinedup.store.backends import Backend, BackendError, backend_for
 from joinedup.store.backends.base import STORE, VAULT
+from joinedup.store.guard import check_store_path
 from joinedup.store.paths import StorePaths, paths_for
 
 __all__ = ["MODES", "Store", "version_of", "writer_lock"]
@@ -96,6 +97,7 @@ class Store:
         paths = paths_for(path)
         if paths.store.name.endswith(".vault" + (paths.store.suffix or ".duckdb")):
             raise UserError("that is an identity vault; give the analysis store beside it", file=str(path))
+        check_store_path(paths.store)  # an extract, a folder or a pipe given as --db: refused before any write
         if mode == "identify" and not (user and user.strip() and purpose and purpose.strip()):
             raise UserError("identify mode needs who is looking (user) and why (purpose)")
         if not paths.store.exists() and not (mode == "write" and create):
@@ -145,6 +147,12 @@ class Store:
                                 file=str(self.paths.store))
             self._attach(VAULT, self.paths.vault, read_only=True)
             self._vault_attached = True
+            if self._unfinished_loads():
+                # a writer was killed after publishing the vault and before the store: repair, then read
+                self.backend.detach(VAULT)
+                self.backend.detach(STORE)
+                Store.open(self.paths.store, "write", vault=True).close()
+                self._open_reader(vault=vault)
 
     def _open_writer(self, vault: bool | None) -> None:
         p = self.paths
@@ -168,6 +176,15 @@ class Store:
             self._vault_attached = True
             from joinedup.store.load import reconcile
             reconcile(self)
+
+    def _unfinished_loads(self) -> set[str]:
+        """Load ids with rows in the attached vault that the store does not list as committed."""
+        from joinedup.store.load import vault_load_ids
+
+        if not self.backend.has_table("load", STORE):
+            return set()
+        committed = {r[0] for r in self.backend.fetchall(f"SELECT load_id FROM {STORE}.load")}
+        return vault_load_ids(self) - committed
 
     def _attach(self, catalog: str, path: Path, *, read_only: bool) -> None:
         try:
@@ -309,6 +326,7 @@ class Store:
             if f.exists():
                 _fsync(f)
         if self._vault_attached:
+            os.chmod(p.working_vault, 0o600)  # identifiers: readable by the store's owner only
             os.replace(p.working_vault, p.vault)
             if self.on_publish is not None:
                 self.on_publish("vault published")

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from joinedup.console import err, out
+from joinedup.errors import UserError
 
 __all__ = ["register", "validate_command"]
 
@@ -17,7 +18,7 @@ def _glossary_links(text: str) -> list[str]:
     try:
         from joinedup.glossary.annotate import annotate
         return sorted({m.term_id for m in annotate(text)})
-    except Exception:  # the glossary is optional to validation: a broken term file must not hide the flags
+    except UserError:  # a broken council term file must not hide the flags; the shipped glossary always loads
         return []
 
 

@@ -70,7 +70,7 @@ def _cin(ruleset, path):
             "rules_crashed": crashed, "flags": flags, "rules_flagged": sorted(broken)}
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     logging.disable(logging.CRITICAL)  # the validators log every rule at INFO
     real = sys.stdout
     sys.stdout = sys.stderr  # the validators print as they go; only the JSON goes to stdout
@@ -81,7 +81,8 @@ def main(argv):
             out = _cin(argv[1], argv[2])
         else:
             raise SystemExit(f"unknown validator {argv[0]!r}")
-    except Exception as e:  # an upload the validator refuses (wrong columns...) is a result, not a crash
+    # The validators' own venv: whatever they raise on an upload they refuse (wrong columns...) is a result, not a crash.
+    except Exception as e:  # noqa: BLE001
         out = {"refused": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)[-800:]}
     sys.stdout = real
     real.write(json.dumps(out) + "\n")

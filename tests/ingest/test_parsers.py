@@ -20,7 +20,7 @@ def _one(sql: str, value):
 
 
 def _nhs_valid(s: str) -> bool:
-    if len(s) != 10 or not s.isdigit():
+    if len(s) != 10 or not s.isdigit() or len(set(s)) == 1:  # ten equal digits: a placeholder, never issued
         return False
     check = (11 - sum(int(d) * (10 - i) for i, d in enumerate(s[:9])) % 11) % 11
     return check != 10 and check == int(s[9])
@@ -35,6 +35,7 @@ def test_nhs_number_check_matches_modulus_11(s):
 def test_known_nhs_numbers():
     assert _one(nhs_check_sql("$x"), "9434765919") is True
     assert _one(nhs_check_sql("$x"), "9434765918") is False
+    assert _one(nhs_check_sql("$x"), "0000000000") is False  # passes modulus 11, but a placeholder
 
 
 @settings(max_examples=200, deadline=None)

@@ -36,8 +36,8 @@ def _cli(*args: str) -> None:
 
 
 def _ids(store, source: str) -> dict[int, str]:
-    import duckdb
-    con = duckdb.connect(str(store), read_only=True)
+    from tests.store_con import connect
+    con = connect(str(store), read_only=True)
     table = "asc_event" if source.startswith("asc.") else "encounter"
     rows = con.execute(f"""SELECT t.row_number, l.person_id FROM {table} t
                            JOIN person_source_link l ON l.record_id = t.record_id WHERE t.source = ?""", [source]).fetchall()

@@ -125,12 +125,22 @@ class DuckDBBackend(Backend):
         cols = "{" + ", ".join(f"'{_q(h)}': 'VARCHAR'" for h in header) + "}"
         self.con.execute("SET preserve_insertion_order = true")
         try:
+            self._stage_csv(name, path, cols)
+        finally:
+            self.con.execute("SET preserve_insertion_order = false")
+
+    def _stage_csv(self, name: str, path: Path, cols: str, parallel: bool = True) -> None:
+        try:
             self.con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, * FROM read_csv("
                 f"'{_q(str(path))}', header = true, columns = {cols}, delim = ',', quote = '\"', escape = '\"', "
-                "strict_mode = true, null_padding = false, encoding = 'utf-8', auto_detect = false)")
-        finally:
-            self.con.execute("SET preserve_insertion_order = false")
+                "strict_mode = true, null_padding = false, encoding = 'utf-8', auto_detect = false"
+                f"{'' if parallel else ', parallel = false'})")
+        except duckdb.NotImplementedException:
+            # the parallel reader gives up on a line longer than its buffer; the serial one names the line
+            if not parallel:
+                raise
+            self._stage_csv(name, path, cols, parallel=False)
 
     def stage_parquet(self, name: str, path: Path) -> None:
         """Parquet as typed, with the file's own row numbers."""
