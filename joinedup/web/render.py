@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 
 from joinedup.web.auth import AREAS, current_user, may
 from joinedup.web.data import BREAKDOWN_LABELS, SECTOR_LABELS
@@ -28,7 +28,7 @@ def fmt_value(v: float | None, unit: str = "count", suppressed: bool = False) ->
     """A value as a page shows it: 'suppressed', '-' when absent, else rounded with the unit."""
     if suppressed:
         return "suppressed"
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None or isinstance(v, Undefined) or (isinstance(v, float) and math.isnan(v)):
         return "-"
     if unit == "count":
         return f"{v:,.0f}"
@@ -37,7 +37,7 @@ def fmt_value(v: float | None, unit: str = "count", suppressed: bool = False) ->
 
 def fmt_num(v: float | None, digits: int = 0) -> str:
     """A plain number with thousands separators ('-' when absent)."""
-    if v is None:
+    if v is None or isinstance(v, Undefined):
         return "-"
     return f"{v:,.{digits}f}"
 
