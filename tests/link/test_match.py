@@ -46,7 +46,7 @@ def test_dedupe_fake_1000_with_ids(run_cli, tmp_path):
     """One file, its own unique_id column, duplicates found: precision holds on data from outside."""
     from pathlib import Path
 
-    data = Path(__file__).parents[1] / "data" / "linkage" / "fake_1000.csv"
+    data = Path(__file__).parent / "data" / "public" / "fake_1000.csv"
     out, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
     code, stdout, err = run_cli("match", str(data), "--dedupe", "--out", str(out), "--clusters", str(clusters),
                                 "--truth-column", "cluster")
