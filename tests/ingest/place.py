@@ -85,7 +85,7 @@ def make_rows(source_id: str, n_people: int, seed: int = 1) -> list[dict]:
             elif f.name == "ACCOM":
                 value = rng.choice("BCDEU") + rng.choice("12")
             else:
-                value = f"{f.name[:3].upper()}{i:05d}"
+                value = f"{f.name[:3].upper()}{seed}{i:05d}"  # another seed: other records, not new versions
             if f.type == "date" and isinstance(value, date):
                 value = value.strftime(fmt)
             row[f.name] = "" if value is None else str(value)

@@ -21,7 +21,9 @@ def test_every_row_loaded_or_quarantined(small_place, tmp_path, run_cli):
     manifest = {e["path"]: e for e in json.loads((small_place / "manifest.json").read_text())["files"]}
     assert len(result["files"]) == len(manifest)
     for f in result["files"]:
-        assert set(f) == {"path", "source", "rows_read", "rows_loaded", "rows_quarantined", "skipped"}
+        assert set(f) == {"path", "source", "rows_read", "rows_loaded", "rows_quarantined", "rows_present", "rows_replaced",
+                          "skipped"}
+        assert f["rows_present"] == 0 and f["rows_replaced"] == 0  # a first load: nothing was already there
         entry = manifest[f["path"].rsplit("/", 1)[-1]]
         assert f["rows_read"] == entry["rows"]
         assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
@@ -55,7 +57,7 @@ def test_same_files_again_are_skipped(small_place, tmp_path, run_cli):
     assert code == 0
     result = json.loads(out)
     assert all(f["skipped"] for f in result["files"])
-    assert result["totals"] == {"rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0}
+    assert result["totals"] == {"rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "rows_present": 0, "rows_replaced": 0}
     after = snapshot(db)
     for name, rows in before.items():
         if not name.endswith((":load", ":load_file")):
