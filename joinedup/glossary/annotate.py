@@ -168,7 +168,9 @@ class Annotator:
         # reach[i]: how many tokens from i on are joined only by spaces, hyphens or one comma.
         reach = [1] * len(tokens)
         for j in range(len(tokens) - 2, -1, -1):
-            if _JOINER.match(text[tokens[j][1]:tokens[j + 1][0]]):
+            gap = text[tokens[j][1]:tokens[j + 1][0]]
+            # An initial's full stop joins too ('C. diff'); any other full stop ends the run (a sentence).
+            if _JOINER.match(gap) or (tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
                 reach[j] = reach[j + 1] + 1
         spans = []
         i = 0
