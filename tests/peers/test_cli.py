@@ -123,7 +123,7 @@ def test_a_file_that_is_not_a_store(run_cli, tmp_path):
     not_a_store.write_text("not a database\n")
     for args in (["import"], ["compare", "--area", "332"]):
         code, _, err = run_cli("peers", *args, "--db", str(not_a_store))
-        assert code == 2 and "cannot open store" in _one_error_line(err)
+        assert code == 2 and "not a joinedup store" in _one_error_line(err)
     assert not_a_store.read_text() == "not a database\n"
 
 
