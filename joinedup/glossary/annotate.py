@@ -68,6 +68,7 @@ class _Entry:
     term_id: str
     acronym: str | None  # the acronym as written in the glossary, None for a phrase
     needs_context: bool = False  # two-character acronyms, bare numbers, names listed in needs_context
+    plain: bool = False  # a name a lay reader understands from its words: matched, but not shown in a paper
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Annotator:
                 self._named.setdefault(normalise(n), set()).add(term.id)
             self._blocked.update((k, term.id) for k in skip)
             guarded = {normalise(n) for n in term.needs_context}
+            plain_keys = {normalise(n) for n in term.plain}
             for name in term.names:
                 key = normalise(name)
                 if not key or key in skip:
@@ -118,14 +120,15 @@ class Annotator:
                 acronym = name if _is_acronym(name) else None
                 plain = re.sub(r"[^A-Za-z0-9]", "", name)
                 needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
+                is_plain = not acronym and key in plain_keys
                 keys = {key, key.replace(" ", "")} if acronym else {key}
                 if not acronym:
                     for k in _singulars(key):
-                        singular.setdefault(k, []).append(_Entry(term.id, None, needs))
+                        singular.setdefault(k, []).append(_Entry(term.id, None, needs, is_plain))
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
                     if not any(e.term_id == term.id and e.acronym == acronym for e in bucket):
-                        bucket.append(_Entry(term.id, acronym, needs))
+                        bucket.append(_Entry(term.id, acronym, needs, is_plain))
                 self.max_tokens = max(self.max_tokens, len(_TOKEN.findall(name)) or 1)
         for k, entries in singular.items():
             self.index.setdefault(k, entries)  # a singular never takes a name another term has as written
@@ -257,8 +260,12 @@ class Annotator:
         share = sum(doc_sectors[s] for s in term.sectors) / total if total else 0.0
         return 2.0 * near + 0.25 * whole + share
 
-    def annotate(self, text: str) -> list[Match]:
-        """Every term found in the text, in order; ambiguous acronyms resolved where the context allows."""
+    def annotate(self, text: str, plain: bool = False) -> list[Match]:
+        """Every term found in the text, in order; ambiguous acronyms resolved where the context allows.
+
+        A paper's reader is not shown plain names (`plain=True` keeps them, for linking labels), nor a spelled-out
+        name in a heading when the text below uses the same term: it is explained there.
+        """
         original, text = text, text.translate(_LOOKALIKES)
         spans = self._candidates(text)
         doc_sectors: Counter = Counter()
@@ -271,7 +278,14 @@ class Annotator:
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         whole_counts: dict[str, int] = {}
         matches = []
-        for start, end, entries in spans:
+        headings = _heading_lines(text)
+        in_heading = [bool(headings) and _line_of(line_starts, s) in headings for s, _, _ in spans]
+        in_body = {e.term_id for (_, _, entries), h in zip(spans, in_heading) if not h for e in entries}
+        for (start, end, entries), heading in zip(spans, in_heading):
+            if not plain and all(e.plain for e in entries):
+                continue
+            if heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
+                continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
             defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
             if defined:
@@ -299,6 +313,38 @@ class Annotator:
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+def _spelled_out(written: str, entries: list[_Entry]) -> bool:
+    """A name written out in words: no acronym, and no word in it with a digit or two capitals ('CQC ...', 's151 officer')."""
+    return all(e.acronym is None for e in entries) and not any(
+        any(c.isdigit() for c in w) or sum(c.isupper() for c in w) >= 2 for w in _TOKEN.findall(written))
+
+
+_TERMINAL = re.compile(r"[.?!;:,][\"'’”)\]]*\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\(?[a-z0-9]{1,3}\))\s")
+
+
+def _heading_lines(text: str) -> set[int]:
+    """Line numbers (from 0) of headings: a line standing alone (after a blank line, a finished sentence or
+    another heading) that does not end a sentence itself, is not a list item, is followed by a blank line or a
+    line starting a new sentence, and runs to at most 20 words. Markdown '#' lines always count."""
+    lines = text.split("\n")
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        words = line.split()
+        if not words:
+            continue
+        if line.lstrip().startswith("#"):
+            out.add(i)
+            continue
+        prev = lines[i - 1] if i else ""
+        nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        alone = not prev.strip() or bool(_TERMINAL.search(prev)) or (i - 1) in out
+        ends_unit = not nxt or nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "-*•#("
+        if alone and ends_unit and len(words) <= 20 and not _TERMINAL.search(line) and not _BULLET.match(line):
+            out.add(i)
+    return out
 
 
 def _singulars(key: str) -> set[str]:
@@ -437,7 +483,7 @@ def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ..
 def link_terms(text: str, extra_dirs: tuple[str, ...] = ()) -> list[str]:
     """The ids of the terms a short text (a measure description, a screen label) uses, in order."""
     seen: dict[str, None] = {}
-    for m in annotate(text, extra_dirs=extra_dirs):
+    for m in annotator_for(tuple(str(d) for d in extra_dirs)).annotate(text, plain=True):
         for tid in m.readings:
             seen.setdefault(tid, None)
     return list(seen)

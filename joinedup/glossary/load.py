@@ -117,10 +117,63 @@ def _check_links(terms: dict[str, Term], files: dict[str, str]) -> None:
                     raise UserError(f"links to unknown term {ref!r}", file=files[t.id], field=f"{t.id}.{kind}")
 
 
-def _build(paths: Iterable[Path]) -> Glossary:
+def plain_file() -> Path:
+    """The shipped list of names too plain to explain, grouped by the reason they are plain."""
+    return Path(str(resources.files("joinedup.glossary") / "data" / "plain.yaml"))
+
+
+def _spelled_out(term: Term) -> tuple[str, ...]:
+    """The term's names that are words, not acronyms: the term, its expansion and variants with a lower-case letter."""
+    return tuple(n for n in (term.term, term.expansion, *term.variants) if n and any(c.islower() for c in n))
+
+
+#: Abbreviations every reader knows, so a name holding one can still be plain ('NHS trust').
+_KNOWN_ABBREVIATIONS = frozenset({"NHS", "GP", "GPs", "UK"})
+
+
+def _has_acronym(name: str) -> bool:
+    """Whether a name holds a word with two capitals or with letters and digits ('STI testing', 's151 officer'), other
+    than NHS, GP and UK."""
+    return any((sum(c.isupper() for c in w) >= 2 or (any(c.isdigit() for c in w) and any(c.isalpha() for c in w)))
+               and w not in _KNOWN_ABBREVIATIONS
+               for w in name.replace("-", " ").split())
+
+
+def apply_plain(terms: dict[str, Term], path: Path) -> dict[str, Term]:
+    """Mark the names a plain list names as plain (`all`: every spelled-out name); unknown ids or names are errors."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise UserError(f"cannot read the plain-names list ({e})", file=str(path)) from None
+    groups = raw.get("groups") if isinstance(raw, dict) else None
+    if not isinstance(groups, list):
+        raise UserError("a plain-names list must be a mapping with a 'groups:' list", file=str(path))
+    out = dict(terms)
+    for i, group in enumerate(groups, 1):
+        if not isinstance(group, dict) or not str(group.get("why", "")).strip() or not isinstance(group.get("terms"), dict):
+            raise UserError("each group needs a 'why:' reason and a 'terms:' mapping", file=str(path), field=f"group {i}")
+        for tid, names in group["terms"].items():
+            if tid not in out:
+                raise UserError(f"unknown term {tid!r}", file=str(path), field=f"group {i}.{tid}")
+            term = out[tid]
+            chosen = _spelled_out(term) if names == "all" else tuple(names if isinstance(names, list) else [names])
+            own = {n.lower(): n for n in _spelled_out(term)}
+            for n in chosen:
+                if str(n).lower() not in own:
+                    raise UserError(f"{n!r} is not a spelled-out name of {tid}", file=str(path), field=f"group {i}.{tid}")
+                if _has_acronym(own[str(n).lower()]):
+                    raise UserError(f"{n!r} holds an acronym, and acronyms are never plain", file=str(path),
+                                    field=f"group {i}.{tid}")
+            merged = tuple(dict.fromkeys((*term.plain, *(own[str(n).lower()] for n in chosen))))
+            out[tid] = term.model_copy(update={"plain": merged})
+    return out
+
+
+def _build(paths: Iterable[Path], plain: Path | None = None) -> Glossary:
     terms: dict[str, Term] = {}
     files: dict[str, str] = {}
     for path in paths:
+
         for t in load_file(path).terms:
             if t.id in terms:
                 raise UserError(f"term id {t.id!r} is already defined in {files[t.id]}", file=str(path),
@@ -128,6 +181,8 @@ def _build(paths: Iterable[Path]) -> Glossary:
             terms[t.id] = t
             files[t.id] = str(path)
     _check_links(terms, files)
+    if plain is not None:
+        terms = apply_plain(terms, plain)
     return Glossary(terms=terms, files=files)
 
 
@@ -136,7 +191,7 @@ def _cached(extra: tuple[str, ...]) -> Glossary:
     paths = shipped_files()
     for d in extra:
         paths += _yaml_files(Path(d))
-    return _build(paths)
+    return _build(paths, plain_file())
 
 
 def load_glossary(extra_dirs: Iterable[str | Path] = ()) -> Glossary:

@@ -50,6 +50,9 @@ class Term(BaseModel):
     search_only: tuple[str, ...] = ()
     #: Names that are everyday words elsewhere ('placement'): matched only near one of `context`.
     needs_context: tuple[str, ...] = ()
+    #: Spelled-out names a lay reader understands from the words alone ('care home', 'life expectancy'): kept
+    #: for search and for linking labels, but not highlighted when a paper is explained. Acronyms are never plain.
+    plain: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -83,7 +86,7 @@ class Term(BaseModel):
             raise ValueError(f"unknown sector {unknown[0]!r}; use one of {', '.join(SECTORS)}")
         return v
 
-    @field_validator("acronyms", "variants", "context", "search_only", "needs_context", "measures")
+    @field_validator("acronyms", "variants", "context", "search_only", "needs_context", "measures", "plain")
     @classmethod
     def _no_blank_items(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if any(not s.strip() for s in v):
@@ -96,6 +99,10 @@ class Term(BaseModel):
             raise ValueError(f"term {self.id!r} links to itself")
         if self.needs_context and not self.context:
             raise ValueError("needs_context names need a context list")
+        own = {n.lower() for n in (self.term, self.expansion, *self.variants) if n}
+        for n in self.plain:
+            if n.lower() not in own:
+                raise ValueError(f"plain name {n!r} is not the term, its expansion or a variant")
         return self
 
     @property
