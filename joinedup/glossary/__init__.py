@@ -44,5 +44,6 @@ def link_html(text: str, link: str = "#term-{id}", for_sector: str | None = None
               extra_dirs: tuple[str, ...] = ()) -> str:
     """A label or description as an escaped HTML fragment with each term in an <abbr> linking to `link`."""
     g = load_glossary(extra_dirs)
-    report = explain_report("label", annotate(text, for_sector=for_sector, extra_dirs=extra_dirs), g, for_sector)
+    report = explain_report("label", annotate(text, for_sector=for_sector, extra_dirs=extra_dirs, plain=True), g,
+                            for_sector)
     return highlight_html(report, text, link)

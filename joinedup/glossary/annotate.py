@@ -463,10 +463,12 @@ def annotator_for(extra: tuple[str, ...] = ()) -> Annotator:
     return Annotator(load_glossary(extra))
 
 
-def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = ()) -> list[Match]:
-    """Every glossary term in `text`; with `for_sector`, each match carries that sector's nearest concepts."""
+def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ...] = (),
+             plain: bool = False) -> list[Match]:
+    """Every glossary term in `text` (plain names too with `plain`, for labels); with `for_sector`, each match
+    carries that sector's nearest concepts."""
     annotator = annotator_for(tuple(str(d) for d in extra_dirs))
-    matches = annotator.annotate(text)
+    matches = annotator.annotate(text, plain=plain)
     if for_sector is None:
         return matches
     if for_sector not in SECTOR_NAMES:
@@ -483,7 +485,7 @@ def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ..
 def link_terms(text: str, extra_dirs: tuple[str, ...] = ()) -> list[str]:
     """The ids of the terms a short text (a measure description, a screen label) uses, in order."""
     seen: dict[str, None] = {}
-    for m in annotator_for(tuple(str(d) for d in extra_dirs)).annotate(text, plain=True):
+    for m in annotate(text, extra_dirs=extra_dirs, plain=True):
         for tid in m.readings:
             seen.setdefault(tid, None)
     return list(seen)

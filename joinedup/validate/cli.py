@@ -17,7 +17,7 @@ def _glossary_links(text: str) -> list[str]:
     """Glossary ids of the terms a rule's message names (the glossary is shipped; no network)."""
     try:
         from joinedup.glossary.annotate import annotate
-        return sorted({m.term_id for m in annotate(text)})
+        return sorted({m.term_id for m in annotate(text, plain=True)})
     except UserError:  # a broken council term file must not hide the flags; the shipped glossary always loads
         return []
 

@@ -106,3 +106,32 @@ def test_matches_are_ordered_disjoint_and_faithful(text):
         assert text[m.start:m.end] == m.text and m.term_id in m.readings
         assert text.count("\n", 0, m.start) + 1 == m.line
     assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+
+
+def test_plain_names_are_not_shown_in_a_paper_but_still_link_labels():
+    text = "Two care homes closed and life expectancy fell; the CQC rated both."
+    assert "care_home" not in ids(text) and "life_expectancy" not in ids(text) and "cqc" in ids(text)
+    assert {"care_home", "life_expectancy"} <= set(link_terms(text))
+    # The plain name still takes its words: 'care home' never yields a shorter term inside it.
+    assert [m.text for m in annotate("Care home beds fell.")] == ["Care home beds"]
+    # Acronyms are never plain, even when the term's words are.
+    assert ids("Fewer DRDs this year.") == ["drug_related_deaths"]
+
+
+def test_a_heading_name_is_explained_where_the_text_below_uses_it():
+    paper = ("Sexual health and the Care Leavers Offer\n\n"
+             "2. Care leavers\n"
+             "Every care leaver has a personal adviser. The CQC visited in May.\n")
+    found = [(m.line, m.text) for m in annotate(paper)]
+    assert (3, "Care leavers") not in found and (4, "care leaver") in found
+    assert (1, "Care Leavers Offer") in found  # used only in the heading: explained there
+    assert all(line > 1 for line, text in found if text == "Sexual health")
+    titled = "CQC Local Authority Assessment\n\nThe CQC local authority assessment starts in May.\n"
+    assert [m.line for m in annotate(titled)] == [1, 3]  # a name holding an acronym stays in a heading
+
+
+def test_a_hard_wrapped_line_is_not_a_heading():
+    paper = ("The board agreed that care leavers\nwill keep their adviser. Care leavers were\n"
+             "Consulted in May.\n\nCare leavers\n")
+    lines = [m.line for m in annotate(paper)]
+    assert lines == [1, 2]

@@ -139,3 +139,23 @@ def test_definition_word_limit(words, sector):
     else:
         with pytest.raises(ValidationError):
             Term.model_validate(data)
+
+
+@pytest.mark.parametrize("body,expect", [
+    ("groups:\n  - why: x\n    terms: {no_such_term: all}\n", "unknown term 'no_such_term'"),
+    ("groups:\n  - why: x\n    terms: {care_home: [nursing palace]}\n", "not a spelled-out name of care_home"),
+    ("groups:\n  - why: x\n    terms: {sexual_health: [STI testing]}\n", "acronyms are never plain"),
+    ("groups:\n  - terms: {care_home: all}\n", "'why:' reason"),
+])
+def test_plain_list_errors_name_the_group(tmp_path, body, expect):
+    from joinedup.glossary.load import apply_plain
+    path = tmp_path / "plain.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(UserError, match=expect):
+        apply_plain(dict(load_glossary().terms), path)
+
+
+def test_shipped_plain_list_marks_words_never_acronyms(g):
+    plain = {t.id: t.plain for t in g if t.plain}
+    assert "care_home" in plain and "Care home" in plain["care_home"]
+    assert all(n not in g.terms[tid].acronyms for tid, names in plain.items() for n in names)
