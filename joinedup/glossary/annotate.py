@@ -322,13 +322,15 @@ def _spelled_out(written: str, entries: list[_Entry]) -> bool:
 
 
 _TERMINAL = re.compile(r"[.?!;:,][\"'’”)\]]*\s*$")
+_CARRIES_ON = frozenset("a an and as at by for from in into of on or than that the their this to with".split())
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\(?[a-z0-9]{1,3}\))\s")
 
 
 def _heading_lines(text: str) -> set[int]:
     """Line numbers (from 0) of headings: a line standing alone (after a blank line, a finished sentence or
     another heading) that does not end a sentence itself, is not a list item, is followed by a blank line or a
-    line starting a new sentence, and runs to at most 20 words. Markdown '#' lines always count."""
+    line starting a new sentence, runs to at most 20 words and does not end on a word that carries a sentence on
+    ('the', 'of'). Markdown '#' lines always count."""
     lines = text.split("\n")
     out: set[int] = set()
     for i, line in enumerate(lines):
@@ -342,7 +344,9 @@ def _heading_lines(text: str) -> set[int]:
         nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
         alone = not prev.strip() or bool(_TERMINAL.search(prev)) or (i - 1) in out
         ends_unit = not nxt or nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "-*•#("
-        if alone and ends_unit and len(words) <= 20 and not _TERMINAL.search(line) and not _BULLET.match(line):
+        wrapped = words[-1].lower() in _CARRIES_ON  # 'the', 'of', 'and': a paragraph line broken mid-sentence
+        if alone and ends_unit and len(words) <= 20 and not wrapped and not _TERMINAL.search(line) \
+                and not _BULLET.match(line):
             out.add(i)
     return out
 
