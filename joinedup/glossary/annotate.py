@@ -263,8 +263,9 @@ class Annotator:
     def annotate(self, text: str, plain: bool = False) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows.
 
-        A paper's reader is not shown plain names (`plain=True` keeps them, for linking labels), nor a spelled-out
-        name in a heading when the text below uses the same term: it is explained there.
+        A paper's reader is not shown plain names, nor a spelled-out name in a heading when the text below uses the
+        same term: it is explained there. `plain=True` keeps both, for linking labels and for knowing every term
+        a text names.
         """
         original, text = text, text.translate(_LOOKALIKES)
         spans = self._candidates(text)
@@ -284,7 +285,7 @@ class Annotator:
         for (start, end, entries), heading in zip(spans, in_heading):
             if not plain and all(e.plain for e in entries):
                 continue
-            if heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
+            if not plain and heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
                 continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
             defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None

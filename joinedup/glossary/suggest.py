@@ -108,7 +108,7 @@ def _near(annotator: Annotator, spans: list[tuple[int, int]], found: list, width
 
 def suggest(text: str, annotator: Annotator, min_count: int = 2) -> list[Suggestion]:
     """Abbreviations the glossary lacks (any count) and capitalised terms of art used `min_count` times or more."""
-    found = annotator.annotate(text)
+    found = annotator.annotate(text, plain=True)  # plain names and heading names are known, not suggestions
     covered = [(m.start, m.end) for m in found]
 
     def inside_match(start: int, end: int) -> bool:

@@ -68,3 +68,12 @@ def test_cli_errors_are_one_line(run_cli, tmp_path):
     assert code == 2 and "nothing to export" in err and not (tmp_path / "x.yaml").exists()
     code, _, err = run_cli("glossary", "suggest", str(tmp_path / "missing.md"))
     assert code == 2 and "file not found" in err
+
+
+
+def test_plain_names_are_known_and_count_as_neighbours():
+    paper = ("Care Homes and Scrutiny Committee\n\n"
+             "The Scrutiny Committee asked about Care Homes. Care Homes in the east joined the Hospital Flow Programme (HFP).\n")
+    found = {s.text: s for s in suggest(paper, annotator_for(()))}
+    assert "HFP" in found and not {"Care Homes", "Scrutiny Committee"} & set(found)
+    assert "care_home" in found["HFP"].near  # a plain name is still a known term beside the new one
