@@ -330,8 +330,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\(?[a-z0-9]{1,3}\))\s")
 def _heading_lines(text: str) -> set[int]:
     """Line numbers (from 0) of headings: a line standing alone (after a blank line, a finished sentence or
     another heading) that does not end a sentence itself, is not a list item, is followed by a blank line or a
-    line starting a new sentence, runs to at most 20 words and does not end on a word that carries a sentence on
-    ('the', 'of'). Markdown '#' lines always count."""
+    line starting a new sentence, runs to at most 20 words, does not end on a word that carries a sentence on
+    ('the', 'of') and is not a table row. Markdown '#' lines always count."""
     lines = text.split("\n")
     out: set[int] = set()
     for i, line in enumerate(lines):
@@ -346,7 +346,8 @@ def _heading_lines(text: str) -> set[int]:
         alone = not prev.strip() or bool(_TERMINAL.search(prev)) or (i - 1) in out
         ends_unit = not nxt or nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "-*•#("
         wrapped = words[-1].lower() in _CARRIES_ON  # 'the', 'of', 'and': a paragraph line broken mid-sentence
-        if alone and ends_unit and len(words) <= 20 and not wrapped and not _TERMINAL.search(line) \
+        table_row = "|" in line  # a Markdown or Word table row ('Delayed discharges | 96'), not a heading
+        if alone and ends_unit and len(words) <= 20 and not wrapped and not table_row and not _TERMINAL.search(line) \
                 and not _BULLET.match(line):
             out.add(i)
     return out

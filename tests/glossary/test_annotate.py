@@ -135,3 +135,5 @@ def test_a_hard_wrapped_line_is_not_a_heading():
              "Consulted in May.\n\nCare leavers\n")
     lines = [m.line for m in annotate(paper)]
     assert lines == [1, 2]
+    table = "Care leavers rose.\n\nMeasure | Value\nCare leavers in EET | 58%\n"
+    assert (4, "Care leavers") in [(m.line, m.text) for m in annotate(table)]  # a table row is not a heading
