@@ -28,6 +28,8 @@ def test_list_json_has_30_plus_measures_all_sectors_both_kinds(run_cli):
     assert code == 0 and len(rows) >= 30
     assert {s for r in rows for s in r["sectors"]} == {"nhs", "adult_social_care", "childrens_services", "public_health", "education"}
     assert {r["kind"] for r in rows} == {"outcome", "process"}
+    # Each row says where its definition is written.
+    assert all(set(r["citation"]) == {"document", "version", "section", "url"} and r["citation"]["section"] for r in rows)
 
 
 def test_run_json_rows_have_exactly_the_contract_keys(run_cli, store):
