@@ -92,7 +92,8 @@ def test_bad_input_is_one_line_exit_2(run_cli, store, args, message):
 def test_a_bad_council_measure_names_file_measure_and_field(run_cli, store, tmp_path):
     (tmp_path / "mine.yaml").write_text(
         "id: mine\ntitle: t\ndescription: d\nsectors: [nhs]\nkind: outcome\n"
-        "definition: {name: n, reference: r, citation: {document: a council paper, version: '2024', section: s. 1}}\nperiod: financial_year\nunit: percent\npolarity: lower_is_better\n"
+        "definition: {name: n, reference: r, citation: {document: a council paper, version: '2024', section: s. 1}}\n"
+        "period: financial_year\nunit: percent\npolarity: lower_is_better\n"
         "denominator: {from: encounter, where: \"kind = 'ed_attendance'\"}\nnumerator: {where: \"waiting_minutes > 240\"}\n")
     code, _, err = run_cli("measures", "list", "--measures", str(tmp_path))
     assert code == 2 and "mine.yaml" in err and "numerator.where" in err and "unknown column 'waiting_minutes'" in err

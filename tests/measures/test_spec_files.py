@@ -13,7 +13,9 @@ from joinedup.measures.spec import SECTORS, library_dir, load_library, load_meas
 
 GOOD = {
     "id": "my_measure", "title": "T", "description": "D", "sectors": ["nhs"], "kind": "process",
-    "definition": {"name": "N", "reference": "R", "citation": {"document": "A council paper", "version": "2024", "section": "Part 1"}}, "period": "financial_year", "unit": "percent",
+    "definition": {"name": "N", "reference": "R",
+                   "citation": {"document": "A council paper", "version": "2024", "section": "Part 1"}},
+    "period": "financial_year", "unit": "percent",
     "polarity": "higher_is_better", "counts": "rows", "breakdowns": ["sex"],
     "denominator": {"from": "encounter", "where": "kind = 'ed_attendance' AND IN_PERIOD(start_ts)"},
     "numerator": {"where": "ed_minutes <= 240"},
