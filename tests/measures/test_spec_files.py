@@ -42,6 +42,16 @@ def test_the_good_file_loads(tmp_path):
     assert m.shape == "proportion" and m.source_table == "encounter"
 
 
+def test_a_derived_relation_can_be_a_measures_from(tmp_path):
+    data = _with(("denominator",), {"from": "asc_st_max_sequel", "where": "record_type IN (1, 2)"})
+    data["numerator"] = {"where": "sequel <> 'Long Term Support (any setting)'"}
+    m = load_measure(_write(tmp_path, data))
+    assert m.source_table == "asc_st_max_sequel"
+    bad = dict(data, numerator={"where": "no_such_column = 1"})
+    with pytest.raises(UserError, match="unknown column 'no_such_column'"):
+        load_measure(_write(tmp_path, bad))
+
+
 @pytest.mark.parametrize("path,value,message", [
     (("numerator", "where"), "nope > 1", "unknown column 'nope'"),
     (("numerator", "where"), "EXISTS (SELECT 1 FROM secrets)", "unknown table 'secrets'"),
@@ -53,6 +63,8 @@ def test_the_good_file_loads(tmp_path):
     (("numerator", "where"), "ed_minutes >", "cannot parse"),
     (("denominator", "where"), "COUNT(*) > 3", "aggregate"),
     (("denominator", "from"), "identity", "unknown table 'identity'"),
+    (("numerator", "where"), "EXISTS (SELECT 1 FROM asc_st_max_sequel AS s WHERE s.person_id = encounter.person_id)",
+     "derived relation"),
     (("unit",), "furlongs", "unit"),
     (("breakdowns",), ["shoe_size"], "breakdowns"),
     (("kind",), "vibes", "kind"),
