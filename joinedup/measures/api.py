@@ -7,7 +7,7 @@ the runner; nothing here returns an unprotected count.
 from __future__ import annotations
 
 import weakref
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +54,7 @@ class MeasureInfo:
     definition: str
     reference: str
     glossary_terms: list[str]
+    citation: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """JSON-ready form (the `measures list --json` row)."""
@@ -82,7 +83,7 @@ def library(dirs: list[Path] | None = None) -> Library:
 def _info(m: Measure) -> MeasureInfo:
     return MeasureInfo(m.id, m.title, m.kind, list(m.sectors), m.unit, m.polarity, m.period, m.joined_up,
                        list(m.breakdowns), list(m.paired_with), m.definition.name, m.definition.reference,
-                       glossary_terms(f"{m.title}. {m.description}"))
+                       glossary_terms(f"{m.title}. {m.description}"), m.definition.citation.model_dump())
 
 
 def list_measures(dirs: list[Path] | None = None) -> list[MeasureInfo]:

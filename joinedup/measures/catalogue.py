@@ -19,12 +19,19 @@ def glossary_terms(text: str) -> list[str]:
     return sorted({str(t) for t in link_terms(text)})
 
 
+def _citation(m: Measure) -> str:
+    c = m.definition.citation
+    doc = f"[{c.document}]({c.url})" if c.url else c.document
+    return f"{doc}, {c.version}: {c.section}"
+
+
 def _measure(m: Measure) -> list[str]:
     lines = [f"### {m.title}", "", f"`{m.id}` · {m.kind} · {', '.join(_SECTOR_TEXT[s] for s in m.sectors)}"
              f"{' · joined-up' if m.joined_up else ''}", "", m.description, "",
              "| | |", "|---|---|",
              f"| national definition | {m.definition.name} |",
-             f"| reference | {m.definition.reference} |",
+             f"| source | {_citation(m)} |",
+             f"| implemented from | {m.definition.reference} |",
              f"| unit | {UNIT_TEXT[m.unit]} ({m.polarity.replace('_', ' ')}) |",
              f"| period | {m.period.replace('_', ' ')} |",
              f"| counts | {m.counts} |",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from joinedup.measures import sql
+from joinedup.measures import derived, sql
 from joinedup.measures.periods import Period
 from joinedup.measures.spec import Measure
 
@@ -99,8 +99,9 @@ def _rows(m: Measure, where: exp.Expression, flag: exp.Expression | None, value:
                            if flag is not None else exp.Literal.number(1), "flag"))
     if value is not None:
         cols.append(exp.alias_(exp.cast(value, exp.DataType.build("double")), "val"))
-    select = exp.select(*cols).from_(exp.Table(this=exp.to_identifier(sql.view_name(alias)),
-                                               alias=exp.TableAlias(this=exp.to_identifier(alias))))
+    src = derived.relation(alias, period) if derived.is_derived(alias) else exp.Table(
+        this=exp.to_identifier(sql.view_name(alias)), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    select = exp.select(*cols).from_(src)
     if breakdown == "segment":
         select = _segment_join(select, alias)
     return select.where(where)

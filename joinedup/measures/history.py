@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import sqlglot
 from sqlglot import exp
 
-from joinedup.measures import sql
+from joinedup.measures import derived, sql
 from joinedup.measures.engine import Engine
 from joinedup.measures.periods import Period
 from joinedup.measures.spec import Measure
@@ -37,6 +37,7 @@ def measure_tables(m: Measure) -> list[str]:
     """The canonical tables a measure reads that carry an activity date."""
     names = {t.name for tree in m.trees.values() for t in tree.find_all(exp.Table)}
     names.add(m.source_table)
+    names |= {t for n in list(names) if derived.is_derived(n) for t in derived.base_tables(n)}
     return sorted(n for n in names if n in DATE_COLUMNS)
 
 

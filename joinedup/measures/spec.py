@@ -15,7 +15,7 @@ from joinedup.errors import UserError
 from joinedup.measures import sql
 from joinedup.specfile import read_yaml, validation_error
 
-__all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Definition", "History", "Numerator", "Denominator", "Measure",
+__all__ = ["SECTORS", "BREAKDOWNS", "UNITS", "Citation", "Definition", "History", "Numerator", "Denominator", "Measure",
            "Library", "load_measure", "load_library", "library_dir"]
 
 SECTORS = ("nhs", "adult_social_care", "childrens_services", "public_health", "education")
@@ -28,10 +28,34 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+class Citation(_Frozen):
+    """Where a definition is written: the document, its version or year, and the section that defines the measure."""
+
+    document: str = Field(min_length=8)
+    version: str = Field(min_length=4)
+    section: str = Field(min_length=4)
+    url: str = ""
+
+    @field_validator("version")
+    @classmethod
+    def _dated(cls, v: str) -> str:
+        if not re.search(r"(19|20)\d\d", v):
+            raise ValueError("give the year (or the dated edition) of the document, e.g. '2024-25' or 'version 1.1, March 2024'")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, v: str) -> str:
+        if v and not v.startswith("https://"):
+            raise ValueError("an https:// address, or leave it out")
+        return v
+
+
 class Definition(_Frozen):
-    """The national definition a measure follows, with where to read it."""
+    """The national definition a measure follows, with where to read it (citation) and how it is implemented."""
 
     name: str
+    citation: Citation
     reference: str
     notes: str = ""
 

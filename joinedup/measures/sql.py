@@ -72,6 +72,9 @@ def _schema() -> dict[str, frozenset[str]]:
         if "record_id" in cols or "person_id" in cols:
             cols |= set(PERSON_COLUMNS)
         out[t.name] = frozenset(cols)
+    from joinedup.measures import derived
+    for name in derived.RELATIONS:
+        out[name] = derived.columns(name)
     return out
 
 
@@ -141,6 +144,9 @@ def check(tree: exp.Expression, outer_table: str | None, *, allow_aggregates: bo
             raise SqlProblem(f"{tbl.sql()!r}: only canonical tables may be read")
         if tbl.name not in schema:
             raise SqlProblem(f"unknown table {tbl.name!r}")
+        if tbl.name != outer_table and _is_derived(tbl.name):
+            raise SqlProblem(f"table {tbl.name!r} is a derived relation: a measure may name it as its from, "
+                             "not read it in a condition")
     for node in tree.walk():
         if isinstance(node, exp.Anonymous):
             name = node.name.upper()
@@ -169,6 +175,11 @@ def check(tree: exp.Expression, outer_table: str | None, *, allow_aggregates: bo
         elif col.name not in aliases and not any(col.name in schema[t] for t in scope.values()):
             where = ", ".join(sorted(set(scope.values()))) or "no table"
             raise SqlProblem(f"unknown column {col.name!r} (tables in scope: {where})")
+
+
+def _is_derived(name: str) -> bool:
+    from joinedup.measures import derived
+    return derived.is_derived(name)
 
 
 def _date(value: str) -> exp.Expression:
@@ -200,8 +211,8 @@ def _working_day_index(date: exp.Expression) -> exp.Expression:
     return sub.transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "x" else n)
 
 
-def expand(tree: exp.Expression, period: Period, *, views: bool = True) -> exp.Expression:
-    """Replace placeholders with the period's dates, expand macros, and point tables at person views."""
+def expand(tree: exp.Expression, period: Period, *, views: bool = True, keep: frozenset[str] = frozenset()) -> exp.Expression:
+    """Replace placeholders with the period's dates, expand macros, and point tables (but those in keep) at person views."""
     start, end = _date(period.start.isoformat()), _date(period.end.isoformat())
     fy = int(period.financial_year[:4])
     texts = {"financial_year": exp.Literal.string(period.financial_year),
@@ -210,7 +221,7 @@ def expand(tree: exp.Expression, period: Period, *, views: bool = True) -> exp.E
     def leaves(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder):
             return {"period_start": start, "period_end": end}.get(node.name, texts.get(node.name)).copy()
-        if views and isinstance(node, exp.Table) and not node.name.startswith("_jp_"):
+        if views and isinstance(node, exp.Table) and not node.name.startswith("_jp_") and node.name not in keep:
             return exp.Table(this=exp.to_identifier(view_name(node.name)),
                              alias=exp.TableAlias(this=exp.to_identifier(node.alias_or_name)))
         return node

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-__all__ = ["cld_frame", "spells_frame", "ascof_2b_2c", "ascof_3d_clients", "ascof_2d_2425"]
+__all__ = ["cld_frame", "spells_frame", "ascof_2b_2c", "ascof_3d_clients", "ascof_2d_2425", "sts002a_rows", "ascof_2a"]
 
 
 def _der_dob(df: pl.DataFrame) -> pl.DataFrame:
@@ -182,3 +182,227 @@ def ascof_2d_2425(cld: pl.DataFrame, sus: pl.DataFrame, fy_start: int) -> tuple[
     clusters_in = x.select("ST_Max_Cluster_ID").unique()
     bad = pl.concat([r_flag, l_flag, dead]).unique()
     return clusters_in.join(bad, on="ST_Max_Cluster_ID", how="anti").height, clusters_in.height
+
+
+# --- ASCOF 2A: SALT STS001 (the ST-Max cohort) then ASCOF 2A (the STS002a sequels) -----------------------
+# Ported from "SALT STS001/STS001 replication code.txt" and "ASCOF 2A/ASCOF 2A replication code.txt" at the
+# commit above, in plain Python over each person's rows (SQL Server compares text without regard to case,
+# so every comparison here is on lower case; NULL never equals anything).
+
+_FAR = date(9999, 12, 31)  # CAST(GETDATE() AS Date) for an open event: any day after the period
+_LTS = ("long term support: nursing care", "long term support: residential care", "long term support: community",
+        "long term support: prison")
+_ST_MAX = "short term support: st-max"
+_OUTCOME_HIERARCHY = {o.lower(): i for i, o in enumerate((
+    "Progress to Reablement/ST-Max", "Progress to Assessment", "Admitted to Hospital",
+    "Progress to Re-assessment / Unplanned Review", "Progress to Support Planning / Services", "Progress to End of Life Care",
+    "No change in package", "Service ended as planned", "Progress to financial assessment", "Provision of service",
+    "NFA - Deceased", "NFA - Moved to another LA", "NFA - 100% NHS-funded care", "NFA - Information & Advice / Signposting only",
+    "NFA - Self-funded client (inc. 12wk disregard)", "NFA - Support declined", "NFA - Support ended – other reason",
+    "NFA - No services offered - other reason", "NFA- Other"), start=1)}
+_REF_SERVICE_2A = {"long term support: nursing care": 1, "long term support: residential care": 2,
+                   "long term support: community": 3, "long term support: prison": 4,
+                   "short term support: ongoing low level": 5, "short term support: other short term": 6}
+_EARLY = "Early cessation of service (not leading to long term support) - 100% NHS funded care/End of Life/deceased"
+_OTHER = "No services provided – other"
+_ST_MAX_SEQUEL_MAPPINGS = {k.lower(): v for k, v in {
+    "NFA - 100% NHS funded care": _EARLY, "NFA - Deceased": _EARLY,
+    "NFA - Self-funded client (Inc. 12wk disregard)": "No services provided – needs identified but self-funding",
+    "NFA - Support declined": "No services provided – needs identified but support declined",
+    "NFA - Information & Advice / Signposting only": "No Services Provided – Universal Services / signposted to other services",
+    "NFA - Moved to another LA": _OTHER, "NFA- Other": _OTHER, "NFA - No services offered: Other reason": _OTHER,
+    "NFA - Support ended: Other reason": _OTHER, "Progress to End of Life Care": _OTHER, "Admitted to hospital": _OTHER,
+    "Long Term Support: Nursing Care": "Long Term Support (any setting)",
+    "Long Term Support: Residential Care": "Long Term Support (any setting)",
+    "Long Term Support: Community": "Long Term Support (any setting)",
+    "Long Term Support: Prison": "Long Term Support (any setting)",
+    "Short Term Support: Ongoing Low Level": "Ongoing Low Level Support",
+    "Short Term Support: Other Short Term": "Short Term Support (other)", "No Service Found": "No Service Found"}.items()}
+_2A_DENOMINATOR = ("Long Term Support (any setting)", "Ongoing Low Level Support", "Short Term Support (other)",
+                   "No Services Provided – Universal Services / signposted to other services", "No services provided – other")
+
+
+def _lo(s):
+    return s.lower() if isinstance(s, str) else None
+
+
+def _eq(a, b) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def _events(cld: pl.DataFrame, fy_start: int, sts001: bool) -> dict[str, list[dict]]:
+    """#ALL_EVENTS (STS001) or #SUBSET (2A) by person."""
+    start, end = date(fy_start, 4, 1), date(fy_start + 1, 3, 31)
+    df = cld.filter(pl.col("Event_Type").is_in(["Service", "Request", "Review", "Assessment"])
+                    & (pl.col("Event_Start_Date") <= end) & (pl.col("Client_Type") == "Service User"))
+    if sts001:
+        df = df.filter(pl.col("Der_Birth_Month").is_not_null() & pl.col("Der_Birth_Year").is_not_null()
+                       & ((pl.col("Date_of_Death") >= start) | pl.col("Date_of_Death").is_null()))
+    out: dict[str, list[dict]] = {}
+    for r in df.select("ID", "Event_Type", "Event_Start_Date", "Event_End_Date", "Request_Route_of_Access",
+                       "Service_Type", "Event_Outcome", "Date_of_Death").iter_rows(named=True):
+        out.setdefault(r["ID"], []).append(r)
+    return out
+
+
+def _islands(rows: list[tuple], gap: int) -> list[tuple]:
+    """Islands and gaps: (row..., island) with LAG over (start, end) and a running SUM over the dense rank."""
+    rows = sorted(rows, key=lambda r: (r[0], r[1]))
+    ind, prev = [], None
+    for s, e, *_ in rows:
+        ind.append(0 if prev is not None and prev >= s - timedelta(days=gap) else 1)
+        prev = e
+    out, total, i = [], 0, 0
+    while i < len(rows):  # RANGE frame: peers (same start and end) share the running sum
+        j = i
+        while j < len(rows) and rows[j][:2] == rows[i][:2]:
+            j += 1
+        total += sum(ind[i:j])
+        out += [(*rows[k], total) for k in range(i, j)]
+        i = j
+    return out
+
+
+def _latest_end(island_rows: list[tuple], start: date, end: date, filter_first: bool) -> list[tuple]:
+    """(cluster_start, cluster_end, *rest, island) per island: the rows with the latest end (filtered to the period)."""
+    out = set()
+    for isl in {r[-1] for r in island_rows}:
+        rows = [r for r in island_rows if r[-1] == isl]
+        cs = min(r[0] for r in rows)
+        pool = [r for r in rows if start <= r[1] <= end] if filter_first else rows
+        if not pool:
+            continue
+        last = max(r[1] for r in pool)
+        if filter_first or start <= last <= end:
+            out |= {(cs, last, *r[2:-1], isl) for r in pool if r[1] == last}
+    return sorted(out, key=str)
+
+
+def _chain(seq: list[dict], first_gap: int, breaks) -> list[dict]:
+    """#CLUSTER then the break flag: the sequel rows of one cluster that are in scope and before any break."""
+    if not seq:
+        return []
+    order = sorted(seq, key=lambda r: (r["s_start"], r["s_end"] is None, r["s_end"] or _FAR))
+    prev = None
+    for r in order:
+        r["flag"] = 0 if prev is not None and (r["s_start"] - prev).days > 3 else 1
+        prev = r["s_end"]
+    for r in order:
+        peers = [x for x in order if x["s_start"] <= r["s_start"]]
+        if r["s_end"] is None and r["rn"] == 1:
+            r["in_chain"] = 1
+        elif (r["s_start"] - r["ce"]).days > first_gap and r["rn"] == 1:
+            r["in_chain"] = 0
+        else:
+            r["in_chain"] = min(x["flag"] for x in peers)
+    for r in order:
+        peers = [x for x in order if x["s_start"] <= r["s_start"]]
+        r["in_scope"] = min(x["in_chain"] for x in peers)
+        r["no_break"] = min(0 if breaks(x) else 1 for x in peers)
+    return [r for r in order if r["in_scope"] == 1 and r["no_break"] == 1]
+
+
+def _sequels(clusters: list[dict], events: list[dict], own) -> list[dict]:
+    """#..._SEQUELS of one partition: each cluster row joined to every event from its end, ranked, own rows deleted."""
+    rows = [dict(c, s_type=e["Event_Type"], s_start=e["Event_Start_Date"], s_end=e["Event_End_Date"],
+                 s_service=e["Service_Type"], s_outcome=e["Event_Outcome"])
+            for c in clusters for e in events if e["Event_Start_Date"] >= c["ce"]]
+    starts = sorted({r["s_start"] for r in rows})
+    for r in rows:
+        r["rn"] = starts.index(r["s_start"]) + 1
+    return [r for r in rows if not (own(r) and (r["cs"] == r["s_start"] or _eq(r["ce"], r["s_end"])))]
+
+
+def _dedupe(rows: list[dict], extra=lambda a, b: True) -> list[dict]:
+    """#..._DeDupe: rows with the best outcome rank, once per best-ranked row they join to."""
+    for r in rows:
+        r["h"] = _OUTCOME_HIERARCHY.get(_lo(r["outcome"]), 99)
+    best = min(r["h"] for r in rows)
+    return [a for a in rows if a["h"] == best for b in rows if b["h"] == best and extra(a, b)]
+
+
+def _st_max_cohort(cld: pl.DataFrame, fy_start: int) -> set[tuple[str, date]]:
+    """SALT_STS002a_Cohort: (ID, start) of the ST-Max events that followed a new client's request (STS001)."""
+    start, end = date(fy_start, 4, 1), date(fy_start + 1, 3, 31)
+    cohort = set()
+    for pid, evs in _events(cld, fy_start, sts001=True).items():
+        reqs = [(e["Event_Start_Date"], e["Event_End_Date"] or _FAR, e["Request_Route_of_Access"], e["Event_Outcome"])
+                for e in evs if e["Event_Type"] == "Request"]
+        lts = [e for e in evs if _lo(e["Service_Type"]) in _LTS]
+        by_island: dict[int, list[dict]] = {}
+        for cs, ce, roa, outcome, isl in _latest_end(_islands(reqs, 4), start, end, filter_first=True):
+            ongoing = any((e["Event_End_Date"] is not None and e["Event_Start_Date"] <= cs <= e["Event_End_Date"])
+                          or (cs >= e["Event_Start_Date"] and e["Event_End_Date"] is None) for e in lts)
+            if ongoing and roa is not None and outcome is not None:
+                continue  # #ONGOING; the anti-join on route and outcome keeps rows with a NULL in either
+            by_island.setdefault(isl, []).append(dict(cs=cs, ce=ce, roa=roa, outcome=outcome))
+        for rows in by_island.values():
+            kept = _dedupe(rows, lambda a, b: _eq(a["roa"], b["roa"]))
+            seq = _sequels(kept, evs, own=lambda r: r["s_type"] == "Request")
+            chain = _chain(seq, 28, lambda r: r["s_type"] == "Request")
+            cohort |= {(pid, r["s_start"]) for r in chain if _lo(r["s_service"]) == _ST_MAX}
+    return cohort
+
+
+def _map(outcome) -> str | None:
+    return _ST_MAX_SEQUEL_MAPPINGS.get(_lo(outcome))
+
+
+def sts002a_rows(cld: pl.DataFrame, fy_start: int) -> list[tuple[str, int, str | None]]:
+    """The rows of the 2A code's #STS002a table: (ID, Record_Type, FINAL_OUTCOME_MAPPED)."""
+    start, end = date(fy_start, 4, 1), date(fy_start + 1, 3, 31)
+    cohort = _st_max_cohort(cld, fy_start)
+    out: list[tuple[str, int, str | None]] = []
+    for pid, evs in _events(cld, fy_start, sts001=False).items():
+        build = {(e["Event_Start_Date"], e["Event_End_Date"] or _FAR, e["Event_Outcome"]) for e in evs
+                 if e["Event_Type"] == "Service" and _lo(e["Service_Type"]) == _ST_MAX and (pid, e["Event_Start_Date"]) in cohort
+                 and (e["Date_of_Death"] is None or e["Date_of_Death"] >= start)}
+        by_island: dict[int, list[dict]] = {}
+        for cs, ce, outcome, isl in _latest_end(_islands(list(build), 1), start, end, filter_first=False):
+            by_island.setdefault(isl, []).append(dict(cs=cs, ce=ce, outcome=outcome, isl=isl))
+        type3 = set()
+        for rows in by_island.values():
+            kept = _dedupe(rows)
+            seq = _sequels(kept, evs, own=lambda r: _lo(r["s_service"]) == _ST_MAX)
+            key = lambda r: (r["cs"], r["ce"], r["outcome"])  # noqa: E731
+            for c in {key(a) for a in kept}:  # record type 1: no row in the sequels (a NULL outcome never matches)
+                if not any(key(r)[:2] == c[:2] and _eq(r["outcome"], c[2]) for r in seq):
+                    m = _OTHER if _lo(c[2]) == "service ended as planned" else "No_Chronology_" + (
+                        _map(c[2]) or "Unable_To_Classify")
+                    out.append((pid, 1, m))
+            chain = _chain(seq, 3, lambda r: _lo(r["s_service"]) == _ST_MAX)
+            for r in chain:
+                r["rank"] = _REF_SERVICE_2A.get(_lo(r["s_service"]), 99)
+            best = min((r["rank"] for r in chain), default=None)
+            if best is not None and best != 99:  # record type 2
+                for s in {(key(r), r["s_service"]) for r in chain if r["rank"] == best}:
+                    out.append((pid, 2, _map(s[1])))
+            elif best == 99:
+                ends = sorted({r["s_end"] for r in chain}, key=lambda d: (d is None, d and -d.toordinal()))
+                other = {(key(r), r["s_type"], r["s_start"], r["s_end"], r["s_outcome"], ends.index(r["s_end"]) + 1)
+                         for r in chain}
+                nfa = [o for o in other if (_lo(o[4]) or "").startswith("nfa")]
+                if nfa:  # record type 3
+                    first = min(o[5] for o in nfa)
+                    top = [o for o in nfa if o[5] == first]
+                    type3.add((top[0][4], _map(top[0][4])) if len(top) == 1 else ("NFA- Other", _OTHER))
+                else:  # record type 4
+                    for c in {o[0][2] for o in other}:
+                        m = (_map(c) if (_lo(c) or "").startswith("nfa") else "No services provided - other"
+                             if _lo(c) == "service ended as planned" else "No Service Found")
+                        out.append((pid, 4, m))
+            for c in {key(r) for r in seq}:  # record type 5: chronology, none of it in the chain
+                if not any(key(r)[:2] == c[:2] and _eq(r["outcome"], c[2]) for r in chain):
+                    m = _OTHER if _lo(c[2]) == "service ended as planned" else "No_Chronology_" + (
+                        _map(c[2]) or "Unable_To_Classify")
+                    out.append((pid, 5, m))
+        out += [(pid, 3, m) for _, m in type3]
+    return out
+
+
+def ascof_2a(cld: pl.DataFrame, fy_start: int) -> tuple[int, int]:
+    """ASCOF 2A (numerator, denominator): STS002a rows by their mapped sequel."""
+    rows = sts002a_rows(cld, fy_start)
+    den = sum(1 for _, _, m in rows if _lo(m) in {x.lower() for x in _2A_DENOMINATOR})
+    num = sum(1 for _, _, m in rows if _lo(m) in {x.lower() for x in _2A_DENOMINATOR[1:]})
+    return num, den

@@ -28,6 +28,8 @@ def test_list_json_has_30_plus_measures_all_sectors_both_kinds(run_cli):
     assert code == 0 and len(rows) >= 30
     assert {s for r in rows for s in r["sectors"]} == {"nhs", "adult_social_care", "childrens_services", "public_health", "education"}
     assert {r["kind"] for r in rows} == {"outcome", "process"}
+    # Each row says where its definition is written.
+    assert all(set(r["citation"]) == {"document", "version", "section", "url"} and r["citation"]["section"] for r in rows)
 
 
 def test_run_json_rows_have_exactly_the_contract_keys(run_cli, store):
@@ -90,7 +92,8 @@ def test_bad_input_is_one_line_exit_2(run_cli, store, args, message):
 def test_a_bad_council_measure_names_file_measure_and_field(run_cli, store, tmp_path):
     (tmp_path / "mine.yaml").write_text(
         "id: mine\ntitle: t\ndescription: d\nsectors: [nhs]\nkind: outcome\n"
-        "definition: {name: n, reference: r}\nperiod: financial_year\nunit: percent\npolarity: lower_is_better\n"
+        "definition: {name: n, reference: r, citation: {document: a council paper, version: '2024', section: s. 1}}\n"
+        "period: financial_year\nunit: percent\npolarity: lower_is_better\n"
         "denominator: {from: encounter, where: \"kind = 'ed_attendance'\"}\nnumerator: {where: \"waiting_minutes > 240\"}\n")
     code, _, err = run_cli("measures", "list", "--measures", str(tmp_path))
     assert code == 2 and "mine.yaml" in err and "numerator.where" in err and "unknown column 'waiting_minutes'" in err

@@ -7,8 +7,7 @@ The place is written without defects: the port derives each person's age from th
 of birth, as NHS England's code does, where joinedup uses the person index's; a typo in one row
 would test linkage, not the definition.
 
-Not compared, and why: ASCOF 2A (NHS England's code needs its STS001 and STS002a cohorts, which are
-not ported yet); ASCOF 2D by the 2023-24 method (SALT was an aggregate return: there is no official
+Not compared, and why: ASCOF 2D by the 2023-24 method (SALT was an aggregate return: there is no official
 code; the handbook's edge cases are pinned in tests/measures/test_spec_ascof.py).
 """
 
@@ -16,6 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+import sqlglot
 
 from joinedup.measures.engine import open_store
 from joinedup.measures.runner import run_measures
@@ -89,3 +89,28 @@ def test_nhse_ascof_2d_2024_25_method_agrees_with_dhsc_code(place, fy):
     num, den = nhse_ascof.ascof_2d_2425(cld, sus, int(fy[:4]))
     assert _run(engine, "ascof_2d_in_community_84_days", fy) == (num, den)
     assert 0 < num < den
+
+
+@pytest.mark.parametrize("fy", YEARS)
+def test_nhse_ascof_2a_short_term_outcome_agrees(place, fy):
+    engine, cld, _ = place
+    num, den = nhse_ascof.ascof_2a(cld, int(fy[:4]))
+    assert _run(engine, "ascof_2a_short_term_outcome", fy) == (num, den)
+    assert 0 < num < den
+
+
+def test_nhse_ascof_2a_every_sts002a_row_agrees(place):
+    # Not only the two counts: each person's rows of NHS England's STS002a table, record type and sequel.
+    engine, cld, _ = place
+    from joinedup.measures import derived
+    from joinedup.measures.compiler import to_sql
+    from joinedup.measures.periods import periods_for
+    period = periods_for("financial_year", "2023-24")[0]
+    rel = derived.relation("asc_st_max_sequel", period)
+    tree = sqlglot.select("person_id", "record_type", "sequel").from_(rel)
+    engine.setup()
+    engine._ensure(tree)
+    ours = sorted(engine.store.fetchall(to_sql(tree, engine.dialect)), key=str)
+    theirs = sorted(nhse_ascof.sts002a_rows(cld, 2023), key=str)
+    assert ours == theirs
+    assert {t for _, t, _ in theirs} >= {1, 2, 5}

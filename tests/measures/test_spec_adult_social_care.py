@@ -19,22 +19,54 @@ LTS = "Long Term Support: Community"
 
 
 def test_2a_short_term_support_sequel(spec):
-    spec.persons(ADULTS)
+    # ASCOF 2A as NHS England's STS001 + 2A code builds it (hand-worked here; the port agrees on a
+    # synthetic place in tests/measures/test_nhse_ascof.py).
+    spec.persons(ADULTS + "P8 | 1950 | 1 | F |\n")
+    r, st, nfa = "Progress to Reablement/ST-Max", "Service ended as planned", "NFA - Information & Advice / Signposting only"
     spec.add("asc_event", f"""
-event_id | record_id | client_type | event_type | start_date | end_date | service_type
-S1 | P1 | service_user | service | 2024-05-01 | 2024-06-01 | {STMAX}
-S2 | P2 | service_user | service | 2024-06-01 | 2024-07-01 | {STMAX}
-L2 | P2 | service_user | service | 2024-07-05 |  | {LTS}
-S3 | P3 | service_user | service | 2024-07-01 | 2024-08-01 | {STMAX}
-L3 | P3 | service_user | service | 2024-08-20 |  | {LTS}
-L4 | P4 | service_user | service | 2023-01-01 | 2024-06-01 | {LTS}
-S4 | P4 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
-S5 | P5 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
-S6 | P6 | service_user | service | 2024-08-01 | 2024-09-01 | {STMAX}
+event_id | record_id | client_type | event_type | start_date | end_date | route_of_access | service_type | event_outcome
+Q1 | P1 | service_user | request | 2024-05-01 | 2024-05-01 | Community | | {r}
+S1 | P1 | service_user | service | 2024-05-03 | 2024-06-01 | | {STMAX} | {st}
+Q1b | P1 | service_user | request | 2025-03-10 | 2025-03-10 | Community | | {r}
+S1b | P1 | service_user | service | 2025-03-12 | 2025-04-10 | | {STMAX} | {st}
+Q2 | P2 | service_user | request | 2024-06-01 | 2024-06-01 | Community | | {r}
+S2 | P2 | service_user | service | 2024-06-02 | 2024-07-01 | | {STMAX} | Progress to Support Planning / Services
+L2 | P2 | service_user | service | 2024-07-03 | | | {LTS} | No change in package
+Q3 | P3 | service_user | request | 2024-07-01 | 2024-07-01 | Community | | {r}
+S3 | P3 | service_user | service | 2024-07-02 | 2024-08-01 | | {STMAX} | Progress to Support Planning / Services
+L3 | P3 | service_user | service | 2024-08-20 | 2025-02-01 | | {LTS} | Service ended as planned
+L4 | P4 | service_user | service | 2023-01-01 | 2024-12-31 | | {LTS} | Service ended as planned
+Q4 | P4 | service_user | request | 2024-08-01 | 2024-08-01 | Community | | {r}
+S4 | P4 | service_user | service | 2024-08-02 | 2024-09-01 | | {STMAX} | {st}
+Q5 | P5 | service_user | request | 2024-08-01 | 2024-08-01 | Community | | {r}
+S5 | P5 | service_user | service | 2024-08-02 | 2024-09-01 | | {STMAX} | Progress to Re-assessment / Unplanned Review
+R5 | P5 | service_user | review | 2024-09-02 | 2024-09-02 | | | {nfa}
+Q6 | P6 | service_user | request | 2024-05-01 | 2024-05-01 | Community | | {r}
+S6 | P6 | service_user | service | 2024-05-02 | 2024-06-01 | | {STMAX} | {st}
+Q7 | P7 | service_user | request | 2024-10-01 | 2024-10-01 | Community | | {r}
+S7 | P7 | service_user | service | 2024-10-02 | 2024-11-01 | | {STMAX} | {st}
+R7 | P7 | service_user | review | 2024-11-03 | 2024-11-03 | | | No change in package
+Q7b | P7 | service_user | request | 2024-12-20 | 2025-01-05 | Community | | {r}
+S7b | P7 | service_user | service | 2025-02-15 | 2025-03-01 | | {STMAX} | {st}
+Q8 | P8 | service_user | request | 2024-11-01 | 2024-11-01 | Community | | {r}
+S8 | P8 | service_user | service | 2024-12-15 | 2025-01-10 | | {STMAX} | {st}
 """)
-    # S1 no sequel and S3 long-term support 19 days later: numerator; S2 long-term within 7 days:
-    # denominator only; S4 not a new client; S5 under 18; S6 died before it started.
-    assert spec.run("ascof_2a_short_term_outcome") == {"all": (2, 3, 66.67)}
+    # Denominator 5, numerator 4:
+    # P1: S1's only later events start 9 months on (out of scope, record type 5); its own outcome, service
+    #     ended as planned, maps to 'no services - other': both. S1b ends after the year: not counted.
+    # P2: community long-term support 2 days after S2 (record type 2): denominator only.
+    # P3: long-term support 19 days after S3 is out of scope (> 3 days) and S3's outcome maps to nothing: neither.
+    # P4: long-term support open when the request came: not a new client, so S4 is not in the cohort.
+    # P5 (aged 16; the code has no age limit): a review the next day ends 'NFA - information and advice'
+    #     (record type 3, universal services): both.
+    # P6 died in the year, after the period started: kept (only deaths before the period are dropped): both.
+    # P7: a review 2 days after S7 with no NFA outcome (record type 4): NHS England writes 'No services provided
+    #     - other' with a hyphen there, which is not in its lists: neither. S7b started 41 days after its
+    #     request ended (over 28): not in the cohort.
+    # P8: S8 started 44 days after a one-day request, yet is in the cohort: the code ranks the sequels before
+    #     it deletes the request's own row, so its first remaining sequel is never 'first' and the 28-day
+    #     test never runs (as NHS England). No later events (record type 1), ended as planned: both.
+    assert spec.run("ascof_2a_short_term_outcome") == {"all": (4, 5, 80.0)}
 
 
 # ASCOF 2D (both methods): tests/measures/test_spec_ascof.py.

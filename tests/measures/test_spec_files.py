@@ -13,7 +13,9 @@ from joinedup.measures.spec import SECTORS, library_dir, load_library, load_meas
 
 GOOD = {
     "id": "my_measure", "title": "T", "description": "D", "sectors": ["nhs"], "kind": "process",
-    "definition": {"name": "N", "reference": "R"}, "period": "financial_year", "unit": "percent",
+    "definition": {"name": "N", "reference": "R",
+                   "citation": {"document": "A council paper", "version": "2024", "section": "Part 1"}},
+    "period": "financial_year", "unit": "percent",
     "polarity": "higher_is_better", "counts": "rows", "breakdowns": ["sex"],
     "denominator": {"from": "encounter", "where": "kind = 'ed_attendance' AND IN_PERIOD(start_ts)"},
     "numerator": {"where": "ed_minutes <= 240"},
@@ -40,6 +42,16 @@ def test_the_good_file_loads(tmp_path):
     assert m.shape == "proportion" and m.source_table == "encounter"
 
 
+def test_a_derived_relation_can_be_a_measures_from(tmp_path):
+    data = _with(("denominator",), {"from": "asc_st_max_sequel", "where": "record_type IN (1, 2)"})
+    data["numerator"] = {"where": "sequel <> 'Long Term Support (any setting)'"}
+    m = load_measure(_write(tmp_path, data))
+    assert m.source_table == "asc_st_max_sequel"
+    bad = dict(data, numerator={"where": "no_such_column = 1"})
+    with pytest.raises(UserError, match="unknown column 'no_such_column'"):
+        load_measure(_write(tmp_path, bad))
+
+
 @pytest.mark.parametrize("path,value,message", [
     (("numerator", "where"), "nope > 1", "unknown column 'nope'"),
     (("numerator", "where"), "EXISTS (SELECT 1 FROM secrets)", "unknown table 'secrets'"),
@@ -51,6 +63,8 @@ def test_the_good_file_loads(tmp_path):
     (("numerator", "where"), "ed_minutes >", "cannot parse"),
     (("denominator", "where"), "COUNT(*) > 3", "aggregate"),
     (("denominator", "from"), "identity", "unknown table 'identity'"),
+    (("numerator", "where"), "EXISTS (SELECT 1 FROM asc_st_max_sequel AS s WHERE s.person_id = encounter.person_id)",
+     "derived relation"),
     (("unit",), "furlongs", "unit"),
     (("breakdowns",), ["shoe_size"], "breakdowns"),
     (("kind",), "vibes", "kind"),
@@ -122,3 +136,35 @@ def test_required_peer_ids_exist():
                      "ascof_2b_care_home_admissions_18_64", "ascof_2c_care_home_admissions_65_plus",
                      "ascof_3d_direct_payments", "ae_4_hour_performance"]:
         assert required in ids
+
+
+def test_every_measure_cites_its_source_document_version_and_section():
+    # A director quotes these figures: each one names the document that defines it, the edition and the
+    # section, so a reader can check the definition joinedup followed.
+    for m in load_library():
+        c = m.definition.citation
+        assert len(c.document) >= 8 and len(c.section) >= 4, m.id
+        assert re.search(r"(19|20)\d\d", c.version), (m.id, c.version)
+        assert c.url.startswith("https://"), m.id
+        if m.id.startswith("ascof_"):
+            assert "ASCOF" in c.document and "Measure " + m.id.split("_")[1].upper() in c.section, (m.id, c.section)
+
+
+@pytest.mark.parametrize("citation, problem", [
+    (None, "citation"),
+    ({"document": "DfE census guide", "version": "latest", "section": "Referrals"}, "year"),
+    ({"document": "DfE census guide", "version": "2024-25"}, "section"),
+    ({"document": "DfE census guide", "version": "2024-25", "section": "Referrals", "url": "http://x"}, "https"),
+])
+def test_a_measure_without_a_full_citation_is_refused_naming_file_and_field(tmp_path, citation, problem):
+    data = yaml.safe_load((library_dir() / "csc_re_referrals_12m.yaml").read_text())
+    if citation is None:
+        del data["definition"]["citation"]
+    else:
+        data["definition"]["citation"] = citation
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(UserError) as e:
+        load_measure(path)
+    text = str(e.value)
+    assert "mine.yaml" in text and "definition.citation" in text and problem in text, text

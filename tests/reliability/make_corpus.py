@@ -174,7 +174,8 @@ def _alias_bomb() -> str:
 def _measures(d: Path) -> None:
     base = ("id: {id}\ntitle: t\ndescription: d\nsectors: [nhs]\nkind: process\nperiod: financial_year\n"
             "unit: percent\npolarity: higher_is_better\ncounts: rows\n"
-            "definition:\n  name: a test measure\n  reference: https://example.org/\n"
+            "definition:\n  name: a test measure\n  citation: {{document: a test document, version: '2024-25', section: a test section}}\n"
+            "  reference: https://example.org/\n"
             "denominator:\n  from: encounter\n  where: {where}\nnumerator:\n  where: ed_minutes <= 240\n")
     cases = {
         "not_yaml": "id: [unclosed\n",
