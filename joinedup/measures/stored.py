@@ -30,7 +30,7 @@ from joinedup.measures.spec import load_library
 from joinedup.store import Store
 from joinedup.store.backends.base import STORE
 from joinedup.store.disclosure import DisclosurePolicy, policy
-from joinedup.store.schema import LINK_TABLES, META_TABLE
+from joinedup.store.schema import LINK_TABLES, META_TABLE, TABLES
 
 __all__ = ["TABLE", "Refreshed", "StoredResults", "inputs_fingerprint", "refresh"]
 
@@ -44,6 +44,7 @@ _COLUMNS = pa.schema([
 ])
 # The person index and families decide who is one person; link decisions only act through a link run.
 _LINK_INPUTS = tuple(t.name for t in LINK_TABLES if t.name != "link_decision")
+_READ = {t.name for t in TABLES + LINK_TABLES}
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def inputs_fingerprint(store: Store, pol: DisclosurePolicy | None = None) -> str
     h = hashlib.sha256(_code_hash().encode())
     h.update(f"schema {store.schema_version}; suppress below {pol.threshold}; round to {pol.rounding}\n".encode())
     tables = set(store.tables())
-    h.update(("tables " + ",".join(sorted(tables - {TABLE})) + "\n").encode())
+    # Which of the tables measures read are present (a table appearing changes a result); others (peers) do not count.
+    h.update(("tables " + ",".join(sorted(tables & _READ)) + "\n").encode())
     if "load" in tables:
         # Only a load writes the canonical tables, and each committed load leaves its row here.
         for (load_id,) in store.fetchall("SELECT load_id FROM load WHERE status = 'committed' ORDER BY load_id"):
