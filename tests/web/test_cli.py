@@ -58,7 +58,7 @@ def test_users_and_audit_act_on_the_store_in_the_current_folder_by_default(store
     r = _run("audit", "verify", cwd=store_copy.parent)
     assert r.returncode == 0 and r.stdout.startswith("audit log intact: 1 entries")
     r = _run("users", "list", cwd=store_copy.parent.parent)
-    assert r.returncode == 2 and r.stderr.strip() == "error: file store.duckdb: store not found (build one with joinedup ingest, or run joinedup demo)"
+    assert r.returncode == 2 and r.stderr.strip() == "error: store.duckdb: store not found (build one with joinedup ingest, or run joinedup demo)"
 
 
 def test_missing_store_is_one_line(tmp_path):
