@@ -122,6 +122,8 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
 
     page.goto(base + "/glossary")
     _shots(page, "glossary")
+    page.goto(base + "/glossary/term/delayed_discharge")
+    _shots(page, "glossary-term")
     paper = tmp_path / "board-paper.md"
     paper.write_text("# Joint board\n\nDelayed transfers of care (DToC) rose; the MDT asked for more reablement.\n")
     page.set_input_files("#paper", str(paper))
