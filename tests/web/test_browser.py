@@ -122,8 +122,6 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
 
     page.goto(base + "/glossary")
     _shots(page, "glossary")
-    page.goto(base + "/glossary/term/delayed_discharge")
-    _shots(page, "glossary-term")
     paper = tmp_path / "board-paper.md"
     paper.write_text("# Joint board\n\nDelayed transfers of care (DToC) rose; the MDT asked for more reablement.\n")
     page.set_input_files("#paper", str(paper))
@@ -131,6 +129,8 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
     page.wait_for_selector("text=Terms in this paper")
     assert page.locator("abbr.term").count() >= 2
     _shots(page, "explain")
+    page.goto(base + "/glossary/term/delayed_discharge")
+    _shots(page, "glossary-term")
 
     for path, name in (("/segments", "segments"), ("/peers", "peers")):
         page.goto(base + path)
