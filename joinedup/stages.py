@@ -8,6 +8,9 @@ A stage imports only from the stages before it and from SHARED. Where an earlier
 something a later one defines (a measure broken down by segment), the later stage declares it in a
 hook module the earlier one asks for by name: `joinedup.<stage>.breakdowns` with
 `VIEWS: dict[str, Callable[[Period], sqlglot tree]]` (one query per breakdown: person_id -> group).
+Likewise a writer that changes what later stages read (a load, a link run) asks each later stage's
+`joinedup.<stage>.stored` module to `refresh(store)` what it derives, in the same write session
+before it publishes, so that readers of the new version find it stored (measure results).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from types import ModuleType
 
 from typing import Any
 
-__all__ = ["STAGES", "SHARED", "breakdown_view", "stage_hooks"]
+__all__ = ["STAGES", "SHARED", "breakdown_view", "refresh_stored", "stage_hooks"]
 
 #: Data flows one way, in this order; `demo` runs the steps in this order too.
 STAGES: tuple[str, ...] = (
@@ -47,3 +50,11 @@ def breakdown_view(name: str, period: Any) -> Any:
         if name in views:
             return views[name](period)
     raise KeyError(f"no stage declares the breakdown {name!r}")
+
+
+def refresh_stored(store: Any, after: str) -> None:
+    """Let every stage after `after` store what it derives from the data, in the writer's session (before publishing)."""
+    later = STAGES[STAGES.index(after) + 1:]
+    for stage, module in stage_hooks("stored"):
+        if stage in later:
+            module.refresh(store)

@@ -29,6 +29,7 @@ from joinedup.ingest.readers import sha256_of
 from joinedup.ingest.validate import problems_queries, typed_query
 from joinedup.reference import data_path, postcode_table_path
 from joinedup.sources import Source, codes_of, source
+from joinedup.stages import refresh_stored
 from joinedup.store import schema
 from joinedup.store.guard import check_store_path
 from joinedup.store.keycheck import check_key
@@ -123,6 +124,10 @@ def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] 
     try:
         check_key(store, key)
         result = _Run(LoadSession(store, key), plans, key.origin, progress).run()
+        if store.has_table("person_source_link"):
+            # A load into a linked store (the one a web app serves): the new version carries its measure
+            # results. A first load is followed by a link run, which stores them then.
+            refresh_stored(store, after="ingest")
     except store.backend.resource_errors as err:
         store.close(publish=False)
         # disk full, out of memory, a locked file: nothing was published, store and vault are as they were

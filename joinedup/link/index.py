@@ -26,6 +26,7 @@ from joinedup.link.persons import person_table
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
 from joinedup.link.tables import read_table, write_link_table
+from joinedup.stages import refresh_stored
 
 __all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "TRAINING_ROWS"]
 
@@ -148,7 +149,7 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
     engine.store.on_publish = _pause
     try:
         with progress() as bar:
-            task = bar.add_task("reading records", total=6)
+            task = bar.add_task("reading records", total=7)
             feats = load_records(engine, str(store))
             previous = read_table(engine, "person_source_link")
             model_rows = read_table(engine, "link_model")
@@ -197,6 +198,9 @@ def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
             write_link_table(engine, "family_member", members)
             write_diagnostics(engine, run, scored, THRESHOLD, feats.height)
             write_review_pairs(engine, run, scored, THRESHOLD)
+            bar.update(task, advance=1, description="measure results")
+            # Stored with this version of the store, so that readers (the web app) never compute them.
+            refresh_stored(engine.store, after="link")
             bar.update(task, advance=1, description="done")
     except BaseException:
         engine.close(publish=False)  # a failed run publishes nothing

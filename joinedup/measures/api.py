@@ -21,6 +21,7 @@ from joinedup.measures.paradox import paradoxes as _paradoxes
 from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import Result, check_period, coverage as _coverage, default_period, run_measures
 from joinedup.measures.spec import BREAKDOWNS, Library, Measure, load_library
+from joinedup.measures.stored import StoredResults
 from joinedup.store import Store
 
 __all__ = ["MeasureInfo", "MeasureRun", "by_breakdown", "compiled_sql", "coverage", "engine_for", "library", "list_measures",
@@ -30,10 +31,16 @@ _ENGINES: "weakref.WeakKeyDictionary[Store, StoreEngine]" = weakref.WeakKeyDicti
 
 
 def engine_for(store: Store) -> StoreEngine:
-    """One engine per open store: its person views are built once and reused by every call."""
+    """One engine per open store: its person views are built once and reused by every call.
+
+    A store opened for reading answers from the results stored with its version where they are current
+    (joinedup.measures.stored); a writer always computes, since its own writes may have changed the inputs.
+    """
     engine = _ENGINES.get(store)
     if engine is None:
         engine = _ENGINES[store] = StoreEngine(store)
+        if store.mode != "write":
+            engine.stored = StoredResults(store)
     return engine
 
 
@@ -109,7 +116,8 @@ def run(store: Store, *, period: str | None = None, by: str = "all", measures: l
     engine = engine_for(store)
     fy = check_period(engine, period) if period else default_period(engine)
     results = run_measures(engine, lib, fy, by, ids or None, threshold, on_measure=on_measure)
-    return MeasureRun(fy, by, engine.linked, results)
+    # Answered from stored results the engine never opened the person index; the results say whether they used one.
+    return MeasureRun(fy, by, engine.linked or bool(engine.stored and engine.stored.linked()), results)
 
 
 def by_breakdown(store: Store, measure: str, by: str, *, period: str | None = None,

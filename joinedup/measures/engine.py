@@ -59,6 +59,8 @@ class Engine(ABC):
         self._pending: dict[str, tuple[exp.Expression, bool]] = {}
         #: Facts a run works out once per engine (e.g. the population's mid-years, the period of the segment view).
         self.memo: dict[str, Any] = {}
+        #: Results stored with the store version (joinedup.measures.stored.StoredResults), read before computing.
+        self.stored: Any = None
 
     # Hooks -------------------------------------------------------------------
     @abstractmethod

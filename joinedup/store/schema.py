@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "LINK_TABLES", "LINK_RUN_TABLES", "PEER_TABLES", "META_TABLE",
+__all__ = ["Column", "Table", "PROVENANCE", "TABLES", "LINK_TABLES", "LINK_RUN_TABLES", "PEER_TABLES", "MEASURE_TABLES", "META_TABLE",
            "VAULT_TABLES", "SCHEMA_VERSION", "STORE_TABLES", "table", "markdown"]
 
 #: The version of this schema; a store records the version that wrote it (table store_meta).
@@ -506,8 +506,30 @@ imported_at | TIMESTAMP |
 """), provenance=False),
 )
 
+#: Written by each load and link run (joinedup.measures.stored) for readers of that version of the store.
+MEASURE_TABLES: tuple[Table, ...] = (
+    Table("measure_result", "released rows (disclosure applied) of every shipped measure's total in every period of "
+                            "every complete financial year, computed when the data last changed; "
+                            "store_meta's measure_results_* keys say from what", _cols("""
+measure | VARCHAR | measure id
+period | VARCHAR | e.g. 2024-25, 2024-25 Q1
+breakdown | VARCHAR | all
+ord | INTEGER | row order within the measure, period and breakdown
+grp | VARCHAR | group (all)
+numerator | DOUBLE | empty when suppressed
+denominator | DOUBLE | empty when suppressed or a count
+value | DOUBLE |
+ci_low | DOUBLE | 95% confidence interval
+ci_high | DOUBLE |
+suppressed | BOOLEAN | withheld by disclosure control
+sum_sq | DOUBLE | sum of squared values (for a mean's trend test)
+history | VARCHAR | complete, or which look-back or follow-up the period lacks
+"""), provenance=False),
+)
+
 #: The store's own facts (schema_version).
-META_TABLE = Table("store_meta", "facts about the store itself: schema_version", _cols("""
+META_TABLE = Table("store_meta", "facts about the store itself: schema_version, and what the stored measure "
+                                 "results were computed from (measure_results_inputs, _years, _linked)", _cols("""
 key | VARCHAR |
 value | VARCHAR |
 """), provenance=False)
@@ -546,7 +568,7 @@ value | VARCHAR |
 
 
 #: Every table the analysis store may hold (the vault's are VAULT_TABLES).
-STORE_TABLES: tuple[Table, ...] = TABLES + LINK_TABLES + LINK_RUN_TABLES + PEER_TABLES + (META_TABLE,)
+STORE_TABLES: tuple[Table, ...] = TABLES + LINK_TABLES + LINK_RUN_TABLES + PEER_TABLES + MEASURE_TABLES + (META_TABLE,)
 
 
 def table(name: str) -> Table:
@@ -562,7 +584,9 @@ def markdown() -> str:
     lines = ["# The canonical store schema", "", (__doc__ or "").strip(), ""]
     for heading, tables in (("Analysis store", TABLES), ("Person index (written by link)", LINK_TABLES),
                             ("Link run diagnostics (written by link)", LINK_RUN_TABLES),
-                            ("Peers (written by joinedup peers import)", PEER_TABLES), ("The store itself", (META_TABLE,)),
+                            ("Peers (written by joinedup peers import)", PEER_TABLES),
+                            ("Measure results (written by each load and link run)", MEASURE_TABLES),
+                            ("The store itself", (META_TABLE,)),
                             ("Identity vault (STORE.vault.duckdb)", VAULT_TABLES)):
         lines += [f"## {heading}", ""]
         for t in tables:

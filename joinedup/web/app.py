@@ -40,6 +40,7 @@ def plotly_js() -> Path:
 def create_app(config: WebConfig) -> FastAPI:
     """A ready app for one store and one state database."""
     data = StoreData(config.store)
+    data.library()  # parse and check the measure files now, not on the first visitor's time
     state = open_state(config.state_url or default_state_url(config.store))
 
     @asynccontextmanager

@@ -15,9 +15,12 @@ from rich.table import Table
 from joinedup.console import err, out
 from joinedup.errors import UserError
 from joinedup.options import DB as _DB
+from joinedup.options import DB_HELP
 
 __all__ = ["register", "serve_app", "read_password"]
 
+#: `users` and `audit` act on the store in the current folder unless told otherwise (`joinedup users add ada --role admin`).
+_HERE_DB = typer.Option(Path("store.duckdb"), "--db", help=DB_HELP + " Default: store.duckdb in the current folder.")
 _STATE = typer.Option(None, "--state-url", help="State database URL (default: SQLite beside the store; or postgresql://...).")
 
 users_app = typer.Typer(help="Users of the web app and their roles (admin, analyst, practitioner, viewer).", no_args_is_help=True)
@@ -47,7 +50,7 @@ def read_password(prompt: str = "Password") -> str:
 @users_app.command("add")
 def users_add(name: str = typer.Argument(..., help="The user's name (what they type to sign in)."),
               role: str = typer.Option(..., "--role", help="admin, analyst, practitioner or viewer."),
-              db: Path = _DB, state_url: Optional[str] = _STATE) -> None:
+              db: Path = _HERE_DB, state_url: Optional[str] = _STATE) -> None:
     """Add a user; the password is prompted for (or read from stdin when it is not a terminal)."""
     from joinedup.web.state import audit
     from joinedup.web.state.users import add_user, check_name, check_role
@@ -59,7 +62,7 @@ def users_add(name: str = typer.Argument(..., help="The user's name (what they t
 
 
 @users_app.command("list")
-def users_list(db: Path = _DB, state_url: Optional[str] = _STATE,
+def users_list(db: Path = _HERE_DB, state_url: Optional[str] = _STATE,
                as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List users: name, role, sign-in, status."""
     from joinedup.web.state.users import list_users
@@ -78,7 +81,7 @@ def users_list(db: Path = _DB, state_url: Optional[str] = _STATE,
 
 
 @users_app.command("disable")
-def users_disable(name: str = typer.Argument(..., help="The user to disable."), db: Path = _DB,
+def users_disable(name: str = typer.Argument(..., help="The user to disable."), db: Path = _HERE_DB,
                   state_url: Optional[str] = _STATE) -> None:
     """Disable a user and end their sessions."""
     from joinedup.web.state import audit
@@ -92,7 +95,7 @@ def users_disable(name: str = typer.Argument(..., help="The user to disable."), 
 @users_app.command("role")
 def users_role(name: str = typer.Argument(..., help="The user."),
                role: str = typer.Argument(..., help="The new role: admin, analyst, practitioner or viewer."),
-               db: Path = _DB, state_url: Optional[str] = _STATE) -> None:
+               db: Path = _HERE_DB, state_url: Optional[str] = _STATE) -> None:
     """Change a user's role (audited)."""
     from joinedup.web.state import audit
     from joinedup.web.state.users import set_role
@@ -104,7 +107,7 @@ def users_role(name: str = typer.Argument(..., help="The user."),
 
 
 @audit_app.command("verify")
-def audit_verify(db: Path = _DB, state_url: Optional[str] = _STATE) -> None:
+def audit_verify(db: Path = _HERE_DB, state_url: Optional[str] = _STATE) -> None:
     """Check the audit chain: every entry's hash, its link to the one before, and the recorded head."""
     from joinedup.web.state import audit
     verdict = audit.verify(_state(db, state_url))

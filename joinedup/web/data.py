@@ -1,9 +1,11 @@
 """Everything the web app reads or writes in the store, through the stages' own functions.
 
 Routes call only this module; it never computes a figure: it calls each stage's service API
-(`joinedup.<stage>.api`) over one `Store` opened read-only on the published snapshot. Results are
-cached per store version (the token changes whenever a write publishes), so a page never
-recomputes what no load changed.
+(`joinedup.<stage>.api`) over one `Store` opened read-only on the published snapshot. The measures
+the overview and every trend need were computed by the writer that published the snapshot (a load
+or link run stores them with it: `joinedup.measures.stored`), so the API reads them; anything else
+(a breakdown, a segment table) is computed on first use. Every answer is cached per store version
+(the token changes whenever a write publishes), so a page never recomputes what no load changed.
 """
 
 from __future__ import annotations

@@ -129,6 +129,8 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
     page.wait_for_selector("text=Terms in this paper")
     assert page.locator("abbr.term").count() >= 2
     _shots(page, "explain")
+    page.goto(base + "/glossary/term/delayed_discharge")
+    _shots(page, "glossary-term")
 
     for path, name in (("/segments", "segments"), ("/peers", "peers")):
         page.goto(base + path)

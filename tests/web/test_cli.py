@@ -15,8 +15,8 @@ from sqlalchemy import text
 from joinedup.web.state import default_state_url, open_state
 
 
-def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "joinedup", *args], input=stdin, capture_output=True, text=True)
+def _run(*args: str, stdin: str = "", cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "joinedup", *args], input=stdin, capture_output=True, text=True, cwd=cwd)
 
 
 def test_users_add_list_role_disable_and_audit_verify(store_copy):
@@ -45,6 +45,20 @@ def test_users_add_list_role_disable_and_audit_verify(store_copy):
         con.execute(text("UPDATE audit_entry SET actor = 'someone else' WHERE seq = 2"))
     r = _run("audit", "verify", "--db", db)
     assert r.returncode == 1 and r.stderr.strip() == "error: audit log broken: entry 2 was changed after it was written (hash differs)"
+
+
+def test_users_and_audit_act_on_the_store_in_the_current_folder_by_default(store_copy):
+    # The acceptance: `joinedup users add ada --role admin < password.txt`, then serve --db store.duckdb.
+    assert store_copy.name == "store.duckdb"
+    r = _run("users", "add", "ada", "--role", "admin", stdin="a very long password\n", cwd=store_copy.parent)
+    assert r.returncode == 0 and "added ada (admin)" in r.stderr, r.stderr
+    state = open_state(default_state_url(store_copy))
+    from joinedup.web.state.users import check_password
+    assert check_password(state, "ada", "a very long password").role == "admin"
+    r = _run("audit", "verify", cwd=store_copy.parent)
+    assert r.returncode == 0 and r.stdout.startswith("audit log intact: 1 entries")
+    r = _run("users", "list", cwd=store_copy.parent.parent)
+    assert r.returncode == 2 and r.stderr.strip() == "error: store.duckdb: store not found (build one with joinedup ingest, or run joinedup demo)"
 
 
 def test_missing_store_is_one_line(tmp_path):

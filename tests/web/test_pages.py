@@ -183,6 +183,23 @@ def test_decide_a_review_pair_records_what_link_decide_records(store_copy, tmp_p
     assert entry.target == f"{min(a, b)} {max(a, b)}"
 
 
+def test_the_overview_reads_the_results_the_link_run_stored(app):
+    # The first page of a store version computes no measure: the writer stored the results with it.
+    from joinedup.measures import api
+    assert client_for(app, "viewer").get("/").status_code == 200
+    engine = api.engine_for(app.state.data.reader())
+    assert engine.stored is not None and engine.stored.years() == app.state.data.years()
+    assert not engine._ready, "the overview built the measures' person views: it computed what was stored"
+
+
+def test_segments_page_heads_every_group_with_its_name(app):
+    import re
+    r = client_for(app, "analyst").get("/segments")
+    assert r.status_code == 200
+    headings = re.findall(r'<h2 id="g-[^"]+">([^<]*)</h2>', r.text)
+    assert len(headings) >= 3 and all(h.strip() and h != "None" for h in headings), headings
+
+
 def test_results_are_cached_per_store_version(app):
     data = app.state.data
     fy = data.years()[-1]

@@ -127,7 +127,7 @@ def measure_page(request: Request, measure_id: str, period: str | None = None, b
     definition = glossary.link_html(info.description, link="/glossary/term/{id}")
     return page(request, "measure.html", title=info.title, trend=trend,
                 trend_plot=_trend_figure(info, trend) if trend else None, definition=definition,
-                peer=data.peer_context(measure_id), **context)
+                peer=data.peer_context(measure_id), paired=[data.info(p) for p in info.paired_with], **context)
 
 
 @router.get("/measures/{measure_id}/csv")

@@ -37,9 +37,11 @@ def overview_model(data) -> dict:
 
 
 def warm_up(data) -> None:
-    """The figures of the slowest pages (overview, peers), computed ahead of the first visitor."""
+    """The figures of the slowest pages (overview, peers) and the glossary's term matcher, made ahead of the first visitor."""
+    from joinedup import glossary
     overview_model(data)
     data.peers()
+    glossary.link_html("care")  # builds the matcher every measure page's definition goes through (once per process)
 
 
 @router.get("/")

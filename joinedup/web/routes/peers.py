@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from joinedup.peers.funnel import curves
+from joinedup.peers.text import ofsted_sentence, sentence
 from joinedup.web.auth import allow
 from joinedup.web.render import page
 
@@ -50,4 +51,31 @@ def peers(request: Request, measure: str | None = None, user=allow("peers")) -> 
         funnel_ids = [b["id"] for b in doc["measures"] if curves(b["significance"]) is not None]
         chosen = blocks.get(measure or (funnel_ids[0] if funnel_ids else ""))
         funnel = _funnel_figure(chosen, doc["area"]["name"]) if chosen else None
-    return page(request, "peers.html", title="Peers", doc=doc, chosen=chosen, funnel=funnel)
+    said = {"ofsted": ofsted_sentence(doc["area"]["name"], doc.get("ofsted")),
+            "chosen": sentence(doc["area"]["name"], chosen) if chosen else None} if doc is not None else {}
+    return page(request, "peers.html", title="Peers", doc=doc, chosen=chosen, funnel=funnel, said=said,
+                ofsted=_ofsted_rows(doc.get("ofsted") if doc else None))
+
+
+_JUDGEMENTS = (("overall", "Overall effectiveness"), ("impact_of_leaders", "Impact of leaders"),
+               ("help_and_protection", "Help and protection"), ("in_care", "Children in care"),
+               ("care_leavers", "Care leavers"))
+
+
+def _ofsted_rows(ofsted: dict | None) -> list[tuple[str, str]]:
+    """The inspection's judgements and dates as (label, plain words) rows."""
+    if not ofsted:
+        return []
+    rows = []
+    for key, label in _JUDGEMENTS:
+        v = ofsted.get(key)
+        if v:
+            # Judgements introduced after the inspection are recorded as e.g. "inspection_pre_dates_judgement".
+            rows.append((label, "not judged: the inspection came before this judgement existed" if "_" in v else v))
+    if ofsted.get("framework"):
+        rows.append(("Kind of inspection", str(ofsted["framework"])))
+    if ofsted.get("inspection_start"):
+        rows.append(("Inspected", f"{ofsted['inspection_start']} to {ofsted.get('inspection_end') or '?'}"))
+    if ofsted.get("publication_date"):
+        rows.append(("Published", str(ofsted["publication_date"])))
+    return rows

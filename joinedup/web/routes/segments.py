@@ -26,7 +26,8 @@ def segments(request: Request, period: str | None = None, user=allow("segments")
     counts = data.segment_counts(period) if period else []
     groups: dict[str, dict] = {}
     for c in counts:
-        g = groups.setdefault(c.group, {"group": c.group, "unit": c.unit, "title": None, "rows": []})
+        # A group without a total row (people whose age or group is unknown) is headed by its one row's title.
+        g = groups.setdefault(c.group, {"group": c.group, "unit": c.unit, "title": c.title, "rows": []})
         if c.segment == "all":
             g["title"], g["total"] = c.title, c
         else:
