@@ -39,7 +39,15 @@ def cluster_records(records: pl.DataFrame, edges: pl.DataFrame, *, guard_local_i
     conflicted = _conflicted_components(labels, keys)
     if conflicted.size:
         labels = _split(labels, conflicted, keys, e)
-    return pl.DataFrame({"unique_id": ids, "cluster": labels})
+    return _canonical(pl.DataFrame({"unique_id": ids, "cluster": labels}))
+
+
+def _canonical(clusters: pl.DataFrame) -> pl.DataFrame:
+    """Clusters numbered by their smallest record id, so the numbers do not depend on the order records came in."""
+    first = clusters.group_by("cluster").agg(pl.col("unique_id").min().alias("first")).with_columns(
+        number=pl.col("first").rank("ordinal").cast(pl.Int64) - 1)
+    return clusters.join(first.select("cluster", "number"), on="cluster").select(
+        "unique_id", cluster="number")
 
 
 def _conflict_keys(records: pl.DataFrame, guard_local_ids: bool, cannot_link: pl.DataFrame | None,
@@ -70,9 +78,12 @@ def _split(labels: np.ndarray, conflicted: np.ndarray, keys: pl.DataFrame, e: pl
     key_map: dict[int, dict[str, set[str]]] = {}
     for i, kind, value in keys.filter(pl.Series(in_bad)[keys["i"]]).iter_rows():
         key_map.setdefault(i, {}).setdefault(kind, set()).add(value)
+    # strongest first; edges that tie (many exact links have probability 1) in the order of their
+    # record ids, never in the order the joins happened to produce, so a re-run splits alike
     bad_edges = e.filter(pl.Series(in_bad)[e["i"]]).with_columns(
-        rank=pl.col("method").replace_strict(METHOD_RANK, default=0)).sort(
-        ["probability", "rank"], descending=True)
+        rank=pl.col("method").replace_strict(METHOD_RANK, default=0),
+        lo=pl.min_horizontal("uid_l", "uid_r"), hi=pl.max_horizontal("uid_l", "uid_r")).sort(
+        ["probability", "rank", "lo", "hi"], descending=[True, True, False, False])
     parent: dict[int, int] = {}
     held: dict[int, dict[str, set[str]]] = {}
 

@@ -32,7 +32,8 @@ def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame | None, *, increme
         chosen = pl.DataFrame(schema={"cluster": pl.Int64, "person_id": pl.Utf8})
     else:
         overlap = (clusters.join(previous.rename({"record_id": "unique_id"}), on="unique_id")
-                   .group_by("cluster", "person_id").len().sort(["len", "person_id"], descending=[True, False]))
+                   .group_by("cluster", "person_id").len()
+                   .sort(["len", "person_id", "cluster"], descending=[True, False, False]))
         used_c: set[int] = set()
         used_p: set[str] = set()
         rows = []
@@ -48,7 +49,9 @@ def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame | None, *, increme
         known = previous.rename({"record_id": "unique_id", "person_id": "old"})
         out = out.join(known, on="unique_id", how="left").with_columns(
             person_id=pl.coalesce("old", "person_id")).drop("old")
-    missing = out.filter(pl.col("person_id").is_null()).group_by("cluster").agg(pl.col("unique_id").min())
+    # in record id order: a clash of new ids (rare) is then resolved the same way on every run
+    missing = (out.filter(pl.col("person_id").is_null()).group_by("cluster").agg(pl.col("unique_id").min())
+               .sort("unique_id"))
     fresh = pl.DataFrame({"cluster": missing["cluster"],
                           "new_id": [new_person_id(s, taken) for s in missing["unique_id"].to_list()]},
                          schema={"cluster": pl.Int64, "new_id": pl.Utf8})

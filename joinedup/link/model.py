@@ -79,18 +79,32 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
     model = floored(merge_m(model, trainer.misc.save_model_to_json(), report, u_floor=0.5 / max_pairs))
     linker = Linker(_one(tables), model, log_level=None)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
-    try:
-        linker.training.estimate_probability_two_random_records_match(lambda_rules, recall=recall)
-    except ValueError as e:
-        # the exact rules found more pairs than the recall allows: keep the prior
-        logging.getLogger(__name__).warning("match prior kept: %s", str(e).split(".")[0])
-    if linker.misc.save_model_to_json()["probability_two_random_records_match"] == 0:
-        # no pair met the exact rules (a very small place): a prior of 0 would make every weight infinite
-        linker = Linker(_one(tables), model, log_level=None)
+    if not _estimate_prior(linker, lambda_rules, recall):
+        linker = Linker(_one(tables), model, log_level=None)  # the prior Splink starts from
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rendered = [r["blocking_rule"] for r in linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]]
     return ModelRun(linker, predictions, rendered, report)
 
+
+
+def _estimate_prior(linker: Linker, rules: list, recall: float) -> bool:
+    """Estimate the prior (probability that two random records match) from `rules`; True when it is usable.
+
+    Usable means strictly between 0 and 1: a prior of 0 (no pair meets the rules) or 1 (every pair
+    does, e.g. a tiny store whose records all share a verified NHS number with their duplicates)
+    makes every match weight infinite or undefined (Splink's predict takes log2(p / (1 - p))),
+    and a store of one record has no pair to count at all. The caller then keeps the start value.
+    """
+    try:
+        linker.training.estimate_probability_two_random_records_match(rules, recall=recall)
+    except ZeroDivisionError:
+        return False  # fewer than two records: no pair to count, and none to score
+    except ValueError as e:
+        # more pairs met the rules than the recall allows
+        logging.getLogger(__name__).warning("match prior kept: %s", str(e).split(".")[0])
+        return False
+    prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    return 0 < prior < 1
 
 
 def floored(model: dict) -> dict:

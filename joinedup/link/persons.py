@@ -23,7 +23,8 @@ def person_table(records: pl.DataFrame, links: pl.DataFrame, deaths: pl.DataFram
     r = records.join(links.select("record_id", "person_id"), on="record_id").with_columns(
         sector=pl.col("source").str.split(".").list.first().replace_strict(SECTOR_OF_SOURCE, default=None))
     latest = (r.filter(pl.col("lsoa21").is_not_null())
-              .sort("last_seen", descending=True, nulls_last=True)
+              # the latest record's area; records seen last on one day in record id order (a re-run agrees)
+              .sort(["last_seen", "record_id"], descending=[True, False], nulls_last=True)
               .group_by("person_id").first()
               .select("person_id", "lsoa21", "imd_decile", "ward_code"))
     folded = r.group_by("person_id").agg(

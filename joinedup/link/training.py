@@ -58,8 +58,9 @@ def _gamma_counts(tables, model: dict, rule, names: list[str]) -> tuple[np.ndarr
     linker = Linker(tables, settings, log_level=None)
     pairs = linker.inference.predict()
     cols = ", ".join(f"gamma_{n}" for n in names)
-    counts = linker.misc.query_sql(f"SELECT {cols}, COUNT(*) AS n FROM {pairs.physical_name} GROUP BY {cols}",
-                                   output_type="pandas")
+    # ordered, so the EM's float sums add in the same order on every run (a GROUP BY's order is the engine's)
+    counts = linker.misc.query_sql(f"SELECT {cols}, COUNT(*) AS n FROM {pairs.physical_name} GROUP BY {cols} "
+                                   f"ORDER BY {cols}", output_type="pandas")
     pairs.drop_table_from_database_and_remove_from_cache()
     return counts[[f"gamma_{n}" for n in names]].to_numpy(dtype=np.int64), counts["n"].to_numpy(dtype=np.float64)
 

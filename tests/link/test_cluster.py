@@ -47,3 +47,18 @@ def test_incremental_keeps_known_records_where_they_were():
     out = assign_ids(pl.DataFrame({"unique_id": ["a", "b", "c"], "cluster": [0, 0, 0]}), prev, incremental=True)
     got = dict(zip(out["unique_id"], out["person_id"]))
     assert got["a"] == "P1" and got["b"] == "P2" and got["c"] in {"P1", "P2"}
+
+
+def test_ties_break_by_record_id_whatever_order_the_edges_come_in():
+    # a chain n1 - x - y - n2 of equally strong exact links must break, and break at the same link, on every run
+    recs = _records(["n1", None, None, "n2", None])
+    rows = [("0", "1", 1.0, "nhs_number"), ("1", "2", 1.0, "nhs_number"), ("2", "3", 1.0, "nhs_number"),
+            ("3", "4", 1.0, "nhs_number")]
+    seen = set()
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]):
+        for rec_order in (list(range(5)), [4, 2, 0, 3, 1]):
+            c = cluster_records(recs[rec_order], _edges([rows[k] for k in order])).sort("unique_id")
+            seen.add(tuple(c["cluster"].to_list()))
+    assert len(seen) == 1
+    labels = seen.pop()
+    assert labels[0] != labels[3]

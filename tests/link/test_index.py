@@ -156,3 +156,39 @@ def test_demo_step_links_evaluates_and_reports(place, tmp_path):
     run(ctx)
     assert ctx.made["linkage report"] == tmp_path / "linkage-report.html"
     assert "pairwise f1" in ctx.made["linkage report"].read_text()
+
+
+def _all_nhs(people, records):
+    by_id = {p["person_id"]: p for p in people}
+    return [{**r, "nhs_number": by_id[r["person_id"]]["nhs"], "nhs_number_valid": True} for r in records]
+
+
+def test_tiny_stores_where_every_record_has_an_nhs_number_link(tmp_path, run_cli):
+    # one record (no pair to count for the prior), and a few people each with several numbered records
+    for n, keep in ((1, 1), (3, None)):
+        people = make_people(n, 3)
+        recs = _all_nhs(people, make_records(people, 3))[:keep]
+        store = build_place(tmp_path / f"p{n}", n=n, seed=3, records=recs)
+        code, out, err = run_cli("link", "--db", str(store))
+        assert code == 0, err
+        persons = {r[0] for r in _query(store, "SELECT person_id FROM person_source_link psl JOIN person_record pr "
+                                                "USING (record_id) WHERE pr.nhs_number_pseudo IS NOT NULL")}
+        assert len(persons) == len({r["person_id"] for r in recs}), out
+
+
+def test_a_prior_of_one_is_not_used():
+    # every pair meets the rule and the recall is 1: the estimate is 1, whose match weight is undefined
+    import duckdb
+    import pandas as pd
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    import splink.comparison_library as cl
+
+    from joinedup.link.model import _estimate_prior
+
+    frame = pd.DataFrame({"unique_id": ["a", "b", "c"], "given_name": ["ann"] * 3, "family_name": ["lee"] * 3})
+    con = duckdb.connect()
+    con.register("people", frame)
+    settings = SettingsCreator(link_type="dedupe_only", comparisons=[cl.ExactMatch("given_name")])
+    linker = Linker(DuckDBAPI(con).register("people"), settings, log_level=None)
+    assert _estimate_prior(linker, [block_on("given_name", "family_name")], recall=1.0) is False
+    assert _estimate_prior(linker, [block_on("given_name", "family_name")], recall=0.5) is False  # more than recall allows
