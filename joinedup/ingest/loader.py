@@ -462,7 +462,7 @@ class _Run:
         ident_cols = schema.table("identity").column_names
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity AS
             WITH allrows AS (SELECT {', '.join(ident_cols)}, _ord FROM temp.st_identity
-                UNION ALL SELECT {', '.join(ident_cols)}, -1 FROM {e.v('identity')}
+                UNION ALL SELECT {', '.join(ident_cols)}, -1 FROM {e.p('identity')}
                 WHERE record_id IN (SELECT record_id FROM temp.st_identity))
             SELECT record_id, {', '.join(f'arg_max({c}, _ord) FILTER (WHERE {c} IS NOT NULL) AS {c}'
                                          for c in ident_cols if c not in ('record_id', 'nhs_number_valid'))},
@@ -470,7 +470,7 @@ class _Run:
             FROM allrows GROUP BY record_id""")
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity_history AS
             WITH allrows AS (SELECT record_id, field, value, first_seen, last_seen FROM temp.st_identity_history
-                UNION ALL SELECT record_id, field, value, first_seen, last_seen FROM {e.v('identity_history')} x
+                UNION ALL SELECT record_id, field, value, first_seen, last_seen FROM {e.p('identity_history')} x
                 WHERE record_id IN (SELECT record_id FROM temp.st_identity_history))
             SELECT record_id, field, value, min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM allrows GROUP BY record_id, field, value""")
