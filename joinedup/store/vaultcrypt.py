@@ -18,7 +18,7 @@ as it is and sealed by the next write session that unlocks the vault.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -42,6 +42,7 @@ __all__ = ["VaultCipher", "VaultKeyError", "SEALED", "PREFIX", "META_TABLE", "ST
 PREFIX = "jv1:"
 _NONCE = 12
 _HKDF_INFO = b"joinedup identity vault v1: AES-256-GCM value key"
+_PADS = [b"\x80" + b"\0" * (15 - n) for n in range(16)]  # by the value's length mod 16
 
 #: The sealed columns of each vault table (their undo tables alike).
 SEALED: dict[str, tuple[str, ...]] = {
@@ -87,32 +88,33 @@ class VaultCipher:
         """Values sealed one by one (None stays None; a sealed value is left as it is)."""
         nonces = os.urandom(_NONCE * len(values))
         out: list[str | None] = []
-        enc = self._aead.encrypt
+        enc, b64, pads, append = self._aead.encrypt, binascii.b2a_base64, _PADS, out.append
         for i, (v, a) in enumerate(zip(values, aads)):
             if v is None or v.startswith(PREFIX):
-                out.append(v)
+                append(v)
                 continue
             data = v.encode()
-            data += b"\x80" + b"\0" * (15 - len(data) % 16)  # ISO/IEC 7816-4 padding: lengths show to 16 bytes
+            data += pads[len(data) % 16]  # ISO/IEC 7816-4 padding: lengths show only to 16 bytes
             nonce = nonces[i * _NONCE:(i + 1) * _NONCE]
-            out.append(PREFIX + base64.b64encode(nonce + enc(nonce, data, (a or "").encode())).decode())
+            append(PREFIX + b64(nonce + enc(nonce, data, a.encode() if a else b""), newline=False).decode())
         return out
 
     def open_many(self, values: list[str | None], aads: list[str | None]) -> list[str | None]:
         """Sealed values opened (None stays None; a value without the prefix is returned as it is)."""
         out: list[str | None] = []
-        dec = self._aead.decrypt
+        dec, unb64, append = self._aead.decrypt, binascii.a2b_base64, out.append
+        skip = len(PREFIX)
         for v, a in zip(values, aads):
             if v is None or not v.startswith(PREFIX):
-                out.append(v)
+                append(v)
                 continue
             try:
-                raw = base64.b64decode(v[len(PREFIX):], validate=True)
-                data = dec(raw[:_NONCE], raw[_NONCE:], (a or "").encode())
+                raw = unb64(v[skip:], strict_mode=True)
+                data = dec(raw[:_NONCE], raw[_NONCE:], a.encode() if a else b"")
             except (InvalidTag, ValueError):
                 raise VaultKeyError("a vault value does not open under this key (the vault was sealed under "
                                     "another key, or altered)") from None
-            out.append(data[:data.rindex(b"\x80")].decode())
+            append(data[:data.rindex(b"\x80")].decode())
         return out
 
     def udfs(self) -> dict[str, Callable[[pa.Array, pa.Array], pa.Array]]:
