@@ -58,12 +58,14 @@ def measure_joinedup(db: Path, truth: Path) -> dict:
     build_index(db)
     wall, cpu = time.perf_counter() - started, _cpu_s() - cpu0
     peak = _peak_mb()
+    from joinedup.store.vaultcrypt import STATS  # opening the vault's sealed values, timed in the same run
+    vault = dict(STATS)
     f = evaluate_store(db, truth)
     from joinedup.link.blocking import blocking_recall
 
     b = blocking_recall(db, truth)
     return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, **f["pairwise"], "blocking_recall": b["recall"],
-            "families": f["families"], "clusters": f["clusters"]}
+            "families": f["families"], "clusters": f["clusters"], "vault": vault}
 
 
 def measure_peer(db: Path, truth: Path) -> dict:
@@ -190,6 +192,9 @@ def _place(a: argparse.Namespace) -> None:
         print(f"{name:<32}{r['f1']:>8.4f}{r['precision']:>11.4f}{r['recall']:>9.4f}{r['wall_s']:>9.1f}"
               f"{r['cpu_s']:>8.1f}{r['peak_mb']:>9.0f}")
     j = rows["joinedup link"]
+    v = j["vault"]
+    print(f"vault decryption in joinedup link (AES-256-GCM per value): {v['opened']:,} values opened, "
+          f"{v['sealed']:,} sealed, {v['seconds']:.1f} s ({100 * v['seconds'] / j['wall_s']:.0f}% of the run)")
     print(f"joinedup blocking recall (true pairs ever compared): {j['blocking_recall']:.4f}; "
           f"clusters {j['clusters']}; families {j['families']}")
     if len(rows) > 1:

@@ -18,7 +18,7 @@ from joinedup.demo import DEFAULT_PEOPLE, DEFAULT_WORKSPACE, DemoContext, run_de
 from joinedup.errors import UserError
 from joinedup.stages import stage_hooks
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "one_line"]
 
 app = typer.Typer(
     name="joinedup",
@@ -62,12 +62,17 @@ for _stage, _module in stage_hooks("cli"):
     _module.register(app)
 
 
+def one_line(text: str) -> str:
+    """The text on one line: line breaks and other control characters (from a file's own bytes) escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; user errors print one line and exit 2, never a traceback."""
     try:
         rc = app(args=argv, standalone_mode=False)
     except UserError as e:
-        err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {one_line(str(e))}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(e.exit_code)
     except cx.NoArgsIsHelpError as e:
         err.print(e.ctx.get_help() if e.ctx else str(e), markup=False)

@@ -8,10 +8,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 from pydantic import ValidationError
 
 from joinedup.errors import UserError
+from joinedup.inputs import load_yaml
 from joinedup.glossary.models import Term, TermFile
 
 __all__ = ["Glossary", "load_glossary", "load_file", "shipped_files"]
@@ -79,13 +79,9 @@ def _where(loc: tuple, raw: object) -> str:
 def load_file(path: Path) -> TermFile:
     """One term file, validated; a bad file raises UserError naming file and field."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path)  # bounded size, aliases and nesting; UTF-8 checked: one error line naming the file
     except OSError as e:
         raise UserError(f"cannot read glossary file ({e.strerror})", file=str(path)) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise UserError(f"not valid YAML: {getattr(e, 'problem', e)}", file=str(path),
-                        row=mark.line + 1 if mark else None) from None
     if not isinstance(raw, dict):
         raise UserError("a glossary file must be a mapping with a 'terms:' list", file=str(path))
     try:

@@ -239,6 +239,7 @@ class _Run:
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
+        self._coarsen_birth_dates(src, typed)
         n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
         n_present, n_replaced = self._versions(src, typed, res.sha256)
         cols = schema.table("quarantine").column_names
@@ -318,6 +319,23 @@ class _Run:
             self._person(src, people, pnames)
             e.execute(f"DROP TABLE {people}")
         e.execute(f"DROP TABLE {acc}")
+
+    def _coarsen_birth_dates(self, src: Source, typed: str) -> None:
+        """Rows with a date equal to their date of birth (a birth spell's admission, a newborn's first contact)
+        move every date back by the same days, to the first of the birth month.
+
+        The analysis store keeps only the year and month of birth; such a date (and `first_seen`, and a
+        discharge minus the length of stay) would give it the full date. Shifting the whole row keeps its
+        durations, its order and its month; the vault keeps the true date of birth."""
+        dob = src.role("date_of_birth")
+        dates = [f for f in src.fields if f.type in ("date", "datetime") and f.role != "date_of_birth"]
+        if dob is None or not dates:
+            return
+        born, days = ident(dob.name), f"CAST(day({ident(dob.name)}) - 1 AS INTEGER)"
+        hit = " OR ".join(f"CAST({ident(f.name)} AS DATE) = {born}" for f in dates)
+        sets = ", ".join(f"{ident(f.name)} = {ident(f.name)} - " + (days if f.type == "date" else f"to_days({days})")
+                         for f in dates)
+        self.e.execute(f"UPDATE {typed} SET {sets} WHERE NOT __rejected AND {born} IS NOT NULL AND ({hit})")
 
     def _versions(self, src: Source, typed: str, sha: str) -> tuple[int, int]:
         """Drop accepted rows already loaded (by content); stage the new versions; count both kinds."""
@@ -467,7 +485,7 @@ class _Run:
         ident_cols = schema.table("identity").column_names
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity AS
             WITH allrows AS (SELECT {', '.join(ident_cols)}, _ord FROM temp.st_identity
-                UNION ALL SELECT {', '.join(ident_cols)}, -1 FROM {e.v('identity')}
+                UNION ALL SELECT {', '.join(ident_cols)}, -1 FROM {e.p('identity')}
                 WHERE record_id IN (SELECT record_id FROM temp.st_identity))
             SELECT record_id, {', '.join(f'arg_max({c}, _ord) FILTER (WHERE {c} IS NOT NULL) AS {c}'
                                          for c in ident_cols if c not in ('record_id', 'nhs_number_valid'))},
@@ -475,7 +493,7 @@ class _Run:
             FROM allrows GROUP BY record_id""")
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity_history AS
             WITH allrows AS (SELECT record_id, field, value, first_seen, last_seen FROM temp.st_identity_history
-                UNION ALL SELECT record_id, field, value, first_seen, last_seen FROM {e.v('identity_history')} x
+                UNION ALL SELECT record_id, field, value, first_seen, last_seen FROM {e.p('identity_history')} x
                 WHERE record_id IN (SELECT record_id FROM temp.st_identity_history))
             SELECT record_id, field, value, min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM allrows GROUP BY record_id, field, value""")

@@ -21,21 +21,22 @@ def load_records(engine: Engine, store_name: str) -> pl.DataFrame:
     if "person_record" not in engine.tables("store"):
         raise UserError("nothing ingested: the store has no person_record table (run `joinedup ingest` first)",
                         file=store_name)
-    vault = engine.tables("vault")
+    plain = engine.store.identities()  # the vault's views with every sealed value opened
+    vault = engine.tables(plain)
     if "identity" not in vault:
         raise UserError("the identity vault beside the store has no identity table", file=store_name)
-    records = engine.query("""
+    records = engine.query(f"""
         SELECT pr.record_id, pr.source, pr.system, pr.local_id_pseudo, pr.nhs_number_pseudo,
                pr.nhs_number_verified, pr.upn_pseudo,
                i.given_name, i.family_name, i.date_of_birth, i.sex, i.postcode, i.address,
                i.nhs_number, i.other_id
-        FROM store.person_record pr LEFT JOIN vault.identity i ON i.record_id = pr.record_id
+        FROM store.person_record pr LEFT JOIN {plain}.identity i ON i.record_id = pr.record_id
     """).unique("record_id", keep="first")
     if records.height == 0:
         raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
     if "identity_history" in vault:
-        history = engine.query("""
-            SELECT record_id, field, value FROM vault.identity_history
+        history = engine.query(f"""
+            SELECT record_id, field, value FROM {plain}.identity_history
             WHERE field IN ('family_name', 'postcode', 'address') AND value IS NOT NULL
         """)
         if history.height:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from joinedup.errors import UserError
-from joinedup.store import schema
+from joinedup.store import schema, vaultcrypt
 from joinedup.store.backends.base import STORE
 
 if TYPE_CHECKING:
@@ -68,7 +68,14 @@ def hmac_input(kind: str, value: str) -> tuple[str, str]:
 
 
 def _vault_sample_mismatch(store: "Store", key: "PseudonymKey") -> bool:
-    if not store.has_vault or not store.backend.has_table("pseudonym", "vault"):
+    if not store.has_vault:
         return False
-    rows = store.backend.fetchall("SELECT pseudonym, kind, value FROM vault.pseudonym ORDER BY pseudonym LIMIT 3")
+    if store.backend.has_table(vaultcrypt.META_TABLE, "vault"):  # a sealed vault records its key's fingerprint
+        rows = store.backend.fetchall(f"SELECT value FROM vault.{vaultcrypt.META_TABLE} WHERE key = 'key_fingerprint'")
+        if rows:
+            return rows[0][0] != vaultcrypt.VaultCipher(key).fingerprint
+    if not store.backend.has_table("pseudonym", "vault"):
+        return False
+    rows = store.backend.fetchall("SELECT pseudonym, kind, value FROM vault.pseudonym "  # a vault from before sealing
+                                  "WHERE NOT starts_with(value, 'jv1:') ORDER BY pseudonym LIMIT 3")
     return any(key.pseudonym(*hmac_input(kind, value)) != p for p, kind, value in rows)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from joinedup.store import schema
+from joinedup.store import schema, vaultcrypt
 from joinedup.store.backends.base import STORE, VAULT
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ __all__ = ["LoadSession", "VAULT_KEYS", "ensure_schema", "reconcile", "vault_loa
 #: The columns that identify one row of each vault table (a newer load replaces that row).
 VAULT_KEYS: dict[str, tuple[str, ...]] = {
     "identity": ("record_id",),
-    "identity_history": ("record_id", "field", "value"),
+    # all of a record's history is rewritten at once (values are sealed with random nonces: never compared)
+    "identity_history": ("record_id",),
     "pseudonym": ("pseudonym", "kind"),
 }
 
@@ -113,6 +114,7 @@ class LoadSession:
         self.store: Path = store.paths.store
         self.vault: Path = store.paths.vault
         ensure_schema(store)
+        self.plain_ns = store.unlock(key)  # the vault's values opened, for merging; what is written is sealed
         self.backend.define_pseudo(*key.pads())
 
     # -- primitives, from the backend -----------------------------------------------------------
@@ -148,22 +150,28 @@ class LoadSession:
         """Qualified name of a vault table."""
         return f"{self.vault_ns}.{table}"
 
+    def p(self, table: str) -> str:
+        """Qualified name of a vault table's opened view (plaintext, read-only)."""
+        return f"{self.plain_ns}.{table}"
+
     def t(self, table: str) -> str:
         """Qualified name of a staging table."""
         return f"{self.stage_ns}.{table}"
 
     # -- the two-phase commit ----------------------------------------------------------------------
     def upsert_vault_sql(self, table: str, staged: str, load_id: str) -> list[str]:
-        """Statements replacing vault rows by key with staged rows, keeping replaced ones for undo."""
+        """Statements replacing vault rows by key with staged (plaintext) rows, sealed as they are written,
+        keeping replaced ones for undo."""
         t = schema.table(table)
         match = " AND ".join(f"v.{k} IS NOT DISTINCT FROM n.{k}" for k in VAULT_KEYS[table])
         cols = ", ".join(t.column_names + ["load_id"])
         exists = f"EXISTS (SELECT 1 FROM {staged} n WHERE {match})"
+        sealed = vaultcrypt.SEALED[table]
+        values = ", ".join(vaultcrypt.seal_sql(table, c) if c in sealed else c for c in t.column_names)
         return [f"INSERT INTO {self.v(table + '_undo')} ({cols}, superseded_by) "
                 f"SELECT {cols}, {_lit(load_id)} FROM {self.v(table)} v WHERE {exists}",
                 f"DELETE FROM {self.v(table)} v WHERE {exists}",
-                f"INSERT INTO {self.v(table)} ({cols}) SELECT {', '.join(t.column_names)}, {_lit(load_id)} "
-                f"FROM {staged}"]
+                f"INSERT INTO {self.v(table)} ({cols}) SELECT {values}, {_lit(load_id)} FROM {staged}"]
 
     def commit_load(self, load_id: str, vault_steps: list[str], store_steps: list[str],
                     checkpoint: Callable[[str], None] | None = None) -> None:

@@ -534,35 +534,36 @@ key | VARCHAR |
 value | VARCHAR |
 """), provenance=False)
 
-#: The identity vault (STORE.vault.duckdb): direct identifiers, keyed by the same pseudonyms.
+#: The identity vault (STORE.vault.duckdb): direct identifiers, keyed by the same pseudonyms. Columns
+#: marked "sealed" hold AES-256-GCM ciphertext (`joinedup.store.vaultcrypt`); identify mode opens them.
 VAULT_TABLES: tuple[Table, ...] = (
     Table("identity", "latest identifiers of each person record", _cols("""
 record_id | VARCHAR |
 source | VARCHAR |
 system | VARCHAR |
-local_id | VARCHAR |
-nhs_number | VARCHAR | as given (after removing spaces)
+local_id | VARCHAR | sealed
+nhs_number | VARCHAR | sealed; as given (after removing spaces)
 nhs_number_valid | BOOLEAN | modulus-11 check digit valid
-given_name | VARCHAR |
-family_name | VARCHAR |
-date_of_birth | DATE |
+given_name | VARCHAR | sealed
+family_name | VARCHAR | sealed
+date_of_birth | VARCHAR | sealed; opens to the ISO date (a DATE in identify mode)
 sex | VARCHAR | M, F or U
-postcode | VARCHAR | normalised (upper case, single space)
-address | VARCHAR |
-upn | VARCHAR |
-other_id | VARCHAR | e.g. National Insurance number
+postcode | VARCHAR | sealed; normalised (upper case, single space)
+address | VARCHAR | sealed
+upn | VARCHAR | sealed
+other_id | VARCHAR | sealed; e.g. National Insurance number
 """), provenance=False),
     Table("identity_history", "every distinct identifier value a record has held, with when", _cols("""
 record_id | VARCHAR |
 field | VARCHAR | given_name, family_name, date_of_birth, postcode, address, nhs_number
-value | VARCHAR |
+value | VARCHAR | sealed
 first_seen | DATE |
 last_seen | DATE |
 """), provenance=False),
     Table("pseudonym", "pseudonym -> identifier, for the few who may re-identify (e.g. a practitioner's audited person view)", _cols("""
 pseudonym | VARCHAR |
 kind | VARCHAR | record_id, local_id, nhs_number, upn, address_key, event_id
-value | VARCHAR |
+value | VARCHAR | sealed
 """), provenance=False),
 )
 

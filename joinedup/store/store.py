@@ -19,6 +19,12 @@ that fails or is killed publishes nothing; its working files are removed by the 
 
 `version` names the published snapshot a `Store` reads (it changes whenever a write publishes),
 so callers can cache results per version.
+
+The vault's identifying values are sealed (AES-256-GCM, `joinedup.store.vaultcrypt`) under a key
+derived from the pseudonym key. In identify mode the vault file is attached as `vault_sealed` and
+catalog `vault` holds views that open every sealed column (so `vault.identity` reads as plaintext, and
+every such read is audited). A writer attaches the file itself as `vault` (what it writes must be
+sealed) and, once `unlock()`ed with the key, reads plaintext through the views of `vault_plain`.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import pyarrow as pa
 import sqlglot
@@ -40,10 +46,17 @@ from joinedup.store.backends import Backend, BackendError, backend_for
 from joinedup.store.backends.base import STORE, VAULT
 from joinedup.store.guard import check_store_path
 from joinedup.store.paths import StorePaths, paths_for
+from joinedup.store import vaultcrypt
+
+if TYPE_CHECKING:
+    from joinedup.ingest.keys import PseudonymKey
 
 __all__ = ["MODES", "Store", "version_of", "writer_lock"]
 
 MODES = ("analysis", "identify", "write")
+
+#: Catalogs of the vault: the file in identify mode, and the opened views a writer reads through.
+VAULT_SEALED, VAULT_PLAIN = "vault_sealed", "vault_plain"
 
 
 def version_of(path: str | Path) -> str:
@@ -79,6 +92,10 @@ class Store:
         self._lock_fd: int | None = None
         self._vault_attached = False
         self._in_memory = False
+        self._key: "PseudonymKey | None" = None
+        self._cipher: vaultcrypt.VaultCipher | None = None
+        self._plain: str | None = None
+        self._rewrite_vault = False
         #: Called with "vault published" between the two renames of a publish (kill tests pause there).
         self.on_publish: Callable[[str], None] | None = None
 
@@ -86,11 +103,13 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, mode: str = "analysis", *, user: str | None = None,
              purpose: str | None = None, create: bool = False, vault: bool | None = None,
-             threads: int | None = None, memory_limit: str | None = None, engine: str = "duckdb") -> "Store":
+             threads: int | None = None, memory_limit: str | None = None, engine: str = "duckdb",
+             key: "PseudonymKey | None" = None) -> "Store":
         """Open the store at `path` in a mode.
 
         Write mode: `create` starts a new store when none exists; the vault is attached when it exists,
-        or made when `vault` is True (ingest); `vault=False` leaves it alone.
+        or made when `vault` is True (ingest); `vault=False` leaves it alone. `key` is the pseudonym key
+        (by default JOINEDUP_KEY or the key file, read when the vault's sealed values are first needed).
         """
         if mode not in MODES:
             raise UserError(f"unknown store mode {mode!r} (expected one of {', '.join(MODES)})")
@@ -110,6 +129,7 @@ class Store:
             raise UserError(f"memory limit {memory_limit!r} not understood (say e.g. 4GB or 512MB)",
                             file=str(paths.store)) from None
         store = cls(paths, mode, backend, version="", user=user, purpose=purpose)
+        store._key = key
         try:
             if mode == "write":
                 store._open_writer(vault)
@@ -145,11 +165,12 @@ class Store:
             if not self.paths.vault.exists():
                 raise UserError(f"no identity vault beside the store (expected {self.paths.vault.name})",
                                 file=str(self.paths.store))
-            self._attach(VAULT, self.paths.vault, read_only=True)
+            self._attach(VAULT_SEALED, self.paths.vault, read_only=True)
             self._vault_attached = True
+            self._open_views(VAULT_SEALED, VAULT)
             if self._unfinished_loads():
                 # a writer was killed after publishing the vault and before the store: repair, then read
-                self.backend.detach(VAULT)
+                self._detach_vault()
                 self.backend.detach(STORE)
                 Store.open(self.paths.store, "write", vault=True).close()
                 self._open_reader(vault=vault)
@@ -160,11 +181,12 @@ class Store:
         self._lock_fd = os.open(p.lock, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)  # one writer at a time; readers never take it
         for stale in (p.working_store, p.working_vault):
-            for f in (stale, stale.with_name(stale.name + ".wal")):
+            for f in (stale, stale.with_name(stale.name + ".wal"), stale.with_name(stale.name + ".fresh")):
                 f.unlink(missing_ok=True)
         if p.store.exists():
             shutil.copyfile(p.store, p.working_store)
         if p.vault.exists():
+            os.close(os.open(p.working_vault, os.O_WRONLY | os.O_CREAT, 0o600))  # owner only from the start
             shutil.copyfile(p.vault, p.working_vault)
         self._version = version_of(p.store)
         self._attach(STORE, p.working_store, read_only=False)
@@ -185,6 +207,126 @@ class Store:
             return set()
         committed = {r[0] for r in self.backend.fetchall(f"SELECT load_id FROM {STORE}.load")}
         return vault_load_ids(self) - committed
+
+    # -- the sealed vault ---------------------------------------------------------------------------
+    def _vault_meta(self, catalog: str) -> dict[str, str]:
+        if not self.backend.has_table(vaultcrypt.META_TABLE, catalog):
+            return {}
+        return dict(self.backend.fetchall(f"SELECT key, value FROM {catalog}.{vaultcrypt.META_TABLE}"))
+
+    def _load_cipher(self, catalog: str) -> vaultcrypt.VaultCipher:
+        """The vault cipher from the store's key, checked against the fingerprint the vault records."""
+        if self._cipher is None:
+            if self._key is None:
+                from joinedup.ingest.keys import load_key
+                try:
+                    self._key = load_key(self.paths.store, create=False)
+                except UserError as e:
+                    reason = str(e)[len(e.file) + 2:] if e.file else str(e)
+                    raise UserError(f"the identity vault is sealed and opens only with the store's key; {reason}",
+                                    file=e.file) from None
+            cipher = vaultcrypt.VaultCipher(self._key)
+            found = self._vault_meta(catalog).get("key_fingerprint")
+            if found is not None and found != cipher.fingerprint:
+                raise UserError(f"the identity vault was sealed under another key than {self._key.origin}: "
+                                "use the store's own key", file=str(self.paths.vault))
+            self.backend.define_functions(cipher.udfs())
+            self._cipher = cipher
+        return self._cipher
+
+    def _open_views(self, source: str, target: str) -> None:
+        """Catalog `target`: a view per vault table of `source` with its sealed columns opened."""
+        if self._vault_meta(source) or self._has_sealed_values(source):
+            self._load_cipher(source)
+        else:  # nothing sealed (a vault from before encryption): the views open nothing, no key needed
+            self.backend.define_functions({n: (lambda v, a: v) for n in ("vault_seal", "vault_open")})
+        self.backend.attach(target, None, read_only=False)
+        for name in sorted(self.backend.table_names(source)):
+            cols = [c for c, _t in self.backend.columns(f"{source}.{name}")]
+            self.backend.execute(f"CREATE VIEW {target}.{name} AS "
+                                 f"{vaultcrypt.plain_view_sql(name, cols, f'{source}.{name}')}")
+
+    def _has_sealed_values(self, catalog: str) -> bool:
+        present = self.backend.table_names(catalog)
+        for name in vaultcrypt.vault_tables():
+            if name in present:
+                col = vaultcrypt.SEALED[name.removesuffix("_undo")][0]
+                if self.backend.fetchall(f"SELECT 1 FROM {catalog}.{name} WHERE starts_with(CAST({col} AS VARCHAR), "
+                                         f"'{vaultcrypt.PREFIX}') LIMIT 1"):
+                    return True
+        return False
+
+    def unlock(self, key: "PseudonymKey | None" = None, *, new_key: bool = False) -> str:
+        """Writer: load the vault key, seal every value not sealed yet, and return the catalog of opened views.
+
+        `key` is the store's key (checked against the vault's fingerprint); with `new_key` it replaces
+        it (rekey, once every sealed value has been read out: from then on the new key seals)."""
+        self._writable()
+        if not self._vault_attached:
+            raise UserError("the identity vault is not attached (open the store with vault=True)",
+                            file=str(self.paths.store))
+        if key is not None and (self._key is None or key.secret != self._key.secret or new_key):
+            self._key, self._cipher = key, None
+            if new_key:
+                self.backend.execute(f"DROP TABLE IF EXISTS {VAULT}.{vaultcrypt.META_TABLE}")
+        cipher = self._load_cipher(VAULT)
+        b = self.backend
+        b.begin()
+        present = b.table_names(VAULT)
+        for name in vaultcrypt.vault_tables():
+            if name not in present:
+                continue
+            q = f"{VAULT}.{name}"
+            if name.startswith("identity") and not name.startswith("identity_history"):
+                types = dict(b.columns(q))
+                if types.get("date_of_birth", "VARCHAR").upper() != "VARCHAR":  # a vault from before sealing
+                    b.execute(f"ALTER TABLE {q} ALTER COLUMN date_of_birth SET DATA TYPE VARCHAR")
+            if b.fetchall(vaultcrypt.unsealed_count_sql(name, q))[0][0]:
+                b.execute(vaultcrypt.seal_in_place_sql(name, q))
+                self._rewrite_vault = True  # the file's free pages may still hold the old plaintext
+        b.execute(f"CREATE TABLE IF NOT EXISTS {VAULT}.{vaultcrypt.META_TABLE} (key VARCHAR, value VARCHAR)")
+        b.execute(f"DELETE FROM {VAULT}.{vaultcrypt.META_TABLE}")
+        b.execute(f"INSERT INTO {VAULT}.{vaultcrypt.META_TABLE} VALUES ('cipher', 'AES-256-GCM per value, "
+                  f"HKDF-SHA256 from the pseudonym key, v1'), ('key_fingerprint', ?)", [cipher.fingerprint])
+        b.commit()
+        if self._plain is None:
+            self.backend.attach(VAULT_PLAIN, None, read_only=False)
+            self._plain = VAULT_PLAIN
+        for name in sorted(b.table_names(VAULT)):
+            cols = [c for c, _t in b.columns(f"{VAULT}.{name}")]
+            b.execute(f"CREATE OR REPLACE VIEW {VAULT_PLAIN}.{name} AS "
+                      f"{vaultcrypt.plain_view_sql(name, cols, f'{VAULT}.{name}')}")
+        return VAULT_PLAIN
+
+    def identities(self) -> str:
+        """The catalog whose views read the vault's values opened (identify: `vault`; write: after unlock)."""
+        if self.mode == "identify":
+            return VAULT
+        if self.mode == "write":
+            return self._plain or self.unlock()
+        raise UserError("reading identifiers needs a store opened in identify mode")
+
+    def _copy_vault_afresh(self) -> None:
+        """Detach the working vault and replace it by a fresh copy of its tables: no page of the old file
+        (which may hold plaintext a seal in place freed) survives."""
+        fresh = self.paths.working_vault.with_name(self.paths.working_vault.name + ".fresh")
+        fresh.unlink(missing_ok=True)
+        self.backend.attach("vault_fresh", fresh, read_only=False)
+        self.backend.execute(f"COPY FROM DATABASE {VAULT} TO vault_fresh")
+        self.backend.detach("vault_fresh")
+        self._detach_vault()
+        os.replace(fresh, self.paths.working_vault)
+
+    def _detach_vault(self) -> None:
+        if self.mode == "identify":
+            self.backend.detach(VAULT)
+            self.backend.detach(VAULT_SEALED)
+        else:
+            if self._plain is not None:
+                self.backend.detach(VAULT_PLAIN)
+                self._plain = None
+            self.backend.detach(VAULT)
+        self._vault_attached = False
 
     def _attach(self, catalog: str, path: Path, *, read_only: bool) -> None:
         try:
@@ -317,15 +459,16 @@ class Store:
             self._abandon()
             return
         p = self.paths
-        if self._vault_attached:
-            self.backend.detach(VAULT)
+        vault = self._vault_attached
+        if vault:
+            self._copy_vault_afresh() if self._rewrite_vault else self._detach_vault()
         self.backend.detach(STORE)
         self.backend.close()
         self.backend = None
         for f in (p.working_vault, p.working_store):
             if f.exists():
                 _fsync(f)
-        if self._vault_attached:
+        if vault:
             os.chmod(p.working_vault, 0o600)  # identifiers: readable by the store's owner only
             os.replace(p.working_vault, p.vault)
             if self.on_publish is not None:

@@ -21,15 +21,16 @@ def small_place(tmp_path_factory) -> Path:
     return write_place(tmp_path_factory.mktemp("place") / "place", n_people=25)
 
 
-def snapshot(db: Path) -> dict[str, list]:
-    """Every row of every table of the store and its vault (sorted), to compare before and after."""
+def snapshot(db: Path, key=None) -> dict[str, list]:
+    """Every row of every table of the store and its vault (sorted, the vault's values opened with the store's
+    key, or `key`), to compare before and after."""
     out: dict[str, list] = {}
     paths = paths_for(db)
     if not db.exists():
         return out
     vault = paths.vault.exists()
     mode = dict(mode="identify", user="test", purpose="compare store and vault") if vault else dict(mode="analysis")
-    with Store.open(db, **mode) as store:
+    with Store.open(db, **mode, key=key) as store:
         for catalog, path in (("store", db), ("vault", paths.vault)) if vault else (("store", db),):
             for name in sorted(store.backend.table_names(catalog)):
                 rows = store.backend.fetchall(f'SELECT * FROM {catalog}."{name}"')

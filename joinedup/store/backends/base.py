@@ -100,6 +100,11 @@ class Backend(ABC):
         """Define the SQL function `pseudo(kind, value)` (keyed HMAC) for this connection only."""
 
     @abstractmethod
+    def define_functions(self, functions: dict[str, Any]) -> None:
+        """Define (or redefine) scalar SQL functions of two text arguments returning text, for this connection
+        only; each is a Python callable over Arrow arrays (the vault's seal and open)."""
+
+    @abstractmethod
     def begin(self) -> None:
         """Start a transaction."""
 

@@ -154,6 +154,16 @@ class DuckDBBackend(Backend):
             "CREATE OR REPLACE TEMP MACRO pseudo(k, v) AS "
             f"substr(sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || encode(k || '|' || v)))), 1, 32)")
 
+    def define_functions(self, functions: dict[str, Any]) -> None:
+        """Python functions over Arrow batches; never folded as constants (a seal draws a random nonce)."""
+        for name, fn in functions.items():
+            try:
+                self.con.remove_function(name)
+            except duckdb.InvalidInputException:  # not defined yet
+                pass
+            self.con.create_function(name, fn, ["VARCHAR", "VARCHAR"], "VARCHAR", type="arrow",
+                                     null_handling="special", side_effects=True)
+
     def begin(self) -> None:
         """BEGIN TRANSACTION."""
         self.con.execute("BEGIN TRANSACTION")
