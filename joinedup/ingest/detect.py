@@ -117,9 +117,18 @@ def _returns_cin(p: Path) -> FilePlan:
                     f"CIN census XML: {n} collection year(s), latest year's row kept")
 
 
+def _returns_cld(p: Path) -> FilePlan:
+    from joinedup.ingest.cld import cld_files
+
+    n = 1 if p.is_file() else len(cld_files(p))
+    return FilePlan(p, "cld", "asc.client_level_data",
+                    f"ASC Client Level Data: {n} quarterly submission(s), latest submission's row of each event kept")
+
+
 def plan_paths(paths: list[Path]) -> list[FilePlan]:
     """Every file to load from the given folders and files, in a stable order."""
     from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
+    from joinedup.ingest.cld import is_cld_file, is_cld_folder
     from joinedup.ingest.ssda903 import is_903_folder
 
     plans: list[FilePlan] = []
@@ -136,6 +145,9 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             if is_cin_folder(p) and not any(f.suffix.lower() in EXTENSIONS for f in p.iterdir()):
                 plans.append(_returns_cin(p))
                 continue
+            if is_cld_folder(p):
+                plans.append(_returns_cld(p))
+                continue
             # a 903 return inside the folder is read as one set of years, not file by file
             roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
                            and is_903_folder(d) and not is_903_folder(d.parent))
@@ -144,6 +156,10 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
                                and is_cin_folder(d))
             plans += [_returns_cin(d) for d in cin_roots]
             roots += cin_roots
+            cld_roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                               and is_cld_folder(d))
+            plans += [_returns_cld(d) for d in cld_roots]
+            roots += cld_roots
             found = sorted(f for f in p.rglob("*") if not f.is_dir() and f.suffix.lower() in EXTENSIONS
                            and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
                            and not any(r in f.parents for r in roots))
@@ -154,6 +170,8 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             plans += [_single(f) for f in found]
         elif is_cin_xml(p):
             plans.append(_returns_cin(p))
+        elif is_cld_file(p):
+            plans.append(_returns_cld(p))
         else:
             plans.append(_single(p))
     return plans

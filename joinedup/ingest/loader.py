@@ -8,6 +8,8 @@ two phases (see joinedup.store.load) so that a failure or a kill leaves both as 
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import re
 import secrets
@@ -20,7 +22,7 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import cin_census, fhir, ssda903
+from joinedup.ingest import cin_census, cld, fhir, ssda903
 from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
@@ -165,7 +167,8 @@ class _Run:
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
-                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else sha256_of(plan.path))
+                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
+                   cld.folder_sha256(plan.path) if plan.format == "cld" else sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -179,6 +182,13 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
+            elif plan.format == "cld":
+                # one part per quarter's file, so a rejected row names the file and row it came from
+                for src, table, fpath in cld.read_parts(plan.path):
+                    self.n += 1
+                    raw = f"temp.raw_{self.n}"
+                    self.e.stage_arrow(raw, table)
+                    self._part(dataclasses.replace(plan, path=fpath), res, src, src.id, raw, idx)
             elif plan.format in ("ssda903", "cin-xml"):
                 parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
                                      (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))

@@ -287,7 +287,8 @@ def dq_flags(df: pl.DataFrame) -> tuple[list[str], list[DqFlag], pl.DataFrame]:
         bad = d.select("_r", res.alias("result")).filter(pl.col("result").is_not_null())
         for (result,), g in bad.group_by("result", maintain_order=True):
             what = (f"{f} is empty where it is mandatory" if result.endswith("(Mandatory)") else
-                    f"{f} holds a value off its list" if f in CODE_LISTS else f"{f} is not well formed")
+                    f"{f} holds a value off its list" if f in CODE_LISTS else
+                    "NHS number fails the modulus-11 check" if f == "NHS_Number" else f"{f} is not well formed")
             flags.append(DqFlag(f, result, g.height, int(g["_r"].min()) + 1, what))
             rows.append(g.select(pl.lit(f).alias("field"), pl.lit(result).alias("result"),
                                  pl.col("_r").cast(pl.Int64).alias("row")))

@@ -115,6 +115,10 @@ def _enrich(copy: pl.DataFrame, seed: int, la: str) -> pl.DataFrame:
     outcome_met = _pick(u_ev2, [(0.58, "Fully Met"), (0.90, "Partially Met")], "Not Met")
     out = copy.with_columns(
         GP_Practice_Name=pl.lit(None, dtype=pl.Utf8),
+        # both mandatory for every event: a carer's own support reason is support to a carer
+        Primary_Support_Reason=pl.when(carer & pl.col("Primary_Support_Reason").is_null())
+        .then(pl.lit("Social Support: Support to Carer")).otherwise(pl.col("Primary_Support_Reason")),
+        Has_Unpaid_Carer=pl.col("Has_Unpaid_Carer").fill_null("Unknown"),
         Ethnicity=pl.col("Ethnicity").replace_strict(ETHNICITY_DESCRIPTION, default=pl.col("Ethnicity")),
         Employment_Status=employment,
         Autism_Spectrum_Disorder_ASD=flag(ld & (u_flag < 0.3), pl.when(age < 65).then(0.02).otherwise(0.003)),
@@ -183,6 +187,12 @@ def write_quarters(copy: pl.DataFrame, folder: Path, period_start: date, period_
             Event_Outcome=pl.when(later).then(pl.lit("No change in package")).otherwise(pl.col("Event_Outcome")),
             Event_End_Date=pl.when(later).then(None).otherwise(pl.col("Event_End_Date")),
             Date_of_Death=pl.when(d["Date_of_Death"] > p1).then(None).otherwise(pl.col("Date_of_Death")),
+        ).with_columns(
+            # a service of someone who has died ends on the day of death (CLD: end date mandatory then)
+            _dead=pl.col("Date_of_Death").is_not_null() & pl.col("Event_End_Date").is_null()
+        ).with_columns(
+            Event_End_Date=pl.when(pl.col("_dead")).then(pl.col("Date_of_Death")).otherwise(pl.col("Event_End_Date")),
+            Event_Outcome=pl.when(pl.col("_dead")).then(pl.lit("NFA - Deceased")).otherwise(pl.col("Event_Outcome")),
             Reporting_Period_Start_Date=pl.lit(p0.isoformat()), Reporting_Period_End_Date=pl.lit(p1.isoformat()),
         ).select(list(FIELDS))
         label = quarter_label(fy, q)
