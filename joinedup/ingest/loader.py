@@ -182,16 +182,20 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
-            elif plan.format == "cld":
-                # one part per quarter's file, so a rejected row names the file and row it came from
-                for src, table, fpath in cld.read_parts(plan.path):
+            elif plan.format in ("cld", "ssda903"):
+                # one part per quarter's or year's file, so a rejected row names the file and row it came from
+                parts3, not_loaded = (cld.read_parts(plan.path), []) if plan.format == "cld" else \
+                    ssda903.read_parts(plan.path)
+                res.source = f"{plan.format} (" + ", ".join(sorted({s.id for s, _t, _f in parts3})) + ")"
+                if not_loaded:
+                    res.why += "; not held by the store: " + ", ".join(not_loaded)
+                for src, table, fpath in parts3:
                     self.n += 1
                     raw = f"temp.raw_{self.n}"
                     self.e.stage_arrow(raw, table)
-                    self._part(dataclasses.replace(plan, path=fpath), res, src, src.id, raw, idx)
-            elif plan.format in ("ssda903", "cin-xml"):
-                parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
-                                     (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))
+                    self._part(dataclasses.replace(plan, path=fpath), res, src, src.id, raw, idx, sha256_of(fpath))
+            elif plan.format == "cin-xml":
+                parts, not_loaded = cin_census.read_parts(plan.path), cin_census.NOT_LOADED
                 res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
                 if not_loaded:
                     res.why += "; not held by the store: " + ", ".join(not_loaded)
@@ -233,19 +237,22 @@ class _Run:
         return raw
 
     # -- one source's rows of one file ---------------------------------------------------------
-    def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int) -> None:
+    def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int,
+              sha: str | None = None) -> None:
+        """Load one source's rows; `sha` names the file they came from when a set of files loads as one."""
         e, d = self.e, self.e.dialect
+        sha = sha or res.sha256
         raw_types = {n: t for n, t in e.columns(raw) if n != "_row"}
         for f in src.fields:
             if f.required and f.name not in raw_types:
                 raise UserError(f"a column {src.id} needs is missing", file=str(plan.path), row=0, field=f.name)
-        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": res.sha256}
-        self._sha = res.sha256
+        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": sha}
+        self._sha = sha
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
         n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
-        n_present, n_replaced = self._versions(src, typed, res.sha256)
+        n_present, n_replaced = self._versions(src, typed, sha)
         cols = schema.table("quarantine").column_names
         for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
             e.execute(insert_select("temp.st_quarantine", cols, q, d))
@@ -300,7 +307,7 @@ class _Run:
         e.execute(f"DROP TABLE {typed}")
         pm.register_pseudonyms(acc)
         pm.drop()
-        pv = [lit(src.id), lit(res.sha256), lit(self.load_id), "_row"]
+        pv = [lit(src.id), lit(sha), lit(self.load_id), "_row"]
         pnames = [c.name for c in schema.PROVENANCE]
         for tgt, cols in targets:
             names = list(cols)

@@ -1,9 +1,10 @@
 """The returns as a council submits them, made from the place's analyst copies (which stay beside them).
 
 `write_returns` adds DIR/returns/ssda903/<collection year>/ (the DfE 903 validator's eleven CSV
-tables) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
+tables), DIR/returns/cin_census/cin_<year>.xml and DIR/returns/asc_cld/cld_<year>_q<n>.csv (ASC
+Client Level Data, one file per quarter) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
 the place's deliberate defects (a second local id for the same child, a transposed date of
-birth), so that a validator's flag can be told from a fault in the format. The manifest gains
+birth; on a CLD row, a missing or mistyped NHS number), so that a validator's flag can be told from a fault in the format. The manifest gains
 a `returns` list: each return's form, path, specification, years and defect counts.
 """
 
