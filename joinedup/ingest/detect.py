@@ -88,6 +88,29 @@ def _from_manifest(folder: Path) -> list[FilePlan]:
         fmt = file_format(path)
         regular_file(path, what="extract")
         plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
+    return plans + _returns_of(manifest, folder, inside)
+
+
+def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
+    """The returns as submitted that a manifest lists, read after the analyst copies.
+
+    The copies carry the history before the returns' years; where both hold a record, the
+    return's row (loaded later) becomes its current version, so the store holds what the council
+    submitted.
+    """
+    readers = {"ssda903": _returns_903, "cin_census": _returns_cin, "asc_cld": _returns_cld}
+    plans = []
+    for r in (manifest.get("returns") or []) if isinstance(manifest, dict) else []:
+        rel = r.get("path") if isinstance(r, dict) else None
+        if r.get("form") not in readers or not isinstance(rel, str) or not rel:
+            continue
+        path = folder / rel
+        if Path(rel).is_absolute() or not path.resolve().is_relative_to(inside):
+            raise UserError("a return's path points outside the manifest's folder", file=str(folder / "manifest.json"),
+                            field="returns")
+        if not path.is_dir():
+            raise UserError("return listed in the manifest is missing", file=str(path))
+        plans.append(readers[r["form"]](path))
     return plans
 
 

@@ -62,9 +62,10 @@ The analyst copies above (CSV or Parquet, one file per source over the whole per
 them the synthetic place writes the returns as a council submits them, made from the same rows.
 Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 place/returns/cin_census
 place/returns/asc_cld --db STORE.duckdb`; a folder of years keeps the latest year's row of each record, a
-folder of CLD quarters the latest submission's row of each event, and a rejected CLD row is named by its
-quarter's file and row); `joinedup ingest
-place` loads the analyst copies, which also carry the history before the returns' three years. Every flag
+folder of CLD quarters the latest submission's row of each event, and a rejected 903 or CLD row is named
+by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which also carry the history before the returns' years, then the
+returns its manifest lists: where both hold a record, the return's row becomes the record's current
+version, so the store holds what the council submitted. Every flag
 the official validators raise on them is traced to a deliberate defect listed in
 `truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
 date of birth, `dob_transposed`), to a DfE query (a rule whose code ends in Q, answered with a
@@ -98,8 +99,7 @@ Service_Component, Cost_Frequency_Unit_Type) follow joinedup's reading of the CL
 machine-readable list of them is published to check against.
 
 Not yet written as submitted: FHIR R4 bundles of community and GP appointments, school census XML
-(their analyst copies are what the place holds). `joinedup ingest place` loads the analyst copies;
-the returns are read when their folders are named.
+(their analyst copies are what the place holds).
 """
 
 

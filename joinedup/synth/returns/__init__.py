@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from joinedup.synth.returns import cin, cld, ssda903
+from joinedup.synth.returns import cin, cld, fhir, ssda903
 from joinedup.synth.identifiers import nhs_number_valid
 
 __all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
@@ -114,6 +114,13 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     if "asc.client_level_data" in entries:
         returns.append(_write_cld(out, manifest, entries["asc.client_level_data"], period_start, period_end, rows))
         pl.concat(rows).write_csv(out / DEFECTS_FILE)
+    if "nhs.gp_appointments" in entries:
+        gp = fhir.write_gp_bundles(read_copy(out, entries["nhs.gp_appointments"], "%Y-%m-%d"),
+                                   out / RETURNS_DIR / "fhir", period_end)
+        returns.append({"form": "fhir_gp_appointments", "path": f"{RETURNS_DIR}/fhir",
+                        "specification": "HL7 FHIR R4 collection Bundles, one per GP practice for the period's last "
+                                         "month: Organization, Practitioner, Patient, Appointment; urn:uuid fullUrls",
+                        "years": [gp], "copies_of": ["nhs.gp_appointments"]})
     manifest["returns"] = returns + [{
         "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
         "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",
