@@ -51,7 +51,9 @@ apply; the provenance `source` is the FHIR source.
 | any other resource type, or one that fails validation | | quarantined with the reason | quarantine |
 
 Encounters and appointments whose subject Patient is in any FHIR file of the same run take that
-patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`.
+patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`. A reference is
+`Type/id` (relative or absolute) or, inside a Bundle, an entry's `urn:uuid:` fullUrl (the resource's
+id is the uuid; the reference's `type` says what it points to).
 """
 
 
@@ -63,8 +65,8 @@ them the synthetic place writes the returns as a council submits them, made from
 Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 place/returns/cin_census
 place/returns/asc_cld --db STORE.duckdb`; a folder of years keeps the latest year's row of each record, a
 folder of CLD quarters the latest submission's row of each event, and a rejected 903 or CLD row is named
-by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which also carry the history before the returns' years, then the
-returns its manifest lists: where both hold a record, the return's row becomes the record's current
+by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which
+also carry the history before the returns' years, then the returns its manifest lists: where both hold a record, the return's row becomes the record's current
 version, so the store holds what the council submitted. Every flag
 the official validators raise on them is traced to a deliberate defect listed in
 `truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
@@ -98,8 +100,19 @@ Assessment_Type, Method_of_Assessment, Method_of_Review, the reasons of an unpla
 Service_Component, Cost_Frequency_Unit_Type) follow joinedup's reading of the CLD R1 guidance: no
 machine-readable list of them is published to check against.
 
-Not yet written as submitted: FHIR R4 bundles of community and GP appointments, school census XML
-(their analyst copies are what the place holds).
+GP appointments are also written as FHIR R4: `returns/fhir/gp_appointments_<practice>_<month>.json`,
+one `collection` Bundle per practice for the period's last month (Organization with the ODS code,
+Practitioner per role, each Patient once with the NHS number and its UK Core verification status,
+each Appointment with status, start, mode as serviceType and participants Patient, Practitioner
+and the practice). Every entry has a `urn:uuid:` fullUrl, and every reference names an entry of the
+same Bundle; `tests/formats/test_fhir.py` validates each Bundle with fhir.resources (R4B models) and
+ingests it (every appointment of the month lands in `appointment`; Organization and Practitioner
+entries are quarantined as resources the store does not hold). `joinedup ingest place` does not read
+them, since the month's appointments are already in the analyst copy: `joinedup ingest place/returns/fhir`
+does.
+
+Not yet written as submitted: community services (the place has no community-services extract, so
+no EpisodeOfCare), school census XML (its analyst copy is what the place holds).
 """
 
 
