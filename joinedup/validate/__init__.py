@@ -97,7 +97,10 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
     clds = ([path] if is_cld_file(path) else []) if path.is_file() else sorted(
         f for d in [path, *[x for x in path.rglob("*") if x.is_dir() and "truth" not in x.relative_to(path).parts]]
         for f in cld_files(d))
-    if not roots and not cins and not clds:
+    bundles = ([path] if path.suffix == ".json" else []) if path.is_file() else sorted(
+        f for f in path.rglob("*.json") if "truth" not in f.relative_to(path).parts and f.name != "manifest.json")
+    bundles = [f for f in bundles if _is_bundle(f)]
+    if not roots and not cins and not clds and not bundles:
         raise UserError("no return found: expected SSDA903 collection-year folders of the DfE validator's CSV "
                         "tables (header.csv, episodes.csv ...), CIN census XML files or ASC CLD quarterly CSVs",
                         file=str(path))
@@ -140,7 +143,26 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
         results.append(_cin(f, place, defects, py, official))
     for f in clds:
         results.append(_cld(f, place, defects))
+    for f in bundles:
+        results.append(_bundle(f, place))
     return results
+
+
+def _is_bundle(f: Path) -> bool:
+    with open(f, "rb") as fh:
+        head = fh.read(200)
+    return b'"resourceType":"Bundle"' in head.replace(b" ", b"")
+
+
+def _bundle(f: Path, place: Path | None) -> ReturnResult:
+    """One FHIR Bundle: every entry valid against the R4 model (fhir.resources), fullUrls unique, references resolve."""
+    from joinedup.validate.checks import check_fhir_bundle
+
+    label, run, problems = check_fhir_bundle(f)
+    rel = f.relative_to(place).as_posix() if place else str(f)
+    res = ReturnResult("fhir_bundle", label, rel, run, problems)
+    res.official_note = "none applies: the resources are validated with fhir.resources (joinedup checks above)"
+    return res
 
 
 def _cld(f: Path, place: Path | None, defects: dict) -> ReturnResult:

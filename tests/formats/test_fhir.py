@@ -45,3 +45,20 @@ def test_ingest_reads_every_appointment_of_the_month(place, tmp_path, monkeypatc
     rejected = con.execute("SELECT DISTINCT reason FROM quarantine WHERE row_rejected").fetchall()
     assert {r[0] for r in rejected} <= {"resource type Organization is not read by joinedup",
                                         "resource type Practitioner is not read by joinedup"}
+
+
+def test_validate_checks_each_bundle_and_names_a_dangling_reference(place, tmp_path):
+    from joinedup.validate import validate_path
+
+    results = validate_path(place / "returns" / "fhir", official=False)
+    assert results and all(r.form == "fhir_bundle" and not r.problems for r in results)
+    doc = json.loads(_bundles(place)[0].read_text())
+    appt = next(e for e in doc["entry"] if e["resource"]["resourceType"] == "Appointment")
+    appt["resource"]["participant"][0]["actor"]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000000"
+    appt["resource"]["status"] = "finished"  # not an Appointment status
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    (r,) = validate_path(bad, official=False)
+    assert {p.check for p in r.problems} == {"references", "resource"}
+    where = next(p for p in r.problems if p.check == "resource")
+    assert where.first_row == doc["entry"].index(appt) + 1 and "status" in where.field
