@@ -55,10 +55,10 @@ def test_validate_checks_each_bundle_and_names_a_dangling_reference(place, tmp_p
     doc = json.loads(_bundles(place)[0].read_text())
     appt = next(e for e in doc["entry"] if e["resource"]["resourceType"] == "Appointment")
     appt["resource"]["participant"][0]["actor"]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000000"
-    appt["resource"]["status"] = "finished"  # not an Appointment status
+    appt["resource"]["start"] = "31/03/2025"  # not a FHIR instant
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
     (r,) = validate_path(bad, official=False)
     assert {p.check for p in r.problems} == {"references", "resource"}
     where = next(p for p in r.problems if p.check == "resource")
-    assert where.first_row == doc["entry"].index(appt) + 1 and "status" in where.field
+    assert where.first_row == doc["entry"].index(appt) + 1 and "start" in where.field
