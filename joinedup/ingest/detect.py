@@ -54,7 +54,7 @@ def _columns(path: Path, fmt: str) -> list[str]:
     return csv_header(path) if fmt == "csv" else parquet_columns(path)
 
 
-def _from_manifest(folder: Path) -> list[FilePlan]:
+def _from_manifest(folder: Path, returns: bool = False) -> list[FilePlan]:
     mpath = folder / "manifest.json"
     try:
         manifest = json.loads(regular_file(mpath, limit=64 * 2**20, what="manifest").read_text())
@@ -88,7 +88,7 @@ def _from_manifest(folder: Path) -> list[FilePlan]:
         fmt = file_format(path)
         regular_file(path, what="extract")
         plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
-    return plans + _returns_of(manifest, folder, inside)
+    return plans + (_returns_of(manifest, folder, inside) if returns else [])
 
 
 def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
@@ -148,8 +148,11 @@ def _returns_cld(p: Path) -> FilePlan:
                     f"ASC Client Level Data: {n} quarterly submission(s), latest submission's row of each event kept")
 
 
-def plan_paths(paths: list[Path]) -> list[FilePlan]:
-    """Every file to load from the given folders and files, in a stable order."""
+def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
+    """Every file to load from the given folders and files, in a stable order.
+
+    With `returns`, a folder with a manifest also gives the returns as submitted that it lists.
+    """
     from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
     from joinedup.ingest.cld import is_cld_file, is_cld_folder
     from joinedup.ingest.ssda903 import is_903_folder
@@ -160,7 +163,7 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             raise UserError("no such file or folder", file=str(p))
         if p.is_dir():
             if (p / "manifest.json").exists():
-                plans += _from_manifest(p)
+                plans += _from_manifest(p, returns)
                 continue
             if is_903_folder(p):
                 plans.append(_returns_903(p))

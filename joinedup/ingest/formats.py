@@ -66,7 +66,8 @@ Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 p
 place/returns/asc_cld --db STORE.duckdb`; a folder of years keeps the latest year's row of each record, a
 folder of CLD quarters the latest submission's row of each event, and a rejected 903 or CLD row is named
 by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which
-also carry the history before the returns' years, then the returns its manifest lists: where both hold a record, the return's row becomes the record's current
+also carry the history before the returns' years; `joinedup ingest place --returns` then loads the
+returns its manifest lists: where both hold a record, the return's row becomes the record's current
 version, so the store holds what the council submitted. Every flag
 the official validators raise on them is traced to a deliberate defect listed in
 `truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
@@ -107,8 +108,8 @@ each Appointment with status, start, mode as serviceType and participants Patien
 and the practice). Every entry has a `urn:uuid:` fullUrl, and every reference names an entry of the
 same Bundle; `tests/formats/test_fhir.py` validates each Bundle with fhir.resources (R4B models) and
 ingests it (every appointment of the month lands in `appointment`; Organization and Practitioner
-entries are quarantined as resources the store does not hold). `joinedup ingest place` does not read
-them, since the month's appointments are already in the analyst copy: `joinedup ingest place/returns/fhir`
+entries are quarantined as resources the store does not hold). `joinedup ingest place --returns` does
+not read them, since the month's appointments are already in the analyst copy: `joinedup ingest place/returns/fhir`
 does.
 
 Not yet written as submitted: community services (the place has no community-services extract, so

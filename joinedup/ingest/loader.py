@@ -115,10 +115,13 @@ def _pause(point: str) -> None:
 
 
 def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
-           threads: int | None = None) -> LoadResult:
-    """Load every file under the given paths into the store (atomically) and return what happened."""
+           threads: int | None = None, returns: bool = False) -> LoadResult:
+    """Load every file under the given paths into the store (atomically) and return what happened.
+
+    With `returns`, a place's manifest also gives the returns as submitted it lists (after the copies).
+    """
     check_store_path(Path(db))
-    plans = plan_paths([Path(p) for p in paths])
+    plans = plan_paths([Path(p) for p in paths], returns)
     key = load_key(Path(db), create=not paths_for(db).store.exists())
     store = Store.open(db, "write", create=True, vault=True, threads=threads, memory_limit=memory_limit())
     store.on_publish = _pause

@@ -95,7 +95,7 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
     code, _, err = run_cli("synth", "--people", "1000", "--seed", "5", "--out", str(place), "--format", fmt)
     assert code == 0, err
     db = tmp_path / "store.duckdb"
-    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json")
+    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")
     assert code == 0, err
     result = json.loads(out)
     full = json.loads((place / "manifest.json").read_text())
@@ -115,7 +115,7 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
         assert f["source"] == entry["source"]
         assert f["rows_read"] == entry["rows"]
         assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
-    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json")[1])
+    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")[1])
     assert all(f["skipped"] for f in again["files"])
 
 
