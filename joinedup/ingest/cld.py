@@ -77,6 +77,13 @@ def read_parts(path: Path) -> list[tuple[Source, pa.Table, Path]]:
     keyed = keyed.sort("Reporting_Period_End_Date", "_file", "_row").unique(
         "Event_Reference", keep="last", maintain_order=True)
     df = pl.concat([keyed, df.filter(pl.col("Event_Reference").is_null())]).sort("_file", "_row")
+    # a death is a fact about the person: an event last sent before it was known takes it from the
+    # latest submission that holds it (as the DHSC dashboard's latest person details do)
+    died = (pl.concat(frames, how="vertical").filter(pl.col("Date_of_Death").is_not_null())
+            .sort("Reporting_Period_End_Date").unique("LA_Person_Unique_Identifier", keep="last")
+            .select("LA_Person_Unique_Identifier", pl.col("Date_of_Death").alias("_died")))
+    df = df.join(died, on="LA_Person_Unique_Identifier", how="left").with_columns(
+        Date_of_Death=pl.coalesce("Date_of_Death", "_died")).drop("_died")
     df = df.with_columns(
         Ethnicity=pl.col("Ethnicity").replace(_CODE_OF),
         Cared_For_Person_Identifier=pl.col("Adult_1_Linked_Person_ID"),
