@@ -65,6 +65,8 @@ def ingest_command(
     paths: List[str] = typer.Argument(..., help="Folders (with or without manifest.json) or files; or 'report'."),
     db: Path = DB,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    returns: bool = typer.Option(False, "--returns", help="For a folder with manifest.json, also read the returns "
+                                 "as submitted that it lists (SSDA903 years, CIN XML, CLD quarters), after the copies."),
 ) -> None:
     """Validate, pseudonymise and load extracts into the store; `ingest report` shows loads and quarantine."""
     from joinedup.ingest.loader import ingest
@@ -79,7 +81,7 @@ def ingest_command(
         return
     with progress() as bar:
         task = bar.add_task("ingest", total=None)
-        result = ingest([Path(p) for p in paths], db,
+        result = ingest([Path(p) for p in paths], db, returns=returns,
                         progress=lambda name, n: bar.update(task, advance=n, description=f"ingest {name}"))
     if not as_json:
         err.print(f"pseudonym key: {result.key_origin}")

@@ -54,7 +54,7 @@ def _columns(path: Path, fmt: str) -> list[str]:
     return csv_header(path) if fmt == "csv" else parquet_columns(path)
 
 
-def _from_manifest(folder: Path) -> list[FilePlan]:
+def _from_manifest(folder: Path, returns: bool = False) -> list[FilePlan]:
     mpath = folder / "manifest.json"
     try:
         manifest = json.loads(regular_file(mpath, limit=64 * 2**20, what="manifest").read_text())
@@ -88,6 +88,29 @@ def _from_manifest(folder: Path) -> list[FilePlan]:
         fmt = file_format(path)
         regular_file(path, what="extract")
         plans.append(FilePlan(path, fmt, source_id, "named in manifest.json", entry.get("rows"), entry.get("sha256")))
+    return plans + (_returns_of(manifest, folder, inside) if returns else [])
+
+
+def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
+    """The returns as submitted that a manifest lists, read after the analyst copies.
+
+    The copies carry the history before the returns' years; where both hold a record, the
+    return's row (loaded later) becomes its current version, so the store holds what the council
+    submitted.
+    """
+    readers = {"ssda903": _returns_903, "cin_census": _returns_cin, "asc_cld": _returns_cld}
+    plans = []
+    for r in (manifest.get("returns") or []) if isinstance(manifest, dict) else []:
+        rel = r.get("path") if isinstance(r, dict) else None
+        if r.get("form") not in readers or not isinstance(rel, str) or not rel:
+            continue
+        path = folder / rel
+        if Path(rel).is_absolute() or not path.resolve().is_relative_to(inside):
+            raise UserError("a return's path points outside the manifest's folder", file=str(folder / "manifest.json"),
+                            field="returns")
+        if not path.is_dir():
+            raise UserError("return listed in the manifest is missing", file=str(path))
+        plans.append(readers[r["form"]](path))
     return plans
 
 
@@ -117,9 +140,21 @@ def _returns_cin(p: Path) -> FilePlan:
                     f"CIN census XML: {n} collection year(s), latest year's row kept")
 
 
-def plan_paths(paths: list[Path]) -> list[FilePlan]:
-    """Every file to load from the given folders and files, in a stable order."""
+def _returns_cld(p: Path) -> FilePlan:
+    from joinedup.ingest.cld import cld_files
+
+    n = 1 if p.is_file() else len(cld_files(p))
+    return FilePlan(p, "cld", "asc.client_level_data",
+                    f"ASC Client Level Data: {n} quarterly submission(s), latest submission's row of each event kept")
+
+
+def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
+    """Every file to load from the given folders and files, in a stable order.
+
+    With `returns`, a folder with a manifest also gives the returns as submitted that it lists.
+    """
     from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
+    from joinedup.ingest.cld import is_cld_file, is_cld_folder
     from joinedup.ingest.ssda903 import is_903_folder
 
     plans: list[FilePlan] = []
@@ -128,13 +163,16 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             raise UserError("no such file or folder", file=str(p))
         if p.is_dir():
             if (p / "manifest.json").exists():
-                plans += _from_manifest(p)
+                plans += _from_manifest(p, returns)
                 continue
             if is_903_folder(p):
                 plans.append(_returns_903(p))
                 continue
             if is_cin_folder(p) and not any(f.suffix.lower() in EXTENSIONS for f in p.iterdir()):
                 plans.append(_returns_cin(p))
+                continue
+            if is_cld_folder(p):
+                plans.append(_returns_cld(p))
                 continue
             # a 903 return inside the folder is read as one set of years, not file by file
             roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
@@ -144,6 +182,10 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
                                and is_cin_folder(d))
             plans += [_returns_cin(d) for d in cin_roots]
             roots += cin_roots
+            cld_roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                               and is_cld_folder(d))
+            plans += [_returns_cld(d) for d in cld_roots]
+            roots += cld_roots
             found = sorted(f for f in p.rglob("*") if not f.is_dir() and f.suffix.lower() in EXTENSIONS
                            and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
                            and not any(r in f.parents for r in roots))
@@ -154,6 +196,8 @@ def plan_paths(paths: list[Path]) -> list[FilePlan]:
             plans += [_single(f) for f in found]
         elif is_cin_xml(p):
             plans.append(_returns_cin(p))
+        elif is_cld_file(p):
+            plans.append(_returns_cld(p))
         else:
             plans.append(_single(p))
     return plans

@@ -174,8 +174,17 @@ def collect_patients(paths: list[Path]) -> dict[str, dict]:
     return out
 
 
+def _target(ref) -> tuple[str, str | None]:
+    """(resource type, id) a reference points to: 'Patient/123', or a Bundle's 'urn:uuid:...' with its type."""
+    r = (ref.reference or "") if ref else ""
+    if r.startswith("urn:uuid:"):
+        return ref.type or "", r[len("urn:uuid:"):]
+    parts = r.split("/")
+    return (parts[-2] if len(parts) >= 2 else (ref.type or "") if ref else ""), (parts[-1] or None)
+
+
 def _subject(ref, patients: dict[str, dict]) -> dict:
-    pid = (ref.reference or "").split("/")[-1] if ref and ref.reference else None
+    pid = _target(ref)[1] if ref and ref.reference else None
     if pid and pid in patients:
         return dict(patients[pid])
     return {"Local_Patient_Identifier": pid, "_id_space": "fhir:Patient"}
@@ -214,7 +223,7 @@ def _mode(appt) -> str:
 def _org(ref) -> str | None:
     if ref and ref.identifier and ref.identifier.value:
         return ref.identifier.value
-    return (ref.reference or "").split("/")[-1] or None if ref else None
+    return _target(ref)[1] if ref else None
 
 
 def _encounter(enc, patients) -> tuple[str, dict]:
@@ -256,7 +265,7 @@ def _appointment(appt, patients) -> tuple[str, dict]:
         ref = part.actor
         if ref is None:
             continue
-        kind = (ref.reference or "").split("/")[0] or (ref.type or "")
+        kind = _target(ref)[0]
         if kind == "Patient":
             patient_ref = ref
         elif kind in ("Organization", "Location") and practice is None:

@@ -51,7 +51,9 @@ apply; the provenance `source` is the FHIR source.
 | any other resource type, or one that fails validation | | quarantined with the reason | quarantine |
 
 Encounters and appointments whose subject Patient is in any FHIR file of the same run take that
-patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`.
+patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`. A reference is
+`Type/id` (relative or absolute) or, inside a Bundle, an entry's `urn:uuid:` fullUrl (the resource's
+id is the uuid; the reference's `type` says what it points to).
 """
 
 
@@ -61,8 +63,12 @@ _RETURNS = """
 The analyst copies above (CSV or Parquet, one file per source over the whole period) stay; beside
 them the synthetic place writes the returns as a council submits them, made from the same rows.
 Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 place/returns/cin_census
---db STORE.duckdb`; a folder of years keeps the latest year's row of each record); `joinedup ingest
-place` loads the analyst copies, which also carry the history before the returns' three years. Every flag
+place/returns/asc_cld --db STORE.duckdb`; a folder of years keeps the latest year's row of each record, a
+folder of CLD quarters the latest submission's row of each event, and a rejected 903 or CLD row is named
+by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which
+also carry the history before the returns' years; `joinedup ingest place --returns` then loads the
+returns its manifest lists: where both hold a record, the return's row becomes the record's current
+version, so the store holds what the council submitted. Every flag
 the official validators raise on them is traced to a deliberate defect listed in
 `truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
 date of birth, `dob_transposed`), to a DfE query (a rule whose code ends in Q, answered with a
@@ -72,6 +78,8 @@ reason), to a fault of the validator itself, or it is a known shortfall of the g
 |---|---|---|---|
 | SSDA903 children looked after, `returns/ssda903/<2024-25>/` | DfE SSDA903 CSV tables, one folder per collection year: header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence, missing, sw_episodes with the exact columns of csc-validator-be-903 0.1.17 (`lac_validator/config.py`); SEX 1/2 to 2023-24, M/F/U from 2024-25; full postcodes; `XXXXXXX` URN where none applies; OC2 items only at the ages they apply | csc-validator-be-903 0.1.17, rule sets lac2022_23, lac2023_24, lac2024_25 | no structural error in any year; 252 / 271 / 263 rules run (41 skipped: previous-year tables and the Ofsted provider lists are not supplied); rule 231 crashes inside the validator in 2024-25 (reported apart); 1-11 flags a year: those on duplicated children traced to `duplicate_record`; rule 146 in 2024-25 is a validator fault (its list holds `k3` in lower case); known generator shortfalls, one or two rows each: 169, 178, 225, 358, 361, 378, 390, 408, 516, 1016, 3001, SW12STG2 |
 | Children in need census, `returns/cin_census/cin_<2024-25>.xml` | DfE CIN census XML (Message / Header / Children / Child / ChildIdentifiers, ChildCharacteristics, CINdetails with Assessments and FactorsIdentifiedAtAssessment, CINPlanDates, Section47, ChildProtectionPlans with Reviews); `<GenderCurrent>` to 2023-24, `<Sex>` M/F/U from 2024-25; dates yyyy-mm-dd. No XML schema ships with the validator: joinedup checks the layout element by element | csc-validator-be-cin 0.1.13, rule sets cin2022_23, cin2023_24, cin2024_25 | no structural error; 105 / 105 / 109 rules run, none crashed; errors: 1520 (same UPN twice) traced to `duplicate_record`; known shortfalls 8565 (activity after closure, 2-10 rows a year) and 2885 (one row); queries 2991Q, 8825Q, 8670Q, 2888Q reported apart |
+| ASC Client Level Data, `returns/asc_cld/cld_<2024-25>_q<1-4>.csv` | CLD Release 1, one CSV per quarter from April 2023 (when the collection became mandatory), financial year to date: the 48 fields of the DHSC CLD dashboard's data-quality rules in module order; a service open at the quarter's end has no end date yet, other events wait for the file after they end; ethnicity as a description; an unplanned review with its reason; employment, funding, the ASD/visual/hearing/dementia flags, methods of assessment and review, review outcomes, the regulated provider's CQC location and the cost frequency made from the copy, seeded per person | none is published; the DHSC CLD dashboard's DQ rules (GetDQValues, R1) as joinedup runs them | 8 quarters (819 to 2,084 rows); no structural problem; 48 fields checked in each; the only flags are NHS_Number blank (70-192 a quarter) or failing modulus 11 (1-19 a quarter), every one on a row listed in `truth/return_defects.csv` (`nhs_missing`, `nhs_mistyped`) |
+| GP appointments as FHIR R4, `returns/fhir/gp_appointments_<practice>_<2025-03>.json` | HL7 FHIR R4 `collection` Bundles, one per practice for the period's last month: Organization (ODS code), Practitioner per role, Patient (NHS number with the UK Core verification status, name, birth date, gender, postcode, practice), Appointment (status, start, serviceType mode, participants); `urn:uuid:` fullUrls, resource id = the uuid | none applies; fhir.resources 8.3 (R4B models) on every entry, and joinedup's check that every reference names an entry of the Bundle | 3 Bundles, 8,870 appointments of 6,882 patients (14 MB); every entry valid, no dangling reference; ingest of `returns/fhir` lands every appointment of the month |
 
 Reproduce: `joinedup synth --people 20000 --seed 5 --out place`, then `joinedup validate place
 --install-validators` (first time; the validators' venv goes to `$JOINEDUP_VALIDATORS_VENV` or
@@ -79,9 +87,38 @@ Reproduce: `joinedup synth --people 20000 --seed 5 --out place`, then `joinedup 
 Without that venv, `joinedup validate` runs joinedup's own checks only (columns, code lists per
 collection year, date formats, the CIN XML layout) and says the official ones did not run.
 `python -m pytest -q tests/formats` makes the venv and runs both validators on a 20,000-person place.
+Measured once on the shared 2-core machine (6 December 2026, under other load): synth 51 s (686 MB
+peak), `joinedup validate place` 5 min 3 s for 17 returns (3 SSDA903 years, 3 CIN years, 8 CLD
+quarters, 3 FHIR Bundles; 593 MB peak), `joinedup ingest place --returns --db store.duckdb` 1 min 58 s
+(997 MB peak; 1,988 return rows equal to the copy's were already present).
 
-Not yet written as submitted: ASC Client Level Data by quarter, FHIR R4 bundles of community and
-GP appointments, school census XML (their analyst copies are what the place holds).
+ASC Client Level Data has no published validator: NHS England checks a submission on receipt and
+the DHSC CLD dashboard reports its data quality field by field (`GetDQValues`: whether each of the
+48 fields applies to the row, whether it is mandatory there, and whether the value is valid).
+`joinedup validate` runs those rules (joinedup/sources/cld.py) on each quarter. Code lists marked
+published there are copied from NHS England's CLD-to-SALT/ASCOF code ("Defined List in CLD spec":
+Primary_Support_Reason, Service_Type, Delivery_Mechanism, Event_Outcome, Employment_Status,
+Accommodation_Status) or the dashboard (Client_Type, Client_Funding_Status) or the CLD R1 guidance
+(Review_Outcomes_Achieved); `tests/formats/data/cld_r1_published.yaml` holds them as published and
+`tests/formats/test_cld.py` checks every quarter against it. The other coded fields (Gender,
+Ethnicity as NHS Data Dictionary descriptions, the Yes/No/Unknown flags, Request_Route_of_Access,
+Assessment_Type, Method_of_Assessment, Method_of_Review, the reasons of an unplanned review,
+Service_Component, Cost_Frequency_Unit_Type) follow joinedup's reading of the CLD R1 guidance: no
+machine-readable list of them is published to check against.
+
+GP appointments are also written as FHIR R4: `returns/fhir/gp_appointments_<practice>_<month>.json`,
+one `collection` Bundle per practice for the period's last month (Organization with the ODS code,
+Practitioner per role, each Patient once with the NHS number and its UK Core verification status,
+each Appointment with status, start, mode as serviceType and participants Patient, Practitioner
+and the practice). Every entry has a `urn:uuid:` fullUrl, and every reference names an entry of the
+same Bundle; `tests/formats/test_fhir.py` validates each Bundle with fhir.resources (R4B models) and
+ingests it (every appointment of the month lands in `appointment`; Organization and Practitioner
+entries are quarantined as resources the store does not hold). `joinedup ingest place --returns` does
+not read them, since the month's appointments are already in the analyst copy: `joinedup ingest place/returns/fhir`
+does.
+
+Not yet written as submitted: community services (the place has no community-services extract, so
+no EpisodeOfCare), school census XML (its analyst copy is what the place holds).
 """
 
 

@@ -8,6 +8,8 @@ two phases (see joinedup.store.load) so that a failure or a kill leaves both as 
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import re
 import secrets
@@ -20,7 +22,7 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import cin_census, fhir, ssda903
+from joinedup.ingest import cin_census, cld, fhir, ssda903
 from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
@@ -114,10 +116,13 @@ def _pause(point: str) -> None:
 
 
 def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
-           threads: int | None = None) -> LoadResult:
-    """Load every file under the given paths into the store (atomically) and return what happened."""
+           threads: int | None = None, returns: bool = False) -> LoadResult:
+    """Load every file under the given paths into the store (atomically) and return what happened.
+
+    With `returns`, a place's manifest also gives the returns as submitted it lists (after the copies).
+    """
     check_store_path(Path(db))
-    plans = plan_paths([Path(p) for p in paths])
+    plans = plan_paths([Path(p) for p in paths], returns)
     key = load_key(Path(db), create=not paths_for(db).store.exists())
     store = Store.open(db, "write", create=True, vault=True, threads=threads, memory_limit=memory_limit())
     store.on_publish = _pause
@@ -170,7 +175,8 @@ class _Run:
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
-                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else sha256_of(plan.path))
+                   cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
+                   cld.folder_sha256(plan.path) if plan.format == "cld" else sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -184,9 +190,20 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
-            elif plan.format in ("ssda903", "cin-xml"):
-                parts, not_loaded = (ssda903.read_parts(plan.path) if plan.format == "ssda903" else
-                                     (cin_census.read_parts(plan.path), cin_census.NOT_LOADED))
+            elif plan.format in ("cld", "ssda903"):
+                # one part per quarter's or year's file, so a rejected row names the file and row it came from
+                parts3, not_loaded = (cld.read_parts(plan.path), []) if plan.format == "cld" else \
+                    ssda903.read_parts(plan.path)
+                res.source = f"{plan.format} (" + ", ".join(sorted({s.id for s, _t, _f in parts3})) + ")"
+                if not_loaded:
+                    res.why += "; not held by the store: " + ", ".join(not_loaded)
+                for src, table, fpath in parts3:
+                    self.n += 1
+                    raw = f"temp.raw_{self.n}"
+                    self.e.stage_arrow(raw, table)
+                    self._part(dataclasses.replace(plan, path=fpath), res, src, src.id, raw, idx, sha256_of(fpath))
+            elif plan.format == "cin-xml":
+                parts, not_loaded = cin_census.read_parts(plan.path), cin_census.NOT_LOADED
                 res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
                 if not_loaded:
                     res.why += "; not held by the store: " + ", ".join(not_loaded)
@@ -228,20 +245,23 @@ class _Run:
         return raw
 
     # -- one source's rows of one file ---------------------------------------------------------
-    def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int) -> None:
+    def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int,
+              sha: str | None = None) -> None:
+        """Load one source's rows; `sha` names the file they came from when a set of files loads as one."""
         e, d = self.e, self.e.dialect
+        sha = sha or res.sha256
         raw_types = {n: t for n, t in e.columns(raw) if n != "_row"}
         for f in src.fields:
             if f.required and f.name not in raw_types:
                 raise UserError(f"a column {src.id} needs is missing", file=str(plan.path), row=0, field=f.name)
-        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": res.sha256}
-        self._sha = res.sha256
+        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": sha}
+        self._sha = sha
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
         self._coarsen_birth_dates(src, typed)
         n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
-        n_present, n_replaced = self._versions(src, typed, res.sha256)
+        n_present, n_replaced = self._versions(src, typed, sha)
         cols = schema.table("quarantine").column_names
         for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
             e.execute(insert_select("temp.st_quarantine", cols, q, d))
@@ -296,7 +316,7 @@ class _Run:
         e.execute(f"DROP TABLE {typed}")
         pm.register_pseudonyms(acc)
         pm.drop()
-        pv = [lit(src.id), lit(res.sha256), lit(self.load_id), "_row"]
+        pv = [lit(src.id), lit(sha), lit(self.load_id), "_row"]
         pnames = [c.name for c in schema.PROVENANCE]
         for tgt, cols in targets:
             names = list(cols)

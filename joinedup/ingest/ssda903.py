@@ -90,8 +90,12 @@ def _read(path: Path, table: str) -> pl.DataFrame:
     return df.select(list(TABLES[table]))
 
 
-def read_parts(folder: Path) -> tuple[list[tuple[Source, pa.Table]], list[str]]:
-    """The loaded tables of every year, latest year's row per record key; and the tables not loaded."""
+def read_parts(folder: Path) -> tuple[list[tuple[Source, pa.Table, Path]], list[str]]:
+    """Per year's table file: its rows that are the latest year's row of their record; and the tables not loaded.
+
+    Each part's `_row` is the row's place in its own file (1-based data row), so a rejected row is
+    named by the year's file and row the council can open.
+    """
     frames: dict[str, list[pl.DataFrame]] = {}
     skipped = set()
     for label, sub in year_folders(folder):
@@ -104,7 +108,7 @@ def read_parts(folder: Path) -> tuple[list[tuple[Source, pa.Table]], list[str]]:
                 skipped.add(t)
                 continue
             df = _read(f, t).with_columns(pl.lit(label).alias("_year"), pl.lit(str(f)).alias("_file"))
-            df = df.with_row_index("_file_row", offset=1)
+            df = df.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
             if t == "OC3":
                 df = df.with_columns(pl.lit(label).alias("COLLECTION_YEAR"))
             frames.setdefault(t, []).append(df)
@@ -114,11 +118,10 @@ def read_parts(folder: Path) -> tuple[list[tuple[Source, pa.Table]], list[str]]:
         df = pl.concat(dfs, how="diagonal_relaxed")
         key = list(src.record_key)
         # the latest year's row of each record (an episode open last year, closed this year, appears closed)
-        df = df.sort("_year").unique(key, keep="last", maintain_order=True).sort("_year", "_file_row")
-        df = df.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+        df = df.sort("_year", "_row").unique(key, keep="last", maintain_order=True).sort("_year", "_row")
         cols = ["_row", *[c for c in src.columns if c in df.columns]]
-        table = df.select(cols).to_arrow()
-        table = pa.table({n: table.column(n).cast(pa.int64() if n == "_row" else pa.string()) for n in cols})
-        parts.append((src, table))
+        for (fname,), part in df.group_by("_file", maintain_order=True):
+            table = part.select(cols).to_arrow()
+            table = pa.table({n: table.column(n).cast(pa.int64() if n == "_row" else pa.string()) for n in cols})
+            parts.append((src, table, Path(fname)))
     return parts, sorted(skipped)
-

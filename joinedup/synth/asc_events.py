@@ -15,9 +15,10 @@ _SENSORY = 0.03  # assumption: share of physical-support clients whose main need
 # Accommodation (CLD/SALT accommodation status list): owner-occupiers fall from ~70% in the least deprived
 # tenth to ~30% in the most (assumption shaped on English Housing Survey tenure by IMD).
 _OWNER = "Owner occupier or shared ownership scheme"
-_SOCIAL = "Tenant - local authority/arm's length management organisation/registered social landlord/housing association"
+# CLD R1 lists a social tenancy as plain "Tenant" (NHS England's LTS004 code, #REF_Accommodation_Status)
+_SOCIAL = "Tenant"
 _PRIVATE = "Tenant - private landlord"
-_FAMILY = "Settled mainstream housing with family / friends (including flat-sharing)"
+_FAMILY = "Settled mainstream housing with family / friends"
 _SUPPORTED = "Supported accommodation / supported lodgings / supported group home"
 _CARE_HOME, _NURSING = "Registered care home", "Registered nursing home"
 

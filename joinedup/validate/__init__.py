@@ -1,6 +1,6 @@
 """`joinedup validate PATH`: a council's returns checked before anything is loaded.
 
-Per return (today: each SSDA903 collection year found under PATH): joinedup's structural checks
+Per return (each SSDA903 collection year, CIN census XML and ASC CLD quarter found under PATH): joinedup's structural checks
 always, then the DfE's own validator when its environment exists (joinedup.validate.official).
 Each flag is traced, where PATH is a synthetic place, to the deliberate defect its manifest lists
 (truth/return_defects.csv).
@@ -17,6 +17,7 @@ from pathlib import Path
 from joinedup.errors import UserError
 from joinedup.ingest.ssda903 import is_903_folder, table_of, year_folders
 from joinedup.ingest.cin_census import cin_files, is_cin_xml
+from joinedup.ingest.cld import cld_files, is_cld_file
 from joinedup.validate.checks import Problem, check_903_year, check_cin_xml
 from joinedup.validate.official import KNOWN_FAULTS, Official, run_903, run_cin, venv_python
 
@@ -93,9 +94,16 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
     cins = ([path] if is_cin_xml(path) else []) if path.is_file() else sorted(
         f for d in [path, *[x for x in path.rglob("*") if x.is_dir() and "truth" not in x.relative_to(path).parts]]
         for f in cin_files(d))
-    if not roots and not cins:
+    clds = ([path] if is_cld_file(path) else []) if path.is_file() else sorted(
+        f for d in [path, *[x for x in path.rglob("*") if x.is_dir() and "truth" not in x.relative_to(path).parts]]
+        for f in cld_files(d))
+    bundles = ([path] if path.suffix == ".json" else []) if path.is_file() else sorted(
+        f for f in path.rglob("*.json") if "truth" not in f.relative_to(path).parts and f.name != "manifest.json")
+    bundles = [f for f in bundles if _is_bundle(f)]
+    if not roots and not cins and not clds and not bundles:
         raise UserError("no return found: expected SSDA903 collection-year folders of the DfE validator's CSV "
-                        "tables (header.csv, episodes.csv ...) or CIN census XML files", file=str(path))
+                        "tables (header.csv, episodes.csv ...), CIN census XML files or ASC CLD quarterly CSVs",
+                        file=str(path))
     place = _place_root(path)
     defects = _defects(place)
     children_with_defects = {}
@@ -133,7 +141,50 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
             results.append(res)
     for f in cins:
         results.append(_cin(f, place, defects, py, official))
+    for f in clds:
+        results.append(_cld(f, place, defects))
+    for f in bundles:
+        results.append(_bundle(f, place))
     return results
+
+
+def _is_bundle(f: Path) -> bool:
+    with open(f, "rb") as fh:
+        head = fh.read(200)
+    return b'"resourceType":"Bundle"' in head.replace(b" ", b"")
+
+
+def _bundle(f: Path, place: Path | None) -> ReturnResult:
+    """One FHIR Bundle: every entry valid against the R4 model (fhir.resources), fullUrls unique, references resolve."""
+    from joinedup.validate.checks import check_fhir_bundle
+
+    label, run, problems = check_fhir_bundle(f)
+    rel = f.relative_to(place).as_posix() if place else str(f)
+    res = ReturnResult("fhir_bundle", label, rel, run, problems)
+    res.official_note = "none applies: the resources are validated with fhir.resources (joinedup checks above)"
+    return res
+
+
+def _cld(f: Path, place: Path | None, defects: dict) -> ReturnResult:
+    """One CLD quarter: joinedup's structural checks, then the dashboard's data-quality rules, flags traced."""
+    from joinedup.validate.checks import check_cld_file
+
+    label, run, problems, rules, flags = check_cld_file(f)
+    rel = f.relative_to(place).as_posix() if place else str(f)
+    res = ReturnResult("asc_cld", label, rel, run, problems)
+    res.official = Official(_CLD_RULES, "CLD R1", rules_run=rules, flags=flags)
+    key = f"asc_cld/{label}"
+    for fl in flags:
+        kind = defects.get((key, "cld", fl["row"]))
+        if kind:
+            res.traced.setdefault(fl["rule"], Counter())[kind] += 1
+        else:
+            res.untraced[fl["rule"]] += 1
+    return res
+
+
+#: What checks a CLD quarter: NHS England publishes no validator; the DHSC dashboard's per-field rules do the job.
+_CLD_RULES = "the DHSC CLD dashboard's data-quality rules (GetDQValues, Release 1), as joinedup runs them"
 
 
 def _cin(f: Path, place: Path | None, defects: dict, py: Path | None, official: bool) -> ReturnResult:

@@ -17,7 +17,7 @@ import polars as pl
 from joinedup.ingest.ssda903 import SOURCE_OF, TABLES, table_of
 from joinedup.sources import source
 
-__all__ = ["Problem", "check_903_year", "DATE_FIELDS"]
+__all__ = ["Problem", "check_903_year", "check_cin_xml", "check_cld_file", "check_fhir_bundle", "DATE_FIELDS"]
 
 DATE_FIELDS = {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
                "DATE_PLACED_CEASED", "DATE_PERM", "MIS_START", "MIS_END", "SW_DECOM", "SW_DEC"}
@@ -150,3 +150,79 @@ def check_cin_xml(path: Path) -> tuple[int | None, list[str], list[Problem]]:
                f"{len(codes)} code lists (no XML schema is published with the validator: the layout is checked "
                "element by element)")
     return end_year, run, problems
+
+
+def check_cld_file(path: Path) -> tuple[str, list[str], list[Problem], list[str], list[dict]]:
+    """One CLD quarter: its label, the checks run, structural problems, the DQ rules run and their flags (per row)."""
+    from joinedup.sources.cld import FIELDS, dq_flags
+
+    df = pl.read_csv(path, infer_schema=False)
+    run = [f"columns: the {len(FIELDS)} fields of CLD Release 1 in order"]
+    problems = []
+    if list(df.columns) != list(FIELDS):
+        extra = [c for c in df.columns if c not in FIELDS]
+        missing = [c for c in FIELDS if c not in df.columns]
+        msg = ("fields missing: " + ", ".join(missing) if missing else "") + (
+            ("; " if missing else "") + "fields not in CLD: " + ", ".join(extra) if extra else "")
+        problems.append(Problem("columns", path.name, None, 0, 0, msg or "fields out of the specification's order"))
+        if missing:
+            return path.stem, run, problems, [], []
+    period = df["Reporting_Period_End_Date"].drop_nulls().unique().to_list()
+    start = df["Reporting_Period_Start_Date"].drop_nulls().unique().to_list()
+    label = path.stem.removeprefix("cld_")
+    if len(period) != 1 or len(start) != 1:
+        problems.append(Problem("period", path.name, "Reporting_Period_End_Date", 0, None,
+                                "a submission covers one reporting period: start and end dates differ between rows"))
+    rules, flags, rows = dq_flags(df)
+    run.append(f"{len(rules)} fields against the dashboard's rules (applicable, mandatory, on its list or well formed)")
+    by_row = [{"rule": f"{r['field']}: {r['result']}", "table": "cld", "row": r["row"],
+               "message": next(f.message for f in flags if f.field == r["field"] and f.result == r["result"])}
+              for r in rows.iter_rows(named=True)]
+    return label, run, problems, rules, by_row
+
+
+def check_fhir_bundle(path: Path) -> tuple[str, list[str], list[Problem]]:
+    """One FHIR Bundle: its month (or id), the checks run and the problems (row = entry, 1-based)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from joinedup.ingest.fhir import _models
+    from joinedup.synth.returns.fhir import references_resolve
+
+    try:
+        doc = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return path.stem, ["JSON"], [Problem("json", path.name, None, 0, None, f"not JSON: {e}")]
+    entries = doc.get("entry") or []
+    models = _models()
+    problems, counts = [], {}
+    for i, e in enumerate(entries, start=1):
+        res = e.get("resource") or {}
+        rtype = res.get("resourceType")
+        counts[rtype] = counts.get(rtype, 0) + 1
+        model = models.get(rtype)
+        if model is None:
+            from fhir.resources.R4B import get_fhir_model_class
+            try:
+                model = get_fhir_model_class(rtype)
+            except (KeyError, ValueError, TypeError):
+                problems.append(Problem("resource", path.name, "resourceType", 1, i, f"unknown resource type {rtype}"))
+                continue
+        try:
+            model.model_validate(res)
+        except ValidationError as err:
+            first = err.errors()[0]
+            problems.append(Problem("resource", path.name, ".".join(map(str, first.get("loc", ()))), 1, i,
+                                    f"invalid {rtype}: {first.get('msg')}"))
+    urls = [e.get("fullUrl") for e in entries]
+    if len(set(urls)) != len(urls) or not all(isinstance(u, str) and u.startswith("urn:uuid:") for u in urls):
+        problems.append(Problem("fullUrl", path.name, "fullUrl", 0, None, "fullUrls are not unique urn:uuid values"))
+    dangling = references_resolve({"entry": [e for e in entries if "fullUrl" in e]})
+    if dangling:
+        problems.append(Problem("references", path.name, "reference", len(dangling), None,
+                                "references that name no entry of the Bundle"))
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kv: str(kv[0])))
+    run = [f"{len(entries)} entries ({kinds}) validated with fhir.resources (R4B models)",
+           "fullUrls unique urn:uuid", "every reference resolves to an entry"]
+    return path.stem, run, problems

@@ -60,9 +60,12 @@ def validate_command(
                       markup=False, highlight=False)
             continue
         crashed = ", ".join(c["rule"] for c in o.rules_crashed) or "none"
-        out.print(f"  official validator ran: {o.validator}, rule set {o.ruleset}: {len(o.rules_run)} rules run, "
-                  f"{len(o.rules_skipped)} skipped for want of a table, rules that crashed inside the validator: "
-                  f"{crashed}", markup=False, highlight=False)
+        if r.form == "asc_cld":  # NHS England publishes no CLD validator: say whose rules ran
+            out.print(f"  rules ran: {o.validator}: {len(o.rules_run)} fields checked", markup=False, highlight=False)
+        else:
+            out.print(f"  official validator ran: {o.validator}, rule set {o.ruleset}: {len(o.rules_run)} rules run, "
+                      f"{len(o.rules_skipped)} skipped for want of a table, rules that crashed inside the validator: "
+                      f"{crashed}", markup=False, highlight=False)
         rules = r.by_rule()
         if not rules:
             out.print("  flags: none", markup=False, highlight=False)

@@ -95,18 +95,27 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
     code, _, err = run_cli("synth", "--people", "1000", "--seed", "5", "--out", str(place), "--format", fmt)
     assert code == 0, err
     db = tmp_path / "store.duckdb"
-    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json")
+    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")
     assert code == 0, err
     result = json.loads(out)
-    manifest = json.loads((place / "manifest.json").read_text())["files"]
-    assert len(result["files"]) == len(manifest) > 0
+    full = json.loads((place / "manifest.json").read_text())
+    manifest = full["files"]
+    # the analyst copies, then the returns as submitted that the manifest lists (FHIR bundles repeat the copy)
+    returns = [r for r in full["returns"] if r["form"] in ("ssda903", "cin_census", "asc_cld")]
+    assert len(result["files"]) == len(manifest) + len(returns) and returns
     by_path = {f["path"]: f for f in result["files"]}
+    for r in returns:
+        f = by_path[str(place / r["path"])]
+        # a return's row equal to the copy's is already present; one that differs is a new version of it
+        assert f["rows_read"] > 0
+        assert f["rows_loaded"] + f["rows_quarantined"] + f["rows_present"] == f["rows_read"]
+        assert f["rows_replaced"] <= f["rows_loaded"]
     for entry in manifest:
         f = by_path[str(place / entry["path"])]
         assert f["source"] == entry["source"]
         assert f["rows_read"] == entry["rows"]
         assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
-    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json")[1])
+    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")[1])
     assert all(f["skipped"] for f in again["files"])
 
 

@@ -1,9 +1,10 @@
 """The returns as a council submits them, made from the place's analyst copies (which stay beside them).
 
 `write_returns` adds DIR/returns/ssda903/<collection year>/ (the DfE 903 validator's eleven CSV
-tables) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
+tables), DIR/returns/cin_census/cin_<year>.xml and DIR/returns/asc_cld/cld_<year>_q<n>.csv (ASC
+Client Level Data, one file per quarter) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
 the place's deliberate defects (a second local id for the same child, a transposed date of
-birth), so that a validator's flag can be told from a fault in the format. The manifest gains
+birth; on a CLD row, a missing or mistyped NHS number), so that a validator's flag can be told from a fault in the format. The manifest gains
 a `returns` list: each return's form, path, specification, years and defect counts.
 """
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from joinedup.synth.returns import cin, ssda903
+from joinedup.synth.returns import cin, cld, fhir, ssda903
+from joinedup.synth.identifiers import nhs_number_valid
 
 __all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
 
@@ -109,6 +111,16 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
                                          "collection year", "years": cin_years, "copies_of": sorted(_CIN.values()),
                         "defects": {"file": DEFECTS_FILE,
                                     "children": dict(zip(kc["defect"].to_list(), kc["children"].to_list()))}})
+    if "asc.client_level_data" in entries:
+        returns.append(_write_cld(out, manifest, entries["asc.client_level_data"], period_start, period_end, rows))
+        pl.concat(rows).write_csv(out / DEFECTS_FILE)
+    if "nhs.gp_appointments" in entries:
+        gp = fhir.write_gp_bundles(read_copy(out, entries["nhs.gp_appointments"], "%Y-%m-%d"),
+                                   out / RETURNS_DIR / "fhir", period_end)
+        returns.append({"form": "fhir_gp_appointments", "path": f"{RETURNS_DIR}/fhir",
+                        "specification": "HL7 FHIR R4 collection Bundles, one per GP practice for the period's last "
+                                         "month: Organization, Practitioner, Patient, Appointment; urn:uuid fullUrls",
+                        "years": [gp], "copies_of": ["nhs.gp_appointments"]})
     manifest["returns"] = returns + [{
         "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
         "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",
@@ -117,3 +129,29 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     }]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
     return manifest
+
+
+def _write_cld(out: Path, manifest: dict, entry: dict, period_start: date, period_end: date,
+               rows: list[pl.DataFrame]) -> dict:
+    """CLD quarters under DIR/returns/asc_cld; their rows with a deliberate NHS number defect added to `rows`."""
+    copy = read_copy(out, entry, "%Y-%m-%d")
+    folder = out / RETURNS_DIR / "asc_cld"
+    quarters = cld.write_quarters(copy, folder, period_start, period_end, int(manifest.get("seed", 0)),
+                                  manifest.get("area", "E08000027"))
+    counts: dict[str, int] = {}
+    for q in quarters:
+        nhs = pl.read_csv(folder / q["file"], infer_schema=False, columns=["LA_Person_Unique_Identifier", "NHS_Number"])
+        ok = nhs_number_valid(nhs["NHS_Number"].fill_null("").to_numpy())
+        hit = nhs.with_row_index("row").with_columns(
+            defect=pl.when(pl.col("NHS_Number").is_null()).then(pl.lit("nhs_missing"))
+            .when(~pl.Series(ok)).then(pl.lit("nhs_mistyped"))).filter(pl.col("defect").is_not_null())
+        for k, v in hit.group_by("defect").len().iter_rows():
+            counts[k] = counts.get(k, 0) + v
+        rows.append(hit.select(pl.lit(f"asc_cld/{q['quarter']}").alias("return"), pl.lit("cld").alias("table"),
+                               pl.col("row").cast(pl.Int64), pl.col("LA_Person_Unique_Identifier").alias("CHILD"),
+                               "defect"))
+    return {"form": "asc_cld", "path": f"{RETURNS_DIR}/asc_cld",
+            "specification": "Adult Social Care Client Level Data, Release 1: one CSV per quarter (financial year to "
+                             "date), the 48 fields of the DHSC CLD dashboard's data-quality rules",
+            "years": quarters, "copies_of": ["asc.client_level_data"],
+            "defects": {"file": DEFECTS_FILE, "rows": dict(sorted(counts.items()))}}
