@@ -31,12 +31,24 @@ def run(ctx: DemoContext) -> None:
                 add_user(state, name, role, password)
                 audit.record(state, "demo", "user.add", name, {"role": role}, "cli")
             signins.append((name, role, password))
+        seeded = _seed_joint_table(state, ctx)
+        audit.record(state, "demo", "demo.seed", "/actions", {"actions": seeded[0], "meetings": seeded[1]}, "cli")
     finally:
         state.close()
     ctx.signins = signins  # type: ignore[attr-defined]
     err.print(f"web: {len(signins)} demo users (one per role) in the state beside {ctx.store}")
+    err.print(f"web: {seeded[0]} demo actions and {seeded[1]} demo meetings (marked as demo content)")
     for name, role, password in signins:
         out.print(f"  sign in as {name} ({role}) with password {password}", markup=False, highlight=False)
+
+
+def _seed_joint_table(state, ctx: DemoContext) -> tuple[int, int]:
+    from joinedup.measures import api
+    from joinedup.store import Store
+    from joinedup.web.demo_content import seed
+    with Store.open(ctx.store, "analysis") as store:
+        years = api.coverage(store)
+    return seed(state, years, {m.id for m in api.library()})
 
 
 def serve_demo(ctx: DemoContext, host: str = "127.0.0.1", port: int = 8000) -> None:

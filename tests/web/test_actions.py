@@ -136,3 +136,19 @@ def test_actions_through_the_app_are_audited_and_viewers_cannot_change_them(app)
                       files={"file": ("a.csv", exported.text.replace("Falls prevention", "Falls prevention (revised)"), "text/csv")})
     assert up.status_code == 200 and "1 updated" in up.text and "Falls prevention (revised)" in up.text
     assert audit.entries(app.state.state, action="action.import")
+
+
+def test_demo_content_is_marked_replaced_not_duplicated_and_leaves_real_actions(app):
+    from joinedup.measures import api
+    from joinedup.web.demo_content import DEMO_ACTIONS, seed
+    st = app.state.state
+    real = add_action(st, _action(), "ana")
+    ids = {m.id for m in api.library()}
+    years = app.state.data.years()
+    assert seed(st, years, ids) == (len(DEMO_ACTIONS), 7)
+    assert seed(st, years, ids) == (len(DEMO_ACTIONS), 7)
+    actions = list_actions(st)
+    assert len(actions) == len(DEMO_ACTIONS) + 1 and [a.id for a in actions if not a.demo] == [real.id]
+    q = balance(list_meetings(st))
+    assert len(list_meetings(st)) == 7 and q[0].urgent_process > q[-1].urgent_process
+    assert {a.agreed_on.year for a in actions if a.demo} <= {int(y[:4]) for y in years}
