@@ -11,6 +11,7 @@ from tests.web.conftest import client_for, csrf_of
 ALL = set(ROLES)
 ANALYSTS = {"admin", "analyst"}
 ADMIN = {"admin"}
+PERSON = {"admin", "practitioner"}
 
 # (method, path template) -> (concrete path, form data or None, roles allowed, status when allowed, status for anonymous).
 M = "ae_4_hour_performance"
@@ -51,6 +52,13 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict | None, set[str], int, int]] = {
     ("POST", "/meetings"): ("/meetings", {"title": "", "held_on": "2024-01-01"}, ANALYSTS, 400, 401),
     ("GET", "/meetings/{meeting_id}"): ("/meetings/1", None, ALL, 200, 401),
     ("POST", "/meetings/{meeting_id}/items"): ("/meetings/1/items", {"title": "", "minutes": "5"}, ANALYSTS, 400, 401),
+    ("GET", "/person"): ("/person", None, PERSON, 200, 401),
+    ("POST", "/person/search"): ("/person/search", {"nhs_number": "123"}, PERSON, 400, 401),
+    ("POST", "/person/open"): ("/person/open", {"person_id": "Pnobody", "reason": ""}, PERSON, 403, 401),
+    ("GET", "/person/reviews"): ("/person/reviews", None, ADMIN, 200, 401),
+    ("POST", "/person/reviews/{flag_id}"): ("/person/reviews/999", {"note": "x"}, ADMIN, 400, 401),
+    ("POST", "/person/relationships"): ("/person/relationships", {"user_name": "nobody", "person_id": "P1", "basis": "x"},
+                                        ADMIN, 400, 401),
     ("GET", "/static/vendor/plotly.min.js"): ("/static/vendor/plotly.min.js", None, ALL, 200, 200),
 }
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.web.state.models import Base
 
-__all__ = ["JointAction", "Meeting", "AgendaItem", "ScenarioRun"]
+__all__ = ["JointAction", "Meeting", "AgendaItem", "ScenarioRun", "WorkingRelationship", "BreakGlass"]
 
 
 class JointAction(Base):
@@ -79,3 +79,31 @@ class ScenarioRun(Base):
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class WorkingRelationship(Base):
+    """A practitioner's recorded working relationship with a person (pseudonymous person id)."""
+
+    __tablename__ = "working_relationship"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(String(300))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class BreakGlass(Base):
+    """An opening of the person view without a working relationship: the reason, flagged until an admin reviews it."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_name: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)

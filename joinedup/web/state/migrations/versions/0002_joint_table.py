@@ -1,4 +1,5 @@
-"""The joint table: agreed actions, meetings and their agenda items, and scenario runs (the job table).
+"""The joint table: agreed actions, meetings and their agenda items, scenario runs (the job table),
+practitioners' working relationships and break-glass openings of the person view.
 
 Revision ID: 0002
 Revises: 0001
@@ -72,10 +73,35 @@ def upgrade() -> None:
         sa.Column("action_id", sa.Integer, sa.ForeignKey("joint_action.id")),
     )
     op.create_index("ix_agenda_item_meeting", "agenda_item", ["meeting_id"])
+    op.create_table(
+        "working_relationship",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("user_name", sa.String(200), nullable=False),
+        sa.Column("person_id", sa.String(40), nullable=False),
+        sa.Column("basis", sa.String(300), nullable=False),
+        sa.Column("recorded_by", sa.String(200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime, nullable=False),
+        sa.Column("ends_on", sa.Date),
+    )
+    op.create_index("ix_working_relationship_user_person", "working_relationship", ["user_name", "person_id"])
+    op.create_table(
+        "break_glass",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("user_name", sa.String(200), nullable=False),
+        sa.Column("person_id", sa.String(40), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("audit_seq", sa.Integer, nullable=False),
+        sa.Column("reviewed_by", sa.String(200)),
+        sa.Column("reviewed_at", sa.DateTime),
+        sa.Column("review_note", sa.Text),
+    )
 
 
 def downgrade() -> None:
     """Drop the joint table's tables."""
+    op.drop_table("break_glass")
+    op.drop_table("working_relationship")
     op.drop_table("agenda_item")
     op.drop_table("meeting")
     op.drop_table("joint_action")
