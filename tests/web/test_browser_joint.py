@@ -5,17 +5,44 @@ axe-core runs on every new page (zero serious or critical violations), at 1280 a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.web.conftest import USERS
-from tests.web.test_browser import _shots, _sign_in, browser, server  # noqa: F401 - fixtures used by name
+from tests.web.test_browser import _free_port, _shots, _sign_in, browser  # noqa: F401 - fixtures used by name
 
 pytestmark = pytest.mark.slow
 OUTCOME = "nhs_falls_admissions_65_plus"
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, place_store):
+    """The app over a private copy of the place with its identity vault (the person view reads it)."""
+    import shutil
+    import threading
+    import time
+
+    import uvicorn
+
+    from tests.web.conftest import make_app
+    root = tmp_path_factory.mktemp("served-joint")
+    for f in place_store.parent.glob("store.*duckdb"):
+        shutil.copy(f, root / f.name)
+    app = make_app(root / "store.duckdb", f"sqlite:///{root / 'state.sqlite'}", warm=True)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    while not srv.started:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", app
+    srv.should_exit = True
+    t.join(timeout=30)
+
+
 def _page(browser, base):  # noqa: F811 - browser is the fixture
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     page.set_default_timeout(180_000)
     return ctx, page
@@ -56,7 +83,7 @@ def test_a_meetings_tagged_agenda_gives_the_quarters_balance(browser, server):  
     page.goto(base + "/meetings")
     page.fill("#m-title", "Health and wellbeing board")
     page.fill("#m-held", "2024-05-10")
-    page.click("form[action='/meetings'] button[type=submit]")
+    page.click("#new-meeting button[type=submit]")
     page.wait_for_selector("#i-title")
     for title, minutes, urgent, important, kind in (("A&E recovery plan", "45", True, False, "process"),
                                                     ("Falls: what moved", "15", False, True, "outcome")):
@@ -74,6 +101,9 @@ def test_a_meetings_tagged_agenda_gives_the_quarters_balance(browser, server):  
     row = page.locator("#balance tbody tr", has_text="2024-25 Q1").inner_text().split("\t")
     assert row[1:] == ["1", "2", "60", "75%", "25%", "0%"], row
     _shots(page, "meetings")
+    with page.expect_download(timeout=600_000) as dl:
+        page.click("text=Download the board pack (PDF)")
+    assert dl.value.suggested_filename.startswith("joinedup-board-") and Path(dl.value.path()).read_bytes()[:4] == b"%PDF"
     ctx.close()
 
 
