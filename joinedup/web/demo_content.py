@@ -12,9 +12,13 @@ from sqlalchemy import delete, select
 
 from joinedup.web.state.db import State
 from joinedup.web.state.joint import ActionIn, ItemIn, add_action, add_item, add_meeting
-from joinedup.web.state.joint_models import AgendaItem, JointAction, Meeting
+from joinedup.web.state.access import add_relationship
+from joinedup.web.state.joint_models import AgendaItem, JointAction, Meeting, WorkingRelationship
 
-__all__ = ["seed", "DEMO_ACTIONS"]
+__all__ = ["seed", "seed_relationships", "DEMO_ACTIONS", "DEMO_BASIS"]
+
+#: The basis of the demo practitioner's working relationships (replaced on each run).
+DEMO_BASIS = "demo content: allocated worker"
 
 #: (title, sectors, year offset from the first covered year, outcome measures, process measure, urgent, important, kind, status)
 DEMO_ACTIONS = (
@@ -81,3 +85,12 @@ def seed(state: State, years: list[str], measure_ids: set[str]) -> tuple[int, in
             add_item(state, m.id, ItemIn(title, minutes, urgent, important, kind, measure if measure in measure_ids else ""))
         meetings += 1
     return actions, meetings
+
+
+def seed_relationships(state: State, user_name: str, person_ids: list[str]) -> int:
+    """Replace the demo practitioner's working relationships with these people (pseudonymous ids)."""
+    with state.session() as s:
+        s.execute(delete(WorkingRelationship).where(WorkingRelationship.basis == DEMO_BASIS))
+    for pid in person_ids:
+        add_relationship(state, user_name, pid, DEMO_BASIS, "demo")
+    return len(person_ids)
