@@ -158,12 +158,8 @@ def action_page(request: Request, action_id: int, user=allow("actions")) -> Resp
     a = _get(request, action_id)
     data = request.app.state.data
     process = data.trend(a.process_measure) if a.process_measure else None
-    run = None
-    if a.scenario_run_id:
-        from joinedup.web.state.jobs import get_run
-        run = get_run(request.app.state.state, a.scenario_run_id)
     return page(request, "action.html", title=a.title, a=a, rows=action_verdicts(data, a), process=process,
-                statuses=STATUS_LABELS, can_edit=may(user, "actions_edit"), run=run)
+                statuses=STATUS_LABELS, can_edit=may(user, "actions_edit"))
 
 
 @router.get("/actions/{action_id}/edit")

@@ -19,7 +19,7 @@ from joinedup.web.state.db import State
 from joinedup.web.state.joint_models import AgendaItem, JointAction, Meeting
 
 __all__ = ["SECTORS", "STATUSES", "KINDS", "ACTION_COLUMNS", "ActionIn", "Action", "ItemIn", "MeetingView",
-           "check_action", "add_action", "update_action", "attach_run", "ImportResult", "get_action", "list_actions", "export_csv", "import_csv",
+           "check_action", "add_action", "update_action", "ImportResult", "get_action", "list_actions", "export_csv", "import_csv",
            "add_meeting", "add_item", "get_meeting", "list_meetings"]
 
 SECTORS = ("nhs", "adult_social_care", "childrens_services", "public_health", "education")
@@ -67,7 +67,6 @@ class Action:
     important: bool
     kind: str
     notes: str
-    scenario_run_id: int | None
     demo: bool
     created_by: str
     updated_at: datetime
@@ -84,7 +83,7 @@ class Action:
 def _action(a: JointAction) -> Action:
     return Action(a.id, a.title, tuple(s for s in a.sectors.split(",") if s), a.agreed_on, a.review_on,
                   tuple(m for m in a.outcome_measures.split(",") if m), a.process_measure, a.status, a.urgent,
-                  a.important, a.kind, a.notes, a.scenario_run_id, a.demo, a.created_by, a.updated_at)
+                  a.important, a.kind, a.notes, a.demo, a.created_by, a.updated_at)
 
 
 def _day(value: str, name: str) -> date:
@@ -139,11 +138,11 @@ def check_action(a: ActionIn) -> dict:
             "urgent": bool(a.urgent), "important": bool(a.important), "kind": _tags(a.kind), "notes": a.notes.strip()}
 
 
-def add_action(state: State, a: ActionIn, by: str, demo: bool = False, scenario_run_id: int | None = None) -> Action:
+def add_action(state: State, a: ActionIn, by: str, demo: bool = False) -> Action:
     """Record a new action; returns it with its id."""
     values = check_action(a)
     with state.session() as s:
-        row = JointAction(**values, created_by=by, updated_at=_now(), demo=demo, scenario_run_id=scenario_run_id)
+        row = JointAction(**values, created_by=by, updated_at=_now(), demo=demo)
         s.add(row)
         s.flush()
         return _action(row)
@@ -165,16 +164,6 @@ def update_action(state: State, action_id: int, a: ActionIn) -> tuple[Action, di
         if changed:
             row.updated_at = _now()
         return _action(row), changed
-
-
-def attach_run(state: State, action_id: int, run_id: int | None) -> Action:
-    """Attach a saved scenario run to an action (None detaches)."""
-    with state.session() as s:
-        row = s.get(JointAction, action_id)
-        if row is None:
-            raise UserError(f"no action {action_id}", field="id")
-        row.scenario_run_id, row.updated_at = run_id, _now()
-        return _action(row)
 
 
 def get_action(state: State, action_id: int) -> Action | None:

@@ -1,15 +1,15 @@
-"""Tables of the joint table: agreed actions, meetings with their agenda items, scenario runs (migration 0002)."""
+"""Tables of the joint table: actions, meetings with agenda items, working relationships, break glass (migration 0002)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.web.state.models import Base
 
-__all__ = ["JointAction", "Meeting", "AgendaItem", "ScenarioRun", "WorkingRelationship", "BreakGlass"]
+__all__ = ["JointAction", "Meeting", "AgendaItem", "WorkingRelationship", "BreakGlass"]
 
 
 class JointAction(Base):
@@ -30,7 +30,6 @@ class JointAction(Base):
     important: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[str] = mapped_column(String(10))
     notes: Mapped[str] = mapped_column(Text, default="")
-    scenario_run_id: Mapped[int | None] = mapped_column(ForeignKey("scenario_run.id"), nullable=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -59,26 +58,6 @@ class AgendaItem(Base):
     kind: Mapped[str] = mapped_column(String(10))
     measure: Mapped[str | None] = mapped_column(String(100), nullable=True)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("joint_action.id"), nullable=True)
-
-
-class ScenarioRun(Base):
-    """A scenario ensemble run in the background: the job table (status, progress) and its saved result."""
-
-    __tablename__ = "scenario_run"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner: Mapped[str] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(String(300))
-    #: The request as JSON: scenario name or levers, runs, seed.
-    request: Mapped[str] = mapped_column(Text)
-    #: queued | running | done | failed | cancelled
-    status: Mapped[str] = mapped_column(String(20))
-    progress: Mapped[float] = mapped_column(Float, default=0.0)
-    message: Mapped[str] = mapped_column(Text, default="")
-    result: Mapped[str | None] = mapped_column(Text, nullable=True)
-    saved: Mapped[bool] = mapped_column(Boolean, default=False)
-    demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class WorkingRelationship(Base):

@@ -1,4 +1,4 @@
-"""The joint table: agreed actions, meetings and their agenda items, scenario runs (the job table),
+"""The joint table: agreed actions, meetings and their agenda items,
 practitioners' working relationships and break-glass openings of the person view.
 
 Revision ID: 0002
@@ -17,23 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the action, meeting, agenda item and scenario run tables."""
-    op.create_table(
-        "scenario_run",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("owner", sa.String(200), nullable=False),
-        sa.Column("title", sa.String(300), nullable=False),
-        sa.Column("request", sa.Text, nullable=False),
-        sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("progress", sa.Float, nullable=False, server_default="0"),
-        sa.Column("message", sa.Text, nullable=False, server_default=""),
-        sa.Column("result", sa.Text),
-        sa.Column("saved", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("finished_at", sa.DateTime),
-    )
-    op.create_index("ix_scenario_run_owner_status", "scenario_run", ["owner", "status"])
+    """Create the action, meeting, agenda item, working relationship and break-glass tables."""
     op.create_table(
         "joint_action",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -48,7 +32,6 @@ def upgrade() -> None:
         sa.Column("important", sa.Boolean, nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("notes", sa.Text, nullable=False, server_default=""),
-        sa.Column("scenario_run_id", sa.Integer, sa.ForeignKey("scenario_run.id")),
         sa.Column("demo", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("created_by", sa.String(200), nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
@@ -105,4 +88,3 @@ def downgrade() -> None:
     op.drop_table("agenda_item")
     op.drop_table("meeting")
     op.drop_table("joint_action")
-    op.drop_table("scenario_run")
