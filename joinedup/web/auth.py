@@ -13,6 +13,8 @@ __all__ = ["AREAS", "allow", "current_user", "may"]
 
 #: The pages each role may open. viewer: the overview only; practitioner: overview and glossary here
 #: (person-level pages come in part 2); analyst: every aggregate page and linkage; admin: all, audit and users.
+#: The person view is for practitioners (and admins), each opening checked against a working relationship.
+#: Joint actions and meetings are read by every role (the board sees them) and changed by admins and analysts.
 AREAS: dict[str, frozenset[str]] = {
     "overview": frozenset(ROLES),
     "account": frozenset(ROLES),
@@ -21,6 +23,10 @@ AREAS: dict[str, frozenset[str]] = {
     "segments": frozenset({"admin", "analyst"}),
     "peers": frozenset({"admin", "analyst"}),
     "linkage": frozenset({"admin", "analyst"}),
+    "actions": frozenset(ROLES),
+    "actions_edit": frozenset({"admin", "analyst"}),
+    "person": frozenset({"admin", "practitioner"}),
+    "person_admin": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
     "users": frozenset({"admin"}),
 }

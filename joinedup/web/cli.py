@@ -161,7 +161,9 @@ def serve(db: Path = _DB,
 
 
 def register(app: typer.Typer) -> None:
-    """Add `joinedup serve`, `joinedup users` and `joinedup audit`."""
+    """Add `joinedup serve`, `joinedup users`, `joinedup audit` and `joinedup report`."""
+    from joinedup.web.report_cli import report_app
     app.command("serve")(serve)
+    app.add_typer(report_app, name="report")
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")

@@ -31,12 +31,29 @@ def run(ctx: DemoContext) -> None:
                 add_user(state, name, role, password)
                 audit.record(state, "demo", "user.add", name, {"role": role}, "cli")
             signins.append((name, role, password))
+        seeded = _seed_joint_table(state, ctx)
+        audit.record(state, "demo", "demo.seed", "/actions", {"actions": seeded[0], "meetings": seeded[1], "relationships": seeded[2]}, "cli")
     finally:
         state.close()
     ctx.signins = signins  # type: ignore[attr-defined]
     err.print(f"web: {len(signins)} demo users (one per role) in the state beside {ctx.store}")
+    err.print(f"web: {seeded[0]} demo actions, {seeded[1]} demo meetings and {seeded[2]} working relationships "
+              "of pat (marked as demo content)")
     for name, role, password in signins:
         out.print(f"  sign in as {name} ({role}) with password {password}", markup=False, highlight=False)
+
+
+def _seed_joint_table(state, ctx: DemoContext) -> tuple[int, int, int]:
+    from joinedup.measures import api
+    from joinedup.store import Store
+    from joinedup.web.demo_content import seed, seed_relationships
+    with Store.open(ctx.store, "analysis") as store:
+        years = api.coverage(store)
+        # The demo practitioner works with three people known to three or more sectors (the first by id).
+        people = [r[0] for r in store.fetchall("SELECT person_id FROM person WHERE length(sectors) - "
+                                               "length(replace(sectors, ',', '')) >= 2 ORDER BY person_id LIMIT 3")]
+    related = seed_relationships(state, "pat", people)
+    return (*seed(state, years, {m.id for m in api.library()}), related)
 
 
 def serve_demo(ctx: DemoContext, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -17,7 +17,9 @@ __all__ = ["env", "page", "fmt_value", "sparkline", "NAV"]
 
 #: The navigation, in order: (area, path, label).
 NAV = (("overview", "/", "Overview"), ("measures", "/measures", "Measures"), ("segments", "/segments", "Segments"),
-       ("peers", "/peers", "Peers"), ("glossary", "/glossary", "Glossary"), ("linkage", "/linkage", "Linkage"),
+       ("peers", "/peers", "Peers"),
+       ("actions", "/actions", "Actions"), ("actions", "/meetings", "Meetings"), ("glossary", "/glossary", "Glossary"),
+       ("person", "/person", "Person"), ("linkage", "/linkage", "Linkage"),
        ("audit", "/audit", "Audit"), ("users", "/users", "Users"))
 
 UNIT_SUFFIX = {"percent": "%", "days": " days", "rate_per_10000": " per 10,000", "rate_per_100000": " per 100,000",

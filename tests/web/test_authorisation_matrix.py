@@ -11,6 +11,7 @@ from tests.web.conftest import client_for, csrf_of
 ALL = set(ROLES)
 ANALYSTS = {"admin", "analyst"}
 ADMIN = {"admin"}
+PERSON = {"admin", "practitioner"}
 
 # (method, path template) -> (concrete path, form data or None, roles allowed, status when allowed, status for anonymous).
 M = "ae_4_hour_performance"
@@ -39,6 +40,26 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict | None, set[str], int, int]] = {
     ("GET", "/users"): ("/users", None, ADMIN, 200, 401),
     ("POST", "/users/role"): ("/users/role", {"name": "no-such-user", "role": "viewer"}, ADMIN, 400, 401),
     ("POST", "/users/disable"): ("/users/disable", {"name": "no-such-user"}, ADMIN, 400, 401),
+    ("GET", "/actions"): ("/actions", None, ALL, 200, 401),
+    ("GET", "/actions/new"): ("/actions/new", None, ANALYSTS, 200, 401),
+    ("POST", "/actions/new"): ("/actions/new", {"title": ""}, ANALYSTS, 400, 401),
+    ("GET", "/actions/export.csv"): ("/actions/export.csv", None, ALL, 200, 401),
+    ("POST", "/actions/import"): ("/actions/import", {}, ANALYSTS, 400, 401),
+    ("GET", "/actions/{action_id}"): ("/actions/1", None, ALL, 200, 401),
+    ("GET", "/actions/{action_id}/edit"): ("/actions/1/edit", None, ANALYSTS, 200, 401),
+    ("POST", "/actions/{action_id}/edit"): ("/actions/1/edit", {"title": ""}, ANALYSTS, 400, 401),
+    ("GET", "/meetings"): ("/meetings", None, ALL, 200, 401),
+    ("POST", "/meetings"): ("/meetings", {"title": "", "held_on": "2024-01-01"}, ANALYSTS, 400, 401),
+    ("GET", "/meetings/{meeting_id}"): ("/meetings/1", None, ALL, 200, 401),
+    ("POST", "/meetings/{meeting_id}/items"): ("/meetings/1/items", {"title": "", "minutes": "5"}, ANALYSTS, 400, 401),
+    ("GET", "/report/board"): ("/report/board?format=nope", None, ALL, 404, 401),
+    ("GET", "/person"): ("/person", None, PERSON, 200, 401),
+    ("POST", "/person/search"): ("/person/search", {"nhs_number": "123"}, PERSON, 400, 401),
+    ("POST", "/person/open"): ("/person/open", {"person_id": "Pnobody", "reason": "checking the matrix of routes"}, PERSON, 404, 401),
+    ("GET", "/person/reviews"): ("/person/reviews", None, ADMIN, 200, 401),
+    ("POST", "/person/reviews/{flag_id}"): ("/person/reviews/999", {"note": "x"}, ADMIN, 400, 401),
+    ("POST", "/person/relationships"): ("/person/relationships", {"user_name": "nobody", "person_id": "P1", "basis": "x"},
+                                        ADMIN, 400, 401),
     ("GET", "/static/vendor/plotly.min.js"): ("/static/vendor/plotly.min.js", None, ALL, 200, 200),
 }
 
@@ -65,10 +86,18 @@ def test_every_route_has_an_entry(app):
     assert not set(EXPECTED) - routes, f"entries for routes that no longer exist: {sorted(set(EXPECTED) - routes)}"
 
 
+def _seed(state) -> None:
+    """Action 1 and meeting 1, so their pages exist."""
+    from joinedup.web.state.joint import ActionIn, add_action, add_meeting
+    add_action(state, ActionIn("Home first", ("nhs",), "2023-05-01", "2024-05-01", ("nhs_emergency_readmission_30d",)), "t")
+    add_meeting(state, "Board", "2024-05-01")
+
+
 @pytest.fixture(scope="module")
 def clients(place_store, tmp_path_factory):
     from tests.web.conftest import make_app
     app = make_app(place_store, f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'state.sqlite'}", audit_views=False)
+    _seed(app.state.state)
     return {role: client_for(app, role) for role in (None, *ROLES)}
 
 

@@ -1,9 +1,11 @@
 """The app's routers, one module per page family."""
 
 from joinedup.web import oidc
-from joinedup.web.routes import audit, glossary, linkage, measures, overview, peers, segments, signin
+from joinedup.web.routes import (actions, audit, glossary, linkage, measures, meetings, overview, peers, person, report,
+                                 segments, signin)
 
 __all__ = ["ROUTERS"]
 
 ROUTERS = (signin.router, oidc.router, overview.router, measures.router, segments.router, peers.router, glossary.router,
-           linkage.router, audit.router)
+           linkage.router, audit.router, actions.router, meetings.router,
+           person.router, report.router)
