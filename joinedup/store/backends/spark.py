@@ -44,7 +44,8 @@ def session(master: str | None = None, *, threads: int | None = None, memory_lim
     if threads and master == DEFAULT_MASTER:
         master = f"local[{int(threads)}]"
     b = (SparkSession.builder.master(master).appName("joinedup")
-         .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
+         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+         .config("spark.sql.session.timeZone", "UTC")
          # DuckDB's semantics for the compiled SQL: integer division and casts that yield NULL, not errors
          .config("spark.sql.ansi.enabled", "false"))
     if master.startswith("local"):
