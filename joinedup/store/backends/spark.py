@@ -171,12 +171,12 @@ class SparkBackend(Backend):
         return [(f.name, f.dataType.simpleString().upper()) for f in self.spark.sql(f"SELECT * FROM {relation} LIMIT 0").schema]
 
     def make_temp_view(self, name: str, select_sql: str, *, materialize: bool) -> None:
-        """A temporary view; materialized views are cached (Spark computes them once, spilling to disk)."""
+        """A temporary view; a materialized one is cached lazily (computed once, on first use, spilling to disk)."""
         _check_name(name)
         if self._temp.pop(name, "absent") is None:
             self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
         if materialize:
-            self.spark.sql(f"CACHE TABLE {name} OPTIONS ('storageLevel' 'MEMORY_AND_DISK') AS {select_sql}")
+            self.spark.sql(f"CACHE LAZY TABLE {name} OPTIONS ('storageLevel' 'MEMORY_AND_DISK') AS {select_sql}")
         else:
             self.spark.sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {select_sql}")
         self._temp[name] = None
