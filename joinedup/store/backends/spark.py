@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -40,21 +41,26 @@ def session(master: str | None = None, *, threads: int | None = None, memory_lim
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    # Under spark-submit (which starts Python with a gateway to its JVM) the master is spark-submit's own.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ and not (master or os.environ.get(MASTER_ENV))
     master = master or os.environ.get(MASTER_ENV) or DEFAULT_MASTER
     if threads and master == DEFAULT_MASTER:
         master = f"local[{int(threads)}]"
-    b = (SparkSession.builder.master(master).appName("joinedup")
+    b = SparkSession.builder if submitted else SparkSession.builder.master(master)
+    b = (b.appName("joinedup")
          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
          .config("spark.sql.session.timeZone", "UTC")
          # DuckDB's semantics for the compiled SQL: integer division and casts that yield NULL, not errors
          .config("spark.sql.ansi.enabled", "false"))
-    if master.startswith("local"):
+    if master.startswith("local") and not submitted:
         # a few partitions per shuffle: the default 200 costs seconds per query on a small place
         b = b.config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "4")
+        # scratch databases (Store.memory) go to a private temporary folder, never the working directory
+        b = b.config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="joinedup-spark-warehouse-"))
+        if temp_dir is not None:
+            b = b.config("spark.local.dir", str(temp_dir))
     if memory_limit:
         b = b.config("spark.driver.memory", _spark_size(memory_limit))
-    if temp_dir is not None:
-        b = b.config("spark.local.dir", str(temp_dir))
     try:
         spark = b.getOrCreate()
     except Exception as e:  # noqa: BLE001 - the JVM's failure to start arrives as several exception types
@@ -111,7 +117,8 @@ class SparkBackend(Backend):
             self._register(catalog, table.name, table)
 
     def _register(self, catalog: str, name: str, folder: Path) -> None:
-        self.spark.sql(f"CREATE TABLE {catalog}.{name} USING parquet LOCATION '{_q(str(folder.resolve()))}'")
+        # a file: URI, so that a cluster's executors read the same path (a shared mount such as /dbfs or NFS)
+        self.spark.sql(f"CREATE TABLE {catalog}.{name} USING parquet LOCATION '{_q(folder.resolve().as_uri())}'")
 
     def detach(self, catalog: str) -> None:
         """Drop the database (its external Parquet folders are kept)."""
