@@ -1,7 +1,9 @@
-"""Shared fixtures: the repo root, the shared reference folder (present in CI), a CLI runner."""
+"""Shared fixtures: the repo root, the shared reference folder (present in CI), a CLI runner, one Spark session."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,17 @@ def run_cli(capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session per test run (local[2], no UI): every Spark test shares it."""
+    if os.environ.get("JOINEDUP_SPARK") == "0":
+        pytest.skip("Spark tests switched off by JOINEDUP_SPARK=0")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark tests need Java (none found)")
+    pytest.importorskip("pyspark")
+    from joinedup.measures.spark import local_session
+    session = local_session()
+    yield session
+    session.stop()

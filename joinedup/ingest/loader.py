@@ -51,13 +51,8 @@ DEFAULT_MEMORY_MB = 4096
 
 def memory_limit() -> str:
     """The memory limit for a load: JOINEDUP_INGEST_MEMORY, else 4 GB or half the machine's memory."""
-    if os.environ.get(MEMORY_ENV, "").strip():
-        return os.environ[MEMORY_ENV].strip()
-    try:
-        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
-    except (AttributeError, ValueError, OSError):
-        return f"{DEFAULT_MEMORY_MB}MB"
-    return f"{max(512, min(DEFAULT_MEMORY_MB, total_mb // 2))}MB"
+    from joinedup.store.memory import engine_memory_limit
+    return engine_memory_limit(MEMORY_ENV)
 
 #: Fault injection for the crash tests: pause (and say so on stderr) at a named point of the commit.
 PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"

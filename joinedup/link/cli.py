@@ -24,6 +24,9 @@ def link(
     db: Path = db_option(None),
     incremental: bool = typer.Option(False, "--incremental",
                                      help="Link only records not yet in the index; known persons keep their records."),
+    memory_limit: str = typer.Option(None, "--memory-limit",
+                                     help="The engine's memory limit, e.g. 4GB (default JOINEDUP_LINK_MEMORY, else 4GB or "
+                                          "half the machine's memory); beyond it the engine spills to STORE.tmp."),
 ) -> None:
     """Build (or, with --incremental, extend) the person index and the families."""
     if ctx.invoked_subcommand is not None:
@@ -32,7 +35,7 @@ def link(
         raise typer.BadParameter("--db is required", param_hint="--db")
     from joinedup.link.index import build_index
 
-    summary = build_index(db, incremental=incremental)
+    summary = build_index(db, incremental=incremental, memory_limit=memory_limit)
     out.print(summary.describe(), markup=False, highlight=False)
 
 

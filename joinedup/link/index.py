@@ -129,6 +129,9 @@ def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
         method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
 
 
+#: The engine's memory limit for a link run (e.g. "3GB"); beyond it DuckDB spills to STORE.tmp.
+MEMORY_ENV = "JOINEDUP_LINK_MEMORY"
+
 #: Fault injection for the crash tests: pause (and say so on stderr) at a named point of publishing.
 PAUSE_ENV = "JOINEDUP_LINK_PAUSE"
 
@@ -139,13 +142,18 @@ def _pause(point: str) -> None:
         signal.pause()
 
 
-def build_index(store: Path, *, incremental: bool = False) -> IndexSummary:
-    """Link every person record in the store into persons and families; write the link tables."""
+def build_index(store: Path, *, incremental: bool = False, memory_limit: str | None = None) -> IndexSummary:
+    """Link every person record in the store into persons and families; write the link tables.
+
+    The engine works within `memory_limit` (default: JOINEDUP_LINK_MEMORY, else 4 GB or half the
+    machine's memory) and spills beyond it to the store's temp folder.
+    """
     if not store.exists():
         raise UserError("no such store", file=str(store))
     if not vault_path(store).exists():
         raise UserError(f"no identity vault beside the store (expected {vault_path(store).name})", file=str(store))
-    engine = Engine(store, vault=True)
+    from joinedup.store.memory import engine_memory_limit
+    engine = Engine(store, vault=True, memory_limit=engine_memory_limit(MEMORY_ENV, memory_limit))
     engine.store.on_publish = _pause
     try:
         with progress() as bar:

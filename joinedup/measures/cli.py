@@ -12,7 +12,7 @@ from rich.table import Table
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
 from joinedup.measures import api
-from joinedup.options import DB
+from joinedup.options import DB, ENGINE, SPARK_MASTER
 from joinedup.store import Store
 
 __all__ = ["register", "measures_app"]
@@ -65,9 +65,11 @@ def run_cmd(
     dirs: Optional[list[Path]] = _DIRS,
     as_json: bool = _JSON,
     suppress_below: Optional[int] = _SUPPRESS,
+    engine: str = ENGINE,
+    spark_master: Optional[str] = SPARK_MASTER,
 ) -> None:
     """Run measures: one row per measure, period and breakdown group, small numbers suppressed."""
-    with Store.open(db, "analysis") as store, progress() as bar:
+    with Store.open(db, "analysis", engine=engine, spark_master=spark_master) as store, progress() as bar:
         task = bar.add_task("measures", total=len(measure or []) or len(api.library(dirs)))
         result = api.run(store, period=period, by=by, measures=measure, dirs=dirs, threshold=suppress_below,
                          on_measure=lambda m: bar.advance(task))

@@ -16,12 +16,9 @@ __all__ = ["SparkEngine", "local_session"]
 
 
 def local_session(cores: int = 2) -> Any:
-    """A local Spark session for tests and small places (no UI, few shuffle partitions, UTC)."""
-    from pyspark.sql import SparkSession
-    return (SparkSession.builder.master(f"local[{cores}]").appName("joinedup-measures")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.session.timeZone", "UTC").config("spark.sql.ansi.enabled", "false")
-            .getOrCreate())
+    """A local Spark session for tests and small places (the store backend's session: no UI, few shuffle partitions, UTC)."""
+    from joinedup.store.backends.spark import session
+    return session(f"local[{cores}]")
 
 
 class SparkEngine(Engine):

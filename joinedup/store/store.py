@@ -42,7 +42,7 @@ from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.store import audit, schema
-from joinedup.store.backends import Backend, BackendError, backend_for
+from joinedup.store.backends import ENGINES, Backend, BackendError, backend_for
 from joinedup.store.backends.base import STORE, VAULT
 from joinedup.store.guard import check_store_path
 from joinedup.store.paths import StorePaths, paths_for
@@ -96,6 +96,7 @@ class Store:
         self._cipher: vaultcrypt.VaultCipher | None = None
         self._plain: str | None = None
         self._rewrite_vault = False
+        self._memory_limit: str | None = None
         #: Called with "vault published" between the two renames of a publish (kill tests pause there).
         self.on_publish: Callable[[str], None] | None = None
 
@@ -104,12 +105,15 @@ class Store:
     def open(cls, path: str | Path, mode: str = "analysis", *, user: str | None = None,
              purpose: str | None = None, create: bool = False, vault: bool | None = None,
              threads: int | None = None, memory_limit: str | None = None, engine: str = "duckdb",
-             key: "PseudonymKey | None" = None) -> "Store":
+             key: "PseudonymKey | None" = None, spark_master: str | None = None) -> "Store":
         """Open the store at `path` in a mode.
 
         Write mode: `create` starts a new store when none exists; the vault is attached when it exists,
         or made when `vault` is True (ingest); `vault=False` leaves it alone. `key` is the pseudonym key
         (by default JOINEDUP_KEY or the key file, read when the vault's sealed values are first needed).
+        `engine="spark"` reads a Parquet snapshot of the published store with Spark (on `spark_master`,
+        local mode by default): analysis mode only, since Spark can neither undo a failed write nor be
+        trusted with the vault.
         """
         if mode not in MODES:
             raise UserError(f"unknown store mode {mode!r} (expected one of {', '.join(MODES)})")
@@ -121,15 +125,24 @@ class Store:
             raise UserError("identify mode needs who is looking (user) and why (purpose)")
         if not paths.store.exists() and not (mode == "write" and create):
             raise UserError("store not found (build one with joinedup ingest)", file=str(paths.store))
-        backend = backend_for(engine)
+        if engine not in ENGINES:
+            raise UserError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})", field="engine")
+        if engine != "duckdb" and mode != "analysis":
+            raise UserError(f"the {engine} engine reads stores (analysis mode); {mode} mode runs on duckdb",
+                            field="engine")
+        backend = backend_for(engine, spark_master=spark_master)
         try:
             backend.connect(threads=threads, memory_limit=memory_limit, temp_dir=paths.temp_dir)
+        except BackendError as e:
+            backend.close()
+            raise UserError(str(e), file=str(paths.store)) from None
         except backend.errors:
             backend.close()
             raise UserError(f"memory limit {memory_limit!r} not understood (say e.g. 4GB or 512MB)",
                             file=str(paths.store)) from None
         store = cls(paths, mode, backend, version="", user=user, purpose=purpose)
         store._key = key
+        store._memory_limit = memory_limit
         try:
             if mode == "write":
                 store._open_writer(vault)
@@ -141,9 +154,9 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls, engine: str = "duckdb") -> "Store":
+    def memory(cls, engine: str = "duckdb", spark_master: str | None = None) -> "Store":
         """A scratch store in memory, writable, published nowhere (spec tests, in-process linkage)."""
-        backend = backend_for(engine)
+        backend = backend_for(engine, spark_master=spark_master)
         backend.connect()
         backend.attach(STORE, None, read_only=False)
         backend.use(STORE)
@@ -152,6 +165,13 @@ class Store:
         return store
 
     def _open_reader(self, *, vault: bool) -> None:
+        if self.backend.dialect != "duckdb":
+            from joinedup.store.snapshot import parquet_snapshot
+            folder, self._version = parquet_snapshot(self.paths, self._memory_limit)
+            self._attach(STORE, folder, read_only=True)
+            self.backend.use(STORE)
+            self._check_schema_version()
+            return
         for _ in range(5):  # a publish between stat and attach: attach again
             before = version_of(self.paths.store)
             self._attach(STORE, self.paths.store, read_only=True)

@@ -5,9 +5,6 @@ Set JOINEDUP_SPARK=0 to skip the Spark runs (they add about two minutes on two c
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from tests.measures.spec_store import SpecStore
@@ -16,20 +13,6 @@ from tests.measures.spec_store import SpecStore
 DEPRIVED, AFFLUENT = "E01009733", "E01009720"
 
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
-
-
-@pytest.fixture(scope="session")
-def spark_session():
-    """One local Spark session per test run (local[2], no UI)."""
-    if os.environ.get("JOINEDUP_SPARK") == "0":
-        pytest.skip("Spark parity switched off by JOINEDUP_SPARK=0")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark parity needs Java (none found)")
-    pytest.importorskip("pyspark")
-    from joinedup.measures.spark import local_session
-    session = local_session()
-    yield session
-    session.stop()
 
 
 class Spec(SpecStore):

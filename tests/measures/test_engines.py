@@ -16,9 +16,9 @@ from tests.measures.spec_store import three_year_store
 MEASURES = sorted(load_library().measures)
 
 
-#: Engine gaps, marked strict so that a fix shows up as a pass: Spark cannot resolve a column of the
-#: outer query two subqueries down (the latest discharge inside the readmission test).
-SPARK_GAPS = {"ascof_2d_in_community_84_days"}
+#: Engine gaps, marked strict so that a fix shows up as a pass (none today: ascof_2d_in_community_84_days
+#: was rewritten so that no subquery reads a column two levels up, which Spark cannot resolve).
+SPARK_GAPS: set[str] = set()
 
 
 @pytest.fixture(scope="module")

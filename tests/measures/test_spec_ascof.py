@@ -9,7 +9,6 @@ the 84 days after discharge counts against.
 
 from __future__ import annotations
 
-import pytest
 
 STMAX = "Short Term Support: ST-Max"
 RES = "Long Term Support: Residential Care"
@@ -78,11 +77,7 @@ C12 | P12 | service_user | service | 2025-01-25 |  | {RES}
     assert spec.run("ascof_2d_still_at_home_91_days") == {"all": (4, 8, 50.0)}
 
 
-def test_ascof_2d_84_days_2024_25_method_cluster_latest_discharge_and_readmission(spec, request):
-    if spec.engine_name == "spark":
-        # An engine gap, marked strict so that a fix shows up: Spark cannot resolve a column of the
-        # outer query two subqueries down (the latest discharge inside the readmission test).
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Spark: outer column two subqueries deep"))
+def test_ascof_2d_84_days_2024_25_method_cluster_latest_discharge_and_readmission(spec):
     spec.persons(OLDER)
     spec.add("encounter", """
 encounter_id | record_id | kind | start_ts | end_ts | discharge_method | is_emergency | admission_method | discharge_destination

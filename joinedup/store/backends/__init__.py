@@ -1,15 +1,22 @@
-"""Engines behind the store: one interface (`base.Backend`), one module per engine (DuckDB now, Spark later)."""
+"""Engines behind the store: one interface (`base.Backend`), one module per engine (DuckDB and Spark)."""
 
 from __future__ import annotations
 
 from joinedup.store.backends.base import Backend, BackendError
 
-__all__ = ["Backend", "BackendError", "backend_for"]
+__all__ = ["Backend", "BackendError", "ENGINES", "backend_for"]
 
 
-def backend_for(name: str = "duckdb") -> Backend:
-    """A new, unconnected backend by engine name."""
+#: The engines a store can run on (`--engine`).
+ENGINES = ("duckdb", "spark")
+
+
+def backend_for(name: str = "duckdb", *, spark_master: str | None = None) -> Backend:
+    """A new, unconnected backend by engine name (Spark: on spark_master, local mode by default)."""
     if name == "duckdb":
         from joinedup.store.backends.duckdb import DuckDBBackend
         return DuckDBBackend()
-    raise BackendError(f"unknown store engine {name!r} (this build has: duckdb)")
+    if name == "spark":
+        from joinedup.store.backends.spark import SparkBackend
+        return SparkBackend(spark_master)
+    raise BackendError(f"unknown store engine {name!r} (choose from {', '.join(ENGINES)})")

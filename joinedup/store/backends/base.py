@@ -96,6 +96,10 @@ class Backend(ABC):
         """Read a Parquet file into temporary table `name`, with `_row` 1-based."""
 
     @abstractmethod
+    def export_parquet(self, catalog: str, folder: Path) -> list[str]:
+        """Write every table of a catalog as Parquet, one sub-folder per table (the Spark store's layout); the names."""
+
+    @abstractmethod
     def define_pseudo(self, ipad: str, opad: str) -> None:
         """Define the SQL function `pseudo(kind, value)` (keyed HMAC) for this connection only."""
 

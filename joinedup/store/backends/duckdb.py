@@ -148,6 +148,15 @@ class DuckDBBackend(Backend):
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
             f"FROM read_parquet('{_q(str(path))}', file_row_number = true)")
 
+    def export_parquet(self, catalog: str, folder: Path) -> list[str]:
+        """COPY each table of the catalog to folder/<table>/data.parquet (streamed, in the engine's memory limit)."""
+        names = sorted(self.table_names(catalog))
+        for name in names:
+            (folder / name).mkdir(parents=True, exist_ok=True)
+            self.con.execute(f"COPY (SELECT * FROM {catalog}.{name}) TO '{_q(str(folder / name / 'data.parquet'))}' "
+                             "(FORMAT parquet, COMPRESSION zstd)")
+        return names
+
     def define_pseudo(self, ipad: str, opad: str) -> None:
         """A temporary macro: the pads live only in this connection's memory, never in a file."""
         self.con.execute(

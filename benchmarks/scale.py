@@ -1,0 +1,128 @@
+"""Scale benchmark: each stage at each size, DuckDB against Spark local mode where both run the stage.
+
+    python benchmarks/scale.py --people 3000,20000                 # what finishes on a shared 2-core machine
+    python benchmarks/scale.py --people 320000,1000000,5000000     # the issue's sizes (a quiet, large machine)
+    python benchmarks/scale.py --people 20000 --spark-master spark://host:7077
+
+Per size: `joinedup synth`, `ingest`, `link` (DuckDB: the only engine that writes a store), then
+`measures run` over the whole library with `--engine duckdb` and with `--engine spark` (the peer, in
+the same run, on the same store; Spark's first run includes exporting the store's Parquet snapshot).
+Each stage runs as its own process; its peak memory is the largest sum of resident memory over the
+process and all its children (Spark's JVM included), sampled every 0.2 s from /proc. Records per
+second divides the place's person records (rows of person_record) by the stage's wall time. Both
+measure runs must print the same JSON rows, or the benchmark fails. Results go to stdout (a table)
+and to --out (JSON lines), for docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        p = int(entry)
+        children.setdefault(int(fields[1]), []).append(p)
+        rss[p] = int(fields[21]) * PAGE
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def run_stage(cmd: list[str], stdout_path: Path | None = None) -> dict:
+    """Run one command; its wall time and the peak resident memory of its process tree."""
+    print("$", " ".join(cmd), flush=True)
+    out = open(stdout_path, "w") if stdout_path else subprocess.DEVNULL
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read()
+    if stdout_path:
+        out.close()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip().splitlines()[-1] if err.strip() else ''}")
+    return {"seconds": round(wall, 1), "peak_gb": round(peak / 2**30, 2)}
+
+
+def person_records(db: Path) -> int:
+    """Rows of person_record in the store."""
+    from joinedup.store import Store
+    with Store.open(db, "analysis") as store:
+        return int(store.fetchall("SELECT COUNT(*) FROM person_record")[0][0])
+
+
+def bench(people: int, work: Path, seed: int, spark_master: str | None) -> list[dict]:
+    """Every stage at one size; one row per stage and engine."""
+    cli = [sys.executable, "-m", "joinedup"]
+    place, db = work / f"place_{people}", work / f"place_{people}.duckdb"
+    rows = []
+
+    def row(stage: str, engine: str, result: dict) -> None:
+        rows.append({"people": people, "stage": stage, "engine": engine, **result})
+
+    row("synth", "numpy", run_stage(cli + ["synth", "--people", str(people), "--seed", str(seed), "--out", str(place), "--force"]))
+    row("ingest", "duckdb", run_stage(cli + ["ingest", str(place), "--db", str(db)]))
+    row("link", "duckdb", run_stage(cli + ["link", "--db", str(db)]))
+    outputs = {}
+    for engine in ("duckdb", "spark"):
+        extra = ["--spark-master", spark_master] if engine == "spark" and spark_master else []
+        path = work / f"measures_{people}_{engine}.json"
+        row("measures", engine, run_stage(cli + ["measures", "run", "--db", str(db), "--json", "--engine", engine] + extra, path))
+        outputs[engine] = json.loads(path.read_text())
+    if outputs["duckdb"] != outputs["spark"]:
+        raise SystemExit(f"measures differ between duckdb and spark at {people:,} people")
+    records = person_records(db)
+    for r in rows:
+        r["records"] = records
+        r["records_per_s"] = round(records / r["seconds"]) if r["seconds"] else None
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--people", default="3000,20000", help="Comma-separated place sizes.")
+    ap.add_argument("--work", type=Path, default=Path("bench-scale"), help="Folder for the places and stores.")
+    ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--spark-master", default=None, help="Spark master for the Spark peer (default local[*]).")
+    ap.add_argument("--out", type=Path, default=None, help="Also write the rows as JSON lines here.")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    rows = []
+    for n in (int(x.replace("_", "")) for x in args.people.split(",")):
+        rows += bench(n, args.work, args.seed, args.spark_master)
+    print(f"\n{'people':>10} {'stage':<9} {'engine':<7} {'seconds':>8} {'peak GB':>8} {'records':>9} {'records/s':>10}")
+    for r in rows:
+        print(f"{r['people']:>10,} {r['stage']:<9} {r['engine']:<7} {r['seconds']:>8} {r['peak_gb']:>8} {r['records']:>9,} {r['records_per_s']:>10,}")
+    if args.out:
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
