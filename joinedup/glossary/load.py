@@ -138,9 +138,9 @@ def _has_acronym(name: str) -> bool:
 def apply_plain(terms: dict[str, Term], path: Path) -> dict[str, Term]:
     """Mark the names a plain list names as plain (`all`: every spelled-out name); unknown ids or names are errors."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise UserError(f"cannot read the plain-names list ({e})", file=str(path)) from None
+        raw = load_yaml(path)  # bounded size, aliases and nesting; UTF-8 checked: one error line naming the file
+    except OSError as e:
+        raise UserError(f"cannot read the plain-names list ({e.strerror})", file=str(path)) from None
     groups = raw.get("groups") if isinstance(raw, dict) else None
     if not isinstance(groups, list):
         raise UserError("a plain-names list must be a mapping with a 'groups:' list", file=str(path))
