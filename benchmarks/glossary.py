@@ -36,6 +36,12 @@ RECALL_TARGET, PRECISION_TARGET = 0.95, 0.90
 CORPUS = ROOT / "tests" / "glossary" / "corpus"
 HELD_OUT = ROOT / "tests" / "glossary" / "heldout" / "passages"
 FIRST_RUN = ROOT / "tests" / "glossary" / "heldout" / "first_run.json"
+#: Every held-out corpus, oldest first: (passages, its first run, its other runs made without sight of it).
+HELD_OUT_CORPORA = (
+    (HELD_OUT, FIRST_RUN, ()),
+    (ROOT / "tests" / "glossary" / "heldout2" / "passages", ROOT / "tests" / "glossary" / "heldout2" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout2" / "blind_run.json",)),
+)
 
 
 @dataclass(frozen=True)
@@ -108,22 +114,33 @@ def _fig(s) -> dict:
 
 
 def held_out(verbose: bool, record: bool) -> int:
-    """Score the held-out corpus; print the first run beside the current one; 0 if on target (by span)."""
+    """Score every held-out corpus in turn; 0 if every one is on target (by span)."""
+    codes = []
+    for passages_dir, first_run, blind_runs in HELD_OUT_CORPORA:
+        if codes:
+            print()
+        codes.append(held_out_corpus(passages_dir, first_run, blind_runs, verbose, record and not codes))
+    return max(codes)
+
+
+def held_out_corpus(passages_dir: Path, first_run: Path, blind_runs: tuple[Path, ...], verbose: bool,
+                    record: bool) -> int:
+    """Score one held-out corpus; print its first run (and other blind runs) beside the current one."""
     g = load_glossary()
-    passages = load_heldout(HELD_OUT)
+    passages = load_heldout(passages_dir)
     total, per = score_heldout(passages, Annotator(g).annotate, g)
     peer_total, _ = score_heldout(passages, naive_finder(g), g)
     if record:
-        if FIRST_RUN.exists():
-            print(f"error: {FIRST_RUN.relative_to(ROOT)} exists; the first run is recorded once and never replaced")
+        if first_run.exists():
+            print(f"error: {first_run.relative_to(ROOT)} exists; the first run is recorded once and never replaced")
             return 2
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
-        FIRST_RUN.write_text(json.dumps({"commit": commit, "glossary_terms": len(g), "total": _fig(total),
+        first_run.write_text(json.dumps({"commit": commit, "glossary_terms": len(g), "total": _fig(total),
                                          "passages": {k: _fig(v) for k, v in per.items()}}, indent=2) + "\n")
-    first = json.loads(FIRST_RUN.read_text()) if FIRST_RUN.exists() else None
+    first = json.loads(first_run.read_text()) if first_run.exists() else None
     words = sum(len(p.text.split()) for p in passages)
-    print(f"held-out corpus: {len(passages)} passages, {words} words, {total.marks} marked terms; glossary {len(g)} terms")
+    print(f"held-out corpus {passages_dir.parent.name}: {len(passages)} passages, {words} words, {total.marks} marked terms; glossary {len(g)} terms")
     print("span: an explained term overlaps the mark; meaning: one of its readings is named as the writer meant it")
     head = f"{'passage':38}{'marks':>6}{'recall':>8}{'prec.':>7}{'m.rec':>7}{'m.prec':>7}"
     print(head + (f"   | first run{'recall':>8}{'prec.':>7}" if first else ""))
@@ -141,6 +158,13 @@ def held_out(verbose: bool, record: bool) -> int:
         print(f"{'first run (span)':24}recall {ft['recall']:6.1%}  precision {ft['precision']:6.1%}"
               f"   (commit {first['commit']}, glossary {first['glossary_terms']} terms, before any tuning)")
         print(f"{'first run (meaning)':24}recall {ft['meaning_recall']:6.1%}  precision {ft['meaning_precision']:6.1%}")
+    for path in blind_runs:
+        if path.exists():
+            b = json.loads(path.read_text())
+            bt = b["total"]
+            print(f"{'blind run (span)':24}recall {bt['recall']:6.1%}  precision {bt['precision']:6.1%}"
+                  f"   (commit {b['commit']}, glossary {b['glossary_terms']} terms, changes made without sight of it)")
+            print(f"{'blind run (meaning)':24}recall {bt['meaning_recall']:6.1%}  precision {bt['meaning_precision']:6.1%}")
     print(f"{'peer: exact names':24}recall {peer_total.recall:6.1%}  precision {peer_total.precision:6.1%}")
     n = None if verbose else 12
     for name, surface, meaning in total.misses[:n]:
