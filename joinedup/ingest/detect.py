@@ -156,6 +156,7 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
     from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
     from joinedup.ingest.cld import is_cld_file, is_cld_folder
     from joinedup.ingest.ssda903 import is_903_folder
+    from joinedup.inputs import regular_file
 
     plans: list[FilePlan] = []
     for p in paths:
@@ -194,6 +195,8 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
             if not found:
                 raise UserError("folder holds no .csv, .parquet, .json or .ndjson files", file=str(p))
             plans += [_single(f) for f in found]
+        elif not p.is_file():
+            regular_file(p)  # a pipe, device or socket: refused before anything reads from it
         elif is_cin_xml(p):
             plans.append(_returns_cin(p))
         elif is_cld_file(p):

@@ -39,13 +39,13 @@ def test_each_sample_loads(path: Path, tmp_path, run_cli):
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory):
     from joinedup.cli import main
-    import os
-    os.environ.setdefault("JOINEDUP_KEY", "test-key-0123456789abcdef")
     db = tmp_path_factory.mktemp("samples") / "s.duckdb"
-    try:
-        main(["ingest", str(DATA), "--db", str(db)])
-    except SystemExit as e:
-        assert not e.code
+    with pytest.MonkeyPatch.context() as mp:  # the key set for this store only, never leaked to later tests
+        mp.setenv("JOINEDUP_KEY", "test-key-0123456789abcdef")
+        try:
+            main(["ingest", str(DATA), "--db", str(db)])
+        except SystemExit as e:
+            assert not e.code
     con = connect(str(db), read_only=True)
     yield con
     con.close()

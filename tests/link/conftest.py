@@ -21,11 +21,10 @@ def pseudonym_key(monkeypatch):
 @pytest.fixture(scope="module")
 def place(tmp_path_factory) -> Path:
     """A place of 500 people, built and linked once: returns the store path."""
-    import os
-
-    os.environ["JOINEDUP_KEY"] = KEY
     from joinedup.link.index import build_index
 
-    store = build_place(tmp_path_factory.mktemp("place"), n=500, seed=11)
-    build_index(store)
+    with pytest.MonkeyPatch.context() as mp:  # the key set for this store only, never leaked to later tests
+        mp.setenv("JOINEDUP_KEY", KEY)
+        store = build_place(tmp_path_factory.mktemp("place"), n=500, seed=11)
+        build_index(store)
     return store

@@ -9,7 +9,6 @@ for proportions the people without the outcome) that must never be 1 to the thre
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -129,18 +128,18 @@ def test_disclosure_policy_from_the_environment(monkeypatch):
 # -- every measure and breakdown of a real (synthetic) place, released through the API -------------------------
 
 @pytest.fixture(scope="module")
-def place_store(tmp_path_factory) -> Path:
-    import os
+def place_store(tmp_path_factory):
     from joinedup.ingest.loader import ingest
     from joinedup.link.index import build_index
     from joinedup.synth.place import synthesise
-    os.environ.setdefault("JOINEDUP_KEY", "test-key-0123456789abcdef")
     root = tmp_path_factory.mktemp("disclosure")
     synthesise(2000, 5, root / "place")
     db = root / "store.db"
-    ingest([root / "place"], db)
-    build_index(db)
-    return db
+    with pytest.MonkeyPatch.context() as mp:  # the key set for this module only, never leaked to later tests
+        mp.setenv("JOINEDUP_KEY", "test-key-0123456789abcdef")
+        ingest([root / "place"], db)
+        build_index(db)
+        yield db
 
 
 def test_disclosure_attack_on_every_measure_and_breakdown(place_store):

@@ -148,7 +148,9 @@ def measures(draw) -> Measure:
     table = draw(st.sampled_from(sorted(ATOMS)))
     shape = draw(st.sampled_from(["count", "rate", "proportion", "mean"]))
     spec = {"id": "random_measure", "title": "t", "description": "d", "sectors": ["nhs"], "kind": "process",
-            "definition": {"name": "generated", "reference": "hypothesis"},
+            "definition": {"name": "generated", "reference": "hypothesis",
+                           "citation": {"document": "a generated test measure", "version": "hypothesis 2026",
+                                        "section": "tests/measures/test_generative.py"}},
             "period": draw(st.sampled_from(["financial_year", "quarter"])), "polarity": "higher_is_better",
             "counts": draw(st.sampled_from(["persons", "rows"])), "unit": "count",
             "breakdowns": ["age_band", "sex", "deprivation_quintile", "ward"]}

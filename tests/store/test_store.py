@@ -23,8 +23,6 @@ def _key(monkeypatch):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A place ingested and linked into a store named store.db (not *.duckdb)."""
-    import os
-    os.environ.setdefault("JOINEDUP_KEY", "test-key-0123456789abcdef")
     from joinedup.ingest.loader import ingest
     from joinedup.link.index import build_index
     from joinedup.synth.place import synthesise
@@ -32,8 +30,10 @@ def built(tmp_path_factory) -> Path:
     place = folder / "place"
     synthesise(1000, 3, place)
     db = folder / "store.db"
-    ingest([place], db)
-    build_index(db)
+    with pytest.MonkeyPatch.context() as mp:  # the key set for this store only, never leaked to later tests
+        mp.setenv("JOINEDUP_KEY", "test-key-0123456789abcdef")
+        ingest([place], db)
+        build_index(db)
     return db
 
 

@@ -225,6 +225,21 @@ class SparkBackend(Backend):
             f"substr(sha2(concat(unhex('{opad}'), unhex(sha2(concat(unhex('{ipad}'), encode(concat(k, '|', v), 'utf-8')), 256))), 256), 1, 32)")
         self._functions.add("pseudo")
 
+    def define_functions(self, functions: dict[str, Any]) -> None:
+        """Session-scoped pandas UDFs over Arrow batches (the vault's seal and open), run in local Python workers."""
+        from pyspark.sql.functions import pandas_udf
+
+        def wrap(fn: Any) -> Any:
+            def batch(values: Any, aads: Any) -> Any:
+                out = fn(pa.array(values, pa.string(), from_pandas=True), pa.array(aads, pa.string(), from_pandas=True))
+                return out.to_pandas()
+            return pandas_udf(batch, "string")
+
+        for name, fn in functions.items():
+            _check_name(name)
+            self.spark.udf.register(name, wrap(fn))
+            self._functions.add(name)
+
     def begin(self) -> None:
         """Spark has no transactions: nothing to start (the Store opens Spark stores read-only)."""
 
