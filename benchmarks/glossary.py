@@ -41,6 +41,8 @@ HELD_OUT_CORPORA = (
     (HELD_OUT, FIRST_RUN, ()),
     (ROOT / "tests" / "glossary" / "heldout2" / "passages", ROOT / "tests" / "glossary" / "heldout2" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout2" / "blind_run.json",)),
+    (ROOT / "tests" / "glossary" / "heldout3" / "passages", ROOT / "tests" / "glossary" / "heldout3" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout3" / "blind_run.json",)),
 )
 
 
@@ -119,7 +121,8 @@ def held_out(verbose: bool, record: bool) -> int:
     for passages_dir, first_run, blind_runs in HELD_OUT_CORPORA:
         if codes:
             print()
-        codes.append(held_out_corpus(passages_dir, first_run, blind_runs, verbose, record and not codes))
+        # --record-first-run records only a corpus with no first run yet: a first run is never replaced
+        codes.append(held_out_corpus(passages_dir, first_run, blind_runs, verbose, record and not first_run.exists()))
     return max(codes)
 
 

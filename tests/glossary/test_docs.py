@@ -79,3 +79,13 @@ def test_second_held_out_runs_are_in_the_docs():
         f = first["passages"][name]
         assert (f"| {name[:-3]} | {b['marks']} | {f['recall']:.1%} | {f['precision']:.1%} | {b['recall']:.1%} | "
                 f"{b['precision']:.1%} |") in DOC, name
+
+
+def test_third_held_out_first_run_is_in_the_docs():
+    first = json.loads((ROOT / "tests" / "glossary" / "heldout3" / "first_run.json").read_text())
+    assert first["commit"] == "190ff09" and first["total"]["marks"] == 600
+    for name, f in first["passages"].items():
+        assert (f"| {name[:-3]} | {f['marks']} | {f['recall']:.1%} | {f['precision']:.1%} | "
+                f"{f['meaning_recall']:.1%} | {f['meaning_precision']:.1%} |") in DOC, name
+    t = first["total"]
+    assert f"| **all 15** | 600 | **{t['recall']:.1%}** | **{t['precision']:.1%}** |" in DOC

@@ -55,3 +55,13 @@ def test_the_corpus_and_its_first_run_are_kept():
     assert (first["total"]["recall"], first["total"]["precision"]) == (0.7667, 0.7892)
     doc = (Path(__file__).parents[2] / "docs" / "glossary.md").read_text(encoding="utf-8")
     assert "| **all 17** | 553 | **76.7%** | **78.9%** |" in doc
+
+
+def test_the_third_corpus_loads_as_its_writer_counted_it():
+    """Every mark the blind writer counted is a span in passages/ (to_spans.py checked each count)."""
+    import csv
+    third = Path(__file__).parent / "heldout3"
+    passages = load_heldout(third / "passages")
+    with open(third / "as_written" / "marks.csv", encoding="utf-8") as f:
+        counted = sum(int(r["count"]) for r in csv.DictReader(f))
+    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 600
