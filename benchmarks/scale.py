@@ -83,8 +83,13 @@ def bench(people: int, work: Path, seed: int, spark_master: str | None) -> list[
     place, db = work / f"place_{people}", work / f"place_{people}.duckdb"
     rows = []
 
+    from joinedup.store.memory import engine_memory_limit
+    stage_env = {"ingest": "JOINEDUP_INGEST_MEMORY", "link": "JOINEDUP_LINK_MEMORY", "measures": None}
+
     def row(stage: str, engine: str, result: dict) -> None:
-        rows.append({"people": people, "stage": stage, "engine": engine, **result})
+        # the engine memory limit the stage ran within (DuckDB stages; synth and Spark take none)
+        limit = engine_memory_limit(stage_env[stage]) if engine == "duckdb" else None
+        rows.append({"people": people, "stage": stage, "engine": engine, "memory_limit": limit, **result})
 
     row("synth", "numpy", run_stage(cli + ["synth", "--people", str(people), "--seed", str(seed), "--out", str(place), "--force"]))
     row("ingest", "duckdb", run_stage(cli + ["ingest", str(place), "--db", str(db)]))
@@ -111,15 +116,20 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--spark-master", default=None, help="Spark master for the Spark peer (default local[*]).")
     ap.add_argument("--out", type=Path, default=None, help="Also write the rows as JSON lines here.")
+    ap.add_argument("--memory", default=None,
+                    help="JOINEDUP_MEMORY for every stage, e.g. 6GB (default: as set, else 3 GB or half the machine).")
     args = ap.parse_args()
+    if args.memory:
+        os.environ["JOINEDUP_MEMORY"] = args.memory  # inherited by every stage's process
     args.work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
     rows = []
     for n in (int(x.replace("_", "")) for x in args.people.split(",")):
         rows += bench(n, args.work, args.seed, args.spark_master)
-    print(f"\n{'people':>10} {'stage':<9} {'engine':<7} {'seconds':>8} {'peak GB':>8} {'records':>9} {'records/s':>10}")
+    print(f"\n{'people':>10} {'stage':<9} {'engine':<7} {'limit':>7} {'seconds':>8} {'peak GB':>8} {'records':>9} {'records/s':>10}")
     for r in rows:
-        print(f"{r['people']:>10,} {r['stage']:<9} {r['engine']:<7} {r['seconds']:>8} {r['peak_gb']:>8} {r['records']:>9,} {r['records_per_s']:>10,}")
+        print(f"{r['people']:>10,} {r['stage']:<9} {r['engine']:<7} {r['memory_limit'] or '-':>7} {r['seconds']:>8} "
+              f"{r['peak_gb']:>8} {r['records']:>9,} {r['records_per_s']:>10,}")
     if args.out:
         args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 

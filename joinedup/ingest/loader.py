@@ -44,13 +44,13 @@ __all__ = ["FileResult", "LoadResult", "ingest", "memory_limit", "MEMORY_ENV", "
 
 #: The engine's memory limit for a load (e.g. "3GB"); beyond it staging spills to STORE.duckdb.tmp.
 MEMORY_ENV = "JOINEDUP_INGEST_MEMORY"
-#: Default limit: 4 GB (or half the machine's memory if less). The 320,000-person place then peaks at
-#: ~4 GB instead of ~6.5 GB for ~2 s more (benchmarks/ingest.py); more memory buys little time.
-DEFAULT_MEMORY_MB = 4096
+#: Default: JOINEDUP_MEMORY, else 3 GB (or half the machine's memory if less), as every store
+#: (joinedup.store.memory). The 320,000-person place then peaks at ~3.2 GB instead of ~6.5 GB with no
+#: limit, for ~3 s more (benchmarks/ingest.py, docs/ingest.md); more memory buys little time.
 
 
 def memory_limit() -> str:
-    """The memory limit for a load: JOINEDUP_INGEST_MEMORY, else 4 GB or half the machine's memory."""
+    """The memory limit for a load: JOINEDUP_INGEST_MEMORY, else JOINEDUP_MEMORY, else 3 GB or half the machine's memory."""
     from joinedup.store.memory import engine_memory_limit
     return engine_memory_limit(MEMORY_ENV)
 

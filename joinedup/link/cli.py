@@ -25,8 +25,8 @@ def link(
     incremental: bool = typer.Option(False, "--incremental",
                                      help="Link only records not yet in the index; known persons keep their records."),
     memory_limit: str = typer.Option(None, "--memory-limit",
-                                     help="The engine's memory limit, e.g. 4GB (default JOINEDUP_LINK_MEMORY, else 4GB or "
-                                          "half the machine's memory); beyond it the engine spills to STORE.tmp."),
+                                     help="The engine's memory limit, e.g. 4GB (default JOINEDUP_LINK_MEMORY, else JOINEDUP_MEMORY, "
+                                          "else 3GB or half the machine's memory); beyond it the engine spills to STORE.tmp."),
 ) -> None:
     """Build (or, with --incremental, extend) the person index and the families."""
     if ctx.invoked_subcommand is not None:

@@ -145,7 +145,7 @@ def _pause(point: str) -> None:
 def build_index(store: Path, *, incremental: bool = False, memory_limit: str | None = None) -> IndexSummary:
     """Link every person record in the store into persons and families; write the link tables.
 
-    The engine works within `memory_limit` (default: JOINEDUP_LINK_MEMORY, else 4 GB or half the
+    The engine works within `memory_limit` (default: JOINEDUP_LINK_MEMORY, else JOINEDUP_MEMORY, else 3 GB or half the
     machine's memory) and spills beyond it to the store's temp folder.
     """
     if not store.exists():

@@ -1,28 +1,50 @@
-"""The engine's memory limit for a stage: from the stage's environment variable, else a default.
+"""The engine's memory limit: from the stage's environment variable, else JOINEDUP_MEMORY, else a default.
 
-Beyond the limit DuckDB spills intermediate results to the store's temp folder (STORE.tmp), so a
-stage's engine memory stays flat as the place grows; the limit says nothing of memory a stage holds
-in Python frames of its own.
+Every store DuckDB opens (`Store.open`, `Store.memory`) works within a limit, so no stage takes the
+machine's memory by default. Beyond the limit DuckDB spills intermediate results to the store's temp
+folder (STORE.tmp), so a stage's engine memory stays flat as the place grows; the limit says nothing
+of memory a stage holds in Python frames of its own.
 """
 
 from __future__ import annotations
 
 import os
 
-__all__ = ["DEFAULT_MEMORY_MB", "engine_memory_limit"]
+__all__ = ["DEFAULT_MEMORY_MB", "MEMORY_ENV", "engine_memory_limit", "limit_origin"]
 
-#: Default limit: 4 GB (or half the machine's memory if less).
-DEFAULT_MEMORY_MB = 4096
+#: Default limit: 3 GB (or half the machine's memory if less).
+DEFAULT_MEMORY_MB = 3072
+
+#: The limit for every stage that has no variable of its own set (e.g. "6GB", "512MB").
+MEMORY_ENV = "JOINEDUP_MEMORY"
 
 
-def engine_memory_limit(env: str, given: str | None = None) -> str:
-    """`given` if set, else the variable `env`, else 4 GB or half the machine's memory, whichever is less."""
+def _from_env(env: str | None) -> str | None:
+    for name in (env, MEMORY_ENV):
+        if name and os.environ.get(name, "").strip():
+            return os.environ[name].strip()
+    return None
+
+
+def engine_memory_limit(env: str | None = None, given: str | None = None) -> str:
+    """`given` if set, else the variable `env`, else JOINEDUP_MEMORY, else 3 GB or half the machine's memory."""
     if given and given.strip():
         return given.strip()
-    if os.environ.get(env, "").strip():
-        return os.environ[env].strip()
+    chosen = _from_env(env)
+    if chosen:
+        return chosen
     try:
         total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (AttributeError, ValueError, OSError):
         return f"{DEFAULT_MEMORY_MB}MB"
     return f"{max(512, min(DEFAULT_MEMORY_MB, total_mb // 2))}MB"
+
+
+def limit_origin(env: str | None = None, given: str | None = None) -> str:
+    """Where `engine_memory_limit` took its value from, for an error message ("--memory-limit", a variable, "default")."""
+    if given and given.strip():
+        return "the memory limit given"
+    for name in (env, MEMORY_ENV):
+        if name and os.environ.get(name, "").strip():
+            return name
+    return "default"

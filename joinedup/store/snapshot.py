@@ -16,6 +16,7 @@ from pathlib import Path
 from joinedup.errors import UserError
 from joinedup.store.backends import backend_for
 from joinedup.store.backends.base import STORE
+from joinedup.store.memory import engine_memory_limit
 from joinedup.store.paths import StorePaths
 
 __all__ = ["parquet_snapshot", "snapshot_root"]
@@ -44,7 +45,7 @@ def parquet_snapshot(paths: StorePaths, memory_limit: str | None = None) -> tupl
         work.mkdir(parents=True)
         duck = backend_for("duckdb")
         try:
-            duck.connect(memory_limit=memory_limit, temp_dir=paths.temp_dir)
+            duck.connect(memory_limit=engine_memory_limit(None, memory_limit), temp_dir=paths.temp_dir)
             duck.attach(STORE, paths.store, read_only=True)
             if version_of(paths.store) != version:
                 shutil.rmtree(work, ignore_errors=True)

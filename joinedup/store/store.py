@@ -32,6 +32,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
@@ -45,6 +46,7 @@ from joinedup.store import audit, schema
 from joinedup.store.backends import ENGINES, Backend, BackendError, backend_for
 from joinedup.store.backends.base import STORE, VAULT
 from joinedup.store.guard import check_store_path
+from joinedup.store.memory import MEMORY_ENV, engine_memory_limit, limit_origin
 from joinedup.store.paths import StorePaths, paths_for
 from joinedup.store import vaultcrypt
 
@@ -131,6 +133,12 @@ class Store:
             raise UserError(f"the {engine} engine reads stores (analysis mode); {mode} mode runs on duckdb",
                             field="engine")
         backend = backend_for(engine, spark_master=spark_master)
+        origin = ""
+        if engine == "duckdb":
+            # DuckDB's own default is 80% of the machine; a store gets JOINEDUP_MEMORY or 3 GB and
+            # spills beyond it to STORE.tmp beside the store
+            origin = limit_origin(None, memory_limit)
+            memory_limit = engine_memory_limit(None, memory_limit)
         try:
             backend.connect(threads=threads, memory_limit=memory_limit, temp_dir=paths.temp_dir)
         except BackendError as e:
@@ -138,7 +146,8 @@ class Store:
             raise UserError(str(e), file=str(paths.store)) from None
         except backend.errors:
             backend.close()
-            raise UserError(f"memory limit {memory_limit!r} not understood (say e.g. 4GB or 512MB)",
+            named = f" (from {origin})" if origin == MEMORY_ENV else ""
+            raise UserError(f"memory limit {memory_limit!r} not understood{named} (say e.g. 4GB or 512MB)",
                             file=str(paths.store)) from None
         store = cls(paths, mode, backend, version="", user=user, purpose=purpose)
         store._key = key
@@ -157,7 +166,19 @@ class Store:
     def memory(cls, engine: str = "duckdb", spark_master: str | None = None) -> "Store":
         """A scratch store in memory, writable, published nowhere (spec tests, in-process linkage)."""
         backend = backend_for(engine, spark_master=spark_master)
-        backend.connect()
+        if engine == "duckdb":
+            # the same limit as a store on disk; spills go to a private folder in the system's temp
+            # space (DuckDB makes it on the first spill and removes it on close), never the working directory
+            limit = engine_memory_limit()
+            try:
+                backend.connect(memory_limit=limit,
+                                temp_dir=Path(tempfile.gettempdir()) / f"joinedup-{os.getpid()}-{id(backend):x}.tmp")
+            except backend.errors:
+                backend.close()
+                raise UserError(f"memory limit {limit!r} not understood (from {limit_origin()}; say e.g. 4GB or 512MB)",
+                                field=MEMORY_ENV) from None
+        else:
+            backend.connect()
         backend.attach(STORE, None, read_only=False)
         backend.use(STORE)
         store = cls(paths_for(":memory:"), "write", backend, version="memory-0")

@@ -16,7 +16,7 @@ from joinedup.synth import identifiers as ids
 from joinedup.synth import lifecourse as lc
 from joinedup.synth import names as nm
 from joinedup.synth.needs import care_experience, latent_needs, worker_sectors
-from joinedup.synth.population import Geography, _addresses, area_geography, cohort
+from joinedup.synth.population import AddressBook, Geography, _addresses, area_geography, cohort
 from joinedup.synth.world import World
 
 __all__ = ["build_world", "period_of", "la_number", "PEOPLE_PER_PRACTICE"]
@@ -66,8 +66,8 @@ def _practices(rng: np.random.Generator, geo: Geography, n_people: int, person_l
     return codes[nearest[person_lsoa, choice]]
 
 
-def _move_within(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _move_within(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind: np.ndarray,
+                 book: AddressBook) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """New LSOA, postcode and address for households moving within the area (similar deprivation, +-1 decile)."""
     dec = geo.decile.astype(int)
     near = rng.random(len(lsoa))
@@ -76,7 +76,7 @@ def _move_within(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kin
         idx = np.flatnonzero(dec[lsoa] == d)
         options = np.flatnonzero(np.abs(dec - d) <= 1)
         new_lsoa[idx] = options[(near[idx] * len(options)).astype(np.int64)]
-    new_pc, new_addr = _addresses(rng, geo, new_lsoa, kind)
+    new_pc, new_addr = _addresses(rng, geo, new_lsoa, kind, book)
     return new_lsoa, new_pc, new_addr
 
 
@@ -107,9 +107,10 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     geo = area_geography(area)
     years = (end - start) / lc.YEAR
 
-    res = cohort(rng, people, geo, ref_year=start_year)
+    book = AddressBook()  # one address per household across the whole place
+    res = cohort(rng, people, geo, ref_year=start_year, book=book)
     n_in = int(round(people * lc.IN_MIGRATION * years))
-    arr = cohort(rng, max(n_in, 1), geo, ref_year=start_year + 1)
+    arr = cohort(rng, max(n_in, 1), geo, ref_year=start_year + 1, book=book)
     cohorts = [res, arr]
     n0, n1 = len(res.age), len(arr.age)
     hh_off = len(res.hh_kind)
@@ -136,7 +137,7 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     move_day, leave_day, _ = lc.household_moves(rng, n_hh, hh_arrive, end, hh_kind != "care_home")
     movers = np.flatnonzero(move_day >= 0)
     new_hh = n_hh + np.arange(len(movers))
-    new_lsoa, new_pc, new_addr = _move_within(rng, geo, hh_lsoa[movers], hh_kind[movers])
+    new_lsoa, new_pc, new_addr = _move_within(rng, geo, hh_lsoa[movers], hh_kind[movers], book)
     hh_kind = np.r_[hh_kind, hh_kind[movers]]
     hh_lsoa = np.r_[hh_lsoa, new_lsoa]
     hh_pc = np.r_[hh_pc, new_pc]

@@ -17,7 +17,7 @@ from joinedup.reference import lsoas, postcodes
 from joinedup.synth import names as nm
 from joinedup.synth.households import form_households
 
-__all__ = ["AGE_BANDS", "ETHNICITY", "Cohort", "cohort", "sample_ages", "area_geography", "Geography"]
+__all__ = ["AGE_BANDS", "ETHNICITY", "AddressBook", "Cohort", "cohort", "sample_ages", "area_geography", "Geography"]
 
 # Age structure: 5-year bands (share %) shaped on Dudley, Census 2021 (allaboutdudley.info: 323,500
 # residents, 20.4% aged 65+) and LAIT (~70,500 aged 0-17 = 21.8%); within 18-64 the shape of an
@@ -160,26 +160,55 @@ def _place(rng: np.random.Generator, geo: Geography, kind: np.ndarray, minority:
     return out
 
 
-def _addresses(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class AddressBook:
+    """The house numbers already given out in each postcode: no two households ever share an address.
+
+    Real addresses are unique per home. One book serves a whole place (the residents, the people who
+    arrive, and the homes households move to), so a household never shares its address with another.
+    """
+
+    _STRIDE = 1 << 24  # key = postcode position * stride + house number
+
+    def __init__(self) -> None:
+        self.used = np.array([], dtype=np.int64)
+
+    def claim(self, pick: np.ndarray, number: np.ndarray) -> np.ndarray:
+        """Numbers as drawn, each one already taken in its postcode moved two doors on (same side)."""
+        number = number.astype(np.int64).copy()
+        while True:
+            key = pick.astype(np.int64) * self._STRIDE + number
+            first = np.zeros(len(key), dtype=bool)
+            first[np.unique(key, return_index=True)[1]] = True
+            clash = ~first | np.isin(key, self.used)
+            if not clash.any():
+                break
+            number[clash] += 2
+        self.used = np.union1d(self.used, key)
+        return number
+
+
+def _addresses(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kind: np.ndarray,
+               book: AddressBook | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A postcode in each household's LSOA and an address (house number and street) no other household has."""
     pick = geo.pc_lsoa_start[lsoa] + (rng.random(len(lsoa)) * geo.pc_count[lsoa]).astype(np.int64)
     postcode = geo.postcode[pick]
     streets = nm.streets()
     street = streets[[zlib.crc32(p.encode()) % len(streets) for p in geo.postcode]][pick]
-    number = rng.integers(1, 181, len(lsoa)).astype(str)
+    number = (book or AddressBook()).claim(pick, rng.integers(1, 181, len(lsoa))).astype(str)
     care = kind == "care_home"
     address = np.char.add(np.char.add(number, " "), street)
     if care.any():
-        # a care home is named after its street, as many are ("Pedmore House, Pedmore Road")
+        # a care home is named after its street, as many are ("Pedmore House, 12 Pedmore Road")
         home = np.char.replace(np.char.replace(street[care], " Road", ""), " Street", "")
         address = address.astype(object)
-        address[care] = np.char.add(np.char.add(home, " House, "), street[care])
+        address[care] = np.char.add(np.char.add(home, " House, "), address[care].astype(str))
         address = address.astype(str)
     return postcode, address
 
 
 def cohort(rng: np.random.Generator, n: int, geo: Geography, ref_year: int = 2022,
-           age: np.ndarray | None = None) -> Cohort:
-    """n people in households on the area's LSOAs, with ethnicity, names and relations."""
+           age: np.ndarray | None = None, book: AddressBook | None = None) -> Cohort:
+    """n people in households on the area's LSOAs, with ethnicity, names and relations (addresses from `book`)."""
     age = sample_ages(rng, n) if age is None else age
     female = rng.random(n) < _by_age(_FEMALE, age)
     h = form_households(rng, age, female)
@@ -190,7 +219,7 @@ def cohort(rng: np.random.Generator, n: int, geo: Geography, ref_year: int = 202
     share = np.array(list(ETHNICITY.values()))
     eth = np.where(own, codes[rng.choice(len(codes), size=n, p=share / share.sum())], hh_eth[h.household])
     lsoa = _place(rng, geo, h.kind, hh_eth != "A", size)
-    postcode, address = _addresses(rng, geo, lsoa, h.kind)
+    postcode, address = _addresses(rng, geo, lsoa, h.kind, book)
 
     by = (ref_year - age).astype(int)
     given = nm.draw_given(rng, nm.given_group(eth, rng), female, by)

@@ -155,3 +155,32 @@ def test_names_vary_by_cohort_and_group(world):
     assert pak.is_in(["Khan", "Hussain", "Ahmed", "Ali", "Akhtar", "Begum", "Mahmood"]).mean() > 0.3
     assert p["family_name"].str.contains("-").sum() > 0  # double-barrelled names exist
     assert (p["family_name"] != p["birth_family_name"]).sum() > 0.1 * (p["sex"] == "F").sum()
+
+
+def test_no_two_households_share_an_address(world):
+    # real addresses are unique per home; no defect lists shared ones, so unrelated households never
+    # meet at one address (they would become one household family in linkage)
+    h = world.households
+    assert h.select("postcode", "address").n_unique() == h.height
+    homes = h.filter(pl.col("kind") == "care_home")["address"]
+    assert homes.str.contains(r"^\w[\w ]* House, \d+ ").all()  # "Pedmore House, 12 Pedmore Road"
+
+
+def test_the_address_book_gives_each_household_its_own_address_even_in_a_crowded_postcode():
+    import numpy as np
+
+    from joinedup.reference import DEFAULT_AREA
+    from joinedup.synth.population import AddressBook, _addresses, area_geography
+
+    geo = area_geography(DEFAULT_AREA)
+    rng = np.random.default_rng(3)
+    small = int(np.argmin(geo.pc_count))  # the LSOA with fewest postcodes: ~60 households to a postcode
+    book = AddressBook()
+    seen = []
+    for batch in (400, 250, 350):  # residents, arrivals, moves: one book for the place
+        kind = np.where(np.arange(batch) % 50 == 0, "care_home", "couple")
+        pc, addr = _addresses(rng, geo, np.full(batch, small), kind, book)
+        seen += list(zip(pc.tolist(), addr.tolist()))
+    assert len(set(seen)) == len(seen) == 1000
+    numbers = [int(a.split(", ")[-1].split(" ")[0]) for _, a in seen]
+    assert min(numbers) >= 1 and max(numbers) > 180  # a crowded street runs past number 180
