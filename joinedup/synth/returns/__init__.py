@@ -1,8 +1,9 @@
 """The returns as a council submits them, made from the place's analyst copies (which stay beside them).
 
 `write_returns` adds DIR/returns/ssda903/<collection year>/ (the DfE 903 validator's eleven CSV
-tables), DIR/returns/cin_census/cin_<year>.xml and DIR/returns/asc_cld/cld_<year>_q<n>.csv (ASC
-Client Level Data, one file per quarter) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
+tables), DIR/returns/cin_census/cin_<year>.xml, DIR/returns/school_census/sc_<year>_<LAEstab>.xml (one
+per school per spring census), DIR/returns/asc_cld/cld_<year>_q<n>.csv (ASC Client Level Data, one file
+per quarter) and DIR/returns/fhir/ (GP appointments as FHIR R4 Bundles) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
 the place's deliberate defects (a second local id for the same child, a transposed date of
 birth; on a CLD row, a missing or mistyped NHS number), so that a validator's flag can be told from a fault in the format. The manifest gains
 a `returns` list: each return's form, path, specification, years and defect counts.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from joinedup.synth.returns import cin, cld, fhir, ssda903
+from joinedup.synth.returns import cin, cld, fhir, school_census, ssda903
 from joinedup.synth.identifiers import nhs_number_valid
 
 __all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
@@ -114,6 +115,13 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     if "asc.client_level_data" in entries:
         returns.append(_write_cld(out, manifest, entries["asc.client_level_data"], period_start, period_end, rows))
         pl.concat(rows).write_csv(out / DEFECTS_FILE)
+    if "education.school_census" in entries:
+        sc = school_census.write_years(read_copy(out, entries["education.school_census"], "%Y-%m-%d"),
+                                       out / RETURNS_DIR / "school_census")
+        returns.append({"form": "school_census", "path": f"{RETURNS_DIR}/school_census",
+                        "specification": "DfE school census (spring), XML per school per census, CBDS element "
+                                         "names; valid against joinedup/ingest/schemas/school_census.xsd",
+                        "years": sc, "copies_of": ["education.school_census"]})
     if "nhs.gp_appointments" in entries:
         gp = fhir.write_gp_bundles(read_copy(out, entries["nhs.gp_appointments"], "%Y-%m-%d"),
                                    out / RETURNS_DIR / "fhir", period_end)
