@@ -168,6 +168,7 @@ class _Run:
         self._setup()
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
+        organizations = fhir.collect_organizations([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
                    cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
@@ -211,7 +212,7 @@ class _Run:
                     self.e.stage_arrow(raw, table)
                     self._part(plan, res, src, src.id, raw, idx)
             else:
-                parts = fhir.read_parts(plan.path, plan.format, patients)
+                parts = fhir.read_parts(plan.path, plan.format, patients, organizations)
                 res.source = "fhir (" + ", ".join(sorted({s.id for s, _ in parts})) + ")" if parts else "fhir"
                 for src, table in parts:
                     self.n += 1
