@@ -14,8 +14,9 @@ from joinedup.ingest.ssda903 import TABLES, table_of, year_folders
 from joinedup.validate import validate_path
 
 #: Rules the generator still breaks on a few rows (no deliberate defect behind them): each is a
-#: known shortfall, named in docs/formats.md. A flag of any other rule not traced to a defect fails.
-KNOWN_SHORTFALLS = {"169", "178", "225", "358", "361", "378", "390", "408", "516", "1016", "3001",
+#: known shortfall, named in docs/formats.md (408 is listed in the manifest as a generator shortfall; 146, 1003
+#: and 1016 were fixed). A flag of any other rule not traced to a defect fails.
+KNOWN_SHORTFALLS = {"169", "178", "225", "358", "361", "378", "390", "516", "3001",
                     "SW12STG2"}
 
 
