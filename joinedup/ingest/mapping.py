@@ -86,7 +86,7 @@ _PLACEMENT_GROUP = (
     "WHEN \"PLACE\" IN ('U4', 'U5', 'U6') THEN 'in_house_fostering' "
     "WHEN \"PLACE\" IN ('K1', 'K2', 'R1', 'S1') THEN 'residential' "
     "WHEN \"PLACE\" = 'P1' THEN 'placed_with_parents' "
-    "WHEN \"PLACE\" IN ('P2', 'K3') THEN 'independent_living' "
+    "WHEN \"PLACE\" IN ('P2', 'K3', 'H5') THEN 'independent_living' "
     "WHEN \"PLACE\" IN ('A3', 'A4', 'A5', 'A6') THEN 'adoption' ELSE 'other' END")
 
 MAPPINGS: dict[str, list[Target]] = {
