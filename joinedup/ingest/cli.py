@@ -65,8 +65,10 @@ def ingest_command(
     paths: List[str] = typer.Argument(..., help="Folders (with or without manifest.json) or files; or 'report'."),
     db: Path = DB,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    returns: bool = typer.Option(False, "--returns", help="For a folder with manifest.json, also read the returns "
-                                 "as submitted that it lists (SSDA903 years, CIN XML, CLD quarters), after the copies."),
+    returns: bool = typer.Option(True, "--returns/--no-returns", help="For a folder with manifest.json, also read "
+                                 "the returns as submitted that it lists (SSDA903 years, CIN and school census XML, CLD "
+                                 "quarters, FHIR bundles), after the copies (the default); --no-returns reads the "
+                                 "CSV/Parquet copies only."),
 ) -> None:
     """Validate, pseudonymise and load extracts into the store; `ingest report` shows loads and quarantine."""
     from joinedup.ingest.loader import ingest

@@ -98,7 +98,8 @@ def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
     return's row (loaded later) becomes its current version, so the store holds what the council
     submitted.
     """
-    readers = {"ssda903": _returns_903, "cin_census": _returns_cin, "asc_cld": _returns_cld}
+    readers = {"ssda903": _returns_903, "cin_census": _returns_cin, "asc_cld": _returns_cld,
+               "school_census": _returns_sc}
     plans = []
     for r in (manifest.get("returns") or []) if isinstance(manifest, dict) else []:
         rel = r.get("path") if isinstance(r, dict) else None
@@ -111,6 +112,16 @@ def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
         if not path.is_dir():
             raise UserError("return listed in the manifest is missing", file=str(path))
         plans.append(readers[r["form"]](path))
+    for r in (manifest.get("returns") or []) if isinstance(manifest, dict) else []:
+        # FHIR bundles: each file is a plan of its own (read after the copies, like every return)
+        if isinstance(r, dict) and str(r.get("form", "")).startswith("fhir") and isinstance(r.get("path"), str):
+            path = folder / r["path"]
+            if Path(r["path"]).is_absolute() or not path.resolve().is_relative_to(inside):
+                raise UserError("a return's path points outside the manifest's folder",
+                                file=str(folder / "manifest.json"), field="returns")
+            if not path.is_dir():
+                raise UserError("return listed in the manifest is missing", file=str(path))
+            plans += [_single(f) for f in sorted(path.iterdir()) if f.suffix.lower() in (".json", ".ndjson")]
     return plans
 
 
@@ -148,6 +159,14 @@ def _returns_cld(p: Path) -> FilePlan:
                     f"ASC Client Level Data: {n} quarterly submission(s), latest submission's row of each event kept")
 
 
+def _returns_sc(p: Path) -> FilePlan:
+    from joinedup.ingest.school_census import sc_files
+
+    n = 1 if p.is_file() else len(sc_files(p))
+    return FilePlan(p, "school-census-xml", "education.school_census",
+                    f"school census XML: {n} file(s), each checked against the school census schema")
+
+
 def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
     """Every file to load from the given folders and files, in a stable order.
 
@@ -155,6 +174,7 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
     """
     from joinedup.ingest.cin_census import is_cin_folder, is_cin_xml
     from joinedup.ingest.cld import is_cld_file, is_cld_folder
+    from joinedup.ingest.school_census import is_sc_folder, is_sc_xml
     from joinedup.ingest.ssda903 import is_903_folder
     from joinedup.inputs import regular_file
 
@@ -175,6 +195,9 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
             if is_cld_folder(p):
                 plans.append(_returns_cld(p))
                 continue
+            if is_sc_folder(p) and not any(f.suffix.lower() in EXTENSIONS for f in p.iterdir()):
+                plans.append(_returns_sc(p))
+                continue
             # a 903 return inside the folder is read as one set of years, not file by file
             roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
                            and is_903_folder(d) and not is_903_folder(d.parent))
@@ -187,6 +210,10 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
                                and is_cld_folder(d))
             plans += [_returns_cld(d) for d in cld_roots]
             roots += cld_roots
+            sc_roots = sorted(d for d in p.rglob("*") if d.is_dir() and "truth" not in d.relative_to(p).parts
+                              and is_sc_folder(d))
+            plans += [_returns_sc(d) for d in sc_roots]
+            roots += sc_roots
             found = sorted(f for f in p.rglob("*") if not f.is_dir() and f.suffix.lower() in EXTENSIONS
                            and f.name != "manifest.json" and "truth" not in f.relative_to(p).parts
                            and not any(r in f.parents for r in roots))
@@ -201,6 +228,8 @@ def plan_paths(paths: list[Path], returns: bool = False) -> list[FilePlan]:
             plans.append(_returns_cin(p))
         elif is_cld_file(p):
             plans.append(_returns_cld(p))
+        elif is_sc_xml(p):
+            plans.append(_returns_sc(p))
         else:
             plans.append(_single(p))
     return plans

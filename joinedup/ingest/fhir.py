@@ -9,7 +9,13 @@ pseudonymisation and provenance apply (docs/formats.md):
 - Encounter class EMER -> fhir.ed_attendances (encounter, kind ed_attendance)
 - Encounter class IMP/ACUTE/NONAC -> fhir.inpatient_spells (encounter, kind inpatient_spell)
 - Appointment -> fhir.appointments (appointment, mode from serviceType/appointmentType)
-- EpisodeOfCare -> fhir.episodes_of_care (asc_event, service events)
+- EpisodeOfCare of adult social care -> fhir.episodes_of_care (asc_event, service events)
+- EpisodeOfCare of any other service (community health: nursing, therapies, ...) -> fhir.community_episodes
+  (encounter, kind community_episode: the episode from referral to discharge, its provider and team)
+
+References resolve within the run: a Patient by `Patient/id` or a Bundle's `urn:uuid:` fullUrl (its
+identity then comes from that Patient resource), an Organization to its ODS code (the Organization
+resource's identifier, or the reference's own identifier).
 
 A resource that fails validation, or of a type the store does not hold, is quarantined with
 its row number (entry of the Bundle, or line of the NDJSON) and the reason.
@@ -25,9 +31,10 @@ from pydantic import ValidationError
 
 from joinedup.errors import UserError
 from joinedup.inputs import parse_json
-from joinedup.sources import Source, sources
+from joinedup.sources import Source, SourceField, sources
 
-__all__ = ["BASE", "fhir_sources", "collect_patients", "read_parts", "NHS_NUMBER_SYSTEM", "ODS_SYSTEM"]
+__all__ = ["BASE", "fhir_sources", "collect_patients", "collect_organizations", "read_parts", "NHS_NUMBER_SYSTEM",
+           "ODS_SYSTEM"]
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
@@ -39,7 +46,7 @@ _GENDER = {"male": "1", "female": "2", "other": "9", "unknown": "X"}
 #: FHIR source -> the national source whose fields and mapping it shares.
 BASE = {"fhir.patients": "fhir.patients", "fhir.ed_attendances": "nhs.ed_attendances",
         "fhir.inpatient_spells": "nhs.inpatient_spells", "fhir.appointments": "nhs.gp_appointments",
-        "fhir.episodes_of_care": "asc.client_level_data"}
+        "fhir.episodes_of_care": "asc.client_level_data", "fhir.community_episodes": "fhir.community_episodes"}
 _PATIENT_FIELDS = ["Local_Patient_Identifier", "NHS_Number", "NHS_Number_Status_Indicator_Code", "Person_Given_Name",
                    "Person_Family_Name", "Person_Birth_Date", "Person_Stated_Gender_Code", "Ethnic_Category",
                    "Postcode_Usual_Address", "GP_Practice_Code"]
@@ -54,8 +61,24 @@ def fhir_sources() -> dict[str, Source]:
         "id": "fhir.patients", "title": "FHIR Patient", "imitates": "FHIR R4 Patient (UK Core)",
         "record_key": ["Local_Patient_Identifier"], "person_key": "Local_Patient_Identifier", "system": None,
         "fields": [ed.field(n) for n in _PATIENT_FIELDS]})}
+    out["fhir.community_episodes"] = ed.model_copy(update={
+        "id": "fhir.community_episodes", "title": "FHIR EpisodeOfCare (community health services)",
+        "imitates": "FHIR R4 EpisodeOfCare (UK Core): a community health service's episode, referral to discharge "
+                    "(as the Community Services Data Set's referral and discharge dates)",
+        "reference": "HL7 FHIR R4 EpisodeOfCare; NHS England Community Services Data Set (referral received and "
+                     "discharge dates, provider organisation, team type)",
+        "record_key": ["Episode_Identifier"], "person_key": "Local_Patient_Identifier", "system": None,
+        "fields": [ed.field(n) for n in _PATIENT_FIELDS] + [
+            SourceField(name="Episode_Identifier", type="string", required=True,
+                        description="EpisodeOfCare.identifier (or its id)"),
+            SourceField(name="Episode_Status", type="string", description="EpisodeOfCare.status"),
+            SourceField(name="Provider_Code", type="string",
+                        description="ODS code of the managing organisation (the referenced Organization's)"),
+            SourceField(name="Team_Type", type="string", description="EpisodeOfCare.type (code, display or text)"),
+            SourceField(name="Episode_Start_Date", type="date", required=True, not_future=True),
+            SourceField(name="Episode_End_Date", type="date", after="Episode_Start_Date", not_future=True)]})
     for fid, base in BASE.items():
-        if fid != "fhir.patients":
+        if fid not in out:
             out[fid] = known[base].model_copy(update={"id": fid, "date_format": "%Y-%m-%d", "system": None})
     return out
 
@@ -174,6 +197,20 @@ def collect_patients(paths: list[Path]) -> dict[str, dict]:
     return out
 
 
+def collect_organizations(paths: list[Path]) -> dict[str, str]:
+    """Organization id -> ODS code, from every FHIR file of a run (what an Organization reference resolves to)."""
+    from joinedup.ingest.readers import file_format
+    out: dict[str, str] = {}
+    for path in paths:
+        for _row, rtype, res, _problem in _resources(path, file_format(path)):
+            if rtype == "Organization" and isinstance(res, dict) and isinstance(res.get("id"), str):
+                ods = next((i.get("value") for i in res.get("identifier") or [] if isinstance(i, dict)
+                            and i.get("system") == ODS_SYSTEM and i.get("value")), None)
+                if ods:
+                    out[res["id"]] = str(ods)
+    return out
+
+
 def _target(ref) -> tuple[str, str | None]:
     """(resource type, id) a reference points to: 'Patient/123', or a Bundle's 'urn:uuid:...' with its type."""
     r = (ref.reference or "") if ref else ""
@@ -220,10 +257,11 @@ def _mode(appt) -> str:
     return "Unknown"
 
 
-def _org(ref) -> str | None:
+def _org(ref, orgs: dict[str, str] | None = None) -> str | None:
     if ref and ref.identifier and ref.identifier.value:
         return ref.identifier.value
-    return _target(ref)[1] if ref else None
+    target = _target(ref)[1] if ref else None
+    return (orgs or {}).get(target, target) if target else None
 
 
 def _encounter(enc, patients) -> tuple[str, dict]:
@@ -281,19 +319,32 @@ def _appointment(appt, patients) -> tuple[str, dict]:
     return "fhir.appointments", row
 
 
-def _episode(eoc, patients) -> tuple[str, dict]:
+def _community(eoc, patients, orgs) -> tuple[str, dict]:
     row = _subject(eoc.patient, patients)
     start, end = (eoc.period.start, eoc.period.end) if eoc.period else (None, None)
+    row.update({"Episode_Identifier": _ident(eoc), "Episode_Status": eoc.status,
+                "Provider_Code": _org(eoc.managingOrganization, orgs), "Team_Type": next(iter(_codes(eoc.type)), None),
+                "Episode_Start_Date": _date(start), "Episode_End_Date": _date(end)})
+    if eoc.patient is None or not eoc.patient.reference or _target(eoc.patient)[1] not in patients:
+        row["_problem"] = "EpisodeOfCare.patient does not resolve to a Patient of the files read"
+    return "fhir.community_episodes", row
+
+
+def _episode(eoc, patients, orgs: dict[str, str] | None = None) -> tuple[str, dict]:
     words = _codes(eoc.type)
+    if not any(w.startswith(("Long Term Support", "Short Term Support", "Carer Support")) or "social care" in w.lower()
+               for w in words):
+        return _community(eoc, patients, orgs or {})
+    row = _subject(eoc.patient, patients)
+    start, end = (eoc.period.start, eoc.period.end) if eoc.period else (None, None)
     service = next((w for w in words if w.startswith(("Long Term Support", "Short Term Support", "Carer Support"))),
                    None)
-    social = service is not None or any("social care" in w.lower() for w in words)
     if start is not None:
         y = start.year if start.month >= 4 else start.year - 1
         period = (f"{y}-04-01", f"{y + 1}-03-31")
     else:
         period = (None, None)
-    row.update({"LA_Code": _org(eoc.managingOrganization), "Reporting_Period_Start_Date": period[0],
+    row.update({"LA_Code": _org(eoc.managingOrganization, orgs), "Reporting_Period_Start_Date": period[0],
                 "Reporting_Period_End_Date": period[1],
                 "LA_Person_Unique_Identifier": row.pop("Local_Patient_Identifier", None),
                 "NHS_Number": row.get("NHS_Number"), "First_Name": row.pop("Person_Given_Name", None),
@@ -304,12 +355,11 @@ def _episode(eoc, patients) -> tuple[str, dict]:
     gender = row.pop("Person_Stated_Gender_Code", None)
     row["Gender"] = {"1": "Male", "2": "Female", "9": "Other", "X": "Unknown"}.get(gender or "", None)
     row["Ethnicity"] = row.pop("Ethnic_Category", None)
-    if not social:
-        row["_problem"] = "EpisodeOfCare is not adult social care (community episodes are not held by the store)"
     return "fhir.episodes_of_care", row
 
 
-def read_parts(path: Path, fmt: str, patients: dict[str, dict]) -> list[tuple[Source, pa.Table]]:
+def read_parts(path: Path, fmt: str, patients: dict[str, dict],
+               organizations: dict[str, str] | None = None) -> list[tuple[Source, pa.Table]]:
     """The file's resources as Arrow tables, one per FHIR source, columns as text plus _row."""
     srcs = fhir_sources()
     rows: dict[str, list[dict]] = {k: [] for k in srcs}
@@ -326,7 +376,7 @@ def read_parts(path: Path, fmt: str, patients: dict[str, dict]) -> list[tuple[So
         elif rtype == "Appointment":
             target, row = _appointment(model, patients)
         else:
-            target, row = _episode(model, patients)
+            target, row = _episode(model, patients, organizations)
         row["_row"] = row_no
         rows[target].append(row)
     parts = []

@@ -47,11 +47,15 @@ apply; the provenance `source` is the FHIR source.
 | Encounter, class IMP/ACUTE/NONAC | fhir.inpatient_spells | `identifier` -> spell number, UK Core AdmissionMethod extension -> admission method, `hospitalization.admitSource` -> admission source, `period` -> admission and discharge dates, `reasonCode` (ICD-10 system) -> primary diagnosis without the dot, `hospitalization.dischargeDisposition` -> discharge destination | encounter (inpatient_spell) |
 | Appointment | fhir.appointments | `start` -> date; mode from `serviceType`/`appointmentType` codes and text (video/online, telephone, home, face to face, else Unknown); `status` fulfilled -> Attended, noshow -> DNA; participants: Patient -> person, Organization/Location -> practice (else the patient's GP), Practitioner -> HCP type | appointment (general_practice) |
 | EpisodeOfCare, adult social care | fhir.episodes_of_care | `type` coding display in the CLD Service_Type list (or text naming social care) -> a CLD `Service` event; `period` -> event start/end; reporting period = the financial year of the start; `managingOrganization` -> LA code | asc_event |
-| EpisodeOfCare, other (community) | | quarantined: "EpisodeOfCare is not adult social care (community episodes are not held by the store)" | quarantine |
+| EpisodeOfCare, other (community health) | fhir.community_episodes | `identifier` (or id) -> episode id, `status`, `type` (code, display or text) -> team type, `period` -> start and end, `managingOrganization` -> provider ODS code (the referenced Organization's `https://fhir.nhs.uk/Id/ods-organization-code` identifier, or the reference's own identifier); a `patient` reference that resolves to no Patient of the run is quarantined | encounter (community_episode; `los_days` = days from start to end) |
 | any other resource type, or one that fails validation | | quarantined with the reason | quarantine |
 
-Encounters and appointments whose subject Patient is in any FHIR file of the same run take that
-patient's identifiers; otherwise the reference's id in the id space `fhir:Patient`. A reference is
+Encounters, appointments and episodes whose subject Patient is in any FHIR file of the same run take
+that patient's identifiers; otherwise the reference's id in the id space `fhir:Patient` (a community
+episode is then quarantined). Organization resources are not stored, but a reference to one resolves
+to its ODS code. A FHIR source shares its record keys with the national source it stands for: an
+Appointment with the Appointment_ID of a GP appointments row already loaded (in the same run or
+before) replaces that row rather than adding a second. A reference is
 `Type/id` (relative or absolute) or, inside a Bundle, an entry's `urn:uuid:` fullUrl (the resource's
 id is the uuid; the reference's `type` says what it points to).
 """
@@ -62,35 +66,56 @@ _RETURNS = """
 
 The analyst copies above (CSV or Parquet, one file per source over the whole period) stay; beside
 them the synthetic place writes the returns as a council submits them, made from the same rows.
-Ingest reads them when pointed at them (`joinedup ingest place/returns/ssda903 place/returns/cin_census
-place/returns/asc_cld --db STORE.duckdb`; a folder of years keeps the latest year's row of each record, a
-folder of CLD quarters the latest submission's row of each event, and a rejected 903 or CLD row is named
-by its year's or quarter's file and row); `joinedup ingest place` loads the analyst copies, which
-also carry the history before the returns' years; `joinedup ingest place --returns` then loads the
-returns its manifest lists: where both hold a record, the return's row becomes the record's current
-version, so the store holds what the council submitted. Every flag
-the official validators raise on them is traced to a deliberate defect listed in
-`truth/return_defects.csv` (a second local id for the same child, `duplicate_record`; a transposed
-date of birth, `dob_transposed`), to a DfE query (a rule whose code ends in Q, answered with a
-reason), to a fault of the validator itself, or it is a known shortfall of the generator named here.
+`joinedup ingest place --db STORE.duckdb` reads the copies (which also carry the history before the
+returns' years), then every return the manifest lists: SSDA903 years, CIN census XML, school census
+XML, CLD quarters and FHIR Bundles. `--no-returns` reads the copies only. Where both hold a record
+(same source and record key; a FHIR Appointment and the GP appointments row with its Appointment_ID),
+the return's row becomes the record's current version and the copy's row leaves the store, whether
+it was loaded before or earlier in the same run: no record is counted twice. (Until December 2026 a
+row replaced earlier in the same run stayed in the staging tables and reached the store beside its
+new version; that is what moved NHS England's ASCOF 2C by one person in 2023-24 when the CLD
+quarters were loaded over the copy. On the 5,000-person place that code, with `--returns`, held 2,264
+`asc_event` rows for 1,340 events; now 1,340, as the copies alone give; and with the FHIR Bundles read
+too `tests/formats/test_returns_ingest.py` fails on it: 84,563 appointment rows for 82,347
+appointments. ASCOF 2A, 2C and 2D after `joinedup link`, with and without the returns, are equal:
+2C 5/1,024 in 2023-24 and 4/1,033 in 2024-25, 2A 20/26 and 15/19, 2D 13/14 and 6/6, from
+`joinedup measures run --db store.duckdb --measure ascof_2c_care_home_admissions_65_plus --period
+2023-24 --suppress-below 0 --json`; suppressed at the default threshold, as counts this small must be.) Each return can also be read on its own
+(`joinedup ingest place/returns/ssda903 --db STORE.duckdb`, likewise `cin_census`, `school_census`,
+`asc_cld`, `fhir`); a folder of years keeps the latest year's row of each record, a folder of CLD
+quarters the latest submission's row of each event, and a rejected row is named by its year's,
+quarter's or school's file and row.
 
-| return | specification followed | validator (own venv) | result on `joinedup synth --people 20000 --seed 5` |
+Every flag the official validators raise is traced to a row listed in `truth/return_defects.csv`:
+a deliberate defect (a second local id for the same child, `duplicate_record`; a transposed date of
+birth, `dob_transposed`; on a CLD row a missing or mistyped NHS number), or a generator shortfall
+the manifest names as such (`generator_ls_in_adoptive_placement`: a change of legal status only away
+from a placement order keeps the adoptive placement A5/A6, rule 408), or to a DfE query (a rule whose
+code ends in Q, answered with a reason), or to a fault of the validator itself.
+
+| return | specification followed (version) | validator (version) | result |
 |---|---|---|---|
-| SSDA903 children looked after, `returns/ssda903/<2024-25>/` | DfE SSDA903 CSV tables, one folder per collection year: header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence, missing, sw_episodes with the exact columns of csc-validator-be-903 0.1.17 (`lac_validator/config.py`); SEX 1/2 to 2023-24, M/F/U from 2024-25; full postcodes; `XXXXXXX` URN where none applies; OC2 items only at the ages they apply | csc-validator-be-903 0.1.17, rule sets lac2022_23, lac2023_24, lac2024_25 | no structural error in any year; 252 / 271 / 263 rules run (41 skipped: previous-year tables and the Ofsted provider lists are not supplied); rule 231 crashes inside the validator in 2024-25 (reported apart); 1-11 flags a year: those on duplicated children traced to `duplicate_record`; rule 146 in 2024-25 is a validator fault (its list holds `k3` in lower case); known generator shortfalls, one or two rows each: 169, 178, 225, 358, 361, 378, 390, 408, 516, 1016, 3001, SW12STG2 |
-| Children in need census, `returns/cin_census/cin_<2024-25>.xml` | DfE CIN census XML (Message / Header / Children / Child / ChildIdentifiers, ChildCharacteristics, CINdetails with Assessments and FactorsIdentifiedAtAssessment, CINPlanDates, Section47, ChildProtectionPlans with Reviews); `<GenderCurrent>` to 2023-24, `<Sex>` M/F/U from 2024-25; dates yyyy-mm-dd. No XML schema ships with the validator: joinedup checks the layout element by element | csc-validator-be-cin 0.1.13, rule sets cin2022_23, cin2023_24, cin2024_25 | no structural error; 105 / 105 / 109 rules run, none crashed; errors: 1520 (same UPN twice) traced to `duplicate_record`; known shortfalls 8565 (activity after closure, 2-10 rows a year) and 2885 (one row); queries 2991Q, 8825Q, 8670Q, 2888Q reported apart |
-| ASC Client Level Data, `returns/asc_cld/cld_<2024-25>_q<1-4>.csv` | CLD Release 1, one CSV per quarter from April 2023 (when the collection became mandatory), financial year to date: the 48 fields of the DHSC CLD dashboard's data-quality rules in module order; a service open at the quarter's end has no end date yet, other events wait for the file after they end; ethnicity as a description; an unplanned review with its reason; employment, funding, the ASD/visual/hearing/dementia flags, methods of assessment and review, review outcomes, the regulated provider's CQC location and the cost frequency made from the copy, seeded per person | none is published; the DHSC CLD dashboard's DQ rules (GetDQValues, R1) as joinedup runs them | 8 quarters (819 to 2,084 rows); no structural problem; 48 fields checked in each; the only flags are NHS_Number blank (70-192 a quarter) or failing modulus 11 (1-19 a quarter), every one on a row listed in `truth/return_defects.csv` (`nhs_missing`, `nhs_mistyped`) |
-| GP appointments as FHIR R4, `returns/fhir/gp_appointments_<practice>_<2025-03>.json` | HL7 FHIR R4 `collection` Bundles, one per practice for the period's last month: Organization (ODS code), Practitioner per role, Patient (NHS number with the UK Core verification status, name, birth date, gender, postcode, practice), Appointment (status, start, serviceType mode, participants); `urn:uuid:` fullUrls, resource id = the uuid | none applies; fhir.resources 8.3 (R4B models) on every entry, and joinedup's check that every reference names an entry of the Bundle | 3 Bundles, 8,870 appointments of 6,882 patients (14 MB); every entry valid, no dangling reference; ingest of `returns/fhir` lands every appointment of the month |
+| SSDA903 children looked after, `returns/ssda903/<2024-25>/` | DfE SSDA903 CSV tables, one folder per collection year: header, episodes, reviews, uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence, missing, sw_episodes with the exact columns of csc-validator-be-903 0.1.17 (`lac_validator/config.py`); SEX 1/2 to 2023-24, M/F/U from 2024-25; PLACE K3 from 2024-25, H5 before (with the Ofsted URN from 28 October 2023); full postcodes; `XXXXXXX` URN where none applies; OC2 items only at the ages they apply; no OC3 row for a 17/18-year-old who left care after the birthday | csc-validator-be-903 0.1.17, rule sets lac2022_23, lac2023_24, lac2024_25, in their own venv | 5,000 people: no structural error in any year; 1 flag in 2022-23 (408, listed generator shortfall), none in 2023-24, 1 in 2024-25 (146, a validator fault: its 2024-25 list holds `k3` in lower case); 0 untraced. 20,000 people: no structural error; 7, 4 and 5 flags a year; traced: 357 and 388 (`duplicate_record`), 408 (the listed generator shortfall), 146 (the validator fault); 12 flags untraced, each a known generator shortfall not yet fixed (`tests/formats/test_ssda903.py` KNOWN_SHORTFALLS): 169 x2 (a placement postcode the validator cannot place in a local authority), 358 x2 (a remand status, J1, for a child under 10), 178, 225, 361 (police protection over 72 hours), 378, 390, 516, 3001, SW12STG2, one each |
+| Children in need census, `returns/cin_census/cin_<2024-25>.xml` | DfE CIN census XML (Message / Header / Children / Child / ChildIdentifiers, ChildCharacteristics, CINdetails with Assessments and FactorsIdentifiedAtAssessment, CINPlanDates, Section47, ChildProtectionPlans with Reviews); `<GenderCurrent>` to 2023-24, `<Sex>` M/F/U from 2024-25; dates yyyy-mm-dd. No XML schema ships with the validator: joinedup checks the layout element by element | csc-validator-be-cin 0.1.13, rule sets cin2022_23, cin2023_24, cin2024_25 | 5,000 people: no structural error; no error flag untraced; queries 2991Q, 8825Q, 8670Q, 2888Q (5-19 a year) reported apart, two 2991Q on `duplicate_record` children. 20,000 people: no error flag untraced (1520 and 2885 on `duplicate_record` children); rule 8565 (activity after closure, 4-10 rows a year before) is fixed: a closure the copy dates before the episode's last activity moves to that date |
+| School census, `returns/school_census/sc_<2025>_<LAEstab>.xml` (one file per school per spring census) | DfE school census, pupil level, CBDS element names: SchoolCensus / Header (CollectionDetails: Collection, Term SPR, Year, ReferenceDate; Source: SourceLevel S, LEA, Estab ...) / SchoolInformation / Pupils / PupilOnRoll (BasicDetails: UPN, names, DOB, Sex, Ethnicity, EnrolStatus, EntryDate, NCyearActual; SpecialEducationalNeeds: SENprovision, SENneeds/SENneed/SENtypeRank, SENtype; HomeInformation/Address/BS7666Address/PostCode). The DfE's own XSD is not published openly; joinedup ships `joinedup/ingest/schemas/school_census.xsd` (version 2024-25) with those names, the code lists and formats, and marks its two own elements (FSMeligible: eligibility on census day where the DfE return lists FSM periods; SchoolInformation/URN) | no public validator (the DfE's COLLECT checks on upload); every file is checked against the XSD with lxml 6 when synth writes it, when `joinedup validate` reads it, and before ingest reads a value (a file off the schema is refused whole, naming file, line and element) | 5,000 people: 12 files (4 schools x 3 censuses, 2,524 pupils), all valid; read back they equal the copy's rows |
+| ASC Client Level Data, `returns/asc_cld/cld_<2024-25>_q<1-4>.csv` | CLD Release 1, one CSV per quarter from April 2023 (when the collection became mandatory), financial year to date: the 48 fields of the DHSC CLD dashboard's data-quality rules in module order; a service open at the quarter's end has no end date yet, other events wait for the file after they end; ethnicity as a description; an unplanned review with its reason | none is published; the DHSC CLD dashboard's DQ rules (GetDQValues, R1) as joinedup runs them | 5,000 people: 8 quarters, no structural problem; the only flags are NHS_Number blank or failing modulus 11, every one on a row listed in `truth/return_defects.csv` (`nhs_missing`, `nhs_mistyped`) |
+| GP appointments as FHIR R4, `returns/fhir/gp_appointments_<practice>_<2025-03>.json` | HL7 FHIR R4 `collection` Bundles, one per practice for the period's last month: Organization (ODS code), Practitioner per role, Patient (NHS number with the UK Core verification status, name, birth date, gender, postcode, practice), Appointment; `urn:uuid:` fullUrls, resource id = the uuid | none applies; fhir.resources 8 (R4B models) on every entry, and joinedup's check that every reference names an entry of the Bundle | 5,000 people: 2 Bundles, every entry valid, no dangling reference; `joinedup ingest place` replaces the month's 2,216 copy rows with the Bundles' appointments (no second row) |
 
-Reproduce: `joinedup synth --people 20000 --seed 5 --out place`, then `joinedup validate place
---install-validators` (first time; the validators' venv goes to `$JOINEDUP_VALIDATORS_VENV` or
-`~/.cache/joinedup/validators-venv`, about 30 s from PyPI), then `joinedup validate place`.
-Without that venv, `joinedup validate` runs joinedup's own checks only (columns, code lists per
-collection year, date formats, the CIN XML layout) and says the official ones did not run.
-`python -m pytest -q tests/formats` makes the venv and runs both validators on a 20,000-person place.
-Measured once on the shared 2-core machine (6 December 2026, under other load): synth 51 s (686 MB
-peak), `joinedup validate place` 5 min 3 s for 17 returns (3 SSDA903 years, 3 CIN years, 8 CLD
-quarters, 3 FHIR Bundles; 593 MB peak), `joinedup ingest place --returns --db store.duckdb` 1 min 58 s
-(997 MB peak; 1,988 return rows equal to the copy's were already present).
+Reproduce (5,000 people, 6 December 2026, shared 2-core machine): `joinedup synth --people 5000
+--seed 5 --out place` (5 s), `joinedup validate place --install-validators` the first time (the
+validators' venv goes to `$JOINEDUP_VALIDATORS_VENV` or `~/.cache/joinedup/validators-venv`, about
+30 s from PyPI), then `joinedup validate place` (1 min 4 s, 28 returns, 0 untraced flags), then
+`joinedup ingest place --db store.duckdb` (29 s; `--no-returns` 20 s; the same number of rows in every event table).
+The issue's acceptance, 20,000 people, measured once the same day: `joinedup synth --people 20000 --seed 5
+--out place` 19 s (689 MB peak), `joinedup validate place` 1 min 25 s for 41 returns (3 SSDA903
+years, 3 CIN years, 24 school census files, 8 CLD quarters, 3 FHIR Bundles; 597 MB peak; no
+structural problem), `joinedup ingest place --db store.duckdb` 2 min 36 s (1.4 GB peak; 34 files,
+572,075 rows read; the returns' rows equal to a copy's are present, 11,939, the others replace the
+copy's, 13,604). Without the
+validators' venv, `joinedup validate` runs joinedup's own checks only (columns, code lists per
+collection year, date formats, the CIN XML layout, the school census XSD) and says the official ones
+did not run. `python -m pytest -q tests/formats` makes the venv and runs both validators on a
+20,000-person place (`JOINEDUP_FORMATS_PEOPLE=5000` for a smaller one).
 
 ASC Client Level Data has no published validator: NHS England checks a submission on receipt and
 the DHSC CLD dashboard reports its data quality field by field (`GetDQValues`: whether each of the
@@ -106,19 +131,9 @@ Assessment_Type, Method_of_Assessment, Method_of_Review, the reasons of an unpla
 Service_Component, Cost_Frequency_Unit_Type) follow joinedup's reading of the CLD R1 guidance: no
 machine-readable list of them is published to check against.
 
-GP appointments are also written as FHIR R4: `returns/fhir/gp_appointments_<practice>_<month>.json`,
-one `collection` Bundle per practice for the period's last month (Organization with the ODS code,
-Practitioner per role, each Patient once with the NHS number and its UK Core verification status,
-each Appointment with status, start, mode as serviceType and participants Patient, Practitioner
-and the practice). Every entry has a `urn:uuid:` fullUrl, and every reference names an entry of the
-same Bundle; `tests/formats/test_fhir.py` validates each Bundle with fhir.resources (R4B models) and
-ingests it (every appointment of the month lands in `appointment`; Organization and Practitioner
-entries are quarantined as resources the store does not hold). `joinedup ingest place --returns` does
-not read them, since the month's appointments are already in the analyst copy: `joinedup ingest place/returns/fhir`
-does.
-
 Not yet written as submitted: community services (the place has no community-services extract, so
-no EpisodeOfCare), school census XML (its analyst copy is what the place holds).
+the synthetic place writes no EpisodeOfCare; ingest stores a council's community EpisodeOfCare, as
+`tests/ingest/test_fhir_community.py` shows).
 """
 
 

@@ -22,7 +22,7 @@ from typing import Callable
 
 from joinedup import __version__
 from joinedup.errors import UserError
-from joinedup.ingest import cin_census, cld, fhir, ssda903
+from joinedup.ingest import cin_census, cld, fhir, school_census, ssda903
 from joinedup.ingest.ssda903 import folder_sha256
 from joinedup.ingest.detect import FilePlan, plan_paths
 from joinedup.ingest.keys import load_key
@@ -111,7 +111,7 @@ def _pause(point: str) -> None:
 
 
 def ingest(paths: list[Path], db: Path, *, progress: Callable[[str, int], None] | None = None,
-           threads: int | None = None, returns: bool = False) -> LoadResult:
+           threads: int | None = None, returns: bool = True) -> LoadResult:
     """Load every file under the given paths into the store (atomically) and return what happened.
 
     With `returns`, a place's manifest also gives the returns as submitted it lists (after the copies).
@@ -168,10 +168,13 @@ class _Run:
         self._setup()
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
         patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
+        organizations = fhir.collect_organizations([p.path for p in fhir_plans]) if fhir_plans else {}
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
                    cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
-                   cld.folder_sha256(plan.path) if plan.format == "cld" else sha256_of(plan.path))
+                   cld.folder_sha256(plan.path) if plan.format == "cld" else
+                   school_census.folder_sha256(plan.path) if plan.format == "school-census-xml" else
+                   sha256_of(plan.path))
             if plan.manifest_sha256 and plan.manifest_sha256 != sha:
                 raise UserError("sha256 differs from manifest.json (file changed or truncated)", file=str(plan.path))
             res = FileResult(str(plan.path), plan.source or "fhir", plan.format, sha, why=plan.why)
@@ -185,9 +188,10 @@ class _Run:
                 src = source(plan.source)
                 raw = self._stage_tabular(plan, src)
                 self._part(plan, res, src, src.id, raw, idx)
-            elif plan.format in ("cld", "ssda903"):
-                # one part per quarter's or year's file, so a rejected row names the file and row it came from
+            elif plan.format in ("cld", "ssda903", "school-census-xml"):
+                # one part per quarter's, year's or school's file, so a rejected row names the file and row it came from
                 parts3, not_loaded = (cld.read_parts(plan.path), []) if plan.format == "cld" else \
+                    (school_census.read_parts(plan.path), []) if plan.format == "school-census-xml" else \
                     ssda903.read_parts(plan.path)
                 res.source = f"{plan.format} (" + ", ".join(sorted({s.id for s, _t, _f in parts3})) + ")"
                 if not_loaded:
@@ -208,7 +212,7 @@ class _Run:
                     self.e.stage_arrow(raw, table)
                     self._part(plan, res, src, src.id, raw, idx)
             else:
-                parts = fhir.read_parts(plan.path, plan.format, patients)
+                parts = fhir.read_parts(plan.path, plan.format, patients, organizations)
                 res.source = "fhir (" + ", ".join(sorted({s.id for s, _ in parts})) + ")" if parts else "fhir"
                 for src, table in parts:
                     self.n += 1
@@ -353,30 +357,38 @@ class _Run:
         self.e.execute(f"UPDATE {typed} SET {sets} WHERE NOT __rejected AND {born} IS NOT NULL AND ({hit})")
 
     def _versions(self, src: Source, typed: str, sha: str) -> tuple[int, int]:
-        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds."""
+        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds.
+
+        A FHIR source shares its record keys with the national source it stands for (an Appointment
+        is the GP appointments row with the same Appointment_ID): the key is hashed under the national
+        source's id and looked up across both, so a Bundle loaded beside the copy replaces the copy's
+        row instead of adding a second one."""
         e = self.e
         text = ", ".join(f"coalesce(CAST({ident(f.name)} AS VARCHAR), chr(0))" for f in src.fields)
         keys = [k for k in src.record_key if k in {f.name for f in src.fields}]
         key_text = (", ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), chr(0))" for k in keys) if keys else text)
+        base = fhir.BASE.get(src.id, src.id)
+        family = ", ".join(lit(s) for s in sorted({src.id, base, *[f for f, b in fhir.BASE.items() if b == base]}))
         rv = f"temp.rv_{self.n}"
         # keyed hashes (the pseudonym HMAC): the store holds no unkeyed digest of identifiers
         e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{self.n} AS SELECT _row, "
-                  f"pseudo({lit('row-key')}, {lit(src.id)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
+                  f"pseudo({lit('row-key')}, {lit(base)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
                   f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected")
-        known = (f"(SELECT key_hash, row_hash, file_sha256, row_number FROM {e.s('row_version')} "
-                 f"WHERE source = {lit(src.id)} UNION ALL SELECT key_hash, row_hash, file_sha256, row_number "
-                 f"FROM temp.st_row_version WHERE source = {lit(src.id)})")
+        known = (f"(SELECT source, key_hash, row_hash, file_sha256, row_number FROM {e.s('row_version')} "
+                 f"WHERE source IN ({family}) UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number "
+                 f"FROM temp.st_row_version WHERE source IN ({family}))")
         e.execute(f"CREATE OR REPLACE TEMP TABLE present_{self.n} AS SELECT DISTINCT r._row FROM {rv} r "
                   f"JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
         n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{self.n}")[0][0]
         if n_present:
             e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
             e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
-        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT {lit(src.id)}, k.file_sha256, k.row_number "
+        # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
+        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
                   f"FROM {rv} r JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
         n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {known} k "
                                 f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
-        e.execute(f"DELETE FROM temp.st_row_version WHERE source = {lit(src.id)} AND key_hash IN "
+        e.execute(f"DELETE FROM temp.st_row_version WHERE source IN ({family}) AND key_hash IN "
                   f"(SELECT key_hash FROM {rv})")
         e.execute(f"INSERT INTO temp.st_row_version SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
                   f"{lit(self.load_id)} FROM {rv}")
@@ -532,12 +544,16 @@ class _Run:
                                f"{lit(f.source)}, {lit(f.sha256)}, {lit(fmt)}, {f.rows_read}, {f.rows_loaded}, "
                                f"{f.rows_quarantined}, {lit(f.skipped)})")
         store_steps.append(f"INSERT INTO {e.s('quarantine')} SELECT * FROM temp.st_quarantine")
-        # a changed row replaces its old version (by record key) in every table it went to
+        # a changed row replaces its old version (by record key) in every table it went to: in the store, and
+        # in this run's staging when the old version came earlier in the same run (a copy, then its return)
         for t in _EVENT_TABLES:
+            e.execute(f"DELETE FROM temp.st_{t} x WHERE EXISTS (SELECT 1 FROM temp.st_superseded o WHERE "
+                      "o.source = x.source AND o.file_sha256 = x.file_sha256 AND o.row_number = x.row_number)")
             store_steps.append(f"DELETE FROM {e.s(t)} x WHERE EXISTS (SELECT 1 FROM temp.st_superseded o WHERE "
                                "o.source = x.source AND o.file_sha256 = x.file_sha256 AND o.row_number = x.row_number)")
+        # the key hash names its source (a FHIR source's, the national one it shares keys with)
         store_steps += [f"DELETE FROM {e.s('row_version')} x WHERE EXISTS (SELECT 1 FROM temp.st_row_version n "
-                        "WHERE n.source = x.source AND n.key_hash = x.key_hash)",
+                        "WHERE n.key_hash = x.key_hash)",
                         f"INSERT INTO {e.s('row_version')} SELECT * FROM temp.st_row_version"]
         for t in _EVENT_TABLES:
             if t == "stated_relation":

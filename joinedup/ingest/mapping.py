@@ -86,7 +86,7 @@ _PLACEMENT_GROUP = (
     "WHEN \"PLACE\" IN ('U4', 'U5', 'U6') THEN 'in_house_fostering' "
     "WHEN \"PLACE\" IN ('K1', 'K2', 'R1', 'S1') THEN 'residential' "
     "WHEN \"PLACE\" = 'P1' THEN 'placed_with_parents' "
-    "WHEN \"PLACE\" IN ('P2', 'K3') THEN 'independent_living' "
+    "WHEN \"PLACE\" IN ('P2', 'K3', 'H5') THEN 'independent_living' "
     "WHEN \"PLACE\" IN ('A3', 'A4', 'A5', 'A6') THEN 'adoption' ELSE 'other' END")
 
 MAPPINGS: dict[str, list[Target]] = {
@@ -115,6 +115,13 @@ MAPPINGS: dict[str, list[Target]] = {
         "discharge_destination": '"Discharge_Destination"', "discharge_pathway": 'TRY_CAST("Discharge_Pathway" AS TINYINT)',
         "los_days": "CAST(date_diff('day', \"Admission_Date\", \"Discharge_Date\") AS INTEGER)",
         "delayed_days": "CAST(date_diff('day', \"Discharge_Ready_Date\", \"Discharge_Date\") AS INTEGER)",
+    })],
+    "fhir.community_episodes": [Target("encounter", {
+        "encounter_id": _ev("fhir.community_episodes", "Episode_Identifier"), "record_id": "_record_id",
+        "kind": "'community_episode'", "provider_code": '"Provider_Code"',
+        "start_ts": 'CAST("Episode_Start_Date" AS TIMESTAMP)', "end_ts": 'CAST("Episode_End_Date" AS TIMESTAMP)',
+        "is_emergency": "FALSE",
+        "los_days": "CAST(date_diff('day', \"Episode_Start_Date\", \"Episode_End_Date\") AS INTEGER)",
     })],
     "nhs.gp_appointments": [Target("appointment", {
         "appointment_id": _ev("nhs.gp_appointments", "Appointment_ID"), "record_id": "_record_id",
@@ -264,6 +271,7 @@ SEEN: dict[str, tuple[str, str]] = {
     "nhs.ed_attendances": ('"Arrival_Date"', 'coalesce("EC_Departure_Date", "Arrival_Date")'),
     "nhs.inpatient_spells": ('"Admission_Date"', 'coalesce("Discharge_Date", "Admission_Date")'),
     "nhs.gp_appointments": ('"Appointment_Date"', '"Appointment_Date"'),
+    "fhir.community_episodes": ('"Episode_Start_Date"', 'coalesce("Episode_End_Date", "Episode_Start_Date")'),
     "nhs.deaths": ('"DATE_OF_DEATH"', '"DATE_OF_DEATH"'),
     "asc.client_level_data": ('"Event_Start_Date"', 'coalesce("Event_End_Date", "Event_Start_Date")'),
     "csc.cin_episodes": ('"CINreferralDate"', 'coalesce("CINclosureDate", "CINreferralDate")'),

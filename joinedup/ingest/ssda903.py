@@ -22,7 +22,11 @@ from joinedup.errors import UserError
 from joinedup.ingest.readers import csv_header, sha256_of
 from joinedup.sources import Source, source
 
-__all__ = ["TABLES", "SOURCE_OF", "is_903_folder", "year_folders", "table_of", "read_parts", "folder_sha256"]
+__all__ = ["K3_FROM", "TABLES", "SOURCE_OF", "is_903_folder", "year_folders", "table_of", "read_parts", "folder_sha256"]
+
+#: First collection year (ending 31 March) whose PLACE list holds K3, supported accommodation; the
+#: same settings were H5 before (903 rule 146 of the 2022-23 and 2023-24 rule sets).
+K3_FROM = 2025
 
 #: Each 903 table by its exact columns (csc-validator-be-903 0.1.17, lac_validator/config.py).
 TABLES: dict[str, tuple[str, ...]] = {

@@ -148,7 +148,7 @@ population | INTEGER |
     Table("encounter", "NHS emergency department attendances and inpatient spells", _cols("""
 encounter_id | VARCHAR | pseudonymised attendance or spell identifier
 record_id | VARCHAR |
-kind | VARCHAR | ed_attendance or inpatient_spell
+kind | VARCHAR | ed_attendance, inpatient_spell or community_episode (a community health service episode, FHIR EpisodeOfCare)
 provider_code | VARCHAR |
 start_ts | TIMESTAMP | arrival (ED) or admission (spell; midnight)
 end_ts | TIMESTAMP | departure (ED) or discharge (spell; midnight)

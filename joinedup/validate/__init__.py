@@ -18,6 +18,7 @@ from joinedup.errors import UserError
 from joinedup.ingest.ssda903 import is_903_folder, table_of, year_folders
 from joinedup.ingest.cin_census import cin_files, is_cin_xml
 from joinedup.ingest.cld import cld_files, is_cld_file
+from joinedup.ingest.school_census import is_sc_xml, sc_files
 from joinedup.validate.checks import Problem, check_903_year, check_cin_xml
 from joinedup.validate.official import KNOWN_FAULTS, Official, run_903, run_cin, venv_python
 
@@ -100,10 +101,13 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
     bundles = ([path] if path.suffix == ".json" else []) if path.is_file() else sorted(
         f for f in path.rglob("*.json") if "truth" not in f.relative_to(path).parts and f.name != "manifest.json")
     bundles = [f for f in bundles if _is_bundle(f)]
-    if not roots and not cins and not clds and not bundles:
+    schools = ([path] if is_sc_xml(path) else []) if path.is_file() else sorted(
+        f for d in [path, *[x for x in path.rglob("*") if x.is_dir() and "truth" not in x.relative_to(path).parts]]
+        for f in sc_files(d))
+    if not roots and not cins and not clds and not bundles and not schools:
         raise UserError("no return found: expected SSDA903 collection-year folders of the DfE validator's CSV "
-                        "tables (header.csv, episodes.csv ...), CIN census XML files or ASC CLD quarterly CSVs",
-                        file=str(path))
+                        "tables (header.csv, episodes.csv ...), CIN or school census XML files, ASC CLD quarterly "
+                        "CSVs or FHIR Bundles", file=str(path))
     place = _place_root(path)
     defects = _defects(place)
     children_with_defects = {}
@@ -145,7 +149,29 @@ def validate_path(path: Path, la_code: str | None = None, official: bool = True)
         results.append(_cld(f, place, defects))
     for f in bundles:
         results.append(_bundle(f, place))
+    for f in schools:
+        results.append(_school(f, place))
     return results
+
+
+def _school(f: Path, place: Path | None) -> ReturnResult:
+    """One school census file checked against the school census schema (lxml); the first violation named."""
+    from joinedup.ingest.school_census import SCHEMA, check_schema
+    from joinedup.validate.checks import Problem
+
+    rel = f.relative_to(place).as_posix() if place else str(f)
+    label = f.stem.removeprefix("sc_")
+    problems = []
+    try:
+        check_schema(f)
+    except UserError as e:
+        where = [p for p in (e.file, f"row {e.row}" if e.row is not None else None,
+                             f"field {e.field}" if e.field else None) if p]
+        problems.append(Problem("schema", f.name, e.field, 1, e.row, str(e).removeprefix(": ".join(where) + ": ")))
+    res = ReturnResult("school_census", label, rel, [f"well-formed XML; valid against {SCHEMA.name} (lxml)"], problems)
+    res.official_note = ("none is public: the DfE's COLLECT checks the school census on upload; joinedup checks the "
+                         "schema (CBDS element names, code lists) above")
+    return res
 
 
 def _is_bundle(f: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from joinedup.ingest.ssda903 import SOURCE_OF, TABLES, table_of
+from joinedup.ingest.ssda903 import K3_FROM, SOURCE_OF, TABLES, table_of
 from joinedup.sources import source
 
 __all__ = ["Problem", "check_903_year", "check_cin_xml", "check_cld_file", "check_fhir_bundle", "DATE_FIELDS"]
@@ -73,6 +73,8 @@ def check_903_year(folder: Path, end_year: int) -> tuple[list[str], list[Problem
             codes = {fl.name: set(fl.codes) for fl in source(SOURCE_OF[t]).fields if fl.codes}
         if "SEX" in df.columns:
             codes["SEX"] = _sex_codes(end_year)
+        if "PLACE" in codes:  # K3 from 2024-25, H5 before
+            codes["PLACE"] = codes["PLACE"] - {"H5"} if end_year >= K3_FROM else codes["PLACE"] - {"K3"}
         for col, allowed in codes.items():
             n_codes += 1
             bad = df.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(sorted(allowed)))

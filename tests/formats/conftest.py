@@ -6,6 +6,7 @@ The validators pin numpy 1.24 / pandas 1.5, so they live in a venv of their own,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from joinedup.synth.place import synthesise
 from joinedup.validate import validate_path
 from joinedup.validate.official import install_validators, venv_python
 
-#: People in the place the validators check: enough children looked after for most 903 rules to bite.
-PEOPLE = 20_000
+#: People in the place the validators check: enough children looked after for most 903 rules to bite
+#: (JOINEDUP_FORMATS_PEOPLE makes it smaller on a shared machine, e.g. 5000).
+PEOPLE = int(os.environ.get("JOINEDUP_FORMATS_PEOPLE", "20000"))
 
 
 @pytest.fixture(scope="session")

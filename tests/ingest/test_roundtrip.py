@@ -95,14 +95,16 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
     code, _, err = run_cli("synth", "--people", "1000", "--seed", "5", "--out", str(place), "--format", fmt)
     assert code == 0, err
     db = tmp_path / "store.duckdb"
-    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")
+    code, out, err = run_cli("ingest", str(place), "--db", str(db), "--json")
     assert code == 0, err
     result = json.loads(out)
     full = json.loads((place / "manifest.json").read_text())
     manifest = full["files"]
-    # the analyst copies, then the returns as submitted that the manifest lists (FHIR bundles repeat the copy)
-    returns = [r for r in full["returns"] if r["form"] in ("ssda903", "cin_census", "asc_cld")]
-    assert len(result["files"]) == len(manifest) + len(returns) and returns
+    # the analyst copies, then (by default) the returns as submitted that the manifest lists; FHIR file by file
+    returns = [r for r in full["returns"] if not r["form"].startswith("fhir")]
+    bundles = [f for r in full["returns"] if r["form"].startswith("fhir") for y in r["years"] for f in y["files"]]
+    assert {r["form"] for r in returns} == {"ssda903", "cin_census", "asc_cld", "school_census"}
+    assert len(result["files"]) == len(manifest) + len(returns) + len(bundles) and bundles
     by_path = {f["path"]: f for f in result["files"]}
     for r in returns:
         f = by_path[str(place / r["path"])]
@@ -115,7 +117,7 @@ def test_round_trip_from_synth(fmt, tmp_path, run_cli):
         assert f["source"] == entry["source"]
         assert f["rows_read"] == entry["rows"]
         assert f["rows_loaded"] + f["rows_quarantined"] == f["rows_read"]
-    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json", "--returns")[1])
+    again = json.loads(run_cli("ingest", str(place), "--db", str(db), "--json")[1])
     assert all(f["skipped"] for f in again["files"])
 
 

@@ -111,4 +111,16 @@ def test_fhir_maps_to_encounters_appointments_and_asc(sample_store):
 def test_fhir_resources_not_held_are_quarantined_with_reasons(sample_store):
     reasons = {r[0] for r in q(sample_store, "SELECT reason FROM quarantine WHERE field = 'resourceType'")}
     assert any("Observation" in r for r in reasons)
-    assert any("EpisodeOfCare is not adult social care" in r for r in reasons)
+    assert not any("EpisodeOfCare" in r for r in reasons)
+
+
+def test_fhir_community_episode_of_care_is_stored_with_its_patient(sample_store):
+    # eoc-2 of bundle.json: "Community nursing" for Patient/pat-2, open since 1 July 2024
+    rows = q(sample_store, "SELECT e.kind, e.start_ts, e.end_ts, p.source, p.birth_year IS NOT NULL "
+                           "FROM encounter e JOIN person_record p USING (record_id) "
+                           "WHERE e.source = 'fhir.community_episodes'")
+    assert len(rows) == 1
+    kind, start, end, psource, born = rows[0]
+    assert (kind, str(start)[:10], end, psource, born) == (
+        "community_episode", "2024-07-01", None, "fhir.community_episodes", True)
+    assert q(sample_store, "SELECT count(*) FROM quarantine WHERE source = 'fhir.community_episodes'")[0][0] == 0

@@ -123,6 +123,16 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, la_number: str, seed: 
             _sub(dis, "Disability", code.strip())
         for e in eps_by.get(k["LAchildID"], []):
             key = (e["LAchildID"], e["CINreferralDate"])
+            # a case closes on or after its last activity (CIN rule 8565): a closure the copy dates earlier
+            # than an assessment, enquiry or plan end of the episode moves to that date
+            latest = max((d for d in (*(_iso(a[c]) for a in ass_by.get(key, [])
+                                        for c in ("AssessmentActualStartDate", "AssessmentAuthorisationDate")),
+                                      *(_iso(x[c]) for x in s47_by.get(key, [])
+                                        for c in ("S47ActualStartDate", "DateOfInitialCPC")),
+                                      *(_iso(p["CPPendDate"]) for p in cpp_by.get(key, []))) if d), default=None)
+            closed = _iso(e["CINclosureDate"])
+            if closed and latest and latest > closed:
+                e = {**e, "CINclosureDate": f"{latest[8:10]}/{latest[5:7]}/{latest[:4]}"}
             det = ET.SubElement(child, "CINdetails")
             _sub(det, "CINreferralDate", _iso(e["CINreferralDate"]))
             _sub(det, "ReferralSource", e["ReferralSource"])

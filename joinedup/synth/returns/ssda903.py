@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from joinedup.ingest.ssda903 import K3_FROM
+
 __all__ = ["COLUMNS", "FILES", "write_years", "year_label", "SEX_LETTERS_FROM"]
 
 #: The validator's exact columns per table (csc-validator-be-903 0.1.17, lac_validator/config.py).
@@ -92,7 +94,24 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_number: 
     eps = eps.with_columns(*(pl.when(later).then(None).otherwise(pl.col(k)).alias(k)
                              for k in ("DEC", "REC", "REASON_PLACE_CHANGE")))
     eps = eps.sort("CHILD", "_a")
+    if y1.year < K3_FROM:
+        # supported accommodation (K3) is a code from 2024-25; before, the same setting was H5 (rule 146)
+        # (registered with Ofsted from 28 October 2023: with its URN if open then, rule 230; none before, rule 222)
+        k3 = pl.col("PLACE") == "K3"
+        unregistered = k3 & _d("DEC").is_not_null() & (_d("DEC") < date(2023, 10, 29))
+        eps = eps.with_columns(pl.when(unregistered).then(pl.lit("XXXXXXX")).otherwise(pl.col("URN")).alias("URN"),
+                               pl.when(k3).then(pl.lit("H5")).otherwise(pl.col("PLACE")).alias("PLACE"))
     oc3 = c["oc3"].filter(pl.col("COLLECTION_YEAR") == label).drop("COLLECTION_YEAR")
+    # no care leaver information for a 17- or 18-year-old who left care after that birthday (rule 1016)
+    oc3_dob = oc3.join(c["header"].select("CHILD", pl.col("DOB").alias("_hdob")), on="CHILD", how="left").select(
+        "CHILD", pl.coalesce(_d("_hdob"), _d("DOB")).alias("_dob"))
+    left = eps.filter(pl.col("DEC").is_not_null()).group_by("CHILD").agg(_d("DEC").max().alias("_dec"))
+    late = oc3_dob.join(left, on="CHILD").filter(
+        ((pl.col("_dob").dt.offset_by("17y") <= y1) & (pl.col("_dob").dt.offset_by("18y") > y1)
+         & (pl.col("_dec") >= pl.col("_dob").dt.offset_by("17y")))
+        | ((pl.col("_dob").dt.offset_by("18y") <= y1) & (pl.col("_dob").dt.offset_by("19y") > y1)
+           & (pl.col("_dec") >= pl.col("_dob").dt.offset_by("18y"))))
+    oc3 = oc3.join(late.select("CHILD"), on="CHILD", how="anti")
     children = pl.concat([eps.select("CHILD"), oc3.select("CHILD")]).unique()
     in_eps = eps.select("CHILD").unique().with_columns(pl.lit(True).alias("_eps"))
     age = ((pl.lit(y1) - _d("DOB")).dt.total_days() / 365.25).floor()
@@ -168,8 +187,12 @@ def _adoption(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: in
     first = eps.filter(adopt & (pl.col("_a") <= y1)).group_by("CHILD").agg(pl.col("_a").min().alias("_first"))
     in_year = eps.filter(adopt & (pl.col("_a") <= y1) & (pl.col("_b").is_null() | (pl.col("_b") >= y0)))
     rng = _rng(seed, "adoption")
+    # the decision comes after the child started to be looked after (rule 1003)
+    started = eps.group_by("CHILD").agg(pl.col("_a").min().alias("_started"))
     first = first.sort("CHILD").with_columns(
-        (pl.col("_first") - pl.duration(days=pl.Series(rng.integers(14, 90, first.height)))).alias("_decision"))
+        (pl.col("_first") - pl.duration(days=pl.Series(rng.integers(14, 90, first.height)))).alias("_decision")
+    ).join(started, on="CHILD", how="left").with_columns(
+        pl.max_horizontal("_decision", "_started").alias("_decision")).drop("_started")
     last = eps.sort("_a").group_by("CHILD").agg(pl.col("PLACE").last().alias("_last"),
                                                 pl.col("REC").last().alias("_lrec"), pl.col("_b").last().alias("_lb"))
     pa = in_year.select("CHILD").unique().join(first, on="CHILD").join(dob, on="CHILD").join(last, on="CHILD", how="left")
