@@ -149,6 +149,9 @@ def test_ward_map_draws_every_ward_and_shows_suppressed_wards_as_suppressed(seg_
             assert t["meta"]["value"] == pytest.approx(float(x["value"]))
     assert any(t.get("name") == "suppressed (small numbers)" and t.get("showlegend") for t in fig["data"])
     assert "approximated from the shipped LSOA centroids" in html.unescape(page), "the caption says so"
+    table = html.unescape(page.split('class="data results"')[1])
+    names = {r["ward24_code"]: r["ward24_name"] for r in lsoas()}
+    assert all(f"<td>{names[code]}</td>" in table for code in wards if code in names), "the table names the wards"
 
 
 def test_ward_shapes_are_closed_and_tile_the_place():

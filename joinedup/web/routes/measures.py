@@ -52,13 +52,22 @@ def _choice(request: Request, info, period: str | None, by: str) -> tuple[list[s
     return years, period or (years[-1] if years else None), by
 
 
-def _bar_figure(info, rows: list) -> dict:
+def group_labels(by: str) -> dict[str, str]:
+    """Readable names of a breakdown's groups where the rows hold codes (wards: ONS code -> ward name)."""
+    if by != "ward":
+        return {}
+    from joinedup.web.geo import ward_geojson
+    return {f["id"]: f["properties"]["name"] for f in ward_geojson()["features"]}
+
+
+def _bar_figure(info, rows: list, labels: dict[str, str] | None = None) -> dict:
     """Plotly figure: one bar per group of the last period, 95% CI as error bars; suppressed groups named."""
+    labels = labels or {}
     last = rows[-1].period if rows else None
     groups = [r for r in rows if r.period == last and r.breakdown != "all"]
     shown = [r for r in groups if not r.suppressed and r.value is not None]
-    hidden = [r.group for r in groups if r.suppressed]
-    trace = {"type": "bar", "x": [r.group for r in shown], "y": [r.value for r in shown], "marker": {"color": "#1d5b8f"},
+    hidden = [labels.get(r.group, r.group) for r in groups if r.suppressed]
+    trace = {"type": "bar", "x": [labels.get(r.group, r.group) for r in shown], "y": [r.value for r in shown], "marker": {"color": "#1d5b8f"},
              "error_y": {"type": "data", "symmetric": False, "array": [(r.ci_high or r.value) - r.value for r in shown],
                          "arrayminus": [r.value - (r.ci_low if r.ci_low is not None else r.value) for r in shown],
                          "color": "#222"},
@@ -167,8 +176,9 @@ def measure_page(request: Request, measure_id: str, period: str | None = None, b
     data = request.app.state.data
     years, period, by = _choice(request, info, period, by)
     rows = data.results(measure_id, period, by) if period else []
-    context = {"info": info, "years": years, "period": period, "by": by, "rows": rows,
-               "bar": _bar_figure(info, rows) if by != "all" and rows else None,
+    labels = group_labels(by)
+    context = {"info": info, "years": years, "period": period, "by": by, "rows": rows, "labels": labels,
+               "bar": _bar_figure(info, rows, labels) if by != "all" and rows else None,
                "map": map_figure(info, rows) if by == "ward" else None, "map_note": MAP_NOTE,
                "breakdowns": ["all", *info.breakdowns], "BREAKDOWN_LABELS": BREAKDOWN_LABELS}
     if request.headers.get("hx-request") == "true":
