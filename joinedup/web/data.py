@@ -13,13 +13,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from joinedup.errors import UserError
 
-__all__ = ["StoreData", "MeasureInfo", "BREAKDOWN_LABELS", "SECTOR_LABELS", "ward_centroids"]
+__all__ = ["StoreData", "MeasureInfo", "SegmentColumn", "SegmentGrid", "BREAKDOWN_LABELS", "SECTOR_LABELS"]
 
 BREAKDOWN_LABELS = {"all": "Everyone", "age_band": "Age", "sex": "Sex", "ethnicity_group": "Ethnicity",
                     "deprivation_quintile": "Deprivation", "ward": "Ward", "segment": "Segment"}
@@ -46,17 +45,28 @@ class MeasureInfo:
     reference: str | None
 
 
-@lru_cache(maxsize=1)
-def ward_centroids() -> dict[str, dict]:
-    """Each ward of the default place: name and the mean of its LSOA centroids (shipped reference data)."""
-    from joinedup.reference import lsoas
-    acc: dict[str, dict] = {}
-    for r in lsoas():
-        w = acc.setdefault(r["ward24_code"], {"name": r["ward24_name"], "lon": 0.0, "lat": 0.0, "n": 0})
-        w["lon"] += r["longitude"]
-        w["lat"] += r["latitude"]
-        w["n"] += 1
-    return {k: {"name": v["name"], "lon": v["lon"] / v["n"], "lat": v["lat"] / v["n"]} for k, v in acc.items()}
+@dataclass(frozen=True)
+class SegmentColumn:
+    """One column of the measures-by-segment grid: a person segment and the group it belongs to."""
+
+    group: str
+    group_title: str
+    segment: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SegmentGrid:
+    """Every measure that can be broken down by segment, with its released rows by segment in one year."""
+
+    period: str
+    columns: list[SegmentColumn]
+    rows: list[tuple[MeasureInfo, list]]
+
+    def cell(self, results: list, segment: str) -> Any:
+        """The released row of one segment in the measure's last period of the year (None: no one in it)."""
+        last = results[-1].period if results else None
+        return next((r for r in results if r.period == last and r.group == segment and r.breakdown == "segment"), None)
 
 
 class StoreData:
@@ -175,6 +185,20 @@ class StoreData:
         """People per segment known to each sector (suppressed where small)."""
         from joinedup.segments import api
         return self.cached(("segment_services", fy), lambda: api.services(self.reader(), period=fy))
+
+    def segment_grid(self, fy: str) -> SegmentGrid:
+        """Every measure by every person segment in the year (released rows, disclosure applied), cached per version."""
+        from joinedup.segments import api
+
+        def compute() -> SegmentGrid:
+            columns = [SegmentColumn(g.group, g.title, s.id, s.title) for g in api.groups() if g.unit == "person"
+                       for s in g.segments]
+            rows = [(m, self.results(m.id, fy, "segment")) for m in self.catalogue() if "segment" in m.breakdowns]
+            known = {c.segment for c in columns}
+            if any(r.breakdown == "segment" and r.group not in known for _, rs in rows for r in rs):
+                columns.append(SegmentColumn("unknown", "Not placed", "unknown", "Age or group unknown"))
+            return SegmentGrid(fy, columns, rows)
+        return self.cached(("segment_grid", fy), compute)
 
     # Peers --------------------------------------------------------------------
     def peers(self) -> dict | None:

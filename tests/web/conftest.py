@@ -22,9 +22,20 @@ PASSWORD = "correct horse battery staple"
 USERS = {role: f"{role}-user" for role in ROLES}
 
 
+KEY = "web-tests-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _store_key():
+    """The place's key for every web test (the person view opens its vault), undone when tests/web ends."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JOINEDUP_KEY", KEY)
+        yield
+
+
 def _cli(*args: str, cwd: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "joinedup", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "JOINEDUP_KEY": "web-tests-key-0123456789abcdef"})
+                          env={**os.environ, "JOINEDUP_KEY": KEY})
     assert proc.returncode == 0, f"joinedup {' '.join(args)} failed:\n{proc.stderr[-3000:]}"
 
 

@@ -26,6 +26,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict | None, set[str], int, int]] = {
     ("GET", "/measures/{measure_id}"): (f"/measures/{M}?by=sex", None, ANALYSTS, 200, 401),
     ("GET", "/measures/{measure_id}/csv"): (f"/measures/{M}/csv", None, ANALYSTS, 200, 401),
     ("GET", "/segments"): ("/segments", None, ANALYSTS, 200, 401),
+    ("GET", "/segments/measures.csv"): ("/segments/measures.csv", None, ANALYSTS, 200, 401),
     ("GET", "/peers"): ("/peers", None, ANALYSTS, 200, 401),
     ("GET", "/glossary"): ("/glossary?q=care", None, {"admin", "analyst", "practitioner"}, 200, 401),
     ("GET", "/glossary/term/{term_ids}"): ("/glossary/term/delayed_discharge", None, {"admin", "analyst", "practitioner"},

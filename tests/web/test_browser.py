@@ -132,9 +132,24 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
     page.goto(base + "/glossary/term/delayed_discharge")
     _shots(page, "glossary-term")
 
-    for path, name in (("/segments", "segments"), ("/peers", "peers")):
-        page.goto(base + path)
-        _shots(page, name)
+    page.goto(f"{base}/measures/{M}?by=ward")
+    page.wait_for_selector("#map-plot[data-drawn='1']")
+    assert "approximated from the shipped LSOA centroids" in page.locator("#results figcaption").last.inner_text()
+    assert page.locator("#map-plot path.js-fill").count() >= 24, "every ward is a filled shape"
+
+    page.goto(base + "/segments")
+    _shots(page, "segments")
+    assert page.locator("#segment-grid td[data-suppressed='true']").count() > 0
+    with page.expect_download() as dl:
+        page.click("a[href^='/segments/measures.csv']")
+    grid_csv = Path(dl.value.path()).read_text()
+    assert grid_csv.startswith("measure,kind,period,breakdown,group") and ",segment," in grid_csv
+    page.locator(f"#segment-grid a[href^='/measures/{M}?']").first.click()
+    page.wait_for_selector("#results #bar-plot[data-drawn='1']")
+    assert "by=segment" in page.url and "by segment" in page.locator("#results caption").inner_text()
+
+    page.goto(base + "/peers")
+    _shots(page, "peers")
 
     page.goto(base + "/linkage")
     _shots(page, "linkage")
@@ -150,7 +165,8 @@ def test_journey_then_every_step_in_the_audit(browser, server, tmp_path):
     page.goto(f"{base}/audit?actor={USERS['analyst']}")
     _shots(page, "audit")
     table = page.locator("table.audit tbody").inner_text()
-    for expected in ("signin", "by=deprivation_quintile", "export", "glossary.explain", "board-paper.md",
+    for expected in ("signin", "by=deprivation_quintile", "export", "/segments/measures.csv", "glossary.explain",
+                     "board-paper.md",
                      "link.decide", "signout"):
         assert expected in table, f"{expected!r} missing from the audit"
     page.goto(base + "/users")

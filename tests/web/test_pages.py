@@ -117,7 +117,7 @@ def test_suppressed_cells_are_shown_as_suppressed(app):
     assert page.text.count('data-suppressed="true"') == len(hidden)
     assert "suppressed (small numbers)" in page.text
     import html
-    assert '"symbol": "circle-open"' in html.unescape(page.text), "the ward map marks suppressed wards"
+    assert '"state": "suppressed"' in html.unescape(page.text), "the ward map marks suppressed wards"
 
 
 def test_breakdown_change_by_htmx_returns_only_the_results(app):

@@ -13,7 +13,7 @@ from joinedup import glossary
 from joinedup.glossary import api as glossary_api
 from joinedup.errors import UserError
 from joinedup.glossary.readers import read_paper
-from joinedup.web.auth import allow
+from joinedup.web.auth import allow, may
 from joinedup.web.render import page
 from joinedup.web.security import client_of, verify_csrf
 from joinedup.web.state import audit
@@ -43,7 +43,10 @@ def term_page(request: Request, term_ids: str, user=allow("glossary")) -> Respon
     terms = [g.terms[i] for i in ids if i in g.terms]
     if not terms or len(terms) != len(ids):
         raise HTTPException(status_code=404)
-    return page(request, "term.html", title=terms[0].label, terms=terms, g=g, sectors=glossary.SECTOR_NAMES)
+    # A term names measures by id: those in the library are linked for roles that open the explorer, by title.
+    titles = {m.id: m.title for m in request.app.state.data.catalogue()}
+    return page(request, "term.html", title=terms[0].label, terms=terms, g=g, sectors=glossary.SECTOR_NAMES,
+                titles=titles, link_measures=may(user, "measures"))
 
 
 async def _paper(form) -> tuple[str, str]:
