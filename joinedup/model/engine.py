@@ -153,4 +153,6 @@ def _integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: fl
                 record((k + 1) // save_every, (k + 1) * dt)
     else:
         raise ValueError(f"unknown method {method!r} (euler or rk4)")
+    if progress is not None:
+        progress(1.0)
     return Run(times, {n: a for n, a in zip(c.observed, rec)}, runs)

@@ -21,7 +21,7 @@ from joinedup.web.state import jobs as store
 from joinedup.web.state.db import State
 
 __all__ = ["Cancelled", "JobRunner", "scenario_request", "custom_request", "build_scenario", "run_scenario",
-           "start_scenario", "MAX_RUNS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
+           "start_scenario", "execute", "MAX_RUNS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
 
 log = logging.getLogger("joinedup.web.jobs")
 
@@ -114,34 +114,42 @@ class JobRunner:
         self._pool.submit(self._run, job_id, work)
 
     def _run(self, job_id: int, work: Callable[[Callable[[float], None]], dict]) -> None:
-        if not store.claim(self.state, job_id):
-            return  # cancelled while queued
-        last = [0.0]
-
-        def progress(fraction: float) -> None:
-            now = time.monotonic()
-            if now - last[0] < REPORT_EVERY and fraction < 1.0:
-                return
-            last[0] = now
-            if store.report_progress(self.state, job_id, fraction):
-                raise Cancelled()
-        try:
-            if store.report_progress(self.state, job_id, 0.0):
-                raise Cancelled()
-            result = work(progress)
-        except Cancelled:
-            store.finish(self.state, job_id, "cancelled", message="cancelled while running")
-        except UserError as e:
-            store.finish(self.state, job_id, "failed", message=str(e))
-        except Exception as e:  # a failed run is reported on its page, never a dead worker
-            log.exception("job %s failed", job_id)
-            store.finish(self.state, job_id, "failed", message=f"the run failed ({type(e).__name__})")
-        else:
-            store.finish(self.state, job_id, "done", result=result)
+        execute(self.state, job_id, work)
 
     def shutdown(self) -> None:
         """Stop taking jobs; running ones are cancelled through their flag at the next report."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def execute(state: State, job_id: int, work: Callable[[Callable[[float], None]], dict]) -> str:
+    """Run one queued job here and now: claim it, report progress, honour its cancel flag, record how it ended."""
+    if not store.claim(state, job_id):
+        return "cancelled"  # cancelled while queued
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < REPORT_EVERY and fraction < 1.0:
+            return
+        last[0] = now
+        if store.report_progress(state, job_id, fraction):
+            raise Cancelled()
+    try:
+        if store.report_progress(state, job_id, 0.0):
+            raise Cancelled()
+        result = work(progress)
+    except Cancelled:
+        store.finish(state, job_id, "cancelled", message="cancelled while running")
+        return "cancelled"
+    except UserError as e:
+        store.finish(state, job_id, "failed", message=str(e))
+        return "failed"
+    except Exception as e:  # a failed run is reported on its page, never a dead worker
+        log.exception("job %s failed", job_id)
+        store.finish(state, job_id, "failed", message=f"the run failed ({type(e).__name__})")
+        return "failed"
+    store.finish(state, job_id, "done", result=result)
+    return "done"
 
 
 def start_scenario(state: State, runner: JobRunner, owner: str, req: dict, *, title: str | None = None) -> store.JobView:
