@@ -78,9 +78,12 @@ def fan_figure(result: dict, names: list[str], columns: int = 2) -> dict:
     for k in list(layout):
         if layout[k].get("tickformat") is None:
             layout[k].pop("tickformat", None)
+    height = 130 + 250 * rows
     layout.update({"grid": {"rows": rows, "columns": cols, "pattern": "independent", "ygap": 0.45, "xgap": 0.12},
-                   "height": 80 + 250 * rows, "margin": {"l": 70, "r": 20, "t": 40, "b": 50}, "annotations": notes,
-                   "legend": {"orientation": "h", "y": -0.08 if rows > 1 else -0.25, "x": 0}, "hovermode": "closest"})
+                   "height": height, "margin": {"l": 70, "r": 20, "t": 40, "b": 100}, "annotations": notes,
+                   # the legend sits below the x-axis titles, a fixed 60 px under the plots whatever their number
+                   "legend": {"orientation": "h", "x": 0, "yanchor": "top", "y": -60 / (height - 140)},
+                   "hovermode": "closest"})
     return {"data": data, "layout": layout}
 
 

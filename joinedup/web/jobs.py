@@ -21,7 +21,7 @@ from joinedup.web.state import jobs as store
 from joinedup.web.state.db import State
 
 __all__ = ["Cancelled", "JobRunner", "scenario_request", "custom_request", "build_scenario", "run_scenario",
-           "start_scenario", "execute", "MAX_RUNS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
+           "start_scenario", "execute", "MAX_RUNS", "MAX_RUN_YEARS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
 
 log = logging.getLogger("joinedup.web.jobs")
 
@@ -29,6 +29,8 @@ log = logging.getLogger("joinedup.web.jobs")
 MAX_RUNS = 20_000
 CLI_MAX_RUNS = 1_000_000
 MIN_YEARS, MAX_YEARS = 0.1, 50.0
+#: runs x years the app runs in one job: every indicator is kept every 4 weeks for every run until the percentiles
+MAX_RUN_YEARS = 50_000
 #: The name a scenario made from the lever form carries.
 CUSTOM = "custom"
 #: Progress is written at most this often (seconds); the cancel flag is read at the same time.
@@ -57,6 +59,10 @@ def _common(runs: object, years: object, seed: object) -> dict:
     if not MIN_YEARS <= y <= MAX_YEARS:
         raise UserError(f"years must be between {MIN_YEARS:g} and {MAX_YEARS:g} (as joinedup simulate --years)",
                         field="years")
+    if n * y > MAX_RUN_YEARS:
+        raise UserError(f"{n:,} runs over {y:g} years is more than the app runs at once ({MAX_RUN_YEARS:,} run-years, "
+                        "which keeps a run's memory under about 400 MB); use fewer runs or years, or joinedup simulate",
+                        field="runs")
     return {"runs": n, "years": y, "seed": _number(seed, "seed", int)}
 
 

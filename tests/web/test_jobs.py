@@ -176,6 +176,7 @@ def test_two_users_start_at_once_and_each_gets_one_job(tmp_path):
     (("reablement-expansion", 50_000, 5), "runs", "the app runs at most 20,000"),
     (("reablement-expansion", "ten", 5), "runs", "is not a whole number"),
     (("reablement-expansion", 10, 60), "years", "between 0.1 and 50"),
+    (("reablement-expansion", 20_000, 5), "runs", "more than the app runs at once"),
 ])
 def test_scenario_requests_are_checked_before_a_job_starts(args, field, message):
     with pytest.raises(UserError, match=message) as e:

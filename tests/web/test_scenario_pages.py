@@ -76,7 +76,7 @@ def test_a_run_from_the_browser_is_polled_saved_attached_and_audited(app):
 def test_one_running_job_per_user_and_cancel_through_the_app(app):
     st = app.state.state
     c = client_for(app, "analyst")
-    r = _start(c, "reablement-expansion", runs=3000, years=30)
+    r = _start(c, "reablement-expansion", runs=2000, years=25)
     job_id = int(r.headers["location"].rsplit("/", 1)[1])
     second = _start(c)
     assert second.status_code == 409 and "already have a run in progress" in second.text

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from joinedup.errors import UserError
 from joinedup.web.auth import allow, may
 from joinedup.web.fans import MODEL_TITLES, by_model, fan_figure, summary_rows
-from joinedup.web.jobs import MAX_RUNS, MAX_YEARS, MIN_YEARS, custom_request, scenario_request, start_scenario
+from joinedup.web.jobs import MAX_RUN_YEARS, MAX_RUNS, MAX_YEARS, MIN_YEARS, custom_request, scenario_request, start_scenario
 from joinedup.web.render import page
 from joinedup.web.security import client_of, verify_csrf
 from joinedup.web.state import audit
@@ -58,7 +58,7 @@ def _home(request: Request, user, *, error: str | None = None, form: dict | None
     return page(request, "scenarios.html", status_code=status_code, title="Scenarios", shipped=shipped(),
                 levers=_levers(), mine=mine, saved=store.saved_runs(st, limit=30), active=store.active_job(st, user.name),
                 error=error, form=form or DEFAULTS, lf=levers_form or {}, lever_error=lever_error,
-                statuses=STATUS_LABELS, MODEL_TITLES=MODEL_TITLES, max_runs=MAX_RUNS, min_years=MIN_YEARS,
+                statuses=STATUS_LABELS, MODEL_TITLES=MODEL_TITLES, max_runs=MAX_RUNS, max_run_years=MAX_RUN_YEARS, min_years=MIN_YEARS,
                 max_years=MAX_YEARS)
 
 
