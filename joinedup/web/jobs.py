@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from joinedup.errors import UserError
 from joinedup.model.scenarios import Scenario
@@ -35,6 +36,8 @@ MAX_RUN_YEARS = 50_000
 CUSTOM = "custom"
 #: Progress is written at most this often (seconds); the cancel flag is read at the same time.
 REPORT_EVERY = 0.25
+#: Jobs waiting for a worker have their heartbeat refreshed this often (seconds), well inside STALE_AFTER.
+HEARTBEAT_EVERY = 30.0
 
 
 class Cancelled(Exception):
@@ -114,16 +117,35 @@ class JobRunner:
         self.state = state
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="joinedup-job")
         self._lock = threading.Lock()
+        self._waiting: set[int] = set()
+        self._stop = threading.Event()
+        threading.Thread(target=self._beat, name="joinedup-job-heartbeat", daemon=True).start()
 
     def submit(self, job_id: int, work: Callable[[Callable[[float], None]], dict]) -> None:
         """Run work(progress) for the job in the background."""
+        with self._lock:
+            self._waiting.add(job_id)
         self._pool.submit(self._run, job_id, work)
 
     def _run(self, job_id: int, work: Callable[[Callable[[float], None]], dict]) -> None:
+        with self._lock:
+            self._waiting.discard(job_id)
         execute(self.state, job_id, work)
 
+    def _beat(self) -> None:
+        # jobs waiting for a free worker are alive too: keep their heartbeat fresh so none is taken for stale
+        while not self._stop.wait(HEARTBEAT_EVERY):
+            with self._lock:
+                waiting = sorted(self._waiting)
+            if waiting:
+                try:
+                    store.touch(self.state, waiting)
+                except SQLAlchemyError:  # the state may be closing; the next beat tries again
+                    log.warning("could not refresh the heartbeat of waiting jobs")
+
     def shutdown(self) -> None:
-        """Stop taking jobs; running ones are cancelled through their flag at the next report."""
+        """Stop taking jobs (those still queued or running are marked failed by the next app that looks)."""
+        self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

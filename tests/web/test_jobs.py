@@ -209,3 +209,28 @@ def test_levers_within_range_make_a_runnable_request():
     assert result["indicators"]["workforce.care_workers"]["difference"]["p50"][-1] > 0
     with pytest.raises(UserError, match="at least one lever"):
         custom_request("", "", [], 8, 0.5)
+
+
+def test_jobs_waiting_for_a_worker_keep_their_heartbeat(tmp_path, monkeypatch):
+    from joinedup.web import jobs as runner_module
+    from joinedup.web.state import open_state
+    monkeypatch.setattr(runner_module, "HEARTBEAT_EVERY", 0.05)
+    st = open_state(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    runner = JobRunner(st, workers=1)
+    gate = threading.Event()
+    first = store.start_job(st, "ada", "scenario", "Blocking", {"scenario": "x"})
+    runner.submit(first.id, lambda progress: (gate.wait(30), {"ok": True})[1])
+    waiting = store.start_job(st, "bob", "scenario", "Waiting", {"scenario": "x"})
+    runner.submit(waiting.id, lambda progress: {"ok": True})
+    with st.engine.begin() as con:  # as if it had waited for a long time
+        con.execute(text("UPDATE job SET heartbeat_at = '2000-01-01 00:00:00' WHERE id = :i"), {"i": waiting.id})
+    time.sleep(0.5)  # several beats
+    assert store.reap_stale(st) == 0
+    assert store.get_job(st, waiting.id).status == "queued", "a job waiting in a live pool is not taken for stale"
+    deadline = time.monotonic()
+    gate.set()
+    while store.get_job(st, waiting.id).active and time.monotonic() < deadline + 20:
+        time.sleep(0.05)
+    assert store.get_job(st, first.id).status == "done" and store.get_job(st, waiting.id).status == "done"
+    runner.shutdown()
+    st.close()

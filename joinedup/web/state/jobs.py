@@ -21,7 +21,7 @@ from joinedup.web.state.db import State
 from joinedup.web.state.joint_models import Job, JointAction
 
 __all__ = ["JobView", "ACTIVE", "FINISHED", "STALE_AFTER", "start_job", "get_job", "job_result", "list_jobs",
-           "active_job", "request_cancel", "claim", "report_progress", "finish", "save_job", "attach_job",
+           "active_job", "request_cancel", "touch", "claim", "report_progress", "finish", "save_job", "attach_job",
            "saved_runs", "runs_for_action", "latest_done", "reap_stale", "delete_demo_jobs"]
 
 ACTIVE = ("queued", "running")
@@ -146,6 +146,12 @@ def request_cancel(state: State, job_id: int) -> JobView:
         if j.status == "queued":
             j.status, j.finished_at, j.message = "cancelled", _now(), "cancelled before it started"
         return _view(j)
+
+
+def touch(state: State, job_ids: list[int]) -> None:
+    """Refresh the heartbeat of queued jobs a live worker pool is holding."""
+    with state.session() as s:
+        s.execute(update(Job).where(Job.id.in_(job_ids), Job.status == "queued").values(heartbeat_at=_now()))
 
 
 def claim(state: State, job_id: int) -> bool:
