@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Callable
 
 from pydantic import ValidationError
@@ -22,7 +23,7 @@ from joinedup.web.state import jobs as store
 from joinedup.web.state.db import State
 
 __all__ = ["Cancelled", "JobRunner", "scenario_request", "custom_request", "build_scenario", "run_scenario",
-           "start_scenario", "execute", "MAX_RUNS", "MAX_RUN_YEARS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
+           "start_scenario", "execute", "calibrated_values", "PARAMS", "MAX_RUNS", "MAX_RUN_YEARS", "MIN_YEARS", "MAX_YEARS", "CUSTOM"]
 
 log = logging.getLogger("joinedup.web.jobs")
 
@@ -34,6 +35,9 @@ MIN_YEARS, MAX_YEARS = 0.1, 50.0
 MAX_RUN_YEARS = 50_000
 #: The name a scenario made from the lever form carries.
 CUSTOM = "custom"
+#: Parameters of a run: the models' shipped defaults, or calibrated from the app's store.
+PARAMS = ("default", "calibrated")
+CALIBRATION_SHARE = 0.05
 #: Progress is written at most this often (seconds); the cancel flag is read at the same time.
 REPORT_EVERY = 0.25
 #: Jobs waiting for a worker have their heartbeat refreshed this often (seconds), well inside STALE_AFTER.
@@ -51,7 +55,9 @@ def _number(raw: object, field: str, kind: type = float) -> float:
         raise UserError(f"{raw!r} is not a {'whole ' if kind is int else ''}number", field=field) from None
 
 
-def _common(runs: object, years: object, seed: object) -> dict:
+def _common(runs: object, years: object, seed: object, params: object = "default") -> dict:
+    if params not in PARAMS:
+        raise UserError(f"parameters are {' or '.join(PARAMS)}, not {params!r}", field="params")
     n = _number(runs, "runs", int)
     if not 1 <= n <= CLI_MAX_RUNS:
         raise UserError(f"runs must be between 1 and {CLI_MAX_RUNS:,} (as joinedup simulate --runs)", field="runs")
@@ -66,22 +72,22 @@ def _common(runs: object, years: object, seed: object) -> dict:
         raise UserError(f"{n:,} runs over {y:g} years is more than the app runs at once ({MAX_RUN_YEARS:,} run-years, "
                         "which keeps a run's memory under about 400 MB); use fewer runs or years, or joinedup simulate",
                         field="runs")
-    return {"runs": n, "years": y, "seed": _number(seed, "seed", int)}
+    return {"runs": n, "years": y, "seed": _number(seed, "seed", int), "params": params}
 
 
-def scenario_request(name: str, runs: object, years: object, seed: object = 1) -> dict:
+def scenario_request(name: str, runs: object, years: object, seed: object = 1, params: object = "default") -> dict:
     """A request to run a shipped scenario (checked now)."""
     from joinedup.model import api
     api.scenario(name)
-    return {"scenario": name, **_common(runs, years, seed)}
+    return {"scenario": name, **_common(runs, years, seed, params)}
 
 
 def custom_request(title: str, question: str, changes: list[dict], runs: object, years: object,
-                   seed: object = 1) -> dict:
+                   seed: object = 1, params: object = "default") -> dict:
     """A request to run levers set in the form (checked now, exactly as a scenario file is checked)."""
     req = {"scenario": CUSTOM, "title": title.strip() or "Levers set in the browser",
            "question": question.strip() or "What if the levers were set as in the form?", "changes": changes,
-           **_common(runs, years, seed)}
+           **_common(runs, years, seed, params)}
     from joinedup.model import api
     api.check(build_scenario(req))
     return req
@@ -103,11 +109,44 @@ def build_scenario(req: dict) -> Scenario:
         raise validation_error(e, "the lever form") from None
 
 
-def run_scenario(req: dict, progress: Callable[[float], None] | None = None) -> dict:
-    """Run the request's ensemble (baseline and scenario, same draws) and return `joinedup simulate --json`'s document."""
+_CALIBRATED: dict[tuple[str, str], dict[str, float]] = {}
+_CALIBRATED_LOCK = threading.Lock()
+
+
+def calibrated_values(store_path: Path) -> dict[str, float]:
+    """Parameter values calibrated from the store (as `joinedup model calibrate`), once per store version."""
+    from joinedup.model import api
+    from joinedup.model.flatten import SEP
+    from joinedup.store import Store
+    from joinedup.store.store import version_of
+    key = (str(store_path), version_of(store_path))
+    with _CALIBRATED_LOCK:
+        if key not in _CALIBRATED:
+            with Store.open(store_path, "analysis") as s:
+                rows = api.calibrate(s)
+            _CALIBRATED.clear()
+            _CALIBRATED[key] = {r.param.replace(".", SEP, 1): float(r.value) for r in rows}
+        return dict(_CALIBRATED[key])
+
+
+def run_scenario(req: dict, progress: Callable[[float], None] | None = None, *, store: Path | None = None) -> dict:
+    """Run the request's ensemble (baseline and scenario, same draws) and return `joinedup simulate --json`'s document.
+
+    With params "calibrated" the parameters are first calibrated from the store (the first twentieth of the progress).
+    """
     from joinedup.model import api
     sc = build_scenario(req)
-    return api.simulate(sc, runs=req["runs"], years=req["years"], seed=req["seed"], progress=progress).to_json()
+    values = None
+    if req.get("params", "default") == "calibrated":
+        if store is None:
+            raise UserError("calibrated parameters need a store", field="params")
+        values = calibrated_values(store)
+        if progress is not None:
+            progress(CALIBRATION_SHARE)
+            inner = progress
+            progress = lambda f: inner(CALIBRATION_SHARE + (1 - CALIBRATION_SHARE) * f)  # noqa: E731
+    return api.simulate(sc, runs=req["runs"], years=req["years"], seed=req["seed"], params=values,
+                        progress=progress).to_json()
 
 
 class JobRunner:
@@ -180,11 +219,12 @@ def execute(state: State, job_id: int, work: Callable[[Callable[[float], None]],
     return "done"
 
 
-def start_scenario(state: State, runner: JobRunner, owner: str, req: dict, *, title: str | None = None) -> store.JobView:
-    """Queue a scenario job for owner and hand it to the runner."""
+def start_scenario(state: State, runner: JobRunner, owner: str, req: dict, *, title: str | None = None,
+                   store_path: Path | None = None) -> store.JobView:
+    """Queue a scenario job for owner and hand it to the runner (store_path: where calibrated parameters come from)."""
     from joinedup.model import api
     if title is None:
         title = req["title"] if req["scenario"] == CUSTOM else api.scenario(req["scenario"]).title
     job = store.start_job(state, owner, "scenario", title, req)
-    runner.submit(job.id, lambda progress: run_scenario(req, progress))
+    runner.submit(job.id, lambda progress: run_scenario(req, progress, store=store_path))
     return job

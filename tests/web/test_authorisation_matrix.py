@@ -68,6 +68,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict | None, set[str], int, int]] = {
     ("POST", "/scenarios/custom"): ("/scenarios/custom", {"runs": "5", "years": "1"}, ANALYSTS, 400, 401),
     ("GET", "/scenarios/jobs/{job_id}"): ("/scenarios/jobs/1", None, ANALYSTS, 200, 401),
     ("GET", "/scenarios/jobs/{job_id}/progress"): ("/scenarios/jobs/1/progress", None, ANALYSTS, 200, 401),
+    ("GET", "/scenarios/jobs/{job_id}/scenario.yaml"): ("/scenarios/jobs/1/scenario.yaml", None, ANALYSTS, 200, 401),
+    ("GET", "/scenarios/jobs/{job_id}/result.json"): ("/scenarios/jobs/1/result.json", None, ANALYSTS, 200, 401),
     ("POST", "/scenarios/jobs/{job_id}/cancel"): ("/scenarios/jobs/999/cancel", {}, ANALYSTS, 404, 401),
     ("POST", "/scenarios/jobs/{job_id}/save"): ("/scenarios/jobs/999/save", {}, ANALYSTS, 404, 401),
     ("POST", "/scenarios/jobs/{job_id}/attach"): ("/scenarios/jobs/999/attach", {"action_id": "1"}, ANALYSTS, 404, 401),

@@ -196,3 +196,33 @@ def test_the_demo_saves_a_scenario_run_attached_to_its_reablement_action(app):
     assert [j.id for j in store.runs_for_action(st, action_id)] == [again]
     demo_content.seed(st, app.state.data.years(), {m.id for m in api.library()})
     assert store.get_job(st, again) is None, "reseeding the demo clears its runs with its actions"
+
+
+def test_a_run_with_calibrated_parameters_and_its_files_reproduce_it_with_the_cli(app, tmp_path, run_cli):
+    import json
+
+    from joinedup.web.jobs import custom_request
+    st = app.state.state
+    c = client_for(app, "analyst")
+    token = csrf_of(c.get("/scenarios").text)
+    r = c.post("/scenarios/custom", data={"to.workforce.pay_uplift": "0.2", "runs": "6", "years": "0.5", "seed": "3",
+                                          "params": "calibrated", "title": "Pay", "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    job_id = int(r.headers["location"].rsplit("/", 1)[1])
+    job = _wait(app, job_id)
+    assert job.status == "done", job.message
+    assert "calibrated from the store" in c.get(f"/scenarios/jobs/{job_id}").text
+    result = c.get(f"/scenarios/jobs/{job_id}/result.json").json()
+    assert result["calibrated_parameters"], "the run used the store's calibration"
+    (tmp_path / "custom.yaml").write_text(c.get(f"/scenarios/jobs/{job_id}/scenario.yaml").text)
+    code, _, err = run_cli("model", "calibrate", "--db", str(app.state.config.store), "--out", str(tmp_path / "p.yaml"))
+    assert code == 0, err
+    code, out, err = run_cli("simulate", str(tmp_path / "custom.yaml"), "--runs", "6", "--years", "0.5", "--seed", "3",
+                             "--params", str(tmp_path / "p.yaml"), "--json")
+    assert code == 0, err
+    cli = json.loads(out)
+    name = "workforce.care_workers"
+    assert cli["indicators"][name]["scenario"]["p50"] == pytest.approx(result["indicators"][name]["scenario"]["p50"])
+    assert "export" in [e.action for e in audit.entries(st, actor="analyst-user")]
+    with pytest.raises(Exception, match="parameters are default or calibrated"):
+        custom_request("", "", [{"lever": "workforce.pay_uplift", "to": 0.1}], 5, 1, 1, "guessed")

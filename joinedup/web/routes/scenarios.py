@@ -25,7 +25,7 @@ router = APIRouter()
 
 STATUS_LABELS = {"queued": "Waiting to start", "running": "Running", "done": "Finished", "failed": "Failed",
                  "cancelled": "Cancelled"}
-DEFAULTS = {"runs": 500, "years": 5, "seed": 1}
+DEFAULTS = {"runs": 500, "years": 5, "seed": 1, "params": "default"}
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +70,7 @@ def scenarios_page(request: Request, user=allow("scenarios")) -> Response:
 
 def _start(request: Request, user, req: dict) -> Response:
     st = request.app.state.state
-    job = start_scenario(st, request.app.state.jobs, user.name, req)
+    job = start_scenario(st, request.app.state.jobs, user.name, req, store_path=request.app.state.config.store)
     audit.record(st, user.name, "scenario.start", f"/scenarios/jobs/{job.id}",
                  {k: v for k, v in req.items() if k != "question"}, client_of(request))
     return RedirectResponse(f"/scenarios/jobs/{job.id}", status_code=303)
@@ -81,9 +81,10 @@ async def scenario_run(request: Request, user=allow("scenarios")) -> Response:
     """Start a shipped scenario's ensemble as a background job (audited)."""
     await verify_csrf(request)
     form = await request.form()
-    values = {k: str(form.get(k, "")) for k in ("scenario", "runs", "years", "seed")}
+    values = {k: str(form.get(k, "")) for k in ("scenario", "runs", "years", "seed", "params")}
     try:
-        req = scenario_request(values["scenario"], values["runs"], values["years"], values["seed"] or 1)
+        req = scenario_request(values["scenario"], values["runs"], values["years"], values["seed"] or 1,
+                               values["params"] or "default")
         return _start(request, user, req)
     except UserError as e:
         code = 409 if e.field == "job" else 400
@@ -109,7 +110,7 @@ async def scenario_custom(request: Request, user=allow("scenarios")) -> Response
                     change[part] = _float(v, f"{part}.{lever.name}")
             changes.append(change)
         req = custom_request(raw.get("title", ""), raw.get("question", ""), changes, raw.get("runs", ""),
-                             raw.get("years", ""), raw.get("seed", "") or 1)
+                             raw.get("years", ""), raw.get("seed", "") or 1, raw.get("params", "") or "default")
         return _start(request, user, req)
     except UserError as e:
         code = 409 if e.field == "job" else 400
@@ -217,3 +218,35 @@ async def job_attach(request: Request, job_id: int, user=allow("actions_edit")) 
     audit.record(st, user.name, "scenario.attach", f"/scenarios/jobs/{job.id}", {"action_id": action_id},
                  client_of(request))
     return RedirectResponse(f"/actions/{action_id}" if action_id else f"/scenarios/jobs/{job.id}", status_code=303)
+
+
+@router.get("/scenarios/jobs/{job_id}/scenario.yaml")
+def job_scenario_file(request: Request, job_id: int, user=allow("scenarios")) -> Response:
+    """The run's scenario as a file `joinedup simulate` reads (the shipped file, or the levers set in the form)."""
+    import yaml
+
+    from joinedup.model import api
+    job = _job(request, user, job_id)
+    req = job.request
+    if req["scenario"] == "custom":
+        text = yaml.safe_dump({"name": "custom", "title": req["title"], "question": req["question"],
+                               "changes": req["changes"]}, sort_keys=False, allow_unicode=True)
+    else:
+        text = api.scenarios()[req["scenario"]].read_text(encoding="utf-8")
+    name = "custom" if req["scenario"] == "custom" else req["scenario"]
+    return Response(text, media_type="application/yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.yaml"'})
+
+
+@router.get("/scenarios/jobs/{job_id}/result.json")
+def job_result_file(request: Request, job_id: int, user=allow("scenarios")) -> Response:
+    """The finished run's result, as `joinedup simulate --json` prints it (audited as an export)."""
+    import json
+    job = _job(request, user, job_id)
+    st = request.app.state.state
+    result = store.job_result(st, job.id) if job.status == "done" else None
+    if result is None:
+        raise HTTPException(status_code=404)
+    audit.record(st, user.name, "export", f"/scenarios/jobs/{job.id}/result.json", {"job": job.id}, client_of(request))
+    return Response(json.dumps(result), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="joinedup-run-{job.id}.json"'})
