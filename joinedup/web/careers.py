@@ -14,7 +14,7 @@ from sqlglot import exp, parse_one
 from joinedup.store.disclosure import Cell, policy
 
 __all__ = ["GROUPS", "ROUTES", "PEER_ROWS", "CAREER_SCENARIOS", "GroupFigures", "workforce_figures", "route_counts",
-           "foster_figures", "peer_rows", "model_assumptions"]
+           "foster_figures", "peer_doc", "peer_rows", "model_assumptions"]
 
 #: (id, label, roles in the workforce extract, the pay column that group is paid by)
 GROUPS = (
@@ -169,6 +169,18 @@ def foster_figures(store) -> dict:
     return {"as_of": None if as_of is None else str(as_of), "households": pol.count(households),
             "places": None if pol.small(households) or places is None else pol.count(int(places)),
             "approved": pol.count(approved), "leaving": _proportion(left, year_before)}
+
+
+def peer_doc(store) -> dict | None:
+    """The published figures the page compares (every measure named in PEER_ROWS), or None before a peers import."""
+    from joinedup.errors import UserError
+    from joinedup.peers import api
+    from joinedup.reference import DEFAULT_AREA
+    ids = sorted({mid for rows in PEER_ROWS.values() for _, mid in rows if mid})
+    try:
+        return api.compare(store, DEFAULT_AREA, ids)
+    except UserError:
+        return None
 
 
 def peer_rows(doc: dict | None) -> dict[str, list[dict]]:

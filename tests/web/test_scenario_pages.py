@@ -141,6 +141,9 @@ def test_careers_shows_the_extracts_peers_and_says_where_nothing_is_published(ap
                   "Foster carers"):
         assert group in html
     assert "Social worker turnover (%)" in html and "DfE LAIT" in html
+    for published in ("Social worker vacancies (%)", "Approved foster places", "Adult social care staff turnover (%)"):
+        assert published in html, f"{published} is published and imported: it is shown"
+    assert "not in this store's peer figures" not in html
     assert "no figure is published for this group in the peer data joinedup ships" in html
     assert "Care worker to nurse" in html and "NHS manager to registered manager" in html
     for title in ("A 10% real pay rise for care workers", "A funded route from care worker to registered nurse",

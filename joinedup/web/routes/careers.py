@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from joinedup.web.auth import allow, may
-from joinedup.web.careers import (CAREER_SCENARIOS, GROUPS, foster_figures, model_assumptions, peer_rows, route_counts,
-                                  workforce_figures)
+from joinedup.web.careers import (CAREER_SCENARIOS, GROUPS, foster_figures, model_assumptions, peer_doc, peer_rows,
+                                  route_counts, workforce_figures)
 from joinedup.web.fans import summary_rows
 from joinedup.web.render import page
 from joinedup.web.state import jobs as store
@@ -40,9 +40,10 @@ def careers_page(request: Request, user=allow("careers")) -> Response:
 
     def compute():
         s = data.reader()
-        return {"groups": workforce_figures(s), "routes": route_counts(s), "foster": foster_figures(s)}
+        return {"groups": workforce_figures(s), "routes": route_counts(s), "foster": foster_figures(s),
+                "peers": peer_rows(peer_doc(s))}
     figures = data.cached(("careers",), compute)
     st = request.app.state.state
-    return page(request, "careers.html", title="Careers", **figures, peers=peer_rows(data.peers()),
+    return page(request, "careers.html", title="Careers", **figures,
                 model=model_assumptions(), runs=career_runs(st, user), can_run=may(user, "scenarios"),
                 active=store.active_job(st, user.name), group_labels={g[0]: g[1] for g in GROUPS})
