@@ -71,7 +71,7 @@ def fan_figure(result: dict, names: list[str], columns: int = 2) -> dict:
         units = ind["units"]
         layout[f"xaxis{ax}"] = {"title": {"text": "years from now"} if i > len(names) - cols else {}, "zeroline": False}
         layout[f"yaxis{ax}"] = {"title": {"text": "share" if units == "1" else units.replace("_", " ")},
-                                "tickformat": ".0%" if units == "1" else None}
+                                "tickformat": ".2~%" if units == "1" else None}
         notes.append({"text": f"<b>{ind['title']}</b>", "showarrow": False, "xref": f"x{ax} domain",
                       "yref": f"y{ax} domain", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
                       "font": {"size": 12}})
