@@ -111,6 +111,20 @@ def test_a_job_whose_worker_stopped_is_marked_failed(state):  # noqa: F811
     assert store.active_job(state, "ada") is None
 
 
+def test_unsaved_runs_are_pruned_after_thirty_days_saved_ones_kept(state):  # noqa: F811
+    ids = []
+    for owner in ("ada", "bob"):
+        j = store.start_job(state, owner, "scenario", "Run", {"scenario": "x"})
+        store.claim(state, j.id)
+        store.finish(state, j.id, "done", result={"x": 1})
+        ids.append(j.id)
+    store.save_job(state, ids[1])
+    later = store._now() + store.KEEP_UNSAVED + timedelta(days=1)
+    assert store.prune(state) == 0
+    assert store.prune(state, now=later) == 1
+    assert store.get_job(state, ids[0]) is None and store.get_job(state, ids[1]).saved
+
+
 def test_a_scenario_job_runs_with_progress_and_its_result_covers_the_four_models(state):  # noqa: F811
     req = small_request()
     job = store.start_job(state, "ada", "scenario", "Reablement", req)

@@ -22,12 +22,14 @@ from joinedup.web.state.joint_models import Job, JointAction
 
 __all__ = ["JobView", "ACTIVE", "FINISHED", "STALE_AFTER", "start_job", "get_job", "job_result", "list_jobs",
            "active_job", "request_cancel", "touch", "claim", "report_progress", "finish", "save_job", "attach_job",
-           "saved_runs", "runs_for_action", "latest_done", "reap_stale", "delete_demo_jobs"]
+           "saved_runs", "runs_for_action", "latest_done", "reap_stale", "prune", "KEEP_UNSAVED", "delete_demo_jobs"]
 
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
 #: A running job that has not reported for this long has lost its worker (the app stopped).
 STALE_AFTER = timedelta(minutes=2)
+#: Finished runs nobody saved are deleted after this long (their results can be a megabyte each).
+KEEP_UNSAVED = timedelta(days=30)
 
 
 def _now() -> datetime:
@@ -81,9 +83,19 @@ def reap_stale(state: State, now: datetime | None = None) -> int:
         return r.rowcount or 0
 
 
+def prune(state: State, now: datetime | None = None) -> int:
+    """Delete finished runs that were never saved and are older than KEEP_UNSAVED (returns how many)."""
+    from sqlalchemy import delete
+    cutoff = (now or _now()) - KEEP_UNSAVED
+    with state.session() as s:
+        return s.execute(delete(Job).where(Job.status.in_(FINISHED), Job.saved.is_(False), Job.action_id.is_(None),
+                                           Job.finished_at < cutoff)).rowcount or 0
+
+
 def start_job(state: State, owner: str, kind: str, title: str, request: dict, *, demo: bool = False) -> JobView:
-    """Queue a job for owner; a UserError when they already have one queued or running."""
+    """Queue a job for owner; a UserError when they already have one queued or running (old unsaved runs go first)."""
     reap_stale(state)
+    prune(state)
     running = active_job(state, owner)
     if running is not None:
         raise UserError(f"you already have a run in progress ({running.title}, job {running.id}): "
