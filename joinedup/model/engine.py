@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -83,10 +84,16 @@ CHUNK = 2048
 
 
 def integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: float = 1.0,
-              method: str = "euler", save_every: int = 1, dtype=np.float64, chunk: int = CHUNK) -> Run:
-    """Advance all runs from time 0 to `weeks` in blocks of `chunk` runs, recording the observations."""
+              method: str = "euler", save_every: int = 1, dtype=np.float64, chunk: int = CHUNK,
+              progress: Callable[[float], None] | None = None) -> Run:
+    """Advance all runs from time 0 to `weeks` in blocks of `chunk` runs, recording the observations.
+
+    `progress`, when given, is called with the share done (0 to 1) at each saved time; an exception
+    it raises (a cancelled job) stops the run.
+    """
     if runs <= chunk:
-        return _integrate(c, P, L, runs=runs, weeks=weeks, dt=dt, method=method, save_every=save_every, dtype=dtype)
+        return _integrate(c, P, L, runs=runs, weeks=weeks, dt=dt, method=method, save_every=save_every, dtype=dtype,
+                          progress=progress)
 
     def part(d: dict, lo: int, hi: int) -> dict:
         return {k: (v[lo:hi] if isinstance(v, np.ndarray) and v.shape == (runs,) else v) for k, v in d.items()}
@@ -95,13 +102,14 @@ def integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: flo
     for lo in range(0, runs, chunk):
         hi = min(runs, lo + chunk)
         Lp = {k: (np.asarray(d)[lo:hi] if np.ndim(d) else d, s, r) for k, (d, s, r) in L.items()}
+        tick = None if progress is None else (lambda f, lo=lo, hi=hi: progress((lo + f * (hi - lo)) / runs))
         pieces.append(_integrate(c, part(P, lo, hi), Lp, runs=hi - lo, weeks=weeks, dt=dt, method=method,
-                                 save_every=save_every, dtype=dtype))
+                                 save_every=save_every, dtype=dtype, progress=tick))
     return Run(pieces[0].times, {n: np.concatenate([p.values[n] for p in pieces], axis=1) for n in c.observed}, runs)
 
 
 def _integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: float,
-               method: str, save_every: int, dtype) -> Run:
+               method: str, save_every: int, dtype, progress: Callable[[float], None] | None = None) -> Run:
     steps = int(round(weeks / dt))
     ns = len(c.stocks)
     S = np.zeros((ns, runs))
@@ -115,6 +123,8 @@ def _integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: fl
         times[j] = t
         for arr, val in zip(rec, c.observe(t, S, P, L)):
             arr[j] = val
+        if progress is not None and steps:
+            progress(min(1.0, j * save_every / steps))
 
     record(0, 0.0)
     D = np.empty_like(S)
@@ -143,4 +153,6 @@ def _integrate(c: Compiled, P: dict, L: dict, *, runs: int, weeks: float, dt: fl
                 record((k + 1) // save_every, (k + 1) * dt)
     else:
         raise ValueError(f"unknown method {method!r} (euler or rk4)")
+    if progress is not None:
+        progress(1.0)
     return Run(times, {n: a for n, a in zip(c.observed, rec)}, runs)

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from joinedup.web.config import WebConfig
 from joinedup.web.data import StoreData
+from joinedup.web.jobs import JobRunner
 from joinedup.web.render import page
 from joinedup.web.routes.overview import warm_up
 from joinedup.web.security import CSRF_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, client_of, new_csrf_cookie
@@ -42,15 +43,17 @@ def create_app(config: WebConfig) -> FastAPI:
     data = StoreData(config.store)
     data.library()  # parse and check the measure files now, not on the first visitor's time
     state = open_state(config.state_url or default_state_url(config.store))
+    runner = JobRunner(state, workers=config.job_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        runner.shutdown()
         data.close()
         state.close()
 
     app = FastAPI(title="joinedup", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
-    app.state.config, app.state.data, app.state.state = config, data, state
+    app.state.config, app.state.data, app.state.state, app.state.jobs = config, data, state, runner
     app.state.secret = state.secret()
 
     @app.middleware("http")
@@ -71,7 +74,8 @@ def create_app(config: WebConfig) -> FastAPI:
         if fresh:
             response.set_cookie(CSRF_COOKIE, fresh, httponly=True, secure=config.secure_cookies, samesite="strict")
         user = request.state.user
-        if (config.audit_views and user is not None and request.method == "GET" and not static
+        polling = request.headers.get("hx-request") and request.url.path.endswith("/progress")
+        if (config.audit_views and user is not None and request.method == "GET" and not static and not polling
                 and response.status_code == 200 and response.headers.get("content-type", "").startswith("text/html")):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             await run_in_threadpool(audit.record, state, user.name, "view", target, None, client_of(request))

@@ -15,6 +15,8 @@ __all__ = ["AREAS", "allow", "current_user", "may"]
 #: (person-level pages come in part 2); analyst: every aggregate page and linkage; admin: all, audit and users.
 #: The person view is for practitioners (and admins), each opening checked against a working relationship.
 #: Joint actions and meetings are read by every role (the board sees them) and changed by admins and analysts.
+#: Scenarios (running the linked models), ways of working and careers are aggregate analysis: admins and analysts;
+#: a saved run attached to an action is summarised on the action's page, which every role reads.
 AREAS: dict[str, frozenset[str]] = {
     "overview": frozenset(ROLES),
     "account": frozenset(ROLES),
@@ -29,6 +31,9 @@ AREAS: dict[str, frozenset[str]] = {
     "person_admin": frozenset({"admin"}),
     "audit": frozenset({"admin"}),
     "users": frozenset({"admin"}),
+    "scenarios": frozenset({"admin", "analyst"}),
+    "ways_of_working": frozenset({"admin", "analyst"}),
+    "careers": frozenset({"admin", "analyst"}),
 }
 
 

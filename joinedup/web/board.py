@@ -22,9 +22,9 @@ from joinedup.web.state.db import State
 from joinedup.web.state.joint import list_actions, list_meetings
 from joinedup.web.verdict import verdict
 
-__all__ = ["BoardPack", "board_pack", "render_html", "write_pdf", "write_board", "DEFAULT_SCENARIO"]
+__all__ = ["BoardPack", "board_pack", "render_html", "write_pdf", "write_board", "saved_run", "DEFAULT_SCENARIO"]
 
-#: The scenario a pack shows when no saved run is attached to an action.
+#: The scenario a pack runs when the app has no saved run (a saved run attached to an action comes first).
 DEFAULT_SCENARIO = "reablement-expansion"
 
 
@@ -87,9 +87,24 @@ def _fan_chart(result: dict, names: list[str]) -> str | None:
     return _svg(fig)
 
 
-def _scenario(runs: int) -> dict:
+def saved_run(state: State) -> tuple[int, dict] | None:
+    """The saved scenario run a pack shows: the newest attached to an action, else the newest saved (None if none)."""
+    from joinedup.web.state.jobs import job_result, saved_runs
+    runs = [j for j in saved_runs(state) if j.kind == "scenario"]
+    for job in sorted(runs, key=lambda j: (j.action_id is not None, j.id), reverse=True):
+        result = job_result(state, job.id)
+        if result is not None:
+            return job.id, result
+    return None
+
+
+def _scenario(runs: int, state: State | None = None) -> dict:
     from joinedup.model import api
-    result = api.simulate(DEFAULT_SCENARIO, runs=runs, years=3, seed=1).to_json()
+    saved = saved_run(state) if state is not None else None
+    if saved is not None:
+        job_id, result = saved
+    else:
+        job_id, result = None, api.simulate(DEFAULT_SCENARIO, runs=runs, years=3, seed=1).to_json()
     rows = []
     for n in result["answer"]:
         ind = result["indicators"].get(n)
@@ -98,7 +113,8 @@ def _scenario(runs: int) -> dict:
                          "scenario": ind["scenario"]["p50"][-1], "low": ind["difference"]["p5"][-1],
                          "high": ind["difference"]["p95"][-1], "median": ind["difference"]["p50"][-1]})
     return {"title": result["title"], "question": result["question"], "runs": result["runs"], "rows": rows,
-            "chart": _fan_chart(result, result["answer"]), "name": DEFAULT_SCENARIO}
+            "chart": _fan_chart(result, result["answer"]), "name": result["scenario"], "saved_run": job_id,
+            "years": result["years"]}
 
 
 def board_pack(data: StoreData, state: State, period: str, *, runs: int = 200, today: date | None = None) -> BoardPack:
@@ -121,7 +137,7 @@ def board_pack(data: StoreData, state: State, period: str, *, runs: int = 200, t
     context = {"overview": overview, "flags": overview["flags"], "due": due_rows, "quarters": quarters,
                "balance_chart": _balance_chart(quarters), "neglected": [m for m in outcomes if m.id in quiet],
                "since": fy.end - SIX_MONTHS, "outcome_count": len(outcomes), "peers": data.peers(),
-               "scenario": _scenario(runs), "SECTOR_LABELS": SECTOR_LABELS,
+               "scenario": _scenario(runs, state), "SECTOR_LABELS": SECTOR_LABELS,
                "titles": {m.id: m.title for m in data.catalogue()}}
     return BoardPack(period, fy.start, fy.end, today or date.today(), context)
 

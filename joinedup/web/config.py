@@ -37,3 +37,5 @@ class WebConfig:
     audit_views: bool = True
     #: Compute the overview's figures in the background when the app starts and after each new store version.
     warm: bool = True
+    #: Background jobs (scenario ensembles) run at once in this process; each user has at most one.
+    job_workers: int = 2

@@ -33,6 +33,13 @@ def run(ctx: DemoContext) -> None:
             signins.append((name, role, password))
         seeded = _seed_joint_table(state, ctx)
         audit.record(state, "demo", "demo.seed", "/actions", {"actions": seeded[0], "meetings": seeded[1], "relationships": seeded[2]}, "cli")
+        from joinedup.web.demo_content import DEMO_SCENARIO, seed_scenario_run
+        err.print(f"web: running the {DEMO_SCENARIO[0]} scenario ({DEMO_SCENARIO[1]} runs) as a saved demo run")
+        saved = seed_scenario_run(state, "alan")
+        if saved is not None:
+            audit.record(state, "demo", "scenario.save", f"/scenarios/jobs/{saved[0]}",
+                         {"scenario": DEMO_SCENARIO[0], "action_id": saved[1], "demo": True}, "cli")
+            err.print(f"web: saved scenario run {saved[0]}" + (f", attached to action {saved[1]}" if saved[1] else ""))
     finally:
         state.close()
     ctx.signins = signins  # type: ignore[attr-defined]

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from joinedup.web.state.db import State
 from joinedup.web.state.joint import ActionIn, ItemIn, add_action, add_item, add_meeting
 from joinedup.web.state.access import add_relationship
-from joinedup.web.state.joint_models import AgendaItem, JointAction, Meeting, WorkingRelationship
+from joinedup.web.state.joint_models import AgendaItem, Job, JointAction, Meeting, WorkingRelationship
 
-__all__ = ["seed", "seed_relationships", "DEMO_ACTIONS", "DEMO_BASIS"]
+__all__ = ["seed", "seed_relationships", "seed_scenario_run", "DEMO_ACTIONS", "DEMO_BASIS", "DEMO_SCENARIO"]
+
+#: The scenario run the demo saves and attaches to its reablement action (runs, years as a board would ask).
+DEMO_SCENARIO = ("reablement-expansion", 500, 5)
 
 #: The basis of the demo practitioner's working relationships (replaced on each run).
 DEMO_BASIS = "demo content: allocated worker"
@@ -55,12 +58,17 @@ def _clear(state: State) -> None:
         if ids:
             s.execute(delete(AgendaItem).where(AgendaItem.meeting_id.in_(ids)))
         s.execute(delete(AgendaItem).where(AgendaItem.action_id.in_(select(JointAction.id).where(JointAction.demo.is_(True)))))
+        # runs people saved and attached to a demo action stay saved, detached
+        s.execute(update(Job).where(Job.action_id.in_(select(JointAction.id).where(JointAction.demo.is_(True))))
+                  .values(action_id=None))
         s.execute(delete(Meeting).where(Meeting.demo.is_(True)))
         s.execute(delete(JointAction).where(JointAction.demo.is_(True)))
 
 
 def seed(state: State, years: list[str], measure_ids: set[str]) -> tuple[int, int]:
     """Replace the demo actions and meetings; returns how many of each were made."""
+    from joinedup.web.state.jobs import delete_demo_jobs
+    delete_demo_jobs(state)  # demo runs may be attached to demo actions
     _clear(state)
     if not years:
         return 0, 0
@@ -94,3 +102,26 @@ def seed_relationships(state: State, user_name: str, person_ids: list[str]) -> i
     for pid in person_ids:
         add_relationship(state, user_name, pid, DEMO_BASIS, "demo")
     return len(person_ids)
+
+
+def seed_scenario_run(state: State, owner: str) -> tuple[int, int | None] | None:
+    """Run the demo scenario through the job table, save it and attach it to the demo reablement action.
+
+    Returns (job id, action id or None), or None when the run did not finish.
+    """
+    from joinedup.web.jobs import execute, run_scenario, scenario_request
+    from joinedup.web.state.jobs import attach_job, delete_demo_jobs, save_job, start_job
+    delete_demo_jobs(state)
+    name, runs, years = DEMO_SCENARIO
+    req = scenario_request(name, runs, years, 1)
+    from joinedup.model import api
+    job = start_job(state, owner, "scenario", api.scenario(name).title, req, demo=True)
+    if execute(state, job.id, lambda progress: run_scenario(req, progress)) != "done":
+        return None
+    save_job(state, job.id, f"{api.scenario(name).title} (demo content)")
+    with state.session() as s:
+        action_id = s.scalar(select(JointAction.id).where(JointAction.demo.is_(True), JointAction.title.like("Reablement%"))
+                             .order_by(JointAction.id).limit(1))
+    if action_id is not None:
+        attach_job(state, job.id, action_id)
+    return job.id, action_id

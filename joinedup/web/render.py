@@ -17,7 +17,8 @@ __all__ = ["env", "page", "fmt_value", "sparkline", "NAV"]
 
 #: The navigation, in order: (area, path, label).
 NAV = (("overview", "/", "Overview"), ("measures", "/measures", "Measures"), ("segments", "/segments", "Segments"),
-       ("peers", "/peers", "Peers"),
+       ("peers", "/peers", "Peers"), ("scenarios", "/scenarios", "Scenarios"),
+       ("ways_of_working", "/ways-of-working", "Ways of working"), ("careers", "/careers", "Careers"),
        ("actions", "/actions", "Actions"), ("actions", "/meetings", "Meetings"), ("glossary", "/glossary", "Glossary"),
        ("person", "/person", "Person"), ("linkage", "/linkage", "Linkage"),
        ("audit", "/audit", "Audit"), ("users", "/users", "Users"))

@@ -62,6 +62,20 @@ EXPECTED: dict[tuple[str, str], tuple[str, dict | None, set[str], int, int]] = {
     ("POST", "/person/relationships"): ("/person/relationships", {"user_name": "nobody", "person_id": "P1", "basis": "x"},
                                         ADMIN, 400, 401),
     ("GET", "/static/vendor/plotly.min.js"): ("/static/vendor/plotly.min.js", None, ALL, 200, 200),
+    # Scenarios, ways of working and careers (issue 13); run 1 is a saved run, run 999 does not exist.
+    ("GET", "/scenarios"): ("/scenarios", None, ANALYSTS, 200, 401),
+    ("POST", "/scenarios/run"): ("/scenarios/run", {"scenario": "no-such-scenario", "runs": "5", "years": "1"}, ANALYSTS,
+                                 400, 401),
+    ("POST", "/scenarios/custom"): ("/scenarios/custom", {"runs": "5", "years": "1"}, ANALYSTS, 400, 401),
+    ("GET", "/scenarios/jobs/{job_id}"): ("/scenarios/jobs/1", None, ANALYSTS, 200, 401),
+    ("GET", "/scenarios/jobs/{job_id}/progress"): ("/scenarios/jobs/1/progress", None, ANALYSTS, 200, 401),
+    ("GET", "/scenarios/jobs/{job_id}/scenario.yaml"): ("/scenarios/jobs/1/scenario.yaml", None, ANALYSTS, 200, 401),
+    ("GET", "/scenarios/jobs/{job_id}/result.json"): ("/scenarios/jobs/1/result.json", None, ANALYSTS, 200, 401),
+    ("POST", "/scenarios/jobs/{job_id}/cancel"): ("/scenarios/jobs/999/cancel", {}, ANALYSTS, 404, 401),
+    ("POST", "/scenarios/jobs/{job_id}/save"): ("/scenarios/jobs/999/save", {}, ANALYSTS, 404, 401),
+    ("POST", "/scenarios/jobs/{job_id}/attach"): ("/scenarios/jobs/999/attach", {"action_id": "1"}, ANALYSTS, 404, 401),
+    ("GET", "/ways-of-working"): ("/ways-of-working", None, ANALYSTS, 200, 401),
+    ("GET", "/careers"): ("/careers", None, ANALYSTS, 200, 401),
 }
 
 
@@ -92,6 +106,8 @@ def _seed(state) -> None:
     from joinedup.web.state.joint import ActionIn, add_action, add_meeting
     add_action(state, ActionIn("Home first", ("nhs",), "2023-05-01", "2024-05-01", ("nhs_emergency_readmission_30d",)), "t")
     add_meeting(state, "Board", "2024-05-01")
+    from tests.web.test_jobs import seed_saved_run
+    seed_saved_run(state)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from joinedup.web.state.joint import (KINDS, SECTORS, STATUSES, ActionIn, add_ac
                                       import_csv, list_actions, update_action)
 from joinedup.web.verdict import financial_year_of, verdict
 
-__all__ = ["router", "trend_figure", "action_verdicts"]
+__all__ = ["router", "trend_figure", "action_verdicts", "attached_runs"]
 
 router = APIRouter()
 
@@ -159,7 +159,21 @@ def action_page(request: Request, action_id: int, user=allow("actions")) -> Resp
     data = request.app.state.data
     process = data.trend(a.process_measure) if a.process_measure else None
     return page(request, "action.html", title=a.title, a=a, rows=action_verdicts(data, a), process=process,
-                statuses=STATUS_LABELS, can_edit=may(user, "actions_edit"))
+                statuses=STATUS_LABELS, can_edit=may(user, "actions_edit"), runs=attached_runs(request.app.state.state, a.id),
+                can_scenarios=may(user, "scenarios"))
+
+
+def attached_runs(state, action_id: int) -> list[dict]:
+    """The saved scenario runs attached to an action, each with its answer at the end of the run."""
+    from joinedup.web.fans import summary_rows
+    from joinedup.web.state.jobs import job_result, runs_for_action
+    out = []
+    for job in runs_for_action(state, action_id):
+        result = job_result(state, job.id)
+        if result is not None:
+            answer = [n for n in result["answer"] if n in result["indicators"]] or list(result["indicators"])[:4]
+            out.append({"job": job, "question": " ".join(result["question"].split()), "rows": summary_rows(result, answer)})
+    return out
 
 
 @router.get("/actions/{action_id}/edit")

@@ -21,7 +21,7 @@ from joinedup.web.state.models import Setting
 __all__ = ["State", "open_state", "default_state_url", "migrate", "HEAD"]
 
 #: The newest migration; a state database at another head is upgraded on open.
-HEAD = "0002"
+HEAD = "0003"
 
 
 def default_state_url(store: Path) -> str:

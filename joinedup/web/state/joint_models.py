@@ -1,15 +1,15 @@
-"""Tables of the joint table: actions, meetings with agenda items, working relationships, break glass (migration 0002)."""
+"""Tables of the joint table: actions, meetings with agenda items, working relationships, break glass (0002), jobs (0003)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from joinedup.web.state.models import Base
 
-__all__ = ["JointAction", "Meeting", "AgendaItem", "WorkingRelationship", "BreakGlass"]
+__all__ = ["JointAction", "Meeting", "AgendaItem", "WorkingRelationship", "BreakGlass", "Job"]
 
 
 class JointAction(Base):
@@ -86,3 +86,30 @@ class BreakGlass(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Job(Base):
+    """A background job (migration 0003): a scenario ensemble with its status, progress, cancel flag and result."""
+
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    #: What runs: "scenario" (an ensemble of the linked models).
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    #: The request as JSON: scenario name or lever changes, runs, years, seed.
+    request: Mapped[str] = mapped_column(Text)
+    #: queued | running | done | failed | cancelled
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The result as JSON (`joinedup simulate --json`'s document) once done.
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    saved: Mapped[bool] = mapped_column(Boolean, default=False)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("joint_action.id"), nullable=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
