@@ -32,6 +32,7 @@ _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u201
                              "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
 _APOS = re.compile(r"['’.]")
 _SPACES = re.compile(r"[\s\-–/]+")
 #: Short acronyms that are also everyday words: matched only when written in capitals.
@@ -173,6 +174,8 @@ class Annotator:
         for j in range(len(tokens) - 2, -1, -1):
             gap = text[tokens[j][1]:tokens[j + 1][0]]
             # An initial's full stop joins too ('C. diff'); any other full stop ends the run (a sentence).
+            if _SPACED_DASH.search(gap):
+                continue  # 'Adult Social Care - Market Position': a dash set between spaces divides, like a colon
             if _JOINER.match(gap) or (tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
                 reach[j] = reach[j + 1] + 1
         spans = []
@@ -295,7 +298,10 @@ class Annotator:
             if guarded:
                 # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
                 # stands only with a context word near it.
-                near = _window(text, start, end)
+                written = text[start:end]
+                # One everyday word in lower case ('good', 'placement') is read as the term only with a context
+                # word in its own sentence: 'graded good' in an audit is not an Ofsted judgement two lines on.
+                near = _sentence(text, start, end) if _EVERYDAY.match(written) else _window(text, start, end)
                 ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
                 if not ids:
                     continue
@@ -374,6 +380,20 @@ def _window(text: str, start: int, end: int) -> str:
     return text[lo:start] + " " + text[end:hi]
 
 
+_EVERYDAY = re.compile(r"^[a-z]+$")
+_SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The rest of the match's own sentence, either side of it (within WINDOW characters)."""
+    lo = max(0, start - WINDOW)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    lo = ends[-1] if ends else lo
+    m = _SENTENCE_END.search(text, end, min(len(text), end + WINDOW))
+    hi = m.start() if m else min(len(text), end + WINDOW)
+    return text[lo:start] + " " + text[end:hi]
+
+
 def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The window around a match: up to WINDOW characters either side, within its paragraph."""
     lo = max(0, start - WINDOW)
@@ -397,7 +417,10 @@ def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:
         if m.start() < end and start < m.end():
             continue  # the acronym itself
         gap = start - m.end() if m.end() <= start else m.start() - end
-        total += 1.0 + 60.0 / (60.0 + max(gap, 0))
+        between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+        # A word in the match's own sentence counts double: it speaks of the same thing.
+        same = 2.0 if not _SENTENCE_END.search(between) else 1.0
+        total += same * (1.0 + 60.0 / (60.0 + max(gap, 0)))
     return total
 
 
