@@ -230,6 +230,22 @@ class Annotator:
                         gap = start - m.end() if m.end() <= start else m.start() - end
                         scores[tid] -= 2.0 * (1.0 + 60.0 / (60.0 + max(gap, 0)))
 
+    def _linked_near(self, term_id: str, text: str, start: int, end: int,
+                     spans: list[tuple[int, int, list[_Entry]]]) -> bool:
+        """A term named in the same sentence that links to this one stands for a context word: 'opt-out testing in
+        the ED' (the testing links to the emergency department), 'P1 capacity ... through the BCF'."""
+        near = _sentence(text, start, end)
+        lo = start - len(near)
+        for s, e, entries in spans:
+            if (s, e) == (start, end) or e < lo or s > end + len(near):
+                continue
+            if (e <= start and _SENTENCE_END.search(text, e, start)) or (s >= end and _SENTENCE_END.search(text, end, s)):
+                continue
+            ids = {x.term_id for x in entries}
+            if len(ids) == 1 and (term_id in ids or term_id in self._links[next(iter(ids))]):
+                return True
+        return False
+
     def _defined_here(self, text: str, start: int, end: int, ids: list[str]) -> str | None:
         """The reading the writer spelled out beside the acronym: 'care plan (CP)' or 'CP (care plan)'."""
         before = text[max(0, start - 120):start]
@@ -302,7 +318,8 @@ class Annotator:
                 # One everyday word in lower case ('good', 'placement') is read as the term only with a context
                 # word in its own sentence: 'graded good' in an audit is not an Ofsted judgement two lines on.
                 near = _sentence(text, start, end) if _EVERYDAY.match(written) else _window(text, start, end)
-                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
+                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)
+                       or (not _EVERYDAY.match(written) and self._linked_near(t, text, start, end, spans))]
                 if not ids:
                     continue
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
@@ -340,6 +357,8 @@ def _heading_lines(text: str) -> set[int]:
     ('the', 'of') and is not a table row. Markdown '#' lines always count."""
     lines = text.split("\n")
     out: set[int] = set()
+    # A hard-wrapped paragraph's lines run close to its width; a heading is a short line.
+    width = max((len(x.rstrip()) for x in lines), default=0)
     for i, line in enumerate(lines):
         words = line.split()
         if not words:
@@ -352,6 +371,9 @@ def _heading_lines(text: str) -> set[int]:
         alone = not prev.strip() or bool(_TERMINAL.search(prev)) or (i - 1) in out
         ends_unit = not nxt or nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "-*•#("
         wrapped = words[-1].lower() in _CARRIES_ON  # 'the', 'of', 'and': a paragraph line broken mid-sentence
+        # '3.3 Two rapid reviews were notified to the National Panel within' then '15 working days.': a line as
+        # long as the text's widest, running straight on into the next, is a wrapped line, not a heading.
+        wrapped = wrapped or (bool(nxt) and width >= 50 and len(line.rstrip()) >= 0.75 * width)
         table_row = "|" in line  # a Markdown or Word table row ('Delayed discharges | 96'), not a heading
         if alone and ends_unit and len(words) <= 20 and not wrapped and not table_row and not _TERMINAL.search(line) \
                 and not _BULLET.match(line):

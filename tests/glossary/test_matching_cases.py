@@ -108,3 +108,28 @@ def test_numbers_and_short_forms_read_by_their_sector(text, written, reading):
     """Numbered and two-letter names (C2, Tier 2, CP) take the reading of the sector around them."""
     [hit] = [r for t, r, _ in _found(text) if t == written]
     assert hit == (reading,)
+
+
+def test_a_wrapped_paragraph_line_is_not_a_heading():
+    """A numbered paragraph hard-wrapped at its width, running on into a line that starts with a number, is text."""
+    text = ("3.3 Two rapid reviews were completed and notified to the National Panel within\n"
+            "15 working days. One has progressed to a CSPR, which will report to the LSCP\n"
+            "executive in the spring. Learning themes from the rapid reviews mirror the\n"
+            "national findings.")
+    found = [t for t, _, _ in _found(text)]
+    assert found.count("rapid reviews") == 2 and "National Panel" in found
+
+
+@pytest.mark.parametrize("text, written, reading", [
+    ("The HIV late diagnosis rate is 41%; opt-out testing in the ED has found 23 new diagnoses.", "ED",
+     "emergency_department"),
+    ("The system will commission additional P1 capacity through the BCF.", "P1", "discharge_pathway_1"),
+])
+def test_a_linked_term_in_the_sentence_is_context_for_a_short_acronym(text, written, reading):
+    [hit] = [r for t, r, _ in _found(text) if t == written]
+    assert hit == (reading,)
+
+
+def test_a_linked_term_is_no_context_for_an_everyday_word():
+    """'frailty or dementia': frailty links to the dementia diagnosis rate, but 'dementia' alone is everyday."""
+    assert "dementia" not in [t for t, _, _ in _found("4% live with frailty or dementia and use 38% of bed days.")]
