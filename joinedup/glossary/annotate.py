@@ -104,6 +104,11 @@ class Annotator:
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
+        # An acronym that is also an everyday word ('rise' for RISE, 'send' for SEND) is read only as written in
+        # capitals. Everyday words are COMMON_WORDS and every word the glossary's own plain-English definitions use
+        # in lower case: a word written that way in a plain definition is English, not an acronym.
+        self._everyday = COMMON_WORDS | frozenset(
+            w for t in self.glossary for w in re.findall(r"(?<![\w-])[a-z]{3,}(?![\w-])", t.definition))
         singular: dict[str, list[_Entry]] = {}
         #: Every name (search-only ones too) to the terms it names, to read an acronym the writer spelled out.
         self._named: dict[str, set[str]] = {}
@@ -154,14 +159,14 @@ class Annotator:
             for e in self.index.get(k, []):
                 if (key, e.term_id) in self._blocked:
                     continue  # 'placements' is search-only even though 'placement' is matched
-                if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id])):
+                if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id], self._everyday)):
                     found.append(e)
             if not found and " " in k and spaced_acronym is None:
                 # Separate words close up into an acronym only when they are single letters or numbers (A & E, s 47).
                 spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
             if not found and " " in k and spaced_acronym:
                 for e in self.index.get(k.replace(" ", ""), []):
-                    if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
+                    if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id], self._everyday):
                         found.append(e)
             if found and not (k == key and _PLURAL_CAPS.match(text)):
                 break  # 'EDs' is looked up as ED too: EDS (a listed plural) and ED both stand
@@ -472,7 +477,7 @@ def _strip_plural(written: str) -> str:
     return written
 
 
-def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
+def _acronym_ok(written: str, acronym: str, term: Term, everyday: frozenset[str] = COMMON_WORDS) -> bool:
     """Whether text as written may be this acronym: capitals always, mixed case and lower case by rule."""
     plain = re.sub(r"[.'’\s]", "", written)
     target = re.sub(r"[.'’\s]", "", acronym)
@@ -504,7 +509,7 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
             return True  # s47, s17, ks2
         if plain.lower() != target.lower():
             return False  # lower case and plural ('loss', 'class') is a word, not LOS or CLA
-        return len(letters) >= 3 and base.lower() not in COMMON_WORDS
+        return len(letters) >= 3 and base.lower() not in everyday
     return has_digit  # Title case (Ed, Pa, Send) is an ordinary word unless it carries a number (Ks2)
 
 
