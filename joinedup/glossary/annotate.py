@@ -407,7 +407,7 @@ def _window(text: str, start: int, end: int) -> str:
     return text[lo:start] + " " + text[end:hi]
 
 
-_EVERYDAY = re.compile(r"^[a-z]+$")
+_EVERYDAY = re.compile(r"^[A-Za-z][a-z]+$")  # one word, capitalised at most at a sentence start
 _SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
 
 

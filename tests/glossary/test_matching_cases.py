@@ -133,3 +133,9 @@ def test_a_linked_term_in_the_sentence_is_context_for_a_short_acronym(text, writ
 def test_a_linked_term_is_no_context_for_an_everyday_word():
     """'frailty or dementia': frailty links to the dementia diagnosis rate, but 'dementia' alone is everyday."""
     assert "dementia" not in [t for t, _, _ in _found("4% live with frailty or dementia and use 38% of bed days.")]
+
+
+def test_an_everyday_word_opening_a_sentence_still_needs_its_own_context():
+    """'Overtime on the roads' after a sentence about pay is not premium pay; 'Overtime pay for nurses' is."""
+    assert _found("Pay and prices rose. Overtime on the roads.") == []
+    assert [r for t, r, _ in _found("Overtime pay for nurses rose on the wards.") if t == "Overtime"] == [("premium_pay",)]
