@@ -32,6 +32,7 @@ _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u201
                              "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
 _APOS = re.compile(r"['’.]")
 _SPACES = re.compile(r"[\s\-–/]+")
 #: Short acronyms that are also everyday words: matched only when written in capitals.
@@ -103,6 +104,11 @@ class Annotator:
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
+        # An acronym that is also an everyday word ('rise' for RISE, 'send' for SEND) is read only as written in
+        # capitals. Everyday words are COMMON_WORDS and every word the glossary's own plain-English definitions use
+        # in lower case: a word written that way in a plain definition is English, not an acronym.
+        self._everyday = COMMON_WORDS | frozenset(
+            w for t in self.glossary for w in re.findall(r"(?<![\w-])[a-z]{3,}(?![\w-])", t.definition))
         singular: dict[str, list[_Entry]] = {}
         #: Every name (search-only ones too) to the terms it names, to read an acronym the writer spelled out.
         self._named: dict[str, set[str]] = {}
@@ -153,14 +159,14 @@ class Annotator:
             for e in self.index.get(k, []):
                 if (key, e.term_id) in self._blocked:
                     continue  # 'placements' is search-only even though 'placement' is matched
-                if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id])):
+                if e not in found and (e.acronym is None or _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id], self._everyday)):
                     found.append(e)
             if not found and " " in k and spaced_acronym is None:
                 # Separate words close up into an acronym only when they are single letters or numbers (A & E, s 47).
                 spaced_acronym = all(len(t) == 1 or t.isdigit() for t in _TOKEN.findall(text))
             if not found and " " in k and spaced_acronym:
                 for e in self.index.get(k.replace(" ", ""), []):
-                    if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id]):
+                    if e.acronym and e not in found and _acronym_ok(text, e.acronym, self.glossary.terms[e.term_id], self._everyday):
                         found.append(e)
             if found and not (k == key and _PLURAL_CAPS.match(text)):
                 break  # 'EDs' is looked up as ED too: EDS (a listed plural) and ED both stand
@@ -173,6 +179,8 @@ class Annotator:
         for j in range(len(tokens) - 2, -1, -1):
             gap = text[tokens[j][1]:tokens[j + 1][0]]
             # An initial's full stop joins too ('C. diff'); any other full stop ends the run (a sentence).
+            if _SPACED_DASH.search(gap):
+                continue  # 'Adult Social Care - Market Position': a dash set between spaces divides, like a colon
             if _JOINER.match(gap) or (tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
                 reach[j] = reach[j + 1] + 1
         spans = []
@@ -226,6 +234,22 @@ class Annotator:
                     for m in pattern.finditer(text, s, e):
                         gap = start - m.end() if m.end() <= start else m.start() - end
                         scores[tid] -= 2.0 * (1.0 + 60.0 / (60.0 + max(gap, 0)))
+
+    def _linked_near(self, term_id: str, text: str, start: int, end: int,
+                     spans: list[tuple[int, int, list[_Entry]]]) -> bool:
+        """A term named in the same sentence that links to this one stands for a context word: 'opt-out testing in
+        the ED' (the testing links to the emergency department), 'P1 capacity ... through the BCF'."""
+        near = _sentence(text, start, end)
+        lo = start - len(near)
+        for s, e, entries in spans:
+            if (s, e) == (start, end) or e < lo or s > end + len(near):
+                continue
+            if (e <= start and _SENTENCE_END.search(text, e, start)) or (s >= end and _SENTENCE_END.search(text, end, s)):
+                continue
+            ids = {x.term_id for x in entries}
+            if len(ids) == 1 and (term_id in ids or term_id in self._links[next(iter(ids))]):
+                return True
+        return False
 
     def _defined_here(self, text: str, start: int, end: int, ids: list[str]) -> str | None:
         """The reading the writer spelled out beside the acronym: 'care plan (CP)' or 'CP (care plan)'."""
@@ -295,8 +319,12 @@ class Annotator:
             if guarded:
                 # A two-character acronym (P1, CP, ED), a bare number (903) or an everyday word ('placement')
                 # stands only with a context word near it.
-                near = _window(text, start, end)
-                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)]
+                written = text[start:end]
+                # One everyday word in lower case ('good', 'placement') is read as the term only with a context
+                # word in its own sentence: 'graded good' in an audit is not an Ofsted judgement two lines on.
+                near = _sentence(text, start, end) if _EVERYDAY.match(written) else _window(text, start, end)
+                ids = [t for t in ids if t not in guarded or self._context[t] is None or self._context[t].search(near)
+                       or (not _EVERYDAY.match(written) and self._linked_near(t, text, start, end, spans))]
                 if not ids:
                     continue
             scores = {tid: self._score(tid, text, start, end, doc_sectors, total, whole_counts) for tid in ids}
@@ -334,6 +362,8 @@ def _heading_lines(text: str) -> set[int]:
     ('the', 'of') and is not a table row. Markdown '#' lines always count."""
     lines = text.split("\n")
     out: set[int] = set()
+    # A hard-wrapped paragraph's lines run close to its width; a heading is a short line.
+    width = max((len(x.rstrip()) for x in lines), default=0)
     for i, line in enumerate(lines):
         words = line.split()
         if not words:
@@ -346,6 +376,9 @@ def _heading_lines(text: str) -> set[int]:
         alone = not prev.strip() or bool(_TERMINAL.search(prev)) or (i - 1) in out
         ends_unit = not nxt or nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "-*•#("
         wrapped = words[-1].lower() in _CARRIES_ON  # 'the', 'of', 'and': a paragraph line broken mid-sentence
+        # '3.3 Two rapid reviews were notified to the National Panel within' then '15 working days.': a line as
+        # long as the text's widest, running straight on into the next, is a wrapped line, not a heading.
+        wrapped = wrapped or (bool(nxt) and width >= 50 and len(line.rstrip()) >= 0.75 * width)
         table_row = "|" in line  # a Markdown or Word table row ('Delayed discharges | 96'), not a heading
         if alone and ends_unit and len(words) <= 20 and not wrapped and not table_row and not _TERMINAL.search(line) \
                 and not _BULLET.match(line):
@@ -374,6 +407,20 @@ def _window(text: str, start: int, end: int) -> str:
     return text[lo:start] + " " + text[end:hi]
 
 
+_EVERYDAY = re.compile(r"^[A-Za-z][a-z]+$")  # one word, capitalised at most at a sentence start
+_SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The rest of the match's own sentence, either side of it (within WINDOW characters)."""
+    lo = max(0, start - WINDOW)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    lo = ends[-1] if ends else lo
+    m = _SENTENCE_END.search(text, end, min(len(text), end + WINDOW))
+    hi = m.start() if m else min(len(text), end + WINDOW)
+    return text[lo:start] + " " + text[end:hi]
+
+
 def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The window around a match: up to WINDOW characters either side, within its paragraph."""
     lo = max(0, start - WINDOW)
@@ -397,7 +444,10 @@ def _nearness(pattern: re.Pattern, text: str, start: int, end: int) -> float:
         if m.start() < end and start < m.end():
             continue  # the acronym itself
         gap = start - m.end() if m.end() <= start else m.start() - end
-        total += 1.0 + 60.0 / (60.0 + max(gap, 0))
+        between = text[m.end():start] if m.end() <= start else text[end:m.start()]
+        # A word in the match's own sentence counts double: it speaks of the same thing.
+        same = 2.0 if not _SENTENCE_END.search(between) else 1.0
+        total += same * (1.0 + 60.0 / (60.0 + max(gap, 0)))
     return total
 
 
@@ -427,7 +477,7 @@ def _strip_plural(written: str) -> str:
     return written
 
 
-def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
+def _acronym_ok(written: str, acronym: str, term: Term, everyday: frozenset[str] = COMMON_WORDS) -> bool:
     """Whether text as written may be this acronym: capitals always, mixed case and lower case by rule."""
     plain = re.sub(r"[.'’\s]", "", written)
     target = re.sub(r"[.'’\s]", "", acronym)
@@ -459,7 +509,7 @@ def _acronym_ok(written: str, acronym: str, term: Term) -> bool:
             return True  # s47, s17, ks2
         if plain.lower() != target.lower():
             return False  # lower case and plural ('loss', 'class') is a word, not LOS or CLA
-        return len(letters) >= 3 and base.lower() not in COMMON_WORDS
+        return len(letters) >= 3 and base.lower() not in everyday
     return has_digit  # Title case (Ed, Pa, Send) is an ordinary word unless it carries a number (Ks2)
 
 

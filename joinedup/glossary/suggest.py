@@ -119,7 +119,7 @@ def suggest(text: str, annotator: Annotator, min_count: int = 2) -> list[Suggest
     for m in _ABBR.finditer(text):
         name = m.group(1)
         if len(name) > 2 and name.endswith("s") and name[-2].isupper():
-            name = name[:-1]  # 'KLOEs' is the plural of KLOE
+            name = name[:-1]  # 'QWIXs' is the plural of QWIX
         if any(s <= m.start() and m.end() <= e for s, e in shouted):
             continue
         letters = [c for c in name if c.isalpha()]

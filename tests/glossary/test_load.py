@@ -159,3 +159,15 @@ def test_shipped_plain_list_marks_words_never_acronyms(g):
     plain = {t.id: t.plain for t in g if t.plain}
     assert "care_home" in plain and "Care home" in plain["care_home"]
     assert all(n not in g.terms[tid].acronyms for tid, names in plain.items() for n in names)
+
+
+def test_no_name_is_a_number_split_at_its_comma():
+    """YAML flow lists split '£86,000 cap' into '£86' and '000 cap' unless quoted: no name may be such a piece."""
+    g = load_glossary()
+    for t in g:
+        for field in ("acronyms", "variants", "needs_context", "search_only", "plain"):
+            names = getattr(t, field)
+            for a, b in zip(names, names[1:]):
+                tail, head = re.search(r"\d+$", a), re.match(r"\d{3}(?!\d)", b)
+                assert not (tail and head and tail.group() != head.group()), (t.id, a, b)  # 's 117', '117 aftercare' stand
+            assert all(not n.isdigit() or len(n) >= 3 for n in names), (t.id, names)

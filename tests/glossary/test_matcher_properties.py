@@ -83,8 +83,17 @@ def test_lower_case_word_is_not_an_acronym_when_everyday(pair):
     acronym, term_id = pair
     term = G.terms[term_id]
     text = f"We will {acronym.lower()} this later."
-    if term.exact_case or acronym.lower() in COMMON_WORDS:
+    if term.exact_case or acronym.lower() in COMMON_WORDS or acronym.lower() in A._everyday:
         assert not _found(text, 8, 8 + len(acronym), term_id)
+
+
+def test_every_word_of_the_plain_definitions_is_everyday():
+    """Any acronym spelling a word the definitions use in lower case ('rise' for RISE) is read only in capitals."""
+    for word in ("rise", "send", "need", "care"):
+        assert word in A._everyday
+    assert not [m for m in A.annotate("Attendance will rise and we send help where care is needed.")
+                if m.text in ("rise", "send")]
+    assert [m.term_id for m in A.annotate("RISE teams visited.")] == ["regional_director_dfe"]
 
 
 @settings(max_examples=200, deadline=None)

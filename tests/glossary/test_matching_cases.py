@@ -58,3 +58,84 @@ def test_more_than_one_reading_when_nothing_decides(text, acronym):
 
 def test_everyday_words_are_not_jargon():
     assert _found("We need cash to prep the room; send it to class.") == []
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("Pharmacies supplied EHC to 1,200 women and LARC uptake rose in the sexual health service.",
+     "emergency_contraception"),
+    ("Requests for EHC support for SEND pupils rose in the school year.", "ehcp"),
+    ("Agency spend on nurses and doctors in the trust rose to £2m.", "agency_staff"),
+    ("Agency spend on social workers in children's services rose.", "agency_social_workers"),
+    ("Residential placements for older people in care homes rose.", "residential_care"),
+    ("Residential placements for looked after children cost £6,000 a week.", "childrens_home"),
+])
+def test_shared_names_read_from_the_sector_around_them(text, reading):
+    """Names two sectors share (EHC, agency spend, residential placements) take the reading of the words around."""
+    first = _found(text)[0]
+    assert first[1:] == ((reading,), True)
+
+
+def test_words_in_the_same_sentence_outweigh_the_paragraph():
+    text = ("Adult social care is over budget: the cost of a residential care placement for older people rose. "
+            "Children's social care is over because of residential placements for 12 children.")
+    [hit] = [r for t, r, _ in _found(text) if t == "residential placements"]
+    assert hit == ("childrens_home",)
+
+
+def test_a_dash_between_spaces_divides_a_title():
+    """'Adult Social Care – Market Position': no term is read across the dash."""
+    assert [t for t, _, _ in _found("Adult Social Care – Market Position and Commissioning")
+            if "–" in t or " - " in t] == []
+    assert [t for t, _, _ in _found("The 2–2½ year review")] == ["2–2½ year review"]
+
+
+def test_an_everyday_word_needs_its_context_in_its_own_sentence():
+    """'graded good' in a case audit is not an Ofsted judgement, though Ofsted is named in the next sentence."""
+    text = "Of 148 case audits, 61% were graded good or better. Ofsted judged the service good at inspection."
+    goods = [r for t, r, _ in _found(text) if t == "good"]
+    assert goods == [("ofsted_judgements",)]
+
+
+@pytest.mark.parametrize("text, written, reading", [
+    ("C2 mean response was 41 minutes for ambulance calls.", "C2", "ambulance_response_category"),
+    ("The court made a C2 care order.", "C2", "care_order"),
+    ("The trust was moved to Tier\n2 of NHS England's UEC oversight.", "Tier\n2", "uec_tiering"),
+    ("Adults with obesity referred to tier 2 rose by a third.", "tier 2", "weight_management_tiers"),
+    ("A CP pathway in SDEC for chest pain.", "CP", "sdec_pathways"),
+    ("Pharmacies treated UTIs under Pharmacy First.", "UTIs", "urinary_tract_infection"),
+])
+def test_numbers_and_short_forms_read_by_their_sector(text, written, reading):
+    """Numbered and two-letter names (C2, Tier 2, CP) take the reading of the sector around them."""
+    [hit] = [r for t, r, _ in _found(text) if t == written]
+    assert hit == (reading,)
+
+
+def test_a_wrapped_paragraph_line_is_not_a_heading():
+    """A numbered paragraph hard-wrapped at its width, running on into a line that starts with a number, is text."""
+    text = ("3.3 Two rapid reviews were completed and notified to the National Panel within\n"
+            "15 working days. One has progressed to a CSPR, which will report to the LSCP\n"
+            "executive in the spring. Learning themes from the rapid reviews mirror the\n"
+            "national findings.")
+    found = [t for t, _, _ in _found(text)]
+    assert found.count("rapid reviews") == 2 and "National Panel" in found
+
+
+@pytest.mark.parametrize("text, written, reading", [
+    ("The HIV late diagnosis rate is 41%; opt-out testing in the ED has found 23 new diagnoses.", "ED",
+     "emergency_department"),
+    ("The system will commission additional P1 capacity through the BCF.", "P1", "discharge_pathway_1"),
+])
+def test_a_linked_term_in_the_sentence_is_context_for_a_short_acronym(text, written, reading):
+    [hit] = [r for t, r, _ in _found(text) if t == written]
+    assert hit == (reading,)
+
+
+def test_a_linked_term_is_no_context_for_an_everyday_word():
+    """'frailty or dementia': frailty links to the dementia diagnosis rate, but 'dementia' alone is everyday."""
+    assert "dementia" not in [t for t, _, _ in _found("4% live with frailty or dementia and use 38% of bed days.")]
+
+
+def test_an_everyday_word_opening_a_sentence_still_needs_its_own_context():
+    """'Overtime on the roads' after a sentence about pay is not premium pay; 'Overtime pay for nurses' is."""
+    assert _found("Pay and prices rose. Overtime on the roads.") == []
+    assert [r for t, r, _ in _found("Overtime pay for nurses rose on the wards.") if t == "Overtime"] == [("premium_pay",)]

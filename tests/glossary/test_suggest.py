@@ -11,7 +11,7 @@ from joinedup.glossary.suggest import suggest
 
 PAPER = """# Transformation update
 
-The Hospital Flow Programme (HFP) met twice. KLOEs were reviewed by the board; the KLOE findings and the
+The Hospital Flow Programme (HFP) met twice. QWIXs were reviewed by the board; the QWIX findings and the
 TWIG (team with integrated governance) both need work. Delayed discharges (DTOC) fell. The Hospital Flow Programme
 reports in March, with the HFP dashboard. EXECUTIVE SUMMARY OF THE REVIEW. Section IV covers the UK picture.
 """
@@ -19,14 +19,14 @@ reports in March, with the HFP dashboard. EXECUTIVE SUMMARY OF THE REVIEW. Secti
 
 def test_unknown_abbreviations_and_terms_with_counts_and_expansions():
     found = {s.text: s for s in suggest(PAPER, annotator_for(()))}
-    assert found["KLOE"].count == 2 and found["KLOE"].kind == "abbreviation"  # KLOEs and KLOE are one
+    assert found["QWIX"].count == 2 and found["QWIX"].kind == "abbreviation"  # QWIXs and QWIX are one
     assert found["HFP"].expansion == "Hospital Flow Programme" and found["HFP"].count == 2
     assert found["TWIG"].expansion == "team with integrated governance"
     assert "Hospital Flow Programme" not in found  # listed once, as the long form of HFP
     for known in ("DTOC", "UK", "IV", "EXECUTIVE", "SUMMARY"):
         assert known not in found, known
-    assert (found["KLOE"].line, found["KLOE"].column) == (3, 46)
-    assert "delayed_discharge" in found["KLOE"].near
+    assert (found["QWIX"].line, found["QWIX"].column) == (3, 46)
+    assert "delayed_discharge" in found["QWIX"].near
 
 
 def test_repeated_capitalised_term_listed(tmp_path):
@@ -40,10 +40,10 @@ def test_cli_lists_and_exports_a_file_glossary_loads(run_cli, tmp_path):
     paper = tmp_path / "paper.md"
     paper.write_text(PAPER, encoding="utf-8")
     code, out, _ = run_cli("glossary", "suggest", str(paper))
-    assert code == 0 and "3 unknown abbreviations" in out and "KLOE" in out and "= Hospital Flow Programme" in out
+    assert code == 0 and "3 unknown abbreviations" in out and "QWIX" in out and "= Hospital Flow Programme" in out
     code, out, _ = run_cli("glossary", "suggest", str(paper), "--json")
     data = json.loads(out)
-    assert {s["text"] for s in data["suggestions"]} >= {"KLOE", "HFP", "TWIG"}
+    assert {s["text"] for s in data["suggestions"]} >= {"QWIX", "HFP", "TWIG"}
     draft = tmp_path / "ours.yaml"
     code, _, err = run_cli("glossary", "suggest", str(paper), "--out", str(draft), "--sector", "nhs")
     assert code == 0 and "draft terms" in err
