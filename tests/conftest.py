@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 from pathlib import Path
 
@@ -41,3 +42,20 @@ def spark_session():
     session = local_session()
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _spark_views_end_with_their_module():
+    """Temporary views and caches one module leaves in the shared Spark session are dropped before the next
+    module runs (a `person` view left by one test module would shadow another module's store)."""
+    yield
+    if "pyspark" not in sys.modules:
+        return
+    from pyspark.sql import SparkSession
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        return
+    for table in spark.catalog.listTables():
+        if table.isTemporary:
+            spark.catalog.dropTempView(table.name)
+    spark.catalog.clearCache()

@@ -182,7 +182,9 @@ class SparkBackend(Backend):
         _check_name(name)
         if self._temp.pop(name, "absent") is None:
             self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
-        if materialize:
+        if materialize:  # CACHE ... AS cannot replace a view of the same name, this backend's or another's
+            self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
+            self.spark.catalog.dropTempView(name)
             self.spark.sql(f"CACHE LAZY TABLE {name} OPTIONS ('storageLevel' 'MEMORY_AND_DISK') AS {select_sql}")
         else:
             self.spark.sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {select_sql}")
