@@ -133,6 +133,14 @@ def _job(request: Request, user, job_id: int) -> store.JobView:
     return job
 
 
+def _own_job(request: Request, user, job_id: int) -> store.JobView:
+    """A run its owner (or an admin) may change: 404 if it cannot be seen, 403 if it is someone else's."""
+    job = _job(request, user, job_id)
+    if job.owner != user.name and user.role != "admin":
+        raise HTTPException(status_code=403)
+    return job
+
+
 @router.get("/scenarios/jobs/{job_id}")
 def job_page(request: Request, job_id: int, user=allow("scenarios")) -> Response:
     """One run: its progress while it runs, then fan charts of baseline against scenario across the four models."""
@@ -167,9 +175,7 @@ def job_progress(request: Request, job_id: int, user=allow("scenarios")) -> Resp
 async def job_cancel(request: Request, job_id: int, user=allow("scenarios")) -> Response:
     """Cancel a queued or running run (its owner or an admin; audited)."""
     await verify_csrf(request)
-    job = _job(request, user, job_id)
-    if job.owner != user.name and user.role != "admin":
-        raise HTTPException(status_code=403)
+    job = _own_job(request, user, job_id)
     st = request.app.state.state
     try:
         job = store.request_cancel(st, job.id)
@@ -184,9 +190,7 @@ async def job_cancel(request: Request, job_id: int, user=allow("scenarios")) -> 
 async def job_save(request: Request, job_id: int, user=allow("scenarios")) -> Response:
     """Save a finished run under a title so everyone who may see scenarios can open it (its owner; audited)."""
     await verify_csrf(request)
-    job = _job(request, user, job_id)
-    if job.owner != user.name and user.role != "admin":
-        raise HTTPException(status_code=403)
+    job = _own_job(request, user, job_id)
     form = await request.form()
     st = request.app.state.state
     try:

@@ -12,10 +12,10 @@ SRC = pathlib.Path(__file__).resolve().parent
 DST = SRC.parent / "passages"
 
 
-def main() -> int:
+def main(src: pathlib.Path = SRC, dst: pathlib.Path = DST) -> int:
     """Write the span files; print every count that does not agree and every overlap; 1 if any count is off."""
     bad = total = 0
-    for md in sorted(SRC.glob("[0-9]*.md")):
+    for md in sorted(src.glob("[0-9]*.md")):
         text = md.read_text(encoding="utf-8")
         with open(md.with_name(md.name[:-3] + ".terms.tsv"), encoding="utf-8") as f:
             rows = list(csv.DictReader(f, delimiter="\t"))
@@ -35,8 +35,8 @@ def main() -> int:
             if y[0] < x[1]:
                 print("overlap", md.name, x[2], y[2])
         total += len(marks)
-        (DST / md.name).write_text(text, encoding="utf-8")
-        with open(DST / (md.name[:-3] + ".terms.tsv"), "w", encoding="utf-8", newline="") as f:
+        (dst / md.name).write_text(text, encoding="utf-8")
+        with open(dst / (md.name[:-3] + ".terms.tsv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, delimiter="\t", lineterminator="\n")
             w.writerow(["start", "end", "surface", "meaning", "sector"])
             w.writerows(marks)
