@@ -111,19 +111,27 @@ def measure_peer(db: Path, truth: Path) -> dict:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from joinedup.link.engine import vault_path
+    from joinedup.link.engine import Engine
     from joinedup.link.evaluate import pairwise_figures
     from joinedup.link.truth import read_truth, record_ids
 
     started, cpu0 = time.perf_counter(), _cpu_s()
+    # the vault seals every identifying value (AES-GCM, a fresh nonce each), so the peer reads the
+    # identity table opened, as joinedup does (and pays the same decryption)
+    engine = Engine(db, vault=True, store_read_only=True, purpose="linkage benchmark peer")
+    try:
+        plain = engine.store.identities()
+        # the identifiers every record carries: a valid NHS number, the pupil number, and the case
+        # system's own id (system + local id: one hospital number in the ED and inpatient extracts)
+        people = engine.store.query(f"""SELECT record_id AS unique_id, lower(given_name) AS first_name,
+            lower(family_name) AS surname, CAST(date_of_birth AS VARCHAR) AS dob, postcode AS postcode_fake,
+            sex, CASE WHEN nhs_number_valid THEN nhs_number END AS nhs_number, upn,
+            system || ':' || local_id AS local_key FROM {plain}.identity""")
+    finally:
+        engine.close()
     con = duckdb.connect()
-    con.execute(f"ATTACH '{vault_path(db)}' AS vault (READ_ONLY)")
-    # the identifiers every record carries: a valid NHS number, the pupil number, and the case
-    # system's own id (system + local id: one hospital number in the ED and inpatient extracts)
-    con.execute("""CREATE TABLE people AS SELECT record_id AS unique_id, lower(given_name) AS first_name,
-        lower(family_name) AS surname, CAST(date_of_birth AS VARCHAR) AS dob, postcode AS postcode_fake,
-        sex, CASE WHEN nhs_number_valid THEN nhs_number END AS nhs_number, upn,
-        system || ':' || local_id AS local_key FROM vault.identity""")
+    con.register("people_arrow", people)
+    con.execute("CREATE TABLE people AS SELECT * FROM people_arrow")
     api = DuckDBAPI(con)
     settings = SettingsCreator(
         link_type="dedupe_only",
