@@ -34,8 +34,10 @@ __all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "T
 #: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
 THRESHOLD = 0.8
 
-#: Above this many rows, the model learns its parameters on a uniform sample of this size.
-TRAINING_ROWS = 100_000
+#: Above this many rows, the model learns its parameters on a uniform sample of this size: m and u
+#: are proportions a uniform sample keeps, and EM's pairs fall with the square of the rows (30,000
+#: of a 20,000-person place's 57,000 identity rows gave the same links as all of them).
+TRAINING_ROWS = 30_000
 
 
 @dataclass
