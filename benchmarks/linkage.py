@@ -25,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,9 +57,9 @@ def _status_kb(pid: int | str, field: str) -> int | None:
 def _measure(kind: str, args: list[str]) -> dict:
     """Run one contender in its own process; its figures plus that process's own peak RSS and CPU seconds."""
     started = time.perf_counter()
-    with open(os.devnull, "w") as quiet:
-        proc = subprocess.Popen([sys.executable, __file__, "--measure", kind, *args], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=quiet, text=True)
+    errors = tempfile.TemporaryFile("w+")  # Splink's warnings stay out of the table; a failure shows them
+    proc = subprocess.Popen([sys.executable, __file__, "--measure", kind, *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=errors, text=True)
     sampled = 0
     while proc.poll() is None:  # its own high-water mark, read while it runs (the child reports it too)
         hwm = _status_kb(proc.pid, "VmHWM")
@@ -69,8 +70,11 @@ def _measure(kind: str, args: list[str]) -> dict:
             pass
     out = proc.stdout.read()
     proc.stdout.close()
+    errors.seek(0)
+    tail = errors.read()[-3000:]
+    errors.close()
     if proc.returncode:
-        raise SystemExit(f"{kind} {' '.join(args)} failed with exit code {proc.returncode}")
+        raise SystemExit(f"{kind} {' '.join(args)} failed with exit code {proc.returncode}:\n{tail}")
     r = json.loads(out.strip().splitlines()[-1])
     r["process_wall_s"] = time.perf_counter() - started
     r["process_peak_mb"] = sampled / 1024  # the whole process, untimed evaluation included
