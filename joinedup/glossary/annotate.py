@@ -309,6 +309,8 @@ class Annotator:
         for (start, end, entries), heading in zip(spans, in_heading):
             if not plain and all(e.plain for e in entries):
                 continue
+            if _QUANTITY.match(text[start:end]):
+                continue  # '12 hours', '26 weeks', '30 hours': an amount of time; the term is written '12-hour', '26-week'
             if not plain and heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
                 continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
@@ -407,6 +409,8 @@ def _window(text: str, start: int, end: int) -> str:
     return text[lo:start] + " " + text[end:hi]
 
 
+#: A number and a unit of time with a space between: a quantity in a sentence, not the hyphenated term it names.
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?\+?\s+(?:hour|day|week|month|year)s?$", re.IGNORECASE)
 _EVERYDAY = re.compile(r"^[A-Za-z][a-z]+$")  # one word, capitalised at most at a sentence start
 _SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
 
@@ -485,6 +489,8 @@ def _acronym_ok(written: str, acronym: str, term: Term, everyday: frozenset[str]
         return True
     if plain.endswith("s") and plain[:-1].isupper() and target.isupper() and len(plain) > 2:
         return False  # 'EDs' is the plural of ED, never the acronym EDS
+    if target.isalpha() and target.islower() and len(target) <= 3 and not plain.islower():
+        return False  # an acronym the glossary writes in lower case (pp, ppt) is not the capitals PP (pupil premium)
     listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
     if listed_plural and plain.lower() != target.lower():
         return False  # 'class' is not a plural of the listed plural 'CLAs'
