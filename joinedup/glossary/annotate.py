@@ -41,6 +41,9 @@ COMMON_WORDS = frozenset(
     "spa sus ta tac toc use was".split())
 #: How far either side of an acronym (in characters) its context words are looked for.
 WINDOW = 300
+#: Weight of the sentence's own sectors (the share of its unambiguous terms in a reading's sectors; the paragraph's
+#: at half weight when the sentence names none) in choosing a reading.
+LOCAL_WEIGHT = 2.0
 
 
 #: A name that describes a measure's threshold rather than naming a thing ('three or more placements', 'missing 50%
@@ -297,7 +300,7 @@ class Annotator:
         """The one term a name belongs to, if the name starts with the acronym's first letter."""
         if not key or key[0] != acronym[0].lower():
             return None
-        named = {tid for k in (key, *_singulars(key)) for tid in self._named.get(k, ())}
+        named = self._named.get(key) or {tid for k in _singulars(key) for tid in self._named.get(k, ())}
         return next(iter(named)) if len(named) == 1 else None
 
     def _with_paper_acronyms(self, text: str, spans: list[tuple[int, int, list[_Entry]]],
@@ -328,7 +331,24 @@ class Annotator:
             whole = whole_counts[term_id]
         term = self.glossary.terms[term_id]
         share = sum(doc_sectors[s] for s in term.sectors) / total if total else 0.0
-        return 2.0 * near + 0.25 * whole + share
+        return 2.0 * near + 0.25 * whole + share + LOCAL_WEIGHT * self._local_share(term, text, start, end)
+
+    def _local_share(self, term: Term, text: str, start: int, end: int) -> float:
+        """The share of the unambiguous terms in the match's own sentence (else its paragraph) that sit in this
+        reading's sectors: a PA among 'GP', 'PCN' and 'ARRS' is a physician associate, among 'direct payments' a
+        personal assistant."""
+        sentence = _sentence(text, start, end)
+        lo, hi = start - len(sentence), end + len(sentence)
+        near = [sectors for s, sectors in self._unambiguous if lo <= s < hi and s != start
+                and not _SENTENCE_END.search(text, min(s, start), max(s, start))]
+        weight = 1.0
+        if not near:  # the paragraph speaks for the sentence at half weight
+            lo, hi = _bounds(text, start, end)
+            near = [sectors for s, sectors in self._unambiguous if lo <= s < hi and s != start]
+            weight = 0.5
+        if not near:
+            return 0.0
+        return weight * sum(1 for sectors in near if set(sectors) & set(term.sectors)) / len(near)
 
     def annotate(self, text: str, plain: bool = False) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows.
@@ -342,11 +362,14 @@ class Annotator:
         spans = self._with_paper_acronyms(text, self._candidates(text), in_paper)
         doc_sectors: Counter = Counter()
         total = 0
-        for _, _, entries in spans:
+        self._unambiguous: list[tuple[int, tuple[str, ...]]] = []
+        for s, _, entries in spans:
             ids = {e.term_id for e in entries}
             if len(ids) == 1:
-                doc_sectors.update(self.glossary.terms[next(iter(ids))].sectors)
+                sectors = self.glossary.terms[next(iter(ids))].sectors
+                doc_sectors.update(sectors)
                 total += 1
+                self._unambiguous.append((s, tuple(sectors)))
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         whole_counts: dict[str, int] = {}
         matches = []
@@ -477,6 +500,7 @@ def _bare_acronym(written: str) -> str:
 
 
 _EVERYDAY = re.compile(r"^[A-Za-z][a-z]+$")  # one word, capitalised at most at a sentence start
+
 _SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
 
 
