@@ -10,6 +10,7 @@ by the words around it; when the words do not decide, every reading is kept.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -337,14 +338,14 @@ class Annotator:
         """The share of the unambiguous terms in the match's own sentence (else its paragraph) that sit in this
         reading's sectors: a PA among 'GP', 'PCN' and 'ARRS' is a physician associate, among 'direct payments' a
         personal assistant."""
-        sentence = _sentence(text, start, end)
-        lo, hi = start - len(sentence), end + len(sentence)
-        near = [sectors for s, sectors in self._unambiguous if lo <= s < hi and s != start
-                and not _SENTENCE_END.search(text, min(s, start), max(s, start))]
+        lo, hi = _bounds(text, start, end)
+        starts = [s for s, _ in self._unambiguous]
+        para = self._unambiguous[bisect_left(starts, lo):bisect_left(starts, hi)]
+        near = [sectors for s, sectors in para
+                if s != start and not _SENTENCE_END.search(text, min(s, start), max(s, start))]
         weight = 1.0
         if not near:  # the paragraph speaks for the sentence at half weight
-            lo, hi = _bounds(text, start, end)
-            near = [sectors for s, sectors in self._unambiguous if lo <= s < hi and s != start]
+            near = [sectors for s, sectors in para if s != start]
             weight = 0.5
         if not near:
             return 0.0
