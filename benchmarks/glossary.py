@@ -43,7 +43,8 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout2" / "blind_run.json",)),
     (ROOT / "tests" / "glossary" / "heldout3" / "passages", ROOT / "tests" / "glossary" / "heldout3" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout3" / "blind_run.json",)),
-    (ROOT / "tests" / "glossary" / "heldout4" / "passages", ROOT / "tests" / "glossary" / "heldout4" / "first_run.json", ()),
+    (ROOT / "tests" / "glossary" / "heldout4" / "passages", ROOT / "tests" / "glossary" / "heldout4" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout4" / "blind_run.json",)),
 )
 
 
