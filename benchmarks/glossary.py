@@ -45,6 +45,8 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout3" / "blind_run.json",)),
     (ROOT / "tests" / "glossary" / "heldout4" / "passages", ROOT / "tests" / "glossary" / "heldout4" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout4" / "blind_run.json",)),
+    (ROOT / "tests" / "glossary" / "heldout5" / "passages", ROOT / "tests" / "glossary" / "heldout5" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout5" / "blind_run.json",)),
 )
 
 

@@ -78,3 +78,16 @@ def test_the_fourth_corpus_loads_as_its_writer_counted_it_and_its_first_run_stay
     first = json.loads((fourth / "first_run.json").read_text())
     assert first["commit"] == "bd392e0" and first["glossary_terms"] == 1273
     assert (first["total"]["recall"], first["total"]["precision"]) == (0.8221, 0.8324)
+
+
+def test_the_fifth_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays():
+    """Every mark the fifth blind writer counted is a span in passages/, and its first run is the one before round 5."""
+    import csv
+    fifth = Path(__file__).parent / "heldout5"
+    passages = load_heldout(fifth / "passages")
+    with open(fifth / "as_written" / "marks.csv", encoding="utf-8") as f:
+        counted = sum(int(r["count"]) for r in csv.DictReader(f))
+    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 814
+    first = json.loads((fifth / "first_run.json").read_text())
+    assert first["commit"] == "a5b06ad" and first["glossary_terms"] == 1335
+    assert (first["total"]["recall"], first["total"]["precision"]) == (0.855, 0.8375)
