@@ -257,17 +257,21 @@ def _missing(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int
 
 
 def _social_workers(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int) -> pl.DataFrame:
-    """The allocated social worker over each child's time in care in the year (one episode per child here)."""
+    """The allocated social worker over each child's time in care in the year (one episode per child here).
+
+    The episode starts when the worker was allocated, at the start of the child's care (before the year for
+    a child already looked after, as the following year's return repeats it; rule SW16b), so that a child
+    whose care ended on 1 April still has an episode that covers it (rule SW12STG2)."""
     e = eps.with_columns(_d("DEC").alias("_dec"))  # as at 31 March: DEC blank when the episode ends later
     g = e.group_by("CHILD").agg(pl.col("_a").min().alias("_start"), pl.col("_dec").max().alias("_end"),
                                 pl.col("_dec").is_null().any().alias("_open")).join(dob, on="CHILD").sort("CHILD")
     # an allocation shorter than a day is not a social worker episode (rule SW09STG2)
-    g = g.filter(pl.col("_open") | (pl.col("_end") > pl.max_horizontal("_start", pl.lit(y0))))
+    g = g.filter(pl.col("_open") | (pl.col("_end") > pl.col("_start")))
     rng = _rng(seed, "sw", y1)
     n = g.height
     return g.select("CHILD", pl.col("_dob").alias("DOB"),
                     pl.Series("SW_ID", [f"SW{v:07d}" for v in rng.integers(1, 400, n) * 9173 % 10_000_000]),
-                    _s(pl.max_horizontal("_start", pl.lit(y0))).alias("SW_DECOM"),
+                    _s(pl.col("_start")).alias("SW_DECOM"),
                     pl.when(pl.col("_open")).then(None).otherwise(_s(pl.col("_end"))).alias("SW_DEC"),
                     pl.Series("SW_REASON", _SW_REASONS[rng.choice(len(_SW_REASONS), n, p=_SW_P)]))
 
