@@ -88,10 +88,33 @@ quarter's or school's file and row.
 
 Every flag the official validators raise is traced to a row listed in `truth/return_defects.csv`:
 a deliberate defect (a second local id for the same child, `duplicate_record`; a transposed date of
-birth, `dob_transposed`; on a CLD row a missing or mistyped NHS number), or a generator shortfall
-the manifest names as such (`generator_ls_in_adoptive_placement`: a change of legal status only away
-from a placement order keeps the adoptive placement A5/A6, rule 408), or to a DfE query (a rule whose
-code ends in Q, answered with a reason), or to a fault of the validator itself.
+birth, `dob_transposed`; on a CLD row a missing or mistyped NHS number), or to a DfE query (a rule
+whose code ends in Q, answered with a reason), or to a fault of the validator itself: 903 rule 146 in
+2024-25 (its list holds supported accommodation as `k3` in lower case while it upper-cases every
+value) and, row by row, 903 rule 169 on a real placement postcode in a local authority whose code is
+newer than the validator's 2021 authority table (North Yorkshire, Cumberland, Westmorland and Furness,
+Somerset, and Barnsley and Sheffield's 2024 codes): the validator's own postcode list places it, its
+authority table cannot, so it derives no PL_LA (`joinedup/validate/official_runner.py` checks each
+such row against the validator's own two tables). The generator breaks no rule of its own: no
+generator shortfall is listed, and `tests/formats` fails on any flag of either DfE validator that is
+not traced.
+
+What the generator once broke, and how each was fixed (SSDA903, 20,000 people, seed 5, December 2026:
+12 untraced flags before, 0 after):
+
+| rule | what the validator checks | cause in the generator | fix |
+|---|---|---|---|
+| 158 | INTERVENTION_OFFERED blank when an intervention was received (found on seed 2) | both drawn independently | offered only when none was received |
+| 169 | placement LA derivable from PL_POST | real postcodes in LAs made after 2021 | not the data's fault: named a validator fault per row (above) |
+| 178 | no PLACE_PROVIDER for Z1, T0-T4 | Z1 was given provider PR1 | Z1 has no provider |
+| 225 | a reason for every change of placement, also with the same carer (RNE T, U) | reasons written for RNE P and B only | CARPL (care plan) for T and U |
+| 358 | no remand (J1-J3) under 10 | J1 drawn at any age | under 10 police protection (L1) instead |
+| 361 | police protection (L1) at most 72 hours | the emergency status resolved after 1-8 days | after 1-3 days for L1 (an EPO, L2, still up to 8) |
+| 378 | no placement with parents (P1) under s20 (V2) | a change of legal status only to V2 kept P1 | the same day the child moves to relatives (U3), RNE B |
+| 390, 408 | adoption (E11) from an adoptive placement A3-A6; A5/A6 only under a placement order (E1) | placement moves and legal status changes (C2) drawn after the order and the adoptive placement; the order could fall before care began | the order and the placement lie inside the period of care and nothing changes after them |
+| 516 | special guardianship (E45/E46) from a foster placement U1-U6 | the last placement could be residential | a child not fostered moves to connected-person fostering (U3) some months before the order; no move after it |
+| 3001 | no "with former foster carers" (Z1, Z2) accommodation at 17 | drawn at any age | with parents or relatives (B1) at 17 |
+| SW12STG2 | a social worker episode for every episode that ends in the year | an episode ending on 1 April got none (its one-day allocation was dropped) | the allocation starts when care began, not at the year's start |
 
 | return | specification followed (version) | validator (version) | result |
 |---|---|---|---|
@@ -131,9 +154,12 @@ Assessment_Type, Method_of_Assessment, Method_of_Review, the reasons of an unpla
 Service_Component, Cost_Frequency_Unit_Type) follow joinedup's reading of the CLD R1 guidance: no
 machine-readable list of them is published to check against.
 
-Not yet written as submitted: community services (the place has no community-services extract, so
-the synthetic place writes no EpisodeOfCare; ingest stores a council's community EpisodeOfCare, as
-`tests/ingest/test_fhir_community.py` shows).
+Community health services have no analyst copy: the place's community episodes exist only as the
+FHIR Bundle `returns/fhir/community_episodes_<provider>_<2024-25>.json`, made from the inpatient spells'
+discharges (`joinedup/synth/returns/fhir.py`: pathway 1 -> community rehabilitation at home, pathway 2
+-> bedded rehabilitation, about 1 in 6 of those aged 75+ discharged home on pathway 0 -> district
+nursing; episode lengths are assumptions). `joinedup ingest place` stores each as an `encounter` of
+kind `community_episode` (`tests/formats/test_fhir.py`).
 """
 
 

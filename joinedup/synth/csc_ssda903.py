@@ -189,7 +189,7 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
     none = lambda mask, vals: pl.Series(np.where(mask, vals, None).tolist(), dtype=pl.Utf8)  # noqa: E731
     misuse = np.where(age >= 10, yn(0.04), "0")
     # which items apply (903 guide; rules 188/189 SDQ 4-16, 542 convictions from 10, 546 development check under 5,
-    # 192 interventions only where substance misuse is recorded)
+    # 192 interventions only where substance misuse is recorded, 158 offered only if none was received)
     return frame_for("csc.ssda903_oc2", {
         "CHILD": ids(per["person_id"].to_numpy()[m]), "DOB": to_dates(dob[m]),
         "SDQ_SCORE": pl.Series(np.where(returned, score, -1)).replace(-1, None),
@@ -197,7 +197,9 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
             age >= 17, "SDQ1", np.array(["SDQ2", "SDQ4", "SDQ5"])[rng.integers(0, 3, n)])).tolist(), dtype=pl.Utf8),
         "CONVICTED": none(age >= 10, yn(0.03)), "HEALTH_CHECK": none(age < 5, yn(0.9)), "IMMUNISATIONS": yn(0.85),
         "TEETH_CHECK": yn(0.82), "HEALTH_ASSESSMENT": yn(0.9), "SUBSTANCE_MISUSE": misuse,
-        "INTERVENTION_RECEIVED": none(misuse == "1", yn(0.7)), "INTERVENTION_OFFERED": none(misuse == "1", yn(0.9))},
+        # offered is asked only of a child who did not receive an intervention (rule 158)
+        "INTERVENTION_RECEIVED": none(misuse == "1", (received := yn(0.7))),
+        "INTERVENTION_OFFERED": none((misuse == "1") & (received == "0"), yn(0.9))},
         {"_person_id": per["person_id"].to_numpy()[m]})
 
 

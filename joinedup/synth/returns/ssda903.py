@@ -98,7 +98,9 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_number: 
         # supported accommodation (K3) is a code from 2024-25; before, the same setting was H5 (rule 146)
         # (registered with Ofsted from 28 October 2023: with its URN if open then, rule 230; none before, rule 222)
         k3 = pl.col("PLACE") == "K3"
-        unregistered = k3 & _d("DEC").is_not_null() & (_d("DEC") < date(2023, 10, 29))
+        # a return as at 31 March before that day has no registered setting at all (2022-23 rule 222)
+        unregistered = k3 & ((pl.lit(y1 < date(2023, 10, 29)))
+                             | (_d("DEC").is_not_null() & (_d("DEC") < date(2023, 10, 29))))
         eps = eps.with_columns(pl.when(unregistered).then(pl.lit("XXXXXXX")).otherwise(pl.col("URN")).alias("URN"),
                                pl.when(k3).then(pl.lit("H5")).otherwise(pl.col("PLACE")).alias("PLACE"))
     oc3 = c["oc3"].filter(pl.col("COLLECTION_YEAR") == label).drop("COLLECTION_YEAR")
