@@ -57,6 +57,10 @@ _NEEDS = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
 _NEED_P = np.array([0.65, 0.03, 0.03, 0.08, 0.13, 0.02, 0.005, 0.055])
 
 
+#: 28 October 2023 (days from 1970-01-01): the last day independent living (P2) was a placement type.
+_P2_LAST_DAY = 19658
+
+
 def _band(age: np.ndarray, bands: dict) -> np.ndarray:
     keys = np.array(sorted(bands))
     return keys[np.searchsorted(keys, age, side="right") - 1]
@@ -231,7 +235,8 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     # s20 while placed with parents is placed with relatives (U3) instead, a change of placement
     e = e.with_columns(pl.when((pl.col("LS") == "V2") & (pl.col("place").forward_fill().over("i") == "P1"))
                        .then(pl.lit("U3")).otherwise(pl.col("place")).alias("place"))
-    e = e.with_columns(pl.col("place").forward_fill().over("i").alias("PLACE"))
+    e = e.with_columns(pl.col("place").forward_fill().over("i").alias("PLACE"),
+                       pl.col("place").is_not_null().cum_sum().over("i").alias("_placement"))
     e = e.with_columns(
         (pl.col("LS") != pl.col("LS").shift(1).over("i")).fill_null(True).alias("_dls"),
         # any event that sets a placement is a change of carer, even to the same kind of placement
@@ -249,4 +254,9 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     )
     e = e.with_columns(pl.col("_next").fill_null(pl.col("_exit")).alias("DEC_d"),
                        pl.col("RNE").shift(-1).over("i").alias("_next_rne"))
+    # independent living (P2) is no placement type from 28 October 2023 (903 rule 217t): a placement there
+    # that went on after that day was in supported accommodation (K3), the setting that replaced it
+    e = e.with_columns(pl.when((pl.col("PLACE") == "P2")
+                               & (pl.col("DEC_d").max().over("i", "_placement") > _P2_LAST_DAY))
+                       .then(pl.lit("K3")).otherwise(pl.col("PLACE")).alias("PLACE"))
     return e.select("i", pl.col("t").alias("DECOM_d"), "DEC_d", "RNE", "LS", "PLACE", "_next_rne")

@@ -99,8 +99,8 @@ def _sex(world, pids: pl.Series) -> pl.Series:
 
 def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     m = ep.height
-    place = ep["PLACE"].to_numpy().astype(str)
     dec = ep["DEC_d"].to_numpy()
+    place = ep["PLACE"].to_numpy().astype(str)
     final = ep["_next_rne"].is_null().to_numpy()
     closed = dec <= end
     rec = np.where(final, ep["route"].replace_strict(ROUTE_REC).to_numpy(), "X1")

@@ -250,7 +250,8 @@ def _missing(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int
     span = (hi - lo).dt.total_days().fill_null(0).to_numpy()
     off = (rng.random(n) * np.maximum(span - 3, 0)).astype(np.int64)
     start = lo + pl.Series(off).cast(pl.Int64).map_elements(lambda d: timedelta(days=int(d)), return_dtype=pl.Duration)
-    length = rng.integers(0, 3, n)
+    # back by the end of the episode (or of the year): never after care ended (rule 577)
+    length = np.minimum(rng.integers(0, 3, n), np.maximum(span - off, 0))
     return pl.DataFrame({"CHILD": pick["CHILD"], "DOB": pick["_dob"],
                          "MISSING": np.where(rng.random(n) < 0.8, "M", "A"),
                          "MIS_START": start.dt.strftime(_FMT),
