@@ -87,7 +87,8 @@ people, seed 11: on 7 December 2026, `joinedup synth --people 20000 --seed 11 --
 `joinedup measures run --db store.duckdb --measure ascof_2b_care_home_admissions_18_64 --period
 2022-23 --suppress-below 0 --json` (and 2023-24, 2024-25) give 1, 4 and 3, equal to the port
 (tests/measures/nhse_ascof.py) on the copy and on the CLD quarters alike: the difference does not
-reproduce once a replaced row leaves the staging tables (above).) Each return can also be read on its own
+reproduce at this version (the staging fix above, which moved 2C by one, is the likely reason; not
+proven, as the version that gave 1 was not rerun).) Each return can also be read on its own
 (`joinedup ingest place/returns/ssda903 --db STORE.duckdb`, likewise `cin_census`, `school_census`,
 `asc_cld`, `fhir`); a folder of years keeps the latest year's row of each record, a folder of CLD
 quarters the latest submission's row of each event, and a rejected row is named by its year's,
