@@ -94,7 +94,10 @@ def test_ingest_stores_every_community_episode_of_care(place, tmp_path, monkeypa
     assert n == len(eocs) and provider == "RNA"
     assert people == len({r["patient"]["reference"] for r in eocs})
     assert open_ == sum(1 for r in eocs if "end" not in r["period"])
-    assert con.execute("SELECT count(*) FROM quarantine WHERE source = 'fhir.community_episodes'").fetchone()[0] == 0
+    flagged = con.execute("SELECT DISTINCT field, row_rejected FROM quarantine "
+                          "WHERE source = 'fhir.community_episodes'").fetchall()
+    # no episode is rejected; a field flagged is only a deliberately mistyped NHS number carried from the spell
+    assert set(flagged) <= {("NHS_Number", False)}
     # each episode's patient is a person record with an NHS number where the Patient has one
     with_nhs = con.execute("SELECT count(*) FROM encounter e JOIN person_record p USING (record_id) "
                            "WHERE e.kind = 'community_episode' AND p.nhs_number_pseudo IS NOT NULL").fetchone()[0]
