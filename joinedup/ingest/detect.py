@@ -112,8 +112,10 @@ def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
         if not path.is_dir():
             raise UserError("return listed in the manifest is missing", file=str(path))
         plans.append(readers[r["form"]](path))
+    seen: set[Path] = set()
     for r in (manifest.get("returns") or []) if isinstance(manifest, dict) else []:
-        # FHIR bundles: each file is a plan of its own (read after the copies, like every return)
+        # FHIR bundles: each file is a plan of its own (read after the copies, like every return); two
+        # FHIR returns may share a folder, whose files are read once
         if isinstance(r, dict) and str(r.get("form", "")).startswith("fhir") and isinstance(r.get("path"), str):
             path = folder / r["path"]
             if Path(r["path"]).is_absolute() or not path.resolve().is_relative_to(inside):
@@ -121,7 +123,9 @@ def _returns_of(manifest: object, folder: Path, inside: Path) -> list[FilePlan]:
                                 file=str(folder / "manifest.json"), field="returns")
             if not path.is_dir():
                 raise UserError("return listed in the manifest is missing", file=str(path))
-            plans += [_single(f) for f in sorted(path.iterdir()) if f.suffix.lower() in (".json", ".ndjson")]
+            files = [f for f in sorted(path.iterdir()) if f.suffix.lower() in (".json", ".ndjson") and f not in seen]
+            seen.update(files)
+            plans += [_single(f) for f in files]
     return plans
 
 

@@ -57,6 +57,10 @@ _NEEDS = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
 _NEED_P = np.array([0.65, 0.03, 0.03, 0.08, 0.13, 0.02, 0.005, 0.055])
 
 
+#: 28 October 2023 (days from 1970-01-01): the last day independent living (P2) was a placement type.
+_P2_LAST_DAY = 19658
+
+
 def _band(age: np.ndarray, bands: dict) -> np.ndarray:
     keys = np.array(sorted(bands))
     return keys[np.searchsorted(keys, age, side="right") - 1]
@@ -154,12 +158,16 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
 
     uasc = periods["uasc"].to_numpy()
     ls0 = np.where(uasc | (age >= 16), "V2", _LS0[rng.choice(5, n, p=_LS0_P)])
+    # remand (J1) is a youth justice status: never under the age of criminal responsibility, 10 (903 rule 358)
+    ls0 = np.where((ls0 == "J1") & (add_years(dob, 10) >= entry), "L1", ls0)
     place0 = _choose_by_band(rng, age, _PLACE_P, _PLACES)
     place0 = np.where(uasc, np.where(age >= 16, "K3", "U6"), place0)
     add(idx, entry, ls0, place0, "S", 0)
     # police protection / emergency orders resolve within days into an interim care order or s20
     emerg = np.isin(ls0, ["L1", "L2", "J1"])
     t1 = entry + rng.integers(1, 9, n)
+    # police protection lasts at most 72 hours (Children Act 1989 s46; 903 rule 361); an EPO up to 8 days
+    t1 = np.where(ls0 == "L1", entry + 1 + (t1 - entry - 1) % 3, t1)
     new_ls = np.where(rng.random(n) < 0.55, "C1", "V2")
     moved = rng.random(n) < 0.5
     newp = _choose_by_band(rng, age, _MOVE_PLACES, _PLACES)
@@ -172,14 +180,20 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     c2 = (c1_time >= 0) & (route != "home")
     t_c2 = c1_time + lognormal_days(rng, 280, 0.3, n)
     add(idx[c2], t_c2[c2], np.full(c2.sum(), "C2"), None, "L", 2)
-    # adoption: placement order, then placement with adopters some months before the order
+    # adoption: placement order, then placement with adopters some months before the order; both inside
+    # the period of care (after any emergency status has resolved), the placement after the order
     ad = route == "adopt"
-    t_e1 = exit_ - rng.integers(200, 320, n)
+    span = exit_ - entry
+    t_e1 = np.maximum(exit_ - rng.integers(200, 320, n), entry + np.maximum(span // 3, 9))
     add(idx[ad], t_e1[ad], np.full(ad.sum(), "E1"), None, "L", 3)
-    t_a = exit_ - rng.integers(90, 190, n)
+    t_a = np.maximum(exit_ - rng.integers(90, 190, n), t_e1 + np.maximum((exit_ - t_e1) // 2, 1))
     former = rng.random(n) < 0.15  # adopted by their foster carer (fostering for adoption)
     add(idx[ad & ~former], t_a[ad & ~former], None, np.full((ad & ~former).sum(), "A6"), "P", 3)
     add(idx[ad & former], t_a[ad & former], None, np.full((ad & former).sum(), "A5"), "T", 3)
+    # special guardianship is made to the child's foster carers (903 rule 516: the last placement U1-U6):
+    # a child placed elsewhere moves to connected-person fostering (U3) some months before the order
+    sg = route == "sgo"
+    add(idx[sg], t_a[sg], None, np.full(sg.sum(), "SG"), "G", 3)
     # placement moves: a gamma-mixed Poisson process over the period of care
     rate = rng.gamma(MOVE_RATE_SHAPE, MOVE_RATE_MEAN / MOVE_RATE_SHAPE, n)
     years = (exit_ - entry) / 365.25
@@ -196,20 +210,33 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     sa = (route == "adult") & (rng.random(n) < 0.33)
     add(idx[sa], add_years(dob[sa], 16) + rng.integers(120, 500, sa.sum()), None, np.full(sa.sum(), "K3"), "P", 6)
 
-    e = pl.concat(ev).join(pl.DataFrame({"i": idx, "_entry": entry, "_exit": exit_}), on="i")
+    # from the placement order no other legal status, and from the adoptive (or guardian's) placement no
+    # other move: the order and placement stand until the adoption or guardianship order (rules 408, 390, 516)
+    never = np.iinfo(np.int64).max
+    cuts = pl.DataFrame({"i": idx, "_entry": entry, "_exit": exit_, "_ls_cut": np.where(ad, t_e1, never),
+                         "_pl_cut": np.where(ad | sg, t_a, never)})
+    e = pl.concat(ev).join(cuts, on="i")
     e = e.filter((pl.col("t") >= pl.col("_entry")) & (pl.col("t") < pl.col("_exit")))
+    e = e.filter(~((pl.col("t") > pl.col("_ls_cut")) & pl.col("ls").is_not_null() & (pl.col("ls") != "E1"))
+                 & ~((pl.col("t") > pl.col("_pl_cut")) & pl.col("place").is_not_null()))
     e = e.sort(["i", "t", "prio"]).unique(["i", "t"], keep="first", maintain_order=True)
     # long-term conversion needs the placement it converts: resolve after a first carry-forward
-    e = e.with_columns(pl.when(pl.col("place") == "LT").then(None).otherwise(pl.col("place")).alias("_p"))
+    e = e.with_columns(pl.when(pl.col("place").is_in(["LT", "SG"])).then(None).otherwise(pl.col("place")).alias("_p"))
     e = e.with_columns(pl.col("_p").forward_fill().over("i").alias("_prev"))
     lt_map = {"U6": "U4", "U3": "U1"}
+    fostering = ["U1", "U2", "U3", "U4", "U5", "U6"]
     e = e.with_columns(pl.when(pl.col("place") == "LT").then(pl.col("_prev").replace_strict(lt_map, default=None))
+                       .when(pl.col("place") == "SG").then(
+                           pl.when(pl.col("_prev").is_in(fostering)).then(None).otherwise(pl.lit("U3")))
                        .otherwise(pl.col("place")).alias("place"))
-    e = e.filter(~((pl.col("kind") == "T") & pl.col("place").is_null() & pl.col("ls").is_null()))
-    e = e.with_columns(
-        pl.col("ls").forward_fill().over("i").alias("LS"),
-        pl.col("place").forward_fill().over("i").alias("PLACE"),
-    )
+    e = e.filter(~(pl.col("kind").is_in(["T", "G"]) & pl.col("place").is_null() & pl.col("ls").is_null()))
+    e = e.with_columns(pl.col("ls").forward_fill().over("i").alias("LS"))
+    # placement with parents is not a placement under section 20 (903 rule 378): a child accommodated under
+    # s20 while placed with parents is placed with relatives (U3) instead, a change of placement
+    e = e.with_columns(pl.when((pl.col("LS") == "V2") & (pl.col("place").forward_fill().over("i") == "P1"))
+                       .then(pl.lit("U3")).otherwise(pl.col("place")).alias("place"))
+    e = e.with_columns(pl.col("place").forward_fill().over("i").alias("PLACE"),
+                       pl.col("place").is_not_null().cum_sum().over("i").alias("_placement"))
     e = e.with_columns(
         (pl.col("LS") != pl.col("LS").shift(1).over("i")).fill_null(True).alias("_dls"),
         # any event that sets a placement is a change of carer, even to the same kind of placement
@@ -227,4 +254,9 @@ def care_episodes(periods: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
     )
     e = e.with_columns(pl.col("_next").fill_null(pl.col("_exit")).alias("DEC_d"),
                        pl.col("RNE").shift(-1).over("i").alias("_next_rne"))
+    # independent living (P2) is no placement type from 28 October 2023 (903 rule 217t): a placement there
+    # that went on after that day was in supported accommodation (K3), the setting that replaced it
+    e = e.with_columns(pl.when((pl.col("PLACE") == "P2")
+                               & (pl.col("DEC_d").max().over("i", "_placement") > _P2_LAST_DAY))
+                       .then(pl.lit("K3")).otherwise(pl.col("PLACE")).alias("PLACE"))
     return e.select("i", pl.col("t").alias("DECOM_d"), "DEC_d", "RNE", "LS", "PLACE", "_next_rne")

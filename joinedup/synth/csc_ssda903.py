@@ -31,8 +31,9 @@ _PROVIDER = {
     "R1": (["PR4", "PR5"], [0.8, 0.2]), "R2": (["PR3"], [1.0]), "R3": (["PR4", "PR1"], [0.7, 0.3]),
     "R5": (["PR3"], [1.0]), "S1": (["PR4", "PR5"], [0.7, 0.3]), "P1": (["PR0"], [1.0]), "P2": (["PR1"], [1.0]),
     "A3": (["PR1", "PR5"], [0.8, 0.2]), "A4": (["PR1", "PR5"], [0.8, 0.2]), "A5": (["PR1", "PR5"], [0.8, 0.2]),
-    "A6": (["PR1", "PR5"], [0.8, 0.2]), "Z1": (["PR1"], [1.0]),
+    "A6": (["PR1", "PR5"], [0.8, 0.2]),
 }
+# Z1 (other placements) and temporary placements T0-T4 have no placement provider (903 rule 178)
 # settings Ofsted registers (a URN); R1 (care homes, CQC) and P1/R2/R5/Z1 have none (903 rule 222)
 _REGISTERED = {"K1", "K2", "K3", "S1", "U1", "U2", "U3", "U4", "U5", "U6"}
 # SSDA903 REASON_PLACE_CHANGE codes (DfE 903 guide 2024-25; CHILD = the child's wishes)
@@ -59,12 +60,13 @@ def _england_postcodes() -> np.ndarray:
 
 
 def _providers(rng, place: np.ndarray) -> np.ndarray:
+    """Each placement's provider; None where the placement type has none."""
     out = np.empty(len(place), dtype=object)
     for code, (vals, p) in _PROVIDER.items():
         m = place == code
         if m.any():
             out[m] = np.array(vals)[rng.choice(len(vals), m.sum(), p=p)]
-    return out.astype(str)
+    return out
 
 
 def frames(world, periods: pl.DataFrame, episodes: pl.DataFrame, rng: np.random.Generator, start: int, end: int,
@@ -97,27 +99,29 @@ def _sex(world, pids: pl.Series) -> pl.Series:
 
 def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
     m = ep.height
-    place = ep["PLACE"].to_numpy().astype(str)
-    # placement with parents is not a placement under section 20 (903 rule 378): with relatives instead
-    place = np.where((place == "P1") & (ep["LS"].to_numpy() == "V2"), "U3", place)
     dec = ep["DEC_d"].to_numpy()
+    place = ep["PLACE"].to_numpy().astype(str)
     final = ep["_next_rne"].is_null().to_numpy()
     closed = dec <= end
     rec = np.where(final, ep["route"].replace_strict(ROUTE_REC).to_numpy(), "X1")
-    carer_change = np.isin(ep["_next_rne"].fill_null("").to_numpy(), ["P", "B"])
+    next_rne = ep["_next_rne"].fill_null("").to_numpy()
+    carer_change = np.isin(next_rne, ["P", "B"])
     change = np.where(carer_change & closed, _CHANGE[rng.choice(len(_CHANGE), m, p=_CHANGE_P)], None)
+    # a change of placement with the same carer (T, U: long-term fostering, fostering for adoption) follows the
+    # care plan: its reason is recorded too (903 rule 225)
+    change = np.where(np.isin(next_rne, ["T", "U"]) & closed, "CARPL", change)
     prov = _providers(rng, place)
     # full postcodes, as the return holds them (the DfE derives placement distance and LA from them)
     home = address_at(world, ep["person_id"].to_numpy(), ep["entry"].to_numpy())
     home_pc = home["postcode"].to_numpy().astype(str)
     area_pc = np.array([r["postcode"] for r in postcodes(world.area)])
-    away = np.isin(prov, ["PR2", "PR4", "PR5"]) & (rng.random(m) < 0.4)
+    away = np.isin(prov.astype(str), ["PR2", "PR4", "PR5"]) & (rng.random(m) < 0.4)
     eng = _england_postcodes()
     pl_post = np.where(away, eng[rng.integers(0, len(eng), m)], area_pc[rng.integers(0, len(area_pc), m)])
     pl_post = np.where(place == "P1", home_pc, pl_post)
     # an Ofsted URN for registered settings; "XXXXXXX" where none applies (903 rules 222 and 221)
     urn = np.where(np.isin(place, list(_REGISTERED)),
-                   np.char.add("SC", (400_000 + rng.integers(0, 60, m) * 37 + np.isin(prov, ["PR1"]) * 7).astype(str)),
+                   np.char.add("SC", (400_000 + rng.integers(0, 60, m) * 37 + (prov == "PR1") * 7).astype(str)),
                    "XXXXXXX")
     # a change of legal status only (RNE L) keeps the placement: same provider, postcode and URN (903 rule 434)
     order = np.lexsort((ep["DECOM_d"].to_numpy(), ep["i"].to_numpy()))
@@ -127,7 +131,8 @@ def _episodes(world, ep: pl.DataFrame, rng, end: int, ids) -> pl.DataFrame:
         place[cur], prov[cur], pl_post[cur], urn[cur] = place[prev], prov[prev], pl_post[prev], urn[prev]
     return frame_for("csc.ssda903_episodes", {
         "CHILD": ids(ep["person_id"].to_numpy()), "DECOM": to_dates(ep["DECOM_d"].to_numpy()), "RNE": ep["RNE"],
-        "LS": ep["LS"], "CIN": ep["need"], "PLACE": place, "PLACE_PROVIDER": prov, "DEC": to_dates(dec, closed),
+        "LS": ep["LS"], "CIN": ep["need"], "PLACE": place,
+        "PLACE_PROVIDER": pl.Series(prov.tolist(), dtype=pl.Utf8), "DEC": to_dates(dec, closed),
         "REC": pl.Series(np.where(closed, rec, None).tolist(), dtype=pl.Utf8),
         "REASON_PLACE_CHANGE": pl.Series(change.tolist(), dtype=pl.Utf8), "HOME_POST": home_pc, "PL_POST": pl_post,
         "URN": urn}, {"_person_id": ep["person_id"].to_numpy()})
@@ -184,7 +189,7 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
     none = lambda mask, vals: pl.Series(np.where(mask, vals, None).tolist(), dtype=pl.Utf8)  # noqa: E731
     misuse = np.where(age >= 10, yn(0.04), "0")
     # which items apply (903 guide; rules 188/189 SDQ 4-16, 542 convictions from 10, 546 development check under 5,
-    # 192 interventions only where substance misuse is recorded)
+    # 192 interventions only where substance misuse is recorded, 158 offered only if none was received)
     return frame_for("csc.ssda903_oc2", {
         "CHILD": ids(per["person_id"].to_numpy()[m]), "DOB": to_dates(dob[m]),
         "SDQ_SCORE": pl.Series(np.where(returned, score, -1)).replace(-1, None),
@@ -192,7 +197,9 @@ def _oc2(per: pl.DataFrame, rng, world, ids) -> pl.DataFrame:
             age >= 17, "SDQ1", np.array(["SDQ2", "SDQ4", "SDQ5"])[rng.integers(0, 3, n)])).tolist(), dtype=pl.Utf8),
         "CONVICTED": none(age >= 10, yn(0.03)), "HEALTH_CHECK": none(age < 5, yn(0.9)), "IMMUNISATIONS": yn(0.85),
         "TEETH_CHECK": yn(0.82), "HEALTH_ASSESSMENT": yn(0.9), "SUBSTANCE_MISUSE": misuse,
-        "INTERVENTION_RECEIVED": none(misuse == "1", yn(0.7)), "INTERVENTION_OFFERED": none(misuse == "1", yn(0.9))},
+        # offered is asked only of a child who did not receive an intervention (rule 158)
+        "INTERVENTION_RECEIVED": none(misuse == "1", (received := yn(0.7))),
+        "INTERVENTION_OFFERED": none((misuse == "1") & (received == "0"), yn(0.9))},
         {"_person_id": per["person_id"].to_numpy()[m]})
 
 
@@ -230,6 +237,9 @@ def _oc3(world, periods: pl.DataFrame, rng, ids) -> pl.DataFrame:
             activ = np.where(touch == "YES", activ, "0")
             # not in touch (or died): activity and accommodation "0", information not known (903 rule 153)
             accom = np.where(touch == "YES", _ACCOM[rng.choice(len(_ACCOM), k, p=_ACCOM_P)], "0")
+            # staying with former foster carers (Z) is from 18: at 17 the same young person lives with
+            # parents or relatives (903 rule 3001)
+            accom = np.where((a == 17) & np.char.startswith(accom.astype(str), "Z"), "B1", accom)
             parts.append(pl.DataFrame({"pid": pid[m], "dob": dob[m], "year": [label] * k, "touch": touch,
                                        "activ": activ, "accom": pl.Series(accom.tolist(), dtype=pl.Utf8)}))
     t = pl.concat(parts) if parts else pl.DataFrame(schema={"pid": pl.Int64, "dob": pl.Int64, "year": pl.Utf8,

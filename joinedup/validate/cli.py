@@ -70,15 +70,15 @@ def validate_command(
         if not rules:
             out.print("  flags: none", markup=False, highlight=False)
         for rule, msg, n, tables in rules:
-            if rule in r.validator_faults:
-                why = f"validator fault: {r.validator_faults[rule]}"
-            else:
-                parts = [f"{k} {v}" for k, v in sorted(r.traced.get(rule, {}).items())]
-                if r.queries.get(rule):
-                    parts.append(f"a DfE query (answered with a reason, not an error) {r.queries[rule]}")
-                if r.untraced.get(rule):
-                    parts.append(f"NOT traced to a listed defect {r.untraced[rule]}")
-                why = "traced to: " + ", ".join(parts)
+            parts = [f"{k} {v}" for k, v in sorted(r.traced.get(rule, {}).items())]
+            if r.queries.get(rule):
+                parts.append(f"a DfE query (answered with a reason, not an error) {r.queries[rule]}")
+            if r.untraced.get(rule):
+                parts.append(f"NOT traced to a listed defect {r.untraced[rule]}")
+            why = "traced to: " + ", ".join(parts) if parts else ""
+            if rule in r.validator_faults:  # all of the rule's flags, or those the rest leave
+                fault = f"validator fault: {r.validator_faults[rule]}"
+                why = f"{why}; {fault}" if why else fault
             links = _glossary_links(msg)
             gl = f"  [glossary: {', '.join(links)}]" if links else ""
             out.print(f"  rule {rule} ({', '.join(tables)}): {n} flag{'s' if n != 1 else ''}: {msg.strip()}{gl}\n"

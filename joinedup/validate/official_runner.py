@@ -34,9 +34,50 @@ def _ssda903(ruleset, year, la, paths):
             for row in df.index[df[col] == True].tolist():  # noqa: E712 (pandas mask)
                 flags.append({"rule": col[4:], "table": table, "row": int(row),
                               "message": rule.message if rule else "", "fields": list(rule.affected_fields) if rule else []})
+    stale = _stale_la_rows(v.ds_results.get("Episodes"))
+    left = _left_care_sw_rows(v.ds_results.get("SWEpisodes"), v.ds_results.get("Episodes"))
+    for f in flags:
+        if f["rule"] == "SW11bSTG2" and f["table"] == "SWEpisodes" and f["row"] in left:
+            f["fault"] = ("the social worker episode ended the day the child ceased to be looked after (reason "
+                          "episode ceased other than X1), so no later social worker episode is due; the rule "
+                          "expects one after any episode ending in the year's last five days")
+        if f["rule"] == "169" and f["table"] == "Episodes" and f["row"] in stale:
+            f["fault"] = ("a real placement postcode in a local authority whose code ({}) is newer than the "
+                          "validator's 2021 authority table, so it cannot derive PL_LA").format(stale[f["row"]])
+            f["fault_key"] = stale[f["row"]]
     crashed = [{"rule": str(c), "error": "the rule raised an exception inside the validator"} for c in v.fails]
     return {"validator": "csc-validator-be-903", "ruleset": ruleset, "rules_run": sorted(str(c) for c in v.dones),
             "rules_skipped": sorted(str(c) for c in v.skips), "rules_crashed": crashed, "flags": flags}
+
+
+def _stale_la_rows(episodes):
+    """Episode rows whose PL_POST is a real postcode (in the validator's own postcode list) in a local authority
+    its authority table (2021 codes) lacks: rule 169 flags them although the postcode is valid."""
+    if episodes is None or "PL_POST" not in episodes.columns:
+        return {}
+    from lac_validator.datastore import la_df, postcodes
+
+    pc = episodes["PL_POST"].dropna().astype(str).str.upper().str.replace(" ", "", regex=False)
+    postcodes.load_postcodes(pc.str[0].unique())
+    known = postcodes.dataframe.set_index("pcd_abbr")["laua"]
+    la = pc.map(known)
+    stale = la.notna() & ~la.isin(set(la_df["LTLA21CD"])) & ~la.astype(str).str[0].isin(["S", "N", "W"])
+    return {int(i): str(code) for i, code in la[stale].items()}
+
+
+def _left_care_sw_rows(swe, episodes):
+    """Social worker episode rows whose SW_DEC is the day the child's care ended (an episode with REC not X1)."""
+    if swe is None or episodes is None or not {"SW_DEC", "CHILD"} <= set(swe.columns):
+        return set()
+    import pandas as pd
+
+    def day(col):
+        return pd.to_datetime(col, format="%d/%m/%Y", errors="coerce")
+
+    ended = episodes[episodes["REC"].notna() & (episodes["REC"] != "X1")]
+    ends = set(zip(ended["CHILD"].astype(str), day(ended["DEC"])))
+    return {int(i) for i, c, d in zip(swe.index, swe["CHILD"].astype(str), day(swe["SW_DEC"]))
+            if d == d and (c, d) in ends}
 
 
 def _cin(ruleset, path):

@@ -3,10 +3,12 @@
 `write_returns` adds DIR/returns/ssda903/<collection year>/ (the DfE 903 validator's eleven CSV
 tables), DIR/returns/cin_census/cin_<year>.xml, DIR/returns/school_census/sc_<year>_<LAEstab>.xml (one
 per school per spring census), DIR/returns/asc_cld/cld_<year>_q<n>.csv (ASC Client Level Data, one file
-per quarter) and DIR/returns/fhir/ (GP appointments as FHIR R4 Bundles) and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of
-the place's deliberate defects (a second local id for the same child, a transposed date of
-birth; on a CLD row, a missing or mistyped NHS number), so that a validator's flag can be told from a fault in the format. The manifest gains
-a `returns` list: each return's form, path, specification, years and defect counts.
+per quarter) and DIR/returns/fhir/ (GP appointments and community health episodes as FHIR R4 Bundles),
+and lists, in DIR/truth/return_defects.csv, every child of a return who carries one of the place's
+deliberate defects (a second local id for the same child, a transposed date of birth; on a CLD row,
+a missing or mistyped NHS number), so that a validator's flag can be told from a fault in the
+format. The manifest gains a `returns` list: each return's form, path, specification, years and
+defect counts.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import polars as pl
 from joinedup.synth.returns import cin, cld, fhir, school_census, ssda903
 from joinedup.synth.identifiers import nhs_number_valid
 
-__all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE", "GENERATOR_SHORTFALLS"]
+__all__ = ["write_returns", "read_copy", "RETURNS_DIR", "DEFECTS_FILE"]
 
 RETURNS_DIR = "returns"
 DEFECTS_FILE = "truth/return_defects.csv"
@@ -29,16 +31,6 @@ _CIN = {"children": "csc.cin_children", "episodes": "csc.cin_episodes", "assessm
 _903 = {"header": "csc.ssda903_header", "episodes": "csc.ssda903_episodes", "reviews": "csc.ssda903_reviews",
         "uasc": "csc.ssda903_uasc", "oc2": "csc.ssda903_oc2", "oc3": "csc.ssda903_oc3"}
 
-
-#: Rows the generator writes that a 903 rule flags although no deliberate defect lies behind them, named
-#: so that a flag on them is told from a format fault (listed in DIR/truth/return_defects.csv by kind).
-#: generator_ls_in_adoptive_placement: a change of legal status only (RNE L) away from a placement order
-#: keeps the adoptive placement A5/A6, which needs LS E1 (rule 408); the generator does not yet end the
-#: placement when the order ends.
-GENERATOR_SHORTFALLS: dict[str, dict[str, pl.Expr]] = {
-    "Episodes": {"generator_ls_in_adoptive_placement": pl.col("PLACE").is_in(["A5", "A6"])
-                 & (pl.col("LS").fill_null("") != "E1")},
-}
 
 
 def read_copy(out: Path, entry: dict, date_format: str) -> pl.DataFrame:
@@ -93,19 +85,12 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
     year_entries = ssda903.write_years(copies, years, folder, int(manifest.get("seed", 0)), la)
     defects = _child_defects(out, manifest, copies["header"])
     rows = []
-    shortfalls: dict[str, int] = {}
     for ye in year_entries:
         for t in ye["tables"]:
             df = pl.read_csv(folder / ye["year"] / t["file"], infer_schema=False)
             hit = df.select("CHILD").with_row_index("row").join(defects, on="CHILD", how="inner")
             rows.append(hit.select(pl.lit(f"ssda903/{ye['year']}").alias("return"), pl.lit(t["table"]).alias("table"),
                                    pl.col("row").cast(pl.Int64), "CHILD", "defect"))
-            for kind, cond in GENERATOR_SHORTFALLS.get(t["table"], {}).items():
-                off = df.with_row_index("row").filter(cond)
-                shortfalls[kind] = shortfalls.get(kind, 0) + off.height
-                rows.append(off.select(pl.lit(f"ssda903/{ye['year']}").alias("return"),
-                                       pl.lit(t["table"]).alias("table"), pl.col("row").cast(pl.Int64), "CHILD",
-                                       pl.lit(kind).alias("defect")))
     listed = pl.concat(rows) if rows else pl.DataFrame(schema={"return": pl.Utf8, "table": pl.Utf8, "row": pl.Int64,
                                                                "CHILD": pl.Utf8, "defect": pl.Utf8})
     (out / "truth").mkdir(exist_ok=True)
@@ -147,12 +132,19 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
                         "specification": "HL7 FHIR R4 collection Bundles, one per GP practice for the period's last "
                                          "month: Organization, Practitioner, Patient, Appointment; urn:uuid fullUrls",
                         "years": [gp], "copies_of": ["nhs.gp_appointments"]})
+    if "nhs.inpatient_spells" in entries:
+        ce = fhir.write_community_bundles(read_copy(out, entries["nhs.inpatient_spells"], "%Y-%m-%d"),
+                                          out / RETURNS_DIR / "fhir", period_end, int(manifest.get("seed", 0)))
+        returns.append({"form": "fhir_community_episodes", "path": f"{RETURNS_DIR}/fhir",
+                        "specification": "HL7 FHIR R4 collection Bundles, one per community health provider for the "
+                                         "period's last financial year: Organization, Practitioner (team lead), "
+                                         "Patient, EpisodeOfCare (referral to discharge); urn:uuid fullUrls",
+                        "years": [ce], "derived_from": ["nhs.inpatient_spells"]})
     manifest["returns"] = returns + [{
         "form": "ssda903", "path": f"{RETURNS_DIR}/ssda903", "specification": "DfE SSDA903 children looked after "
         "return, CSV tables (csc-validator-be-903 0.1.17 columns), one folder per collection year",
         "years": year_entries, "copies_of": sorted(_903.values()),
-        "defects": {"file": DEFECTS_FILE, "children": dict(zip(counts["defect"].to_list(), counts["children"].to_list())),
-                    "generator_shortfalls": dict(sorted(shortfalls.items()))},
+        "defects": {"file": DEFECTS_FILE, "children": dict(zip(counts["defect"].to_list(), counts["children"].to_list()))},
     }]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
     return manifest

@@ -155,7 +155,7 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, la_number: str, seed: 
                         codes = ["21"] if closed_after else [str(rng.choice(_COMMON_FACTORS))]
                     for code in dict.fromkeys(codes):
                         _sub(fac, "AssessmentFactors", code)
-            _plan_dates(det, e, authorised, bool(cpp_by.get(key)), y1, rng)
+            _plan_dates(det, e, authorised, bool(cpp_by.get(key)), y1, rng, death)
             for s in s47_by.get(key, []):
                 el = ET.SubElement(det, "Section47")
                 _sub(el, "S47ActualStartDate", _iso(s["S47ActualStartDate"]))
@@ -178,13 +178,15 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, la_number: str, seed: 
     return ET.ElementTree(root)
 
 
-def _plan_dates(det: ET.Element, e: dict, authorised: str | None, has_cpp: bool, y1: date, rng) -> None:
-    """A CIN plan from the assessment's authorisation to the episode's close, where the assessment led to one."""
+def _plan_dates(det: ET.Element, e: dict, authorised: str | None, has_cpp: bool, y1: date, rng,
+                death: str | None = None) -> None:
+    """A CIN plan from the assessment's authorisation to the episode's close, where the assessment led to one
+    (none for a child who died before it would start: CIN rule 4008)."""
     if authorised is None or has_cpp or e["ReasonForClosure"] in ("RC8", "RC9") or e["ReferralNFA"] == "1":
         return
     start = date.fromisoformat(_iso(authorised)) + timedelta(days=int(rng.integers(0, 10)))
     close = date.fromisoformat(_iso(e["CINclosureDate"])) if e["CINclosureDate"] else None
-    if start > y1 or (close is not None and start >= close):
+    if start > y1 or (close is not None and start >= close) or (death and start.isoformat() > death):
         return
     el = ET.SubElement(det, "CINPlanDates")
     _sub(el, "CINPlanStartDate", start.isoformat())

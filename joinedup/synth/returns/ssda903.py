@@ -98,7 +98,9 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_number: 
         # supported accommodation (K3) is a code from 2024-25; before, the same setting was H5 (rule 146)
         # (registered with Ofsted from 28 October 2023: with its URN if open then, rule 230; none before, rule 222)
         k3 = pl.col("PLACE") == "K3"
-        unregistered = k3 & _d("DEC").is_not_null() & (_d("DEC") < date(2023, 10, 29))
+        # a return as at 31 March before that day has no registered setting at all (2022-23 rule 222)
+        unregistered = k3 & ((pl.lit(y1 < date(2023, 10, 29)))
+                             | (_d("DEC").is_not_null() & (_d("DEC") < date(2023, 10, 29))))
         eps = eps.with_columns(pl.when(unregistered).then(pl.lit("XXXXXXX")).otherwise(pl.col("URN")).alias("URN"),
                                pl.when(k3).then(pl.lit("H5")).otherwise(pl.col("PLACE")).alias("PLACE"))
     oc3 = c["oc3"].filter(pl.col("COLLECTION_YEAR") == label).drop("COLLECTION_YEAR")
@@ -248,7 +250,8 @@ def _missing(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int
     span = (hi - lo).dt.total_days().fill_null(0).to_numpy()
     off = (rng.random(n) * np.maximum(span - 3, 0)).astype(np.int64)
     start = lo + pl.Series(off).cast(pl.Int64).map_elements(lambda d: timedelta(days=int(d)), return_dtype=pl.Duration)
-    length = rng.integers(0, 3, n)
+    # back by the end of the episode (or of the year): never after care ended (rule 577)
+    length = np.minimum(rng.integers(0, 3, n), np.maximum(span - off, 0))
     return pl.DataFrame({"CHILD": pick["CHILD"], "DOB": pick["_dob"],
                          "MISSING": np.where(rng.random(n) < 0.8, "M", "A"),
                          "MIS_START": start.dt.strftime(_FMT),
@@ -257,17 +260,21 @@ def _missing(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int
 
 
 def _social_workers(eps: pl.DataFrame, dob: pl.DataFrame, y0: date, y1: date, seed: int) -> pl.DataFrame:
-    """The allocated social worker over each child's time in care in the year (one episode per child here)."""
+    """The allocated social worker over each child's time in care in the year (one episode per child here).
+
+    The episode starts when the worker was allocated, at the start of the child's care (before the year for
+    a child already looked after, as the following year's return repeats it; rule SW16b), so that a child
+    whose care ended on 1 April still has an episode that covers it (rule SW12STG2)."""
     e = eps.with_columns(_d("DEC").alias("_dec"))  # as at 31 March: DEC blank when the episode ends later
     g = e.group_by("CHILD").agg(pl.col("_a").min().alias("_start"), pl.col("_dec").max().alias("_end"),
                                 pl.col("_dec").is_null().any().alias("_open")).join(dob, on="CHILD").sort("CHILD")
     # an allocation shorter than a day is not a social worker episode (rule SW09STG2)
-    g = g.filter(pl.col("_open") | (pl.col("_end") > pl.max_horizontal("_start", pl.lit(y0))))
+    g = g.filter(pl.col("_open") | (pl.col("_end") > pl.col("_start")))
     rng = _rng(seed, "sw", y1)
     n = g.height
     return g.select("CHILD", pl.col("_dob").alias("DOB"),
                     pl.Series("SW_ID", [f"SW{v:07d}" for v in rng.integers(1, 400, n) * 9173 % 10_000_000]),
-                    _s(pl.max_horizontal("_start", pl.lit(y0))).alias("SW_DECOM"),
+                    _s(pl.col("_start")).alias("SW_DECOM"),
                     pl.when(pl.col("_open")).then(None).otherwise(_s(pl.col("_end"))).alias("SW_DEC"),
                     pl.Series("SW_REASON", _SW_REASONS[rng.choice(len(_SW_REASONS), n, p=_SW_P)]))
 
