@@ -86,10 +86,13 @@ def cluster_tables(link: LinkSQL, nodes: str, edges: str, apart: str, *, guard_l
     named = link.table("named", f"SELECT c.unique_id, COALESCE(s.part, c.comp) AS part FROM {comp} AS c "
                                 f"LEFT JOIN {parts} AS s ON s.unique_id = c.unique_id")
     first = link.table("first", f"SELECT unique_id, MIN(unique_id) OVER (PARTITION BY part) AS first FROM {named}")
+    link.drop(named, parts, bad, keyed, comp, cc_edges)
     if not labels:
         return first
-    return link.table("clusters", f"SELECT unique_id, first, CAST(DENSE_RANK() OVER (ORDER BY first) - 1 AS BIGINT) "
-                                  f"AS cluster FROM {first}")
+    out = link.table("clusters", f"SELECT unique_id, first, CAST(DENSE_RANK() OVER (ORDER BY first) - 1 AS BIGINT) "
+                                 f"AS cluster FROM {first}")
+    link.drop(first)
+    return out
 
 
 def _split_conflicted(link: LinkSQL, comp: str, keyed: str, bad: str, edges: str) -> pl.DataFrame:

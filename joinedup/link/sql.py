@@ -68,3 +68,14 @@ class LinkSQL:
         """The first column of the first row of a query."""
         rows = self.backend.fetchall(self.sql(query))
         return rows[0][0] if rows else None
+
+    def drop(self, *names: str) -> None:
+        """Drop temporary tables this object made, freeing their memory (DuckDB materialises them at once).
+
+        On Spark a temporary view may be read again by a later view's plan, so views stay until the
+        backend closes (they are lazy and cached to memory and disk, spilling as Spark needs).
+        """
+        if self.dialect == "spark":
+            return
+        for name in names:
+            self.backend.execute(f"DROP TABLE IF EXISTS {name}")

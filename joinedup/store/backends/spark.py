@@ -266,7 +266,12 @@ class SparkBackend(Backend):
     def splink_api(self) -> Any:
         """Splink's SparkAPI on this session (its scratch tables in the session's own database)."""
         from splink.backends.spark import SparkAPI
-        return SparkAPI(spark_session=self.spark)
+        context = self.spark.sparkContext
+        if context.getCheckpointDir() is None:
+            # Splink breaks long lineages (connected components, EM) by checkpoints; on a cluster set
+            # spark.checkpoint.dir to shared storage, otherwise a private local folder is used
+            context.setCheckpointDir(tempfile.mkdtemp(prefix="joinedup-spark-checkpoints-"))
+        return SparkAPI(spark_session=self.spark, break_lineage_method=os.environ.get("JOINEDUP_SPARK_LINEAGE", "checkpoint"))
 
     def close(self) -> None:
         """Drop this backend's views, functions and databases; the session stays for the process."""
