@@ -22,11 +22,11 @@ from joinedup.link.exact import exact_edges
 from joinedup.link.families import home_addresses, household_families, relation_families
 from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
-from joinedup.link.persons import person_table
+from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
 from joinedup.link.sql import LinkSQL
-from joinedup.link.tables import read_table, write_link_table
+from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
 
@@ -225,13 +225,16 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
                                how="left").with_columns(
                     linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
             bar.update(task, advance=1, description="persons")
-            records = writer.query("SELECT * FROM store.person_record").unique("record_id", keep="first")
-            deaths = read_table(writer, "death")
-            persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
-            bar.update(task, advance=1, description="families")
-            family, members = _families(writer, records, psl, persons)
-            write_link_table(writer, "person", persons)
             write_link_table(writer, "person_source_link", psl)
+            # the person table is folded by SQL in the store itself: its records never come into Python
+            has_death = "death" in writer.tables("store")
+            n_persons = write_link_query(writer, "person", person_sql(
+                "store.person_record", "store.person_source_link", "store.death" if has_death else None))
+            bar.update(task, advance=1, description="families")
+            records = writer.query("SELECT record_id, source, local_id_pseudo, first_seen, last_seen "
+                                   "FROM store.person_record").unique("record_id", keep="first")
+            persons = writer.query("SELECT person_id, birth_year FROM store.person")
+            family, members = _families(writer, records, psl, persons)
             write_link_table(writer, "family", family)
             write_link_table(writer, "family_member", members)
             pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)
@@ -251,7 +254,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
     writer.close()
     counts = psl.group_by("method").len()
     return IndexSummary(
-        records=psl.height, persons=persons.height, by_method=dict(zip(counts["method"], counts["len"])),
+        records=psl.height, persons=n_persons, by_method=dict(zip(counts["method"], counts["len"])),
         pairs_scored=pairs_scored, households=int((family["kind"] == "household").sum()),
         parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
         decisions=decisions.height, decisions_unmet=unmet(decisions, ids))
