@@ -62,9 +62,11 @@ def test_spark_and_duckdb_give_the_same_persons_and_families(linked):
     for table in ("person", "family", "family_member"):
         d, s = duck[table], spark[table]
         assert d.height > 0 and d.sort(d.columns).equals(s.sort(s.columns)), table
-    # the same blocking rules give the same candidate pairs on both engines (the weights may differ in
-    # the last digits: u is learnt from each engine's own random sample of pairs)
-    assert duck["link_weight_histogram"]["pairs"].sum() == spark["link_weight_histogram"]["pairs"].sum() > 0
+    # the same blocking rules score the same candidates on both engines; the pairs kept above the floor
+    # (p >= 0.01) may differ by a few, as the weights differ in the last digits (u is learnt from each
+    # engine's own random sample of pairs)
+    n_duck, n_spark = (t["link_weight_histogram"]["pairs"].sum() for t in (duck, spark))
+    assert n_duck > 0 and abs(n_duck - n_spark) <= 0.01 * n_duck
 
 
 def test_sql_clustering_keeps_the_quality(linked, monkeypatch):
