@@ -19,7 +19,7 @@ from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, 
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
-from joinedup.link.families import home_addresses, household_families, relation_families
+from joinedup.link.families import home_sql, household_sql, relation_sql, family_sql
 from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
@@ -231,12 +231,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             n_persons = write_link_query(writer, "person", person_sql(
                 "store.person_record", "store.person_source_link", "store.death" if has_death else None))
             bar.update(task, advance=1, description="families")
-            records = writer.query("SELECT record_id, source, local_id_pseudo, first_seen, last_seen "
-                                   "FROM store.person_record").unique("record_id", keep="first")
-            persons = writer.query("SELECT person_id, birth_year FROM store.person")
-            family, members = _families(writer, records, psl, persons)
-            write_link_table(writer, "family", family)
-            write_link_table(writer, "family_member", members)
+            households, parent_child = _families(writer)
             pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)
             write_review_pairs(writer, link, run, predictions, THRESHOLD)
             bar.update(task, advance=1, description="measure results")
@@ -255,8 +250,8 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
     counts = psl.group_by("method").len()
     return IndexSummary(
         records=psl.height, persons=n_persons, by_method=dict(zip(counts["method"], counts["len"])),
-        pairs_scored=pairs_scored, households=int((family["kind"] == "household").sum()),
-        parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
+        pairs_scored=pairs_scored, households=households,
+        parent_child_families=parent_child, incremental=incremental,
         decisions=decisions.height, decisions_unmet=unmet(decisions, ids))
 
 
@@ -322,31 +317,27 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
     return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 
-def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame,
-              persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    families, members = [], []
-    addresses = read_table(engine, "person_record_address")
-    if addresses is not None and addresses.height:
-        f, m = household_families(home_addresses(addresses, records), links, persons)
-        families.append(f)
-        members.append(m)
-    relations = read_table(engine, "stated_relation")
-    sources = records.select("record_id", "source")
+def _families(engine: Engine) -> tuple[int, int]:
+    """Write family and family_member by SQL in the store (households and stated relations); their counts by kind."""
+    have = engine.tables("store")
+    links, records = "store.person_source_link", "store.person_record"
     parts = []
-    if relations is not None and relations.height:
-        parts.append(relations.select("record_id", "relation", "related_local_id_pseudo")
-                     .join(sources, on="record_id", how="left"))
-    carers = read_table(engine, "asc_event")
-    if carers is not None and carers.height and "cared_for_local_id_pseudo" in carers.columns:
-        parts.append(carers.filter(pl.col("cared_for_local_id_pseudo").is_not_null()).select(
-            "record_id", relation=pl.lit("carer"), related_local_id_pseudo="cared_for_local_id_pseudo",
-            source=pl.lit("asc.client_level_data")).unique())
-    if parts:
-        f, m = relation_families(pl.concat(parts, how="diagonal_relaxed"), records, links)
-        families.append(f)
-        members.append(m)
-    if not families:
-        return (pl.DataFrame(schema={"family_id": pl.Utf8, "kind": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date}),
-                pl.DataFrame(schema={"family_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8, "evidence": pl.Utf8,
-                                     "first_seen": pl.Date, "last_seen": pl.Date}))
-    return pl.concat(families, how="diagonal_relaxed"), pl.concat(members, how="diagonal_relaxed")
+    if "person_record_address" in have:
+        parts.append(household_sql(home_sql("store.person_record_address", records), links, "store.person"))
+    relations = []
+    if "stated_relation" in have:
+        relations.append(f"SELECT x.record_id, x.relation, x.related_local_id_pseudo, r.source FROM store.stated_relation AS x "
+                         f"LEFT JOIN {records} AS r ON r.record_id = x.record_id")
+    if "asc_event" in have and any(c == "cared_for_local_id_pseudo" for c, _ in engine.store.backend.columns("store.asc_event")):
+        relations.append("SELECT DISTINCT record_id, 'carer' AS relation, cared_for_local_id_pseudo AS related_local_id_pseudo, "
+                         "'asc.client_level_data' AS source FROM store.asc_event WHERE cared_for_local_id_pseudo IS NOT NULL")
+    if relations:
+        parts.append(relation_sql(f"({' UNION ALL '.join(relations)})", records, links))
+    members = " UNION ALL ".join(f"SELECT * FROM ({q}) AS p{i}" for i, q in enumerate(parts)) or (
+        "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS VARCHAR) AS role, "
+        "CAST(NULL AS VARCHAR) AS evidence, CAST(NULL AS DATE) AS first_seen, CAST(NULL AS DATE) AS last_seen, "
+        "CAST(NULL AS VARCHAR) AS kind WHERE FALSE")
+    write_link_query(engine, "family_member", members)
+    write_link_query(engine, "family", family_sql(members))
+    counts = dict(engine.store.backend.fetchall("SELECT kind, COUNT(*) FROM store.family GROUP BY kind"))
+    return int(counts.get("household", 0)), int(counts.get("parent_child", 0))
