@@ -96,3 +96,8 @@ def test_the_guard_splits_alike_on_both_engines(spark_session):
     labels = dict(zip(*got["spark"].get_columns()))
     assert labels["0"] == labels["1"] != labels["2"] == labels["3"]
     assert labels["4"] != labels["5"] and len(set(labels.values())) == 4
+
+
+def test_an_unknown_engine_is_one_line(tmp_path, run_cli):
+    code, _, err = run_cli("link", "--db", str(tmp_path / "store.duckdb"), "--engine", "oracle")
+    assert code == 2 and "unknown engine 'oracle'" in err and len(err.strip().splitlines()) == 1
