@@ -43,6 +43,8 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout2" / "blind_run.json",)),
     (ROOT / "tests" / "glossary" / "heldout3" / "passages", ROOT / "tests" / "glossary" / "heldout3" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout3" / "blind_run.json",)),
+    (ROOT / "tests" / "glossary" / "heldout4" / "passages", ROOT / "tests" / "glossary" / "heldout4" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout4" / "blind_run.json",)),
 )
 
 
@@ -110,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if ok else 1
 
 
+#: Held-out corpora whose misses and false finds have since been read to tune the glossary (issue 19, fourth round):
+#: their first and blind runs stay recorded as they were; their current figures are development figures.
+DEVELOPMENT = frozenset({"heldout", "heldout2", "heldout3"})
+
+
 def _fig(s) -> dict:
     return {"marks": s.marks, "found": s.found, "recall": round(s.recall, 4), "precision": round(s.precision, 4),
             "meaning_recall": round(s.meaning_recall, 4), "meaning_precision": round(s.meaning_precision, 4)}
@@ -144,6 +151,9 @@ def held_out_corpus(passages_dir: Path, first_run: Path, blind_runs: tuple[Path,
     first = json.loads(first_run.read_text()) if first_run.exists() else None
     words = sum(len(p.text.split()) for p in passages)
     print(f"held-out corpus {passages_dir.parent.name}: {len(passages)} passages, {words} words, {total.marks} marked terms; glossary {len(g)} terms")
+    if passages_dir.parent.name in DEVELOPMENT:
+        print("development corpus: the 'current' figures below were reached with these passages in view (tuned on); "
+              "the first and blind runs are the fair ones")
     print("span: an explained term overlaps the mark; meaning: one of its readings is named as the writer meant it")
     head = f"{'passage':38}{'marks':>6}{'recall':>8}{'prec.':>7}{'m.rec':>7}{'m.prec':>7}"
     print(head + (f"   | first run{'recall':>8}{'prec.':>7}" if first else ""))

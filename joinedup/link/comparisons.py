@@ -39,6 +39,10 @@ def given_name(shapes: frozenset[str] = frozenset()) -> ComparisonCreator:
     levels.append(cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                                   label_for_charts="given and family names swapped"))
     levels.append(_swapped_near().configure(label_for_charts="names swapped, near spelling"))
+    # one name written in the other's field ("Smith John" against "John Brown"): the given name
+    # weighs it, as it weighs a full swap; the family name comparison sees its own field disagree
+    levels.append(cll.CustomLevel("given_name_l = family_name_r OR family_name_l = given_name_r",
+                                  label_for_charts="a name in the other name's field"))
     if "initials" in shapes:
         levels.append(cll.CustomLevel(
             "given_initial_l = given_initial_r AND (LENGTH(given_name_l) = 1 OR LENGTH(given_name_r) = 1)",
@@ -140,7 +144,8 @@ def home() -> ComparisonCreator:
     """Where a person lives, postcode and address line as one comparison (two would count one home twice).
 
     Same postcode and address line, an address held over time in common, same postcode (tf
-    adjusted), a postcode held over time, same sector, same district, else.
+    adjusted), a postcode held over time, the address line near spelling under another postcode
+    (a mistyped postcode), same sector, same district, else.
     """
     return cl.CustomComparison(output_column_name="home", comparison_levels=[
         cll.NullLevel("postcode"),
@@ -151,6 +156,8 @@ def home() -> ComparisonCreator:
         cll.ArrayIntersectLevel("addresses", 1).configure(label_for_charts="an address held over time"),
         cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
         cll.ArrayIntersectLevel("postcodes", 1).configure(label_for_charts="a postcode held over time"),
+        # the same home under a mistyped postcode (digits transposed), the line written a little differently
+        cll.JaroWinklerLevel("address", 0.8).configure(label_for_charts="address line near spelling, postcode differs"),
         cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
         cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
         cll.ElseLevel(),

@@ -62,6 +62,8 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
         max_iterations=12,
     )
     train_on = _one(training_tables or tables)
+    # Splink checks the settings' columns against the tables here, once: every later Linker of the
+    # run has the same comparisons and tables, so it skips the check (a second of parsing SQL each)
     trainer = Linker(train_on, settings, log_level=None)
     # one chunk: the rare levels (names swapped) never reach Splink's early-stopping count anyway
     trainer.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
@@ -77,10 +79,10 @@ def fit_and_score(tables: list, present: set[str], link_type: str, *, determinis
             # comparisons that session trains keep their start values, floored, and are reported
             report.sessions.append(f"{rule} (refused by both EMs)")
     model = floored(merge_m(model, trainer.misc.save_model_to_json(), report, u_floor=0.5 / max_pairs))
-    linker = Linker(_one(tables), model, log_level=None)
+    linker = Linker(_one(tables), model, log_level=None, validate_settings=False)
     lambda_rules = deterministic or [block_on(*[c for c in ("given_name", "family_name", "dob") if c in present])]
     if not _estimate_prior(linker, lambda_rules, recall):
-        linker = Linker(_one(tables), model, log_level=None)  # the prior Splink starts from
+        linker = Linker(_one(tables), model, log_level=None, validate_settings=False)  # the prior Splink starts from
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rendered = [r["blocking_rule"] for r in linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]]
     return ModelRun(linker, predictions, rendered, report)
@@ -185,7 +187,7 @@ def _one(tables: list):
 
 def score_with(tables: list, model: dict, *, floor: float = FLOOR_PROBABILITY) -> ModelRun:
     """Score blocked pairs with a model trained before (an incremental run keeps the parameters)."""
-    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=None)
+    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=None, validate_settings=False)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     rules = [r["blocking_rule"] for r in model.get("blocking_rules_to_generate_predictions", [])]
     return ModelRun(linker, predictions, rules)

@@ -55,7 +55,7 @@ def _gamma_counts(tables, model: dict, rule, names: list[str]) -> tuple[np.ndarr
     # Splink keeps the comparison vector (gamma_) columns with the matching columns
     settings["retain_intermediate_calculation_columns"] = False
     settings["retain_matching_columns"] = True
-    linker = Linker(tables, settings, log_level=None)
+    linker = Linker(tables, settings, log_level=None, validate_settings=False)
     pairs = linker.inference.predict()
     cols = ", ".join(f"gamma_{n}" for n in names)
     # ordered, so the EM's float sums add in the same order on every run (a GROUP BY's order is the engine's)

@@ -106,3 +106,18 @@ def test_second_held_out_current_figures_match():
         assert f"| {name[:-3]} | {s.marks} | {s.recall:.1%} | {s.precision:.1%} |" in current, name
     assert "The second held-out corpus is now a tuned-on corpus" in DOC
     assert f"<!-- n -->{len(g)}<!-- /n -->" in DOC
+
+
+def test_fourth_held_out_first_run_is_in_the_docs():
+    first = json.loads((ROOT / "tests" / "glossary" / "heldout4" / "first_run.json").read_text())
+    assert first["commit"] == "bd392e0" and first["total"]["marks"] == 877
+    blind = json.loads((ROOT / "tests" / "glossary" / "heldout4" / "blind_run.json").read_text())
+    assert blind["commit"] == "41249ec" and blind["total"]["marks"] == 877
+    for name, f in first["passages"].items():
+        b = blind["passages"][name]
+        assert (f"| {name[:-3]} | {f['marks']} | {f['recall']:.1%} | {f['precision']:.1%} | "
+                f"{f['meaning_recall']:.1%} | {f['meaning_precision']:.1%} | {b['recall']:.1%} | {b['precision']:.1%} | "
+                f"{b['meaning_recall']:.1%} | {b['meaning_precision']:.1%} |") in DOC, name
+    t, bt = first["total"], blind["total"]
+    assert (f"| **all 15** | 877 | **{t['recall']:.1%}** | **{t['precision']:.1%}** | "
+            f"{t['meaning_recall']:.1%} | {t['meaning_precision']:.1%} | **{bt['recall']:.1%}** | **{bt['precision']:.1%}** |") in DOC

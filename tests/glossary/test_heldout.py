@@ -65,3 +65,16 @@ def test_the_third_corpus_loads_as_its_writer_counted_it():
     with open(third / "as_written" / "marks.csv", encoding="utf-8") as f:
         counted = sum(int(r["count"]) for r in csv.DictReader(f))
     assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 600
+
+
+def test_the_fourth_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays():
+    """Every mark the blind writer counted is a span in passages/, and the first run is the one recorded before tuning."""
+    import csv
+    fourth = Path(__file__).parent / "heldout4"
+    passages = load_heldout(fourth / "passages")
+    with open(fourth / "as_written" / "marks.csv", encoding="utf-8") as f:
+        counted = sum(int(r["count"]) for r in csv.DictReader(f))
+    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 877
+    first = json.loads((fourth / "first_run.json").read_text())
+    assert first["commit"] == "bd392e0" and first["glossary_terms"] == 1273
+    assert (first["total"]["recall"], first["total"]["precision"]) == (0.8221, 0.8324)

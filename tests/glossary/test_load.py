@@ -63,7 +63,10 @@ def test_required_terms_present(g, name, tid):
     from joinedup.glossary import search
 
     assert tid in g.terms
-    assert search(name, limit=3)[0].term.id == tid, name
+    hits = search(name, limit=3)
+    exact = [h.term.id for h in hits if h.score >= hits[0].score]
+    # a name two terms share (SALT: the adult social care return, speech and language therapy) may rank either first
+    assert tid in exact, (name, exact)
 
 
 def _write(tmp: Path, body: str, name: str = "ours.yaml") -> Path:

@@ -116,3 +116,25 @@ def test_dash_and_space_lookalikes_change_nothing(pairs):
     twin = text.replace("-", "\u2011").replace(" ", "\u00a0")
     assert [(m.start, m.end, m.readings) for m in A.annotate(text)] == \
            [(m.start, m.end, m.readings) for m in A.annotate(twin)]
+
+
+#: Names only one term has (search-only names included), to spell out an acronym the glossary does not list.
+SPELLED = sorted((n, t) for n, t in PHRASES if len(A._named.get(normalise(n), ())) == 1 and n[:1].isalpha())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(SPELLED), st.sampled_from(["QX", "QXZ", "QZW"]), st.sampled_from(FILLER),
+       st.sampled_from(["bracket after", "bracket before"]), st.booleans())
+def test_acronym_spelled_out_in_the_paper_is_found_later(pair, tail, before, how, plural):
+    """Any term's name with an acronym of the writer's own ('Attendance Support Team (AQX)') makes every later use of
+    the acronym that term, in capitals and in the plural, though the glossary never listed it."""
+    name, term_id = pair
+    acronym = name[0].upper() + tail
+    assume(normalise(acronym) not in A.index)
+    first = f"{name} ({acronym})" if how == "bracket after" else f"{acronym} ({name})"
+    later = acronym + ("s" if plural else "")
+    text = f"{before} {first} rose in the quarter. Members asked about {later} again."
+    start = text.rindex(later)
+    hits = [m for m in A.annotate(text, plain=True) if m.start == start]
+    assert hits and hits[0].readings == (term_id,) and hits[0].text == later, \
+        (text, [(m.text, m.readings) for m in A.annotate(text, plain=True)])

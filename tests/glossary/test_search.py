@@ -33,7 +33,8 @@ def test_safeguarding_misspelt_finds_safeguarding_terms():
 
 def test_shared_acronym_returns_every_reading():
     ids = {h.term.id for h in search("CP", limit=8) if h.score >= 100}
-    assert ids == {"child_protection_plan", "cerebral_palsy", "care_and_support_plan", "sdec_pathways"}  # chest pain
+    # chest pain (SDEC) and clinical pharmacists (primary care) too
+    assert ids == {"child_protection_plan", "cerebral_palsy", "care_and_support_plan", "sdec_pathways", "clinical_pharmacist"}
 
 
 def test_meaning_search():

@@ -77,3 +77,10 @@ def test_plain_names_are_known_and_count_as_neighbours():
     found = {s.text: s for s in suggest(paper, annotator_for(()))}
     assert "HFP" in found and not {"Care Homes", "Scrutiny Committee"} & set(found)
     assert "care_home" in found["HFP"].near  # a plain name is still a known term beside the new one
+
+
+def test_abbreviation_spelled_out_with_a_glossary_name_is_not_suggested():
+    """'Attendance Support Team (AST)': explain reads AST as that term in the paper, so nothing is left to add."""
+    paper = "The Attendance Support Team (AST) called families. AST staff and the QWIX board met. QWIX again."
+    found = {s.text for s in suggest(paper, annotator_for(()), min_count=1)}
+    assert "QWIX" in found and "AST" not in found

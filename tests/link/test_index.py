@@ -192,3 +192,16 @@ def test_a_prior_of_one_is_not_used():
     linker = Linker(DuckDBAPI(con).register("people"), settings, log_level=None)
     assert _estimate_prior(linker, [block_on("given_name", "family_name")], recall=1.0) is False
     assert _estimate_prior(linker, [block_on("given_name", "family_name")], recall=0.5) is False  # more than recall allows
+
+
+def test_a_run_reports_the_seconds_of_each_phase(tmp_path):
+    # the benchmark compares joinedup link with a peer that stores no measures' results: the phases say where time went
+    from joinedup.link.index import build_index
+
+    store = build_place(tmp_path, n=150, seed=5)
+    summary = build_index(store)
+    assert list(summary.timings) == ["read records", "exact rules, training and scoring",
+                                     "clusters, ids, persons, families, writes",
+                                     "measure results (stored for readers)", "publish"]
+    assert all(wall > 0 and cpu >= 0 for wall, cpu in summary.timings.values())
+    assert summary.timings["exact rules, training and scoring"][1] > 0
