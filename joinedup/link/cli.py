@@ -10,7 +10,7 @@ import typer
 
 from joinedup.console import err, out
 from joinedup.inputs import MAX_MATCH_BYTES
-from joinedup.options import DB, db_option
+from joinedup.options import DB, SPARK_MASTER, db_option
 
 __all__ = ["register"]
 
@@ -27,6 +27,11 @@ def link(
     memory_limit: str = typer.Option(None, "--memory-limit",
                                      help="The engine's memory limit, e.g. 4GB (default JOINEDUP_LINK_MEMORY, else JOINEDUP_MEMORY, "
                                           "else 3GB or half the machine's memory); beyond it the engine spills to STORE.tmp."),
+    engine: str = typer.Option("duckdb", "--engine",
+                               help="The engine that trains, scores and clusters: duckdb (the store file itself) or "
+                                    "spark (Splink's Spark backend; local mode unless --spark-master says otherwise). "
+                                    "The store file stays the one writer of the link tables."),
+    spark_master: str = SPARK_MASTER,
 ) -> None:
     """Build (or, with --incremental, extend) the person index and the families."""
     if ctx.invoked_subcommand is not None:
@@ -35,7 +40,8 @@ def link(
         raise typer.BadParameter("--db is required", param_hint="--db")
     from joinedup.link.index import build_index
 
-    summary = build_index(db, incremental=incremental, memory_limit=memory_limit)
+    summary = build_index(db, incremental=incremental, memory_limit=memory_limit, engine=engine,
+                          spark_master=spark_master)
     out.print(summary.describe(), markup=False, highlight=False)
     out.print("seconds by phase (wall / CPU): " + "; ".join(
         f"{phase} {wall:.1f} / {cpu:.1f}" for phase, (wall, cpu) in summary.timings.items()),

@@ -8,26 +8,30 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import numpy as np
 import polars as pl
 
 from joinedup.link.engine import Engine
 from joinedup.link.model import level_labels, parameters
+from joinedup.link.sql import LinkSQL
 from joinedup.link.tables import write_table
 
-__all__ = ["write_diagnostics", "EXAMPLES"]
+__all__ = ["write_diagnostics", "gamma_columns", "EXAMPLES"]
 
 #: How many pairs either side of the threshold the report shows.
 EXAMPLES = 12
 
 
-def write_diagnostics(engine: Engine, run, scored: pl.DataFrame, threshold: float, records: int) -> None:
-    """Store link_model, link_parameters, link_weight_histogram and link_examples for the report."""
+def write_diagnostics(engine: Engine, link: LinkSQL, run, predictions: str, threshold: float, records: int) -> int:
+    """Store link_model, link_parameters, link_weight_histogram and link_examples for the report; the pairs scored.
+
+    The scored pairs stay in the link engine: only their count, the histogram's bins and the examples leave it.
+    """
     model = run.linker.misc.save_model_to_json()
     now = datetime.now(timezone.utc).replace(tzinfo=None)
+    pairs_scored = int(link.scalar(f"SELECT COUNT(*) FROM {predictions}") or 0)
     write_table(engine, "link_model", pl.DataFrame({
         "built_at": [now], "model_json": [json.dumps(model)], "threshold": [threshold],
-        "blocking_rules": [json.dumps(run.blocking_rules)], "records": [records], "pairs_scored": [scored.height],
+        "blocking_rules": [json.dumps(run.blocking_rules)], "records": [records], "pairs_scored": [pairs_scored],
     }), "built_at TIMESTAMP, model_json VARCHAR, threshold DOUBLE, blocking_rules VARCHAR, records BIGINT, "
         "pairs_scored BIGINT")
     params = pl.DataFrame(parameters(run.linker), schema={"comparison": pl.Utf8, "level": pl.Utf8, "m": pl.Float64,
@@ -35,25 +39,37 @@ def write_diagnostics(engine: Engine, run, scored: pl.DataFrame, threshold: floa
                                                             "match_weight": pl.Float64})
     write_table(engine, "link_parameters", params,
                 "comparison VARCHAR, level VARCHAR, m DOUBLE, u DOUBLE, bayes_factor DOUBLE, match_weight DOUBLE")
-    weights = scored["match_weight"].drop_nulls().to_numpy() if scored.height else np.array([])
-    edges = np.arange(np.floor(weights.min()) if weights.size else -10, (np.ceil(weights.max()) if weights.size else 10) + 1, 1.0)
-    counts, _ = np.histogram(weights, bins=edges) if weights.size else (np.zeros(len(edges) - 1), edges)
+    # bins of one unit of weight from the floor of the lowest to the ceiling of the highest (the last bin
+    # holds its upper edge, as numpy's histogram does)
+    bins = link.fetch(f"SELECT CAST(FLOOR(match_weight) AS BIGINT) AS bin, COUNT(*) AS pairs FROM {predictions} "
+                      "WHERE ABS(match_weight) < 1e300 GROUP BY 1")
+    low, high = (int(bins["bin"].min()), int(bins["bin"].max())) if bins.height else (-10, 9)
+    counts = dict(zip(bins["bin"].to_list(), bins["pairs"].to_list()))
     write_table(engine, "link_weight_histogram", pl.DataFrame({
-        "bin_low": edges[:-1], "bin_high": edges[1:], "pairs": counts.astype(np.int64)}),
+        "bin_low": [float(b) for b in range(low, high + 1)], "bin_high": [float(b + 1) for b in range(low, high + 1)],
+        "pairs": [int(counts.get(b, 0)) for b in range(low, high + 1)]},
+        schema={"bin_low": pl.Float64, "bin_high": pl.Float64, "pairs": pl.Int64}),
         "bin_low DOUBLE, bin_high DOUBLE, pairs BIGINT")
-    write_table(engine, "link_examples", _examples(run, scored, threshold),
+    write_table(engine, "link_examples", _examples(link, run, predictions, threshold),
                 "side VARCHAR, match_weight DOUBLE, match_probability DOUBLE, levels VARCHAR")
+    return pairs_scored
 
 
-def _examples(run, scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def gamma_columns(link: LinkSQL, predictions: str) -> list[str]:
+    """The comparison vector (gamma_) columns of the scored pairs."""
+    return [c for c, _ in link.backend.columns(predictions) if c.startswith("gamma_")]
+
+
+def _examples(link: LinkSQL, run, predictions: str, threshold: float) -> pl.DataFrame:
     labels = level_labels(run.linker)
-    gammas = [c for c in scored.columns if c.startswith("gamma_")]
+    gammas = gamma_columns(link, predictions)
+    cols = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
     rows = []
-    for side, frame in (("above", scored.filter(pl.col("match_probability") >= threshold)
-                         .sort("match_probability").head(EXAMPLES)),
-                        ("below", scored.filter(pl.col("match_probability") < threshold)
-                         .sort("match_probability", descending=True).head(EXAMPLES))):
-        for r in frame.iter_rows(named=True):
+    for side, query in (("above", f"SELECT {cols} FROM {predictions} WHERE match_probability >= {threshold} "
+                                  f"ORDER BY match_probability, unique_id_l, unique_id_r LIMIT {EXAMPLES}"),
+                        ("below", f"SELECT {cols} FROM {predictions} WHERE match_probability < {threshold} "
+                                  f"ORDER BY match_probability DESC, unique_id_l, unique_id_r LIMIT {EXAMPLES}")):
+        for r in link.fetch(query).iter_rows(named=True):
             levels = {g.removeprefix("gamma_"): labels.get(g, {}).get(r[g], str(r[g])) for g in gammas}
             rows.append({"side": side, "match_weight": r["match_weight"], "match_probability": r["match_probability"],
                          "levels": json.dumps(levels)})

@@ -14,20 +14,22 @@ import polars as pl
 
 from joinedup.console import progress
 from joinedup.errors import UserError
-from joinedup.link.cluster import METHOD_RANK, cluster_records
+from joinedup.link.cluster import METHOD_RANK, cluster_records, cluster_tables
 from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, manual_edges, read_decisions,
                                      unmet, unpinned_records)
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
-from joinedup.link.families import home_addresses, household_families, relation_families
+from joinedup.link.families import home_sql, household_sql, relation_sql, family_sql
 from joinedup.link.ids import assign_ids
 from joinedup.link.model import fit_and_score, score_with
-from joinedup.link.persons import person_table
+from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
-from joinedup.link.tables import read_table, write_link_table
+from joinedup.link.sql import LinkSQL
+from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
+from joinedup.store.backends import BackendError
 
 __all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "TRAINING_ROWS"]
 
@@ -97,40 +99,59 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
         "unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
-def _edges(engine: Engine, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, pl.DataFrame, object]:
+def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
+    """A frame copied into the link engine as a Splink dataframe."""
+    link.backend.register_arrow(name, frame.to_arrow())
+    return link.api.register(name, dataset_display_name=name)
+
+
+def _edges(link: LinkSQL, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, str, object]:
+    """Exact edges (a frame), the scored pairs (a table in the link engine) and the model run."""
     present = present_features(feats)
     exact = exact_edges(feats)
-    exact_clusters = cluster_records(keyed(feats), exact)
+    exact_clusters = cluster_records(keyed(feats), exact, link=link)
     rows = model_rows(feats, exact_clusters)
-    table = engine.register(rows, "records_for_linkage")
+    table = _register(link, rows, "records_for_linkage")
     training = None
     if rows.height > TRAINING_ROWS and not model:
         sample = rows.filter(pl.col("unique_id").hash(seed=1) % rows.height < TRAINING_ROWS)
-        training = [engine.register(sample, "records_for_training")]
+        training = [_register(link, sample, "records_for_training")]
     run = score_with([table], model) if model else fit_and_score(
         [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster", training_tables=training)
-    scored = engine.query(f"SELECT * FROM {run.predictions.physical_name}")
-    prob = scored.filter(pl.col("match_probability") >= THRESHOLD).select(
-        uid_l="unique_id_l", uid_r="unique_id_r", probability="match_probability", method=pl.lit("probabilistic"))
-    return pl.concat([exact, prob]), scored, run
+    return exact, run.predictions.physical_name, run
+
+
+def _edge_table(link: LinkSQL, exact: pl.DataFrame, manual: pl.DataFrame, predictions: str) -> str:
+    """Every edge (uid_l, uid_r, probability, method) as a table in the link engine: exact, manual, scored links."""
+    cols = [pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8), pl.col("probability").cast(pl.Float64),
+            pl.col("method").cast(pl.Utf8)]
+    given = link.put("given_edges", pl.concat([exact.select(cols), manual.select(cols)]))
+    return link.table("edges", f"SELECT uid_l, uid_r, probability, method FROM {given} UNION ALL "
+                               f"SELECT unique_id_l AS uid_l, unique_id_r AS uid_r, match_probability AS probability, "
+                               f"'probabilistic' AS method FROM {predictions} WHERE match_probability >= {THRESHOLD}")
 
 
 #: A record is `manual` only when a decision is its one link inside its person.
 _RECORD_RANK = {**METHOD_RANK, "manual": 0}
 
 
-def _record_methods(edges: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
-    # A record's method is its strongest edge inside its own person; a record with none is a singleton.
-    both = pl.concat([edges.select(uid="uid_l", other="uid_r", probability="probability", method="method"),
-                      edges.select(uid="uid_r", other="uid_l", probability="probability", method="method")])
-    p = links.select("unique_id", "person_id")
-    inside = (both.join(p.rename({"unique_id": "uid"}), on="uid")
-              .join(p.rename({"unique_id": "other", "person_id": "other_person"}), on="other")
-              .filter(pl.col("person_id") == pl.col("other_person"))
-              .with_columns(rank=pl.col("method").replace_strict(_RECORD_RANK, default=0))
-              .sort(["rank", "probability"], descending=True).group_by("uid").first())
-    return links.join(inside.select(unique_id="uid", method="method", match_probability="probability"),
-                      on="unique_id", how="left").with_columns(
+def _record_methods(link: LinkSQL, edges: str, links: pl.DataFrame) -> pl.DataFrame:
+    """A record's method is its strongest edge inside its own person; a record with none is a singleton."""
+    people = link.put("links", links.select("unique_id", "person_id"))
+    rank = " ".join(f"WHEN '{m}' THEN {r}" for m, r in _RECORD_RANK.items())
+    got = link.fetch(f"""
+        WITH both_ways AS (
+            SELECT uid_l AS uid, uid_r AS other, probability, method FROM {edges}
+            UNION ALL SELECT uid_r AS uid, uid_l AS other, probability, method FROM {edges}),
+        inside AS (
+            SELECT b.uid, b.probability, b.method, CASE b.method {rank} ELSE 0 END AS rank
+            FROM both_ways AS b JOIN {people} AS p ON p.unique_id = b.uid
+            JOIN {people} AS o ON o.unique_id = b.other WHERE p.person_id = o.person_id),
+        best AS (
+            SELECT uid, method, probability,
+                   ROW_NUMBER() OVER (PARTITION BY uid ORDER BY rank DESC, probability DESC) AS n FROM inside)
+        SELECT uid AS unique_id, method, probability AS match_probability FROM best WHERE n = 1""")
+    return links.join(got, on="unique_id", how="left").with_columns(
         method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
 
 
@@ -161,46 +182,55 @@ class _Laps:
         self._mark = (wall, cpu)
 
 
-def build_index(store: Path, *, incremental: bool = False, memory_limit: str | None = None) -> IndexSummary:
+def build_index(store: Path, *, incremental: bool = False, memory_limit: str | None = None,
+                engine: str = "duckdb", spark_master: str | None = None) -> IndexSummary:
     """Link every person record in the store into persons and families; write the link tables.
 
     The engine works within `memory_limit` (default: JOINEDUP_LINK_MEMORY, else JOINEDUP_MEMORY, else 3 GB or half the
-    machine's memory) and spills beyond it to the store's temp folder.
+    machine's memory) and spills beyond it to the store's temp folder. With `engine="spark"` Splink's
+    training and scoring and the clustering run on Spark (on `spark_master`, local mode by default);
+    the store file stays the one writer.
     """
+    if engine not in ("duckdb", "spark"):
+        raise UserError(f"unknown engine {engine!r} (choose from duckdb, spark)", field="engine")
     if not store.exists():
         raise UserError("no such store", file=str(store))
     if not vault_path(store).exists():
         raise UserError(f"no identity vault beside the store (expected {vault_path(store).name})", file=str(store))
     from joinedup.store.memory import engine_memory_limit
-    engine = Engine(store, vault=True, memory_limit=engine_memory_limit(MEMORY_ENV, memory_limit))
-    engine.store.on_publish = _pause
+    writer = Engine(store, vault=True, memory_limit=engine_memory_limit(MEMORY_ENV, memory_limit))
+    writer.store.on_publish = _pause
+    scratch = None
     laps = _Laps()
     try:
+        link, scratch = _link_engine(writer, engine, spark_master, store)
         with progress() as bar:
             task = bar.add_task("reading records", total=7)
-            feats = load_records(engine, str(store))
-            previous = read_table(engine, "person_source_link")
-            model_rows = read_table(engine, "link_model")
+            feats = load_records(writer, str(store))
+            previous = read_table(writer, "person_source_link")
+            model_rows = read_table(writer, "link_model")
             model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
+            if model is not None and model.get("sql_dialect") not in (None, link.dialect):
+                model = None  # a model saved by the other engine: its SQL is in that engine's dialect; learn afresh
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
-            ensure_table(engine, "store.")
-            decisions = read_decisions(read_table(engine, "link_decision"), feats["unique_id"])
+            ensure_table(writer, "store.")
+            decisions = read_decisions(read_table(writer, "link_decision"), feats["unique_id"])
             laps.lap("read records")
-            edges, scored, run = _edges(engine, feats, model)
+            exact, predictions, run = _edges(link, feats, model)
             laps.lap("exact rules, training and scoring")
-            edges = pl.concat([edges, manual_edges(decisions)])
+            edges = _edge_table(link, exact, manual_edges(decisions), predictions)
             bar.update(task, advance=1, description="clustering")
             recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            apart = pl.concat([cannot_link(decisions), _related_apart(engine, feats)])
-            clusters = cluster_records(recs, edges, cannot_link=apart)
+            apart = pl.concat([cannot_link(decisions), _related_apart(writer, feats)])
+            clusters = _cluster(link, recs, edges, apart)
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
             if incremental and known is not None and known.height and decisions.height:
-                known, freed = _apply_to_known(recs, edges, decisions, known)
+                known, freed = _apply_to_known(link, recs, edges, decisions, known)
             ids = assign_ids(clusters, known, incremental=incremental,
                              taken=set(previous["person_id"].to_list()) if previous is not None else None)
-            links = _record_methods(edges, ids)
+            links = _record_methods(link, edges, ids)
             if incremental and previous is not None and previous.height:
                 kept = (previous.filter(~pl.col("record_id").is_in(freed["record_id"].implode()))
                         .rename({"record_id": "unique_id"}).select("unique_id", "method", "match_probability"))
@@ -217,35 +247,58 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
                                how="left").with_columns(
                     linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
             bar.update(task, advance=1, description="persons")
-            records = engine.query("SELECT * FROM store.person_record").unique("record_id", keep="first")
-            deaths = read_table(engine, "death")
-            persons = person_table(records, psl, deaths.select("record_id", "date_of_death") if deaths is not None else None)
+            write_link_table(writer, "person_source_link", psl)
+            # the person table is folded by SQL in the store itself: its records never come into Python
+            has_death = "death" in writer.tables("store")
+            n_persons = write_link_query(writer, "person", person_sql(
+                "store.person_record", "store.person_source_link", "store.death" if has_death else None))
             bar.update(task, advance=1, description="families")
-            family, members = _families(engine, records, psl, persons)
-            write_link_table(engine, "person", persons)
-            write_link_table(engine, "person_source_link", psl)
-            write_link_table(engine, "family", family)
-            write_link_table(engine, "family_member", members)
-            write_diagnostics(engine, run, scored, THRESHOLD, feats.height)
-            write_review_pairs(engine, run, scored, THRESHOLD)
+            households, parent_child = _families(writer)
+            pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)
+            write_review_pairs(writer, link, run, predictions, THRESHOLD)
             bar.update(task, advance=1, description="measure results")
             laps.lap("clusters, ids, persons, families, writes")
             # Stored with this version of the store, so that readers (the web app) never compute them.
-            refresh_stored(engine.store, after="link")
+            refresh_stored(writer.store, after="link")
             laps.lap("measure results (stored for readers)")
             bar.update(task, advance=1, description="done")
     except BaseException:
-        engine.close(publish=False)  # a failed run publishes nothing
+        if scratch is not None:
+            scratch.close()
+        writer.close(publish=False)  # a failed run publishes nothing
         raise
+    if scratch is not None:
+        scratch.close()
     _pause("before publish")
-    engine.close()
+    writer.close()
     laps.lap("publish")
     counts = psl.group_by("method").len()
     return IndexSummary(
-        records=psl.height, persons=persons.height, by_method=dict(zip(counts["method"], counts["len"])),
-        pairs_scored=scored.height, households=int((family["kind"] == "household").sum()),
-        parent_child_families=int((family["kind"] == "parent_child").sum()), incremental=incremental,
+        records=psl.height, persons=n_persons, by_method=dict(zip(counts["method"], counts["len"])),
+        pairs_scored=pairs_scored, households=households,
+        parent_child_families=parent_child, incremental=incremental,
         decisions=decisions.height, decisions_unmet=unmet(decisions, ids), timings=laps.timings)
+
+
+def _link_engine(writer: Engine, engine: str, spark_master: str | None, store: Path) -> tuple[LinkSQL, object]:
+    """Where Splink and the clustering run: the store's own DuckDB, or a scratch Spark session (and that store)."""
+    if engine == "duckdb":
+        return LinkSQL(writer.store.backend, writer.api), None
+    from joinedup.store import Store
+    try:
+        scratch = Store.memory("spark", spark_master)
+    except BackendError as e:
+        raise UserError(str(e), file=str(store)) from None
+    return LinkSQL(scratch.backend), scratch
+
+
+def _cluster(link: LinkSQL, recs: pl.DataFrame, edges: str, apart: pl.DataFrame) -> pl.DataFrame:
+    """Cluster per record (unique_id, cluster), the clustering run as SQL in the link engine."""
+    nodes = link.put("nodes", recs.select(pl.col("unique_id").cast(pl.Utf8), pl.col("nhs_key").cast(pl.Utf8),
+                                          pl.col("system").cast(pl.Utf8), pl.col("local_id_pseudo").cast(pl.Utf8)))
+    parted = link.put("apart", apart.select(pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8)))
+    out = cluster_tables(link, nodes, edges, parted)
+    return link.fetch(f"SELECT unique_id, cluster FROM {out}").with_columns(pl.col("cluster").cast(pl.Int64))
 
 
 def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
@@ -264,7 +317,7 @@ def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("uid_l") != pl.col("uid_r")).unique())
 
 
-def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataFrame,
+def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl.DataFrame,
                     known: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Incremental runs: re-cluster the known persons that decisions change; every other known record stays.
 
@@ -277,41 +330,39 @@ def _apply_to_known(recs: pl.DataFrame, edges: pl.DataFrame, decisions: pl.DataF
     if freed.height == 0:
         return known, freed
     ids = freed["record_id"].implode()
-    inner = edges.filter(pl.col("uid_l").is_in(ids) & pl.col("uid_r").is_in(ids))
+    free = link.put("freed", freed.select(pl.col("record_id").cast(pl.Utf8)))
+    inner = link.fetch(f"SELECT e.uid_l, e.uid_r, e.probability, e.method FROM {edges} AS e "
+                       f"JOIN {free} AS a ON a.record_id = e.uid_l JOIN {free} AS b ON b.record_id = e.uid_r")
     anchor = freed.with_columns(anchor=pl.col("record_id").min().over("person_id")).filter(
         pl.col("record_id") != pl.col("anchor")).select(
         uid_l="anchor", uid_r="record_id", probability=pl.lit(0.0), method=pl.lit("previous"))
     sub = cluster_records(recs.filter(pl.col("unique_id").is_in(ids)), pl.concat([inner, anchor]),
-                          cannot_link=cannot_link(decisions))
+                          cannot_link=cannot_link(decisions), link=link)
     moved = assign_ids(sub, freed, taken=set(known["person_id"].to_list())).rename({"unique_id": "record_id"})
     return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 
-def _families(engine: Engine, records: pl.DataFrame, links: pl.DataFrame,
-              persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    families, members = [], []
-    addresses = read_table(engine, "person_record_address")
-    if addresses is not None and addresses.height:
-        f, m = household_families(home_addresses(addresses, records), links, persons)
-        families.append(f)
-        members.append(m)
-    relations = read_table(engine, "stated_relation")
-    sources = records.select("record_id", "source")
+def _families(engine: Engine) -> tuple[int, int]:
+    """Write family and family_member by SQL in the store (households and stated relations); their counts by kind."""
+    have = engine.tables("store")
+    links, records = "store.person_source_link", "store.person_record"
     parts = []
-    if relations is not None and relations.height:
-        parts.append(relations.select("record_id", "relation", "related_local_id_pseudo")
-                     .join(sources, on="record_id", how="left"))
-    carers = read_table(engine, "asc_event")
-    if carers is not None and carers.height and "cared_for_local_id_pseudo" in carers.columns:
-        parts.append(carers.filter(pl.col("cared_for_local_id_pseudo").is_not_null()).select(
-            "record_id", relation=pl.lit("carer"), related_local_id_pseudo="cared_for_local_id_pseudo",
-            source=pl.lit("asc.client_level_data")).unique())
-    if parts:
-        f, m = relation_families(pl.concat(parts, how="diagonal_relaxed"), records, links)
-        families.append(f)
-        members.append(m)
-    if not families:
-        return (pl.DataFrame(schema={"family_id": pl.Utf8, "kind": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date}),
-                pl.DataFrame(schema={"family_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8, "evidence": pl.Utf8,
-                                     "first_seen": pl.Date, "last_seen": pl.Date}))
-    return pl.concat(families, how="diagonal_relaxed"), pl.concat(members, how="diagonal_relaxed")
+    if "person_record_address" in have:
+        parts.append(household_sql(home_sql("store.person_record_address", records), links, "store.person"))
+    relations = []
+    if "stated_relation" in have:
+        relations.append(f"SELECT x.record_id, x.relation, x.related_local_id_pseudo, r.source FROM store.stated_relation AS x "
+                         f"LEFT JOIN {records} AS r ON r.record_id = x.record_id")
+    if "asc_event" in have and any(c == "cared_for_local_id_pseudo" for c, _ in engine.store.backend.columns("store.asc_event")):
+        relations.append("SELECT DISTINCT record_id, 'carer' AS relation, cared_for_local_id_pseudo AS related_local_id_pseudo, "
+                         "'asc.client_level_data' AS source FROM store.asc_event WHERE cared_for_local_id_pseudo IS NOT NULL")
+    if relations:
+        parts.append(relation_sql(f"({' UNION ALL '.join(relations)})", records, links))
+    members = " UNION ALL ".join(f"SELECT * FROM ({q}) AS p{i}" for i, q in enumerate(parts)) or (
+        "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS VARCHAR) AS role, "
+        "CAST(NULL AS VARCHAR) AS evidence, CAST(NULL AS DATE) AS first_seen, CAST(NULL AS DATE) AS last_seen, "
+        "CAST(NULL AS VARCHAR) AS kind WHERE FALSE")
+    write_link_query(engine, "family_member", members)
+    write_link_query(engine, "family", family_sql(members))
+    counts = dict(engine.store.backend.fetchall("SELECT kind, COUNT(*) FROM store.family GROUP BY kind"))
+    return int(counts.get("household", 0)), int(counts.get("parent_child", 0))

@@ -16,6 +16,7 @@ import polars as pl
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
 from joinedup.link.model import level_labels
+from joinedup.link.sql import LinkSQL
 from joinedup.link.tables import write_table
 from joinedup.store import Store
 
@@ -33,13 +34,15 @@ def pair_id(a: str, b: str) -> str:
     return "R" + hashlib.sha256(f"joinedup-pair|{a}|{b}".encode()).hexdigest()[:10]
 
 
-def write_review_pairs(engine: Engine, run, scored: pl.DataFrame, threshold: float) -> None:
+def write_review_pairs(engine: Engine, link: LinkSQL, run, predictions: str, threshold: float) -> None:
     """Store link_review_pairs: the KEPT_PAIRS scored pairs closest to the threshold, as levels."""
+    from joinedup.link.diagnostics import gamma_columns
+
     cut = math.log2(threshold / (1 - threshold))
-    gammas = [c for c in scored.columns if c.startswith("gamma_")]
-    near = (scored.select("unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas)
-            .with_columns(distance=(pl.col("match_weight") - cut).abs())
-            .sort("distance").head(KEPT_PAIRS))
+    gammas = gamma_columns(link, predictions)
+    near = link.fetch(f"SELECT {', '.join(['unique_id_l', 'unique_id_r', 'match_weight', 'match_probability', *gammas])}, "
+                      f"ABS(match_weight - {cut!r}) AS distance FROM {predictions} "
+                      f"ORDER BY distance, unique_id_l, unique_id_r LIMIT {KEPT_PAIRS}")
     labels = level_labels(run.linker)
     rows = []
     for r in near.iter_rows(named=True):

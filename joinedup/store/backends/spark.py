@@ -52,6 +52,9 @@ def session(master: str | None = None, *, threads: int | None = None, memory_lim
          .config("spark.sql.session.timeZone", "UTC")
          # DuckDB's semantics for the compiled SQL: integer division and casts that yield NULL, not errors
          .config("spark.sql.ansi.enabled", "false"))
+    jar = _splink_jar()
+    if jar:  # Splink's string similarity functions (jaro_winkler...) for linkage on Spark
+        b = b.config("spark.jars", jar)
     if master.startswith("local") and not submitted:
         # a few partitions per shuffle: the default 200 costs seconds per query on a small place
         b = b.config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "4")
@@ -67,6 +70,15 @@ def session(master: str | None = None, *, threads: int | None = None, memory_lim
         raise BackendError(f"Spark could not start on master {master!r}: {' '.join(str(e).split())[:300]}") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _splink_jar() -> str | None:
+    """The jar of Splink's Spark UDFs (string similarities), when Splink is installed."""
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:
+        return None
+    return similarity_jar_location()
 
 
 def _spark_size(limit: str) -> str:
@@ -254,7 +266,12 @@ class SparkBackend(Backend):
     def splink_api(self) -> Any:
         """Splink's SparkAPI on this session (its scratch tables in the session's own database)."""
         from splink.backends.spark import SparkAPI
-        return SparkAPI(spark_session=self.spark)
+        context = self.spark.sparkContext
+        if context.getCheckpointDir() is None:
+            # Splink breaks long lineages (connected components, EM) by checkpoints; on a cluster set
+            # spark.checkpoint.dir to shared storage, otherwise a private local folder is used
+            context.setCheckpointDir(tempfile.mkdtemp(prefix="joinedup-spark-checkpoints-"))
+        return SparkAPI(spark_session=self.spark, break_lineage_method=os.environ.get("JOINEDUP_SPARK_LINEAGE", "checkpoint"))
 
     def close(self) -> None:
         """Drop this backend's views, functions and databases; the session stays for the process."""
