@@ -62,7 +62,7 @@ def generate(world) -> dict[str, pl.DataFrame]:
     end = day(world.period_end)
     addr = address_at(world, jobs["person_id"].to_numpy(), np.minimum(jobs["start"].to_numpy(), end))
     jobs = jobs.with_columns(addr["postcode"].alias("postcode"))
-    makers = {"workforce.asc_wds": ("asc", lambda j: _asc(j, rng, end)), "workforce.nhs_esr": ("nhs", lambda j: _esr(j, rng, end)),
+    makers = {"workforce.asc_wds": ("asc", lambda j: _asc(j, rng, end, world.scale)), "workforce.nhs_esr": ("nhs", lambda j: _esr(j, rng, end)),
               "workforce.childrens_social_work": ("csw", lambda j: _csww(j, rng, end)),
               "workforce.gp_practice_staff": ("gp", lambda j: _gp(world, j, rng, end))}
     out = {}
@@ -82,9 +82,10 @@ def _closed(j: pl.DataFrame, end: int) -> np.ndarray:
     return j["end"].to_numpy() <= end
 
 
-def _asc(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
+def _asc(j: pl.DataFrame, rng, end: int, scale: float = 1.0) -> pl.DataFrame:
     n = j.height
-    n_est = max(1, int(round(n / STAFF_PER_ESTABLISHMENT)))
+    # establishments are place-wide: every batch's staff spread over the whole place's establishments
+    n_est = max(1, int(round(n * scale / STAFF_PER_ESTABLISHMENT)))
     est = np.floor(j["slot"].to_numpy() * n_est).astype(np.int64)
     role = j["role"].to_numpy()
     closed = _closed(j, end)
