@@ -122,3 +122,14 @@ def test_returns_are_written_from_the_parts(batched):
     assert {"ssda903", "cin_census", "asc_cld", "school_census", "fhir_gp_appointments"} <= forms
     cld_rows = sum(e["rows"] for e in m["files"] if e["source"] == "asc.client_level_data")
     assert cld_rows > 0
+
+
+def test_link_reads_a_truth_folder_of_parts(batched):
+    from joinedup.link.truth import read_truth
+
+    truth = read_truth(batched / "truth")
+    records = _truth(batched, "records").drop_nulls(["local_id", "person_id"]).unique(["source", "local_id"])
+    assert truth.records.height == records.height
+    residence = _truth(batched, "residence")
+    assert truth.households is not None and truth.households.height == residence.height
+    assert truth.relations is not None and truth.relations.height == _truth(batched, "relations").height
