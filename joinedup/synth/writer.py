@@ -94,8 +94,7 @@ def _numbering(world: World, space: str, prefix: str, width: int, n: int, given:
     runs on from batch to batch (its width fixed by the first batch for the whole place) and, where the
     generator gives its own ids too, new ids are one digit longer than those, so the two never meet."""
     place = world.place
-    if place is None or place.batches == 1:
-        return prefix, width, 0
+    assert place is not None
     if space not in place.local_ids:
         wide = max(width + (1 if given else 0), len(str(int(2 * n * place.scale * 1.2) + 10)))
         place.local_ids[space] = (prefix, wide, 0)
@@ -125,9 +124,11 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     prefix, width = _id_shape(space, existing["local_id"].head(1).to_list() if existing is not None else [])
     given_width = width
     width = max(width, len(str(2 * n + 10)))
-    prefix, width, offset = _numbering(world, space, prefix, given_width if existing is not None else width,
-                                       n, existing is not None) if world.place is not None and world.place.batches > 1 \
-        else (prefix, width, 0)
+    batched = world.place is not None and world.place.batches > 1
+    offset = 0
+    if batched:
+        prefix, width, offset = _numbering(world, space, prefix, given_width if existing is not None else width,
+                                           n, existing is not None)
     if existing is not None:
         taken = set(existing["local_id"].to_list())
         fresh = _new_ids(rng, n + n_dup, prefix, width, taken, offset)
@@ -138,7 +139,7 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     else:
         fresh = _new_ids(rng, n + n_dup, prefix, width, offset=offset)
         id1, id2 = fresh.head(n), fresh.slice(n, n_dup)
-    if offset or (world.place is not None and world.place.batches > 1):
+    if batched:
         # the next batch numbers on from here (all n + n_dup + taken numbers of the range were drawn from)
         used = n + n_dup + (len(taken) if existing is not None else 0)
         world.place.local_ids[space] = (prefix, width, offset + used)  # type: ignore[union-attr]
