@@ -30,7 +30,7 @@ CSC_ID_SALT = 332
 
 def csc_ids(person_ids: np.ndarray) -> pl.Series:
     """The council case system's person ids (LAchildID = CHILD = RelatedPersonID space)."""
-    return local_ids(person_ids, "", CSC_ID_SALT, width=7)
+    return local_ids(person_ids, "", CSC_ID_SALT, width=7, widen=True)
 
 
 _REC_CIN_REASON = {"adopt": "RC1", "sgo": "RC4", "cao": "RC3", "died": "RC2", "left": "RC5", "home": "RC7", "adult": "RC7"}

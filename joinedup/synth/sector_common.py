@@ -68,17 +68,18 @@ def deprivation_weight(decile: np.ndarray, ratio: float) -> np.ndarray:
     return np.exp(np.log(ratio) * (10 - d) / 9)
 
 
-def local_ids(person_ids: np.ndarray, prefix: str, salt: int, width: int = 7) -> pl.Series:
+def local_ids(person_ids: np.ndarray, prefix: str, salt: int, width: int = 7, widen: bool = False) -> pl.Series:
     """A system's own person ids: a fixed bijection of the true id, so one system keeps one id per person.
 
-    Values at or above the width's modulus (the people of a big place) take one digit more, with the
-    next width's bijection, so ids never wrap round onto another person's.
+    With `widen`, values at or above the width's modulus (the people of a big place) take one digit
+    more, with the next width's bijection, so ids never wrap round onto another person's; below it
+    (every place up to ~850,000 people) the ids are the same either way.
     """
     moduli = {6: 999_983, 7: 9_999_991, 8: 99_999_989, 9: 999_999_937}  # primes just under 10**width
     v = np.asarray(person_ids, dtype=np.int64)
     mult = 1_103_515_245
     w = np.full(len(v), width, dtype=np.int64)
-    for k in range(width, 9):
+    for k in range(width, 9 if widen else width):
         w = np.where((w == k) & (v >= moduli[k]), k + 1, w)
     num = np.zeros(len(v), dtype=np.int64)
     for k in np.unique(w):
