@@ -28,6 +28,9 @@ class TruthFiles:
 
 
 def _read(path: Path) -> pl.DataFrame:
+    if path.is_dir():  # a place written in batches: one part per batch (truth/records/part-00000.parquet ...)
+        parts = sorted(p for p in path.iterdir() if p.suffix in (".csv", ".parquet"))
+        return pl.concat([_read(p) for p in parts], how="vertical_relaxed") if parts else pl.DataFrame()
     if path.suffix == ".parquet":
         return pl.read_parquet(path)
     return pl.read_csv(path, infer_schema_length=10000)
@@ -47,7 +50,8 @@ def read_truth(folder: Path) -> TruthFiles:
     """The truth files in a folder; a one-line error when the folder holds no record truth."""
     if not folder.is_dir():
         raise UserError("no such truth folder", file=str(folder))
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".parquet"))
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".parquet")
+                   or (p.is_dir() and any(q.suffix in (".csv", ".parquet") for q in p.iterdir())))
     records, households, relations = [], None, None
     for path in files:
         df = _read(path)

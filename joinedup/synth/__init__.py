@@ -2,7 +2,8 @@
 
 `synthesise(people, seed, out)` builds the world (joinedup.synth.build), runs each sector's
 generator in flow order (joinedup.synth.place.GENERATORS), applies realistic defects and writes
-the extracts, DIR/truth/ and DIR/manifest.json (joinedup.synth.writer).
+the extracts, DIR/truth/ and DIR/manifest.json (joinedup.synth.writer). A place bigger than one
+household batch (joinedup.synth.batches) is built and written batch by batch, a part per extract.
 """
 
 from __future__ import annotations

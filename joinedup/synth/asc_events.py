@@ -105,7 +105,8 @@ class EventLog:
             Primary_Support_Reason=pl.Series(psr.tolist(), dtype=pl.Utf8),
             Accommodation_Status=pl.Series(accom.tolist(), dtype=pl.Utf8),
             Has_Unpaid_Carer=pl.Series(np.where(is_carer, None, has_carer).tolist(), dtype=pl.Utf8),
-            Event_Reference=pl.select(pl.lit("EV") + pl.int_range(1, n + 1).cast(pl.Utf8).str.zfill(9)).to_series(),
+            Event_Reference=pl.select(pl.lit("EV") + pl.int_range(first := world.seq_start("asc.events", n), first + n)
+                                      .cast(pl.Utf8).str.zfill(9)).to_series(),
             Event_Start_Date=as_dates(start),
             Event_End_Date=as_dates(np.where(end >= 0, end, 0)).scatter(np.flatnonzero(end < 0), None),
             Cared_For_Person_Identifier=pl.lit(None, dtype=pl.Utf8),

@@ -15,6 +15,7 @@ from joinedup.reference import DEFAULT_AREA
 from joinedup.synth import identifiers as ids
 from joinedup.synth import lifecourse as lc
 from joinedup.synth import names as nm
+from joinedup.synth.batches import PlaceState
 from joinedup.synth.needs import care_experience, latent_needs, worker_sectors
 from joinedup.synth.population import AddressBook, Geography, _addresses, area_geography, cohort
 from joinedup.synth.world import World
@@ -55,10 +56,13 @@ def _dates(days: np.ndarray, nullable: bool = True) -> pl.Series:
     return s.scatter(missing, None) if len(missing) else s
 
 
-def _practices(rng: np.random.Generator, geo: Geography, n_people: int, person_lsoa: np.ndarray) -> np.ndarray:
-    """A registered practice per person: one of the three nearest practices to their LSOA."""
+def _practices(rng: np.random.Generator, geo: Geography, n_people: int, person_lsoa: np.ndarray,
+               place: PlaceState | None = None) -> np.ndarray:
+    """A registered practice per person: one of the three nearest practices to their LSOA (sites place-wide)."""
     k = max(2, round(n_people / PEOPLE_PER_PRACTICE))
-    site = rng.choice(len(geo.lsoa), size=k, replace=k > len(geo.lsoa))
+    def sites() -> np.ndarray:
+        return rng.choice(len(geo.lsoa), size=k, replace=k > len(geo.lsoa))
+    site = place.once("practice_sites", sites) if place is not None else sites()
     codes = np.array([f"M87{600 + i:03d}" for i in range(k)])  # synthetic codes in the ODS practice format
     d = (geo.lat[:, None] - geo.lat[site][None, :]) ** 2 + ((geo.lon[:, None] - geo.lon[site][None, :]) * 0.61) ** 2
     nearest = np.argsort(d, axis=1)[:, :3]
@@ -81,10 +85,15 @@ def _move_within(rng: np.random.Generator, geo: Geography, lsoa: np.ndarray, kin
 
 
 def _identifiers(rng: np.random.Generator, area: str, people: int, geo: Geography, dob: np.ndarray, lsoa: np.ndarray,
-                 start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """NHS numbers for all; UPNs for those of school age in the period; NI numbers from 16; a GP practice."""
+                 start: int, end: int, place: PlaceState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """NHS numbers for all; UPNs for those of school age in the period; NI numbers from 16; a GP practice.
+
+    `people` is the whole place's residents (practices and schools are place-wide); numbers that
+    earlier batches gave out (place.nhs_taken, ni_taken, upn_used) are never given again.
+    """
     n = len(dob)
-    nhs = ids.nhs_numbers(rng, n)
+    nhs = ids.nhs_numbers(rng, n, exclude=place.nhs_taken)
+    place.nhs_taken = np.union1d(place.nhs_taken, nhs.astype(np.int64)) if place.batches > 1 else place.nhs_taken
     age_start, age_end = (start - dob) / lc.YEAR, (end - dob) / lc.YEAR
     school_age = (age_end >= 4) & (age_start < 19)
     by = 1970 + (dob / lc.YEAR)
@@ -92,22 +101,31 @@ def _identifiers(rng: np.random.Generator, area: str, people: int, geo: Geograph
     entry_year = np.floor(by).astype(int) + np.where((by % 1) < (243 / 365.25), 4, 5)
     upn = np.full(n, None, dtype=object)
     si = np.flatnonzero(school_age)
-    upn[si] = ids.upns(rng, la_number(area), entry_year[si], 2001 + rng.integers(0, max(2, people // 2800), len(si)))
+    upn[si] = ids.upns(rng, la_number(area), entry_year[si], 2001 + rng.integers(0, max(2, people // 2800), len(si)),
+                       used=place.upn_used)
     ni = np.full(n, None, dtype=object)
     adults = np.flatnonzero(age_end >= 16)
-    ni[adults] = ids.ni_numbers(rng, len(adults))
-    return nhs, upn, ni, _practices(rng, geo, people, lsoa)
+    ni[adults] = ids.ni_numbers(rng, len(adults), exclude=place.ni_taken)
+    if place.batches > 1:
+        place.ni_taken = np.union1d(place.ni_taken, ni[adults].astype("U9"))
+    return nhs, upn, ni, _practices(rng, geo, people, lsoa, place)
 
 
-def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: int = 2022) -> World:
-    """The synthetic place: `people` residents at the start of the period plus arrivals and births."""
+def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: int = 2022,
+                place: PlaceState | None = None) -> World:
+    """The synthetic place (or one batch of it): `people` residents at the start plus arrivals and births.
+
+    With `place` (joinedup.synth.batches), the world is one batch of a bigger place: its person and
+    household ids follow the earlier batches', and the numbers and sites they gave out are kept.
+    """
+    place = place if place is not None else PlaceState(people=people, batch_people=people)
     start_d, end_d = period_of(start_year)
     start, end = _day(start_d), _day(end_d) + 1
     rng = np.random.default_rng([seed, zlib.crc32(b"population")])
     geo = area_geography(area)
     years = (end - start) / lc.YEAR
 
-    book = AddressBook()  # one address per household across the whole place
+    book = place.once("address_book", AddressBook)  # one address per household across the whole place
     res = cohort(rng, people, geo, ref_year=start_year, book=book)
     n_in = int(round(people * lc.IN_MIGRATION * years))
     arr = cohort(rng, max(n_in, 1), geo, ref_year=start_year + 1, book=book)
@@ -215,10 +233,11 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     age_start = (start - dob_all) / lc.YEAR
     worker = worker_sectors(rng, people, age_start, female_all, eligible & (death_all < 0))
 
-    nhs, upn, ni, practice = _identifiers(rng, area, people, geo, dob_all, lsoa0, start, end)
+    nhs, upn, ni, practice = _identifiers(rng, area, place.people, geo, dob_all, lsoa0, start, end, place)
+    p_off, h_off = place.person_offset, place.household_offset
 
     people_df = pl.DataFrame({
-        "person_id": pl.Series(np.arange(1, N + 1), dtype=pl.Int64),
+        "person_id": pl.Series(np.arange(1, N + 1) + p_off, dtype=pl.Int64),
         "sex": np.where(female_all, "F", "M"),
         "dob": _dates(dob_all, nullable=False),
         "ethnicity": np.r_[ethnicity, b_eth],
@@ -245,16 +264,20 @@ def build_world(people: int, seed: int, area: str = DEFAULT_AREA, start_year: in
     }).with_columns(pl.col("frailty").cast(pl.Float32), pl.col("ltc_count").cast(pl.Int8))
 
     households = pl.DataFrame({
-        "household_id": pl.Series(np.arange(1, len(hh_kind) + 1), dtype=pl.Int64),
+        "household_id": pl.Series(np.arange(1, len(hh_kind) + 1) + h_off, dtype=pl.Int64),
         "kind": hh_kind, "address": hh_addr, "postcode": hh_pc, "lsoa21": geo.lsoa[hh_lsoa],
         "imd_decile": pl.Series(geo.decile[hh_lsoa], dtype=pl.Int8),
     })
     residence = _residence(person_hh, arrive, move_day, moved_to, leave_day, death, m_hh, bday, b_death)
-    relations = pl.DataFrame({"person_id": rel_from + 1, "related_person_id": rel_to + 1,
+    if p_off or h_off:
+        residence = residence.with_columns(pl.col("person_id") + p_off, pl.col("household_id") + h_off)
+    relations = pl.DataFrame({"person_id": rel_from + 1 + p_off, "related_person_id": rel_to + 1 + p_off,
                               "relation": relation.astype(str)}).cast({"person_id": pl.Int64, "related_person_id": pl.Int64})
+    place.person_offset += N
+    place.household_offset += len(hh_kind)
     return World(people=people_df, households=households, residence=residence, relations=relations,
                  period_start=start_d, period_end=end_d, area=area, seed=seed,
-                 rng=np.random.default_rng([seed, zlib.crc32(b"world")]))
+                 rng=np.random.default_rng([seed, zlib.crc32(b"world")]), place=place)
 
 
 def _residence(person_hh, arrive, move_day, moved_to, leave_day, death, m_hh, bday, b_death) -> pl.DataFrame:

@@ -30,7 +30,7 @@ CSC_ID_SALT = 332
 
 def csc_ids(person_ids: np.ndarray) -> pl.Series:
     """The council case system's person ids (LAchildID = CHILD = RelatedPersonID space)."""
-    return local_ids(person_ids, "", CSC_ID_SALT, width=7)
+    return local_ids(person_ids, "", CSC_ID_SALT, width=7, widen=True)
 
 
 _REC_CIN_REASON = {"adopt": "RC1", "sgo": "RC4", "cao": "RC3", "died": "RC2", "left": "RC5", "home": "RC7", "adult": "RC7"}
@@ -126,7 +126,9 @@ def generate(world) -> dict[str, pl.DataFrame]:
     out.update(csc_ssda903.frames(world, periods, care_episodes(periods, rng), rng, start, end, csc_ids))
     out["csc.cin_children"] = cin_children(world, out["csc.cin_episodes"]["_person_id"].unique().sort(), csc_ids, end)
     out["csc.family_members"] = family_members(world, out["csc.cin_children"]["_person_id"], csc_ids, end)
-    out["csc.fostering_households"] = fostering.generate(world, rng, int(is_child.sum()))
+    # fostering households are place-wide: the first batch makes them for the whole place, the others none
+    fh = fostering.generate(world, rng, int(round(int(is_child.sum()) * world.scale)))
+    out["csc.fostering_households"] = fh if world.place is None or world.place.batch == 0 else fh.clear()
     return out
 
 

@@ -28,13 +28,15 @@ def synth(
 ) -> None:
     """Synthesise a place: people, households and every sector's extracts, with ground truth apart."""
     from joinedup.synth.defects import DefectConfig, load_defects
+    from joinedup.synth.batches import batch_sizes
     from joinedup.synth.place import available_generators, check_request, synthesise
 
     check_request(people, out_dir, force, fmt)
     defects = DefectConfig.none() if clean else load_defects(defects_file) if defects_file else None
-    steps = ["population", *available_generators(), "write"]
+    batches = len(batch_sizes(people)) if people > 0 else 1
+    steps = ["population", *available_generators()]
     with progress() as bar:
-        task = bar.add_task("synthesising", total=len(steps))
+        task = bar.add_task("synthesising", total=len(steps) * batches + 1)
         result = synthesise(people, seed, out_dir, fmt, area, start_year, force, defects,
                             on_step=lambda name: bar.update(task, advance=1, description=name), paradoxes=paradoxes)
     m = result.manifest
@@ -42,9 +44,14 @@ def synth(
     table.add_column("source")
     table.add_column("rows", justify="right")
     table.add_column("file")
-    for f in m["files"]:
-        table.add_row(f["source"], f"{f['rows']:,}", f["path"])
-    table.add_row("[dim]truth[/dim]", f"{sum(t['rows'] for t in m['truth'] if 'records' in t['path']):,}", "truth/records." + ("csv" if fmt == "csv" else "parquet"))
+    shown: dict[str, list] = {}
+    for f in m["files"]:  # a place of several batches: one line per extract, its parts' rows summed
+        row = shown.setdefault(f["source"], [f["source"], 0, f["path"] if "part" not in f else str(Path(f["path"]).parent) + "/"])
+        row[1] += f["rows"]
+    for source_id, rows, path in shown.values():
+        table.add_row(source_id, f"{rows:,}", path)
+    table.add_row("[dim]truth[/dim]", f"{sum(t['rows'] for t in m['truth'] if 'records' in t['path']):,}",
+                  "truth/records" + ("/" if "batches" in m else "." + ("csv" if fmt == "csv" else "parquet")))
     out.print(table)
     out.print(f"{m['people']:,} residents at the start, {m['people_ever']:,} people in the period; "
               f"manifest: {out_dir / 'manifest.json'}")

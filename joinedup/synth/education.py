@@ -113,8 +113,11 @@ def generate(world) -> dict[str, pl.DataFrame]:
     first = at == at.min()
     phase_n = {"primary": int((first & (ncy <= 6)).sum()), "secondary": int((first & (ncy >= 7)).sum()),
                "special": int((first & ehc).sum() * SPECIAL_SCHOOL_SHARE)}
-    schools = build_schools(world.area, rng, dict(zip(counts["l"].to_list(), counts["len"].to_list())),
-                            phase_n["primary"], phase_n["secondary"], phase_n["special"])
+    # schools are place-wide: the first batch sites them for the whole place (its pupils times the place's scale)
+    scale = world.scale
+    schools = world.once("schools", lambda: build_schools(
+        world.area, rng, dict(zip(counts["l"].to_list(), counts["len"].to_list())),
+        *(int(round(phase_n[ph] * scale)) for ph in ("primary", "secondary", "special"))))
     urn = np.empty(len(i), dtype=object)
     laestab = np.empty(len(i), dtype=object)
     special = ehc & (u[5][i] < SPECIAL_SCHOOL_SHARE)

@@ -166,6 +166,6 @@ def labels(values, idx: np.ndarray, compact: bool = False) -> pl.Series:
     return out.cast(pl.Categorical) if compact else out
 
 
-def seq_ids(prefix: str, n: int, width: int) -> pl.Series:
-    """prefix + zero-padded 1..n."""
-    return pl.select((pl.lit(prefix) + pl.int_range(1, n + 1, dtype=pl.Int64).cast(pl.Utf8).str.zfill(width)).alias("id")).to_series()
+def seq_ids(prefix: str, n: int, width: int, start: int = 1) -> pl.Series:
+    """prefix + zero-padded start..start + n - 1 (start: after the ids earlier batches used)."""
+    return pl.select((pl.lit(prefix) + pl.int_range(start, start + n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(width)).alias("id")).to_series()

@@ -91,10 +91,14 @@ def _pathways(rng: np.random.Generator, score: np.ndarray, shares: tuple[float, 
 
 
 def hospital_activity(rng: np.random.Generator, E: Exposure, hospital_deaths: np.ndarray,
-                      births: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Hospital:
-    """Draw ED attendances and spells for everyone in the place (see module docstring)."""
+                      births: tuple[np.ndarray, np.ndarray, np.ndarray], capacity: np.ndarray | None = None) -> Hospital:
+    """Draw ED attendances and spells for everyone in the place (see module docstring).
+
+    `capacity`: the place's social care capacity index when an earlier batch drew it (it is place-wide).
+    """
     n_days = E.end - E.start
     cap = care_capacity(rng, n_days + 60, E.start)
+    cap = cap if capacity is None else capacity
     age = E.age_mid
     need = 1 + 0.12 * E.ltc_count + 0.8 * E.frailty + 0.8 * E.mental_health_need + 1.5 * E.substance_misuse
     dep = np.exp(0.7 * E.dep) / np.exp(0.7 * E.dep).mean()

@@ -35,8 +35,11 @@ def _digits(values: np.ndarray, width: int) -> np.ndarray:
     return (np.asarray(values, dtype=np.int64)[:, None] // powers) % 10
 
 
-def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    """n distinct valid NHS numbers (10-digit strings) in the England ranges 400-499 and 600-708 million."""
+def nhs_numbers(rng: np.random.Generator, n: int, exclude: np.ndarray | None = None) -> np.ndarray:
+    """n distinct valid NHS numbers (10-digit strings) in the England ranges 400-499 and 600-708 million.
+
+    `exclude`: numbers (int64) already given, such as an earlier batch's, that are never drawn again.
+    """
     got: list[np.ndarray] = []
     have = 0
     seen: set[int] = set()
@@ -49,6 +52,7 @@ def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
         _, first = np.unique(full, return_index=True)
         full = full[np.sort(first)]
         full = full[~np.isin(full, np.fromiter(seen, dtype=np.int64, count=len(seen)))] if seen else full
+        full = full[~np.isin(full, exclude)] if exclude is not None and len(exclude) else full
         full = full[: n - have]
         seen.update(full.tolist())
         got.append(full)
@@ -85,8 +89,13 @@ def upn_check_letter(bodies: np.ndarray) -> np.ndarray:
     return UPN_LETTERS[total % 23]
 
 
-def upns(rng: np.random.Generator, la_number: int, entry_year: np.ndarray, school: np.ndarray) -> np.ndarray:
-    """Permanent UPNs: check letter, DfE LA number, school's establishment number, year of allocation, serial."""
+def upns(rng: np.random.Generator, la_number: int, entry_year: np.ndarray, school: np.ndarray,
+         used: dict[int, int] | None = None) -> np.ndarray:
+    """Permanent UPNs: check letter, DfE LA number, school's establishment number, year of allocation, serial.
+
+    `used`: serials already given per (school, year) key by earlier batches; the new ones follow them
+    (and the dict is updated), so UPNs stay unique across the batches of a place.
+    """
     n = len(entry_year)
     serial = np.zeros(n, dtype=np.int64)
     # serials are unique within (school, year), as the DfE algorithm requires
@@ -96,6 +105,11 @@ def upns(rng: np.random.Generator, la_number: int, entry_year: np.ndarray, schoo
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_key)) + 1]
     run = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
     serial[order] = run + 1
+    if used is not None and n:
+        keys, counts = np.unique(key, return_counts=True)
+        before = np.array([used.get(int(k), 0) for k in keys], dtype=np.int64)
+        serial += before[np.searchsorted(keys, key)]
+        used.update({int(k): int(b + c) for k, b, c in zip(keys, before, counts)})
     body = np.char.add(
         np.char.add(np.char.zfill(np.full(n, la_number).astype(str), 3), np.char.zfill(np.asarray(school).astype(str), 4)),
         np.char.add(np.char.zfill((np.asarray(entry_year) % 100).astype(str), 2), np.char.zfill((serial % 1000).astype(str), 3)),
@@ -114,8 +128,8 @@ def upn_valid(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def ni_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    """n distinct National Insurance numbers: two prefix letters, six digits, suffix A-D."""
+def ni_numbers(rng: np.random.Generator, n: int, exclude: np.ndarray | None = None) -> np.ndarray:
+    """n distinct National Insurance numbers: two prefix letters, six digits, suffix A-D (none of `exclude`)."""
     got: list[np.ndarray] = []
     seen: set[str] = set()
     while sum(map(len, got)) < n:
@@ -128,6 +142,7 @@ def ni_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
         _, first = np.unique(nums, return_index=True)
         nums = nums[np.sort(first)]
         nums = nums[[v not in seen for v in nums]] if seen else nums
+        nums = nums[~np.isin(nums, exclude)] if exclude is not None and len(exclude) else nums
         nums = nums[: n - sum(map(len, got))]
         seen.update(nums.tolist())
         got.append(nums)

@@ -63,7 +63,9 @@ def generate(world: World) -> dict[str, pl.DataFrame]:
     dead = np.flatnonzero((E.death >= E.entry) & (E.death < E.end))
     place = place_of_death(rng, E, dead)
     births = _births(world, E.person_id)
-    h = hospital_activity(rng, E, dead[place == "hospital"], births)
+    shared = world.place.shared.get("care_capacity") if world.place is not None else None
+    h = hospital_activity(rng, E, dead[place == "hospital"], births, capacity=shared)  # type: ignore[arg-type]
+    world.once("care_capacity", lambda: h.capacity)
     world.care_capacity = h.capacity  # type: ignore[attr-defined]  # read by the ASC generator
     ed = _ed_frame(rng, world, E, h)
     spells = _spell_frame(rng, world, E, h)
@@ -96,7 +98,7 @@ def _ed_frame(rng: np.random.Generator, world: World, E, h) -> pl.DataFrame:
     home = np.where(E.care_home[who], "306691003", "306689006")
     dest = np.where(kind == 2, "306706006", np.where(rng.random(n) < 0.03, "19712007", home))
     frame = pl.DataFrame({
-        "EC_Ident": pl.Series(np.char.add(f"{SITE}-", np.char.zfill(np.arange(1, n + 1).astype(str), 9))),
+        "EC_Ident": pl.Series(np.char.add(f"{SITE}-", np.char.zfill((np.arange(n) + world.seq_start("nhs.ed", n)).astype(str), 9))),
         "Provider_Site_Code": pl.Series([SITE] * n),
         "Local_Patient_Identifier": pl.Series([None] * n, dtype=pl.Utf8),
         "NHS_Number_Status_Indicator_Code": pl.Series(["01"] * n),
@@ -138,7 +140,8 @@ def _spell_frame(rng: np.random.Generator, world: World, E, h) -> pl.DataFrame:
     dest = np.select([dies, path == 3, path == 2, care_home], ["79", "85", "51", "85"], "19")
     disch_method = np.where(dies, "4", np.where(rng.random(n) < 0.02, "2", "1"))
     frame = pl.DataFrame({
-        "Hospital_Provider_Spell_Number": pl.Series(np.char.add(PROVIDER, np.char.zfill(np.arange(1, n + 1).astype(str), 9))),
+        "Hospital_Provider_Spell_Number": pl.Series(np.char.add(PROVIDER, np.char.zfill(
+            (np.arange(n) + world.seq_start("nhs.spells", n)).astype(str), 9))),
         "Provider_Code": pl.Series([PROVIDER] * n),
         "Local_Patient_Identifier": pl.Series([None] * n, dtype=pl.Utf8),
         "NHS_Number_Status_Indicator_Code": pl.Series(["01"] * n),

@@ -57,7 +57,7 @@ def _faster_ed(rng: np.random.Generator, ed: pl.DataFrame, start_year: int) -> p
 
 
 def _bounce_back(rng: np.random.Generator, spells: pl.DataFrame, deaths: pl.DataFrame, start_year: int,
-                 end: date) -> pl.DataFrame:
+                 end: date, world=None) -> pl.DataFrame:
     s = spells.with_row_index("_i").with_columns(_k=_year_index(pl.col("Discharge_Date"), start_year))
     died = deaths.group_by("_person_id").agg(_dod=pl.col("DATE_OF_DEATH").min())
     nxt = (s.sort("_person_id", "Admission_Date")
@@ -76,7 +76,8 @@ def _bounce_back(rng: np.random.Generator, spells: pl.DataFrame, deaths: pl.Data
     gap = pl.Series(rng.integers(2, 26, c.height)).cast(pl.Int64)
     los = (c["Discharge_Date"] - c["Admission_Date"]).dt.total_days().clip(1, 30)
     new = c.with_columns(
-        Hospital_Provider_Spell_Number=pl.format("{}P{}", pl.col("Provider_Code"), pl.int_range(1, c.height + 1).cast(pl.Utf8).str.zfill(8)),
+        Hospital_Provider_Spell_Number=pl.format("{}P{}", pl.col("Provider_Code"), pl.int_range(
+            first := (world.seq_start("paradoxes.spells", c.height) if world is not None else 1), first + c.height).cast(pl.Utf8).str.zfill(8)),
         Admission_Date=pl.col("Discharge_Date") + pl.duration(days=gap),
         Admission_Method=pl.lit("21"), Admission_Source=pl.lit("19"),
     ).with_columns(
@@ -127,6 +128,6 @@ def plant(world) -> None:
     start_year, end = world.period_start.year, world.period_end
     ev = world.events
     ev["nhs.ed_attendances"] = _faster_ed(rng, ev["nhs.ed_attendances"], start_year)
-    ev["nhs.inpatient_spells"] = _bounce_back(rng, ev["nhs.inpatient_spells"], ev["nhs.deaths"], start_year, end)
+    ev["nhs.inpatient_spells"] = _bounce_back(rng, ev["nhs.inpatient_spells"], ev["nhs.deaths"], start_year, end, world)
     ev["csc.cin_assessments"] = _quicker_assessments(rng, ev["csc.cin_assessments"], start_year)
     ev["csc.cin_episodes"] = _returns(rng, ev["csc.cin_episodes"], ev["csc.cin_children"], start_year, end)

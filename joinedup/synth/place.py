@@ -15,11 +15,13 @@ import polars as pl
 from joinedup import __version__
 from joinedup.errors import UserError
 from joinedup.reference import DEFAULT_AREA, area_name
+from joinedup.sources import source as get_source
+from joinedup.synth.batches import PlaceState, batch_seed, batch_sizes
 from joinedup.synth.build import build_world, period_of
 from joinedup.synth.defects import DefectConfig
 from joinedup.synth.world import World
 from joinedup.synth.returns import write_returns
-from joinedup.synth.writer import write_place
+from joinedup.synth.writer import TRUTH_FILES, _write_source, write_batch, write_manifest
 
 __all__ = ["GENERATORS", "GENERATOR_VERSION", "SynthResult", "synthesise", "generate_frames", "MIN_PEOPLE", "MAX_PEOPLE"]
 
@@ -29,6 +31,9 @@ GENERATORS = ("ons", "nhs", "asc", "childrens", "education", "workforce")
 GENERATOR_VERSION = "1"
 MIN_PEOPLE = 1_000
 MAX_PEOPLE = 20_000_000
+#: Extracts of counts per cell (no person rows): in a place of several batches, each batch's counts are
+#: summed cell by cell and the extract written once, whole (the value columns named here are summed).
+SUMMED = {"ons.population_estimates": ("Population",)}
 
 
 @dataclass
@@ -54,7 +59,7 @@ def generate_frames(world: World, on_step: Callable[[str], None] | None = None,
         for source_id, frame in module.generate(world).items():
             world.events[source_id] = frame
         if timings is not None:
-            timings[name] = time.perf_counter() - started
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
         if on_step:
             on_step(name)
     return world.events
@@ -77,35 +82,76 @@ def synthesise(people: int, seed: int, out: Path, fmt: str = "parquet", area: st
                on_step: Callable[[str], None] | None = None, paradoxes: bool = False) -> SynthResult:
     """Build the place and write its extracts, truth and manifest into `out` (paradoxes: plant joinedup.synth.paradoxes).
 
-    The clean frames are released as they are written (result.world.events is empty afterwards);
-    to keep them, call build_world and generate_frames yourself.
+    The place is built and written in household batches of about joinedup.synth.batches.batch_people()
+    residents (joinedup.synth.batches), so that memory stays flat as the place grows; a place of one
+    batch writes one file per extract, a bigger one a part per batch (sector/dataset/part-NNNNN.ext).
+    The clean frames are released as they are written (result.world.events is empty afterwards), and
+    result.world is the last batch's world; to keep the frames, call build_world and generate_frames yourself.
     """
     check_request(people, out, force, fmt)
     name = area_name(area)
+    defects = defects or DefectConfig()
     timings: dict[str, float] = {}
-    started = time.perf_counter()
-    world = build_world(people, seed, area, start_year)
-    timings["population"] = time.perf_counter() - started
-    if on_step:
-        on_step("population")
-    frames = generate_frames(world, on_step, timings)
-    if paradoxes:
-        from joinedup.synth.paradoxes import plant
-        plant(world)
+    sizes = batch_sizes(people)
+    place = PlaceState(people=people, batches=len(sizes))
+    multi = len(sizes) > 1
     if out.exists() and force:
         for child in out.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     out.mkdir(parents=True, exist_ok=True)
+    files: list[dict] = []
+    truth: list[dict] = []
+    summed: dict[str, list[pl.DataFrame]] = {}
+    people_ever = 0
+    world: World | None = None
+    for b, n_b in enumerate(sizes):
+        world = None  # the last batch's world is freed before the next is built
+        place.batch, place.batch_people = b, n_b
+        started = time.perf_counter()
+        world = build_world(n_b, batch_seed(seed, b), area, start_year, place)
+        _add(timings, "population", started)
+        if on_step:
+            on_step("population")
+        frames = generate_frames(world, on_step, timings)
+        if paradoxes:
+            from joinedup.synth.paradoxes import plant
+            plant(world)
+        if multi:
+            for sid in SUMMED:
+                if sid in frames:  # counts per cell: summed over the batches, written once at the end
+                    summed.setdefault(sid, []).append(frames.pop(sid))
+                    world.events.pop(sid, None)
+        started = time.perf_counter()
+        f, t = write_batch(world, frames, out, fmt, defects, part=b if multi else None)
+        files += f
+        truth += t
+        people_ever += world.people.height
+        _add(timings, "write", started)
+    started = time.perf_counter()
+    for sid, parts in summed.items():
+        keys = [c for c in parts[0].columns if c not in SUMMED[sid]]
+        frame = pl.concat(parts).group_by(keys).agg(pl.col(c).sum() for c in SUMMED[sid]).sort(keys)
+        files.append(_write_source(None, get_source(sid), frame.select(parts[0].columns), None,
+                                   defects.for_sector(get_source(sid).sector), out, fmt)[0])
+    if multi:
+        files.sort(key=lambda e: (e["source"], e.get("part", -1)))
+        truth.sort(key=lambda e: (TRUTH_FILES.index(Path(e["path"]).parent.name), e.get("part", -1)))
     start_d, end_d = period_of(start_year)
     meta = {"generator": "joinedup.synth", "version": f"{__version__}+synth.{GENERATOR_VERSION}", "seed": seed,
-            "people": people, "people_ever": world.people.height, "area": area, "area_name": name,
+            "people": people, "people_ever": people_ever, "area": area, "area_name": name,
             "period": {"start": start_d.isoformat(), "end": end_d.isoformat()}}
-    started = time.perf_counter()
-    manifest = write_place(world, frames, out, fmt, defects or DefectConfig(), meta)
-    timings["write"] = time.perf_counter() - started
+    if multi:
+        meta["batches"] = {"count": len(sizes), "residents": sizes}
+    manifest = write_manifest(out, meta, fmt, defects, files, truth)
+    _add(timings, "write", started)
     started = time.perf_counter()
     manifest = write_returns(out, manifest, start_d, end_d)
     timings["returns"] = time.perf_counter() - started
     if on_step:
         on_step("write")
+    assert world is not None
     return SynthResult(manifest, world, timings)
+
+
+def _add(timings: dict[str, float], step: str, started: float) -> None:
+    timings[step] = timings.get(step, 0.0) + time.perf_counter() - started

@@ -179,7 +179,11 @@ class AddressBook:
             key = pick.astype(np.int64) * self._STRIDE + number
             first = np.zeros(len(key), dtype=bool)
             first[np.unique(key, return_index=True)[1]] = True
-            clash = ~first | np.isin(key, self.used)
+            # the book is kept sorted: a binary search per key (np.isin would re-sort the whole book each
+            # pass, and a place built in batches holds every earlier batch's homes in it)
+            at = np.minimum(np.searchsorted(self.used, key), max(len(self.used) - 1, 0))
+            taken = self.used[at] == key if len(self.used) else np.zeros(len(key), dtype=bool)
+            clash = ~first | taken
             if not clash.any():
                 break
             number[clash] += 2

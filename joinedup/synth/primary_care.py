@@ -36,7 +36,7 @@ def _weekday(days: np.ndarray) -> np.ndarray:
 
 def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.DataFrame:
     """Appointments at each person's practice over their time in the place."""
-    frame = _gp_rows(rng, E)  # the working arrays are freed before identity is joined on
+    frame = _gp_rows(rng, E, world)  # the working arrays are freed before identity is joined on
     frame = with_identity(world, frame, "Appointment_Date",
                           {"Practice_Code": "gp_practice", "NHS_Number": "nhs_number", "Person_Given_Name": "given_name",
                            "Person_Family_Name": "family_name", "Person_Birth_Date": "dob",
@@ -46,7 +46,7 @@ def gp_appointments(rng: np.random.Generator, world: World, E: Exposure) -> pl.D
     return frame.select(*source("nhs.gp_appointments").columns, "_person_id")
 
 
-def _gp_rows(rng: np.random.Generator, E: Exposure) -> pl.DataFrame:
+def _gp_rows(rng: np.random.Generator, E: Exposure, world: World) -> pl.DataFrame:
     age = E.age_mid
     raw = by_age(_GP_RATE, age) * (1 + 0.12 * E.ltc_count) * np.where(E.female & (age >= 15) & (age < 65), 1.3, 1.0)
     raw *= 1 + 0.3 * E.mental_health_need
@@ -71,7 +71,7 @@ def _gp_rows(rng: np.random.Generator, E: Exposure) -> pl.DataFrame:
     status = np.where(u < p_dna, 1, np.where(u < p_dna + 0.03, 2, 0))
     hcp = rng.choice(3, size=n, p=list(_HCP.values()))
     return pl.DataFrame({
-        "Appointment_ID": seq_ids("A", n, 10),
+        "Appointment_ID": seq_ids("A", n, 10, world.seq_start("nhs.gp_appointments", n)),
         "Patient_ID": pl.repeat(None, n, dtype=pl.Utf8, eager=True),
         "Appointment_Date": as_dates(d),
         "APPT_MODE": labels(modes, mode, compact=True), "HCP_TYPE": labels(_HCP, hcp, compact=True),

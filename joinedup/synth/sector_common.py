@@ -68,13 +68,26 @@ def deprivation_weight(decile: np.ndarray, ratio: float) -> np.ndarray:
     return np.exp(np.log(ratio) * (10 - d) / 9)
 
 
-def local_ids(person_ids: np.ndarray, prefix: str, salt: int, width: int = 7) -> pl.Series:
-    """A system's own person ids: a fixed bijection of the true id, so one system keeps one id per person."""
-    modulus = {6: 999_983, 7: 9_999_991, 8: 99_999_989}[width]  # primes just under 10**width
-    pid = np.asarray(person_ids, dtype=np.int64) % modulus
-    mult = 1_103_515_245 % modulus
-    num = (pid * mult + salt * 7919 + 12_345) % modulus
-    s = pl.Series(num).cast(pl.Utf8).str.zfill(width)
+def local_ids(person_ids: np.ndarray, prefix: str, salt: int, width: int = 7, widen: bool = False) -> pl.Series:
+    """A system's own person ids: a fixed bijection of the true id, so one system keeps one id per person.
+
+    With `widen`, values at or above the width's modulus (the people of a big place) take one digit
+    more, with the next width's bijection, so ids never wrap round onto another person's; below it
+    (every place up to ~850,000 people) the ids are the same either way.
+    """
+    moduli = {6: 999_983, 7: 9_999_991, 8: 99_999_989, 9: 999_999_937}  # primes just under 10**width
+    v = np.asarray(person_ids, dtype=np.int64)
+    mult = 1_103_515_245
+    w = np.full(len(v), width, dtype=np.int64)
+    for k in range(width, 9 if widen else width):
+        w = np.where((w == k) & (v >= moduli[k]), k + 1, w)
+    num = np.zeros(len(v), dtype=np.int64)
+    for k in np.unique(w):
+        m = w == k
+        modulus = moduli[int(k)]
+        num[m] = ((v[m] % modulus) * (mult % modulus) + salt * 7919 + 12_345) % modulus
+    s = pl.Series(num).cast(pl.Utf8)
+    s = s.str.zfill(width) if (w == width).all() else pl.Series([x.zfill(int(k)) for x, k in zip(s.to_list(), w)])
     return (prefix + s) if prefix else s
 
 

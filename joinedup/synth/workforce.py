@@ -62,7 +62,7 @@ def generate(world) -> dict[str, pl.DataFrame]:
     end = day(world.period_end)
     addr = address_at(world, jobs["person_id"].to_numpy(), np.minimum(jobs["start"].to_numpy(), end))
     jobs = jobs.with_columns(addr["postcode"].alias("postcode"))
-    makers = {"workforce.asc_wds": ("asc", lambda j: _asc(j, rng, end)), "workforce.nhs_esr": ("nhs", lambda j: _esr(j, rng, end)),
+    makers = {"workforce.asc_wds": ("asc", lambda j: _asc(j, rng, end, world.scale)), "workforce.nhs_esr": ("nhs", lambda j: _esr(j, rng, end)),
               "workforce.childrens_social_work": ("csw", lambda j: _csww(j, rng, end)),
               "workforce.gp_practice_staff": ("gp", lambda j: _gp(world, j, rng, end))}
     out = {}
@@ -82,9 +82,10 @@ def _closed(j: pl.DataFrame, end: int) -> np.ndarray:
     return j["end"].to_numpy() <= end
 
 
-def _asc(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
+def _asc(j: pl.DataFrame, rng, end: int, scale: float = 1.0) -> pl.DataFrame:
     n = j.height
-    n_est = max(1, int(round(n / STAFF_PER_ESTABLISHMENT)))
+    # establishments are place-wide: every batch's staff spread over the whole place's establishments
+    n_est = max(1, int(round(n * scale / STAFF_PER_ESTABLISHMENT)))
     est = np.floor(j["slot"].to_numpy() * n_est).astype(np.int64)
     role = j["role"].to_numpy()
     closed = _closed(j, end)
@@ -112,7 +113,7 @@ def _asc(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
                                         "retired", "not known"), np.where(dest == "out:left workforce", "left workforce",
                                                                           "other sector"))))
     care = np.isin(role, ["asc_care_worker", "asc_senior"])
-    ids = local_ids(j["person_id"].to_numpy() * 7 + est, "W", 41, width=7)
+    ids = local_ids(j["person_id"].to_numpy() * 7 + est, "W", 41, width=7, widen=True)
     return frame_for("workforce.asc_wds", {
         "LOCALESTID": "EST" + pl.Series(est + 1).cast(pl.Utf8).str.zfill(4),
         "UNIQUEWORKERID": ids, "FIRSTNAME": j["given_name"], "SURNAME": j["family_name"], "NINUMBER": j["ni_number"],
@@ -151,7 +152,7 @@ def _esr(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     d = np.where(np.char.startswith(dest, "out:"), _strip_out(dest),
                  pl.Series(sector, dtype=pl.Utf8).replace_strict(_NHS_DEST, default="Unknown").to_numpy())
     d = np.where(d == "died", "Unknown", d)
-    emp = local_ids(j["person_id"].to_numpy() * 3 + np.searchsorted(orgs, org), "", 73, width=8)
+    emp = local_ids(j["person_id"].to_numpy() * 3 + np.searchsorted(orgs, org), "", 73, width=8, widen=True)
     k = j.with_columns(emp.alias("_e")).with_columns(pl.int_range(1, pl.len() + 1).over("_e").alias("_k"))["_k"]
     reason = np.where(d == "Retirement", "Retirement Age", np.where(d == "Unknown", "Other/Not Known",
                                                                    "Voluntary Resignation - Other"))
@@ -180,7 +181,7 @@ def _csww(j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     origin = np.where(prev == "csw_agency", "3", np.where(prev == "asc_social_worker", "4", np.where(
         prev == "", np.array(["1", "2", "3", "4", "5", "9"])[rng.choice(6, n, p=[0.2, 0.3, 0.1, 0.15, 0.1, 0.15])], "2")))
     holder = np.isin(role, ["csw_case_holder", "csw_agency"])
-    swe = local_ids(j["person_id"].to_numpy(), "SW", 29, width=6)  # Social Work England number: the person's own
+    swe = local_ids(j["person_id"].to_numpy(), "SW", 29, width=6, widen=True)  # Social Work England number: the person's own
     return frame_for("workforce.childrens_social_work", {
         "SWENo": swe, "Forename": j["given_name"], "Surname": j["family_name"], "PersonBirthDate": j["dob"],
         "GenderCurrent": j["sex"].replace_strict({"M": "1", "F": "2"}, default="0"), "Ethnicity": j["ethnicity_dfe"],
@@ -201,7 +202,7 @@ def _gp(world, j: pl.DataFrame, rng, end: int) -> pl.DataFrame:
     group = pl.Series(role, dtype=pl.Utf8).replace_strict({k: v[0] for k, v in _GP.items()}).to_numpy()
     srole = pl.Series(role, dtype=pl.Utf8).replace_strict({k: v[1] for k, v in _GP.items()}).to_numpy()
     closed = _closed(j, end)
-    ids = local_ids(j["person_id"].to_numpy() * 11 + np.searchsorted(practices, prac), "S", 53, width=7)
+    ids = local_ids(j["person_id"].to_numpy() * 11 + np.searchsorted(practices, prac), "S", 53, width=7, widen=True)
     return frame_for("workforce.gp_practice_staff", {
         "Practice_Code": prac, "Staff_ID": ids, "Forename": j["given_name"], "Surname": j["family_name"],
         "Date_of_Birth": j["dob"], "Gender": j["sex"].replace_strict({"M": "Male", "F": "Female"}, default="Female"),

@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    from joinedup.synth.batches import PlaceState
+
+T = TypeVar("T")
 
 __all__ = ["World", "PEOPLE_COLUMNS", "HOUSEHOLD_COLUMNS", "RELATION_COLUMNS", "RESIDENCE_COLUMNS"]
 
@@ -92,6 +98,21 @@ class World:
     seed: int
     rng: np.random.Generator
     events: dict[str, pl.DataFrame] = field(default_factory=dict)
+    #: The place this world is a batch of (None: a whole place on its own, as tests build).
+    place: PlaceState | None = None
+
+    @property
+    def scale(self) -> float:
+        """Residents of the whole place per resident of this world (1 unless it is one batch of several)."""
+        return self.place.scale if self.place is not None else 1.0
+
+    def seq_start(self, name: str, n: int) -> int:
+        """First number of n sequential ids of one kind (1, or after those earlier batches used)."""
+        return self.place.seq_start(name, n) if self.place is not None else 1
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """A place-level entity: built by the first batch, shared by the others (made afresh without a place)."""
+        return self.place.once(name, make) if self.place is not None else make()
 
     def child_rng(self, name: str) -> np.random.Generator:
         """An independent generator per named part, so adding a sector never shifts another's draws."""

@@ -21,9 +21,11 @@ import polars as pl
 from joinedup.sources import Source, source as get_source
 from joinedup.synth import defects as dq
 from joinedup.synth import identifiers as ids
+from joinedup.synth.batches import part_name
 from joinedup.synth.world import World
 
-__all__ = ["write_place", "POLARS_TYPES", "file_path", "TRUTH_FILES", "CHUNK_ROWS"]
+__all__ = ["write_place", "write_batch", "write_manifest", "POLARS_TYPES", "file_path", "truth_path", "TRUTH_FILES",
+           "CHUNK_ROWS"]
 
 POLARS_TYPES = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "time": pl.Time,
                 "datetime": pl.Datetime("us"), "bool": pl.Boolean}
@@ -34,10 +36,17 @@ CHUNK_ROWS = 2_000_000  # rows of one extract processed at a time (bounds the wr
 TRUTH_FILES = ("records", "people", "households", "residence", "relations")
 
 
-def file_path(source_id: str, fmt: str) -> str:
-    """Relative path of a source's extract: sector/dataset.ext."""
+def file_path(source_id: str, fmt: str, part: int | None = None) -> str:
+    """Relative path of a source's extract: sector/dataset.ext, or sector/dataset/part-NNNNN.ext for one batch's part."""
     sector, name = source_id.split(".", 1)
-    return f"{sector}/{name}.{ 'csv' if fmt == 'csv' else 'parquet'}"
+    ext = "csv" if fmt == "csv" else "parquet"
+    return f"{sector}/{name}.{ext}" if part is None else f"{sector}/{name}/{part_name(part)}.{ext}"
+
+
+def truth_path(name: str, fmt: str, part: int | None = None) -> str:
+    """Relative path of a truth file: truth/name.ext, or truth/name/part-NNNNN.ext for one batch's part."""
+    ext = "csv" if fmt == "csv" else "parquet"
+    return f"truth/{name}.{ext}" if part is None else f"truth/{name}/{part_name(part)}.{ext}"
 
 
 def _rng(world: World, name: str) -> np.random.Generator:
@@ -65,14 +74,31 @@ def _first_postcodes(world: World) -> pl.DataFrame:
     return cached
 
 
-def _new_ids(rng: np.random.Generator, n: int, prefix: str, width: int, taken: set[str] | None = None) -> pl.Series:
-    """n distinct local ids (prefix + width digits, random order), avoiding ids already taken."""
+def _new_ids(rng: np.random.Generator, n: int, prefix: str, width: int, taken: set[str] | None = None,
+             offset: int = 0) -> pl.Series:
+    """n distinct local ids (prefix + width digits, random order), avoiding ids already taken.
+
+    `offset`: numbers earlier batches of the place used in this system; the new ones come after them.
+    """
     extra = len(taken) if taken else 0
-    numbers = rng.permutation(np.arange(10 ** (width - 1), 10 ** (width - 1) + n + extra, dtype=np.int64))
+    first = 10 ** (width - 1) + offset
+    numbers = rng.permutation(np.arange(first, first + n + extra, dtype=np.int64))
     out = pl.select(pl.lit(prefix) + pl.Series(numbers).cast(pl.Utf8)).to_series()
     if taken:
-        out = out.filter(~out.is_in(pl.Series(list(taken), dtype=pl.Utf8)))
+        out = out.filter(~out.is_in(pl.Series(list(taken), dtype=pl.Utf8).implode()))
     return out.head(n)
+
+
+def _numbering(world: World, space: str, prefix: str, width: int, n: int, given: bool) -> tuple[str, int, int]:
+    """(prefix, width, offset) of a system's new local ids: in a place of several batches, one numbering
+    runs on from batch to batch (its width fixed by the first batch for the whole place) and, where the
+    generator gives its own ids too, new ids are one digit longer than those, so the two never meet."""
+    place = world.place
+    assert place is not None
+    if space not in place.local_ids:
+        wide = max(width + (1 if given else 0), len(str(int(2 * n * place.scale * 1.2) + 10)))
+        place.local_ids[space] = (prefix, wide, 0)
+    return place.local_ids[space]
 
 
 def _registrations(world: World, space: str, srcs: list[Source], frames: dict[str, pl.DataFrame],
@@ -96,17 +122,27 @@ def _registrations(world: World, space: str, srcs: list[Source], frames: dict[st
     n_dup = int(dup.sum())
     existing = pl.concat(given_ids).unique("_person_id", keep="first").sort("_person_id") if given_ids else None
     prefix, width = _id_shape(space, existing["local_id"].head(1).to_list() if existing is not None else [])
+    given_width = width
     width = max(width, len(str(2 * n + 10)))
+    batched = world.place is not None and world.place.batches > 1
+    offset = 0
+    if batched:
+        prefix, width, offset = _numbering(world, space, prefix, given_width if existing is not None else width,
+                                           n, existing is not None)
     if existing is not None:
         taken = set(existing["local_id"].to_list())
-        fresh = _new_ids(rng, n + n_dup, prefix, width, taken)
+        fresh = _new_ids(rng, n + n_dup, prefix, width, taken, offset)
         id1 = pl.DataFrame({"_person_id": persons}).join(existing, on="_person_id", how="left", maintain_order="left")["local_id"]
         missing = np.flatnonzero(id1.is_null().to_numpy())
         id1 = id1.scatter(missing, fresh.head(len(missing))) if len(missing) else id1
         id2 = fresh.slice(len(missing), n_dup)
     else:
-        fresh = _new_ids(rng, n + n_dup, prefix, width)
+        fresh = _new_ids(rng, n + n_dup, prefix, width, offset=offset)
         id1, id2 = fresh.head(n), fresh.slice(n, n_dup)
+    if batched:
+        # the next batch numbers on from here (all n + n_dup + taken numbers of the range were drawn from)
+        used = n + n_dup + (len(taken) if existing is not None else 0)
+        world.place.local_ids[space] = (prefix, width, offset + used)  # type: ignore[union-attr]
     reg = pl.DataFrame({
         "_person_id": pl.Series(np.r_[persons, persons[dup]], dtype=pl.Int64),
         "_which": pl.Series(np.r_[np.zeros(n, dtype=np.int8), np.ones(n_dup, dtype=np.int8)]),
@@ -241,12 +277,12 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(cats).cast(pl.Utf8)) if cats else frame
 
 
-def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFrame | None, rates: dq.DefectRates,
-                  out: Path, fmt: str) -> tuple[dict, pl.DataFrame | None]:
-    """Defects, types and the file for one source, a chunk of rows at a time (bounded memory)."""
+def _write_source(world: World | None, s: Source, frame: pl.DataFrame, reg: pl.DataFrame | None,
+                  rates: dq.DefectRates, out: Path, fmt: str, part: int | None = None) -> tuple[dict, pl.DataFrame | None]:
+    """Defects, types and the file (or one batch's part of it) for one source, a chunk of rows at a time."""
     import pyarrow.parquet as pq
 
-    path = out / file_path(s.id, fmt)
+    path = out / file_path(s.id, fmt, part)
     path.parent.mkdir(parents=True, exist_ok=True)
     people = "_person_id" in frame.columns
     whole = frame.height <= CHUNK_ROWS or (s.person_key is not None and s.record_key == [s.person_key])
@@ -254,7 +290,7 @@ def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFram
     rows, truth, writer = 0, [], None
     for k, at in enumerate(starts):
         chunk = _plain(frame if whole else frame.slice(at, CHUNK_ROWS))
-        if reg is not None and people:
+        if reg is not None and people and world is not None:
             chunk = _apply(world, s, chunk, reg, rates, part=k)
         clean = _cast(s, chunk)
         if fmt == "csv":
@@ -277,6 +313,8 @@ def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFram
         writer.close()
     entry = {"path": path.relative_to(out).as_posix(), "source": s.id, "format": fmt, "rows": rows,
              "sha256": _sha256(path), "schema": {f.name: f.type for f in s.fields}}
+    if part is not None:
+        entry["part"] = part
     records = None
     if people:
         records = pl.concat(truth).with_columns(source=pl.lit(s.id).cast(pl.Categorical),
@@ -286,16 +324,36 @@ def _write_source(world: World, s: Source, frame: pl.DataFrame, reg: pl.DataFram
 
 
 def _entry(out: Path, path: Path, source: str | None, fmt: str, df: pl.DataFrame, sha: str,
-           spec: Source | None) -> dict:
+           spec: Source | None, part: int | None = None) -> dict:
     schema = {f.name: f.type for f in spec.fields} if spec else {k: str(v) for k, v in df.schema.items()}
-    return {"path": path.relative_to(out).as_posix(), "source": source, "format": fmt, "rows": df.height,
-            "sha256": sha, "schema": schema}
+    entry = {"path": path.relative_to(out).as_posix(), "source": source, "format": fmt, "rows": df.height,
+             "sha256": sha, "schema": schema}
+    if part is not None:
+        entry["part"] = part
+    return entry
 
 
 def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: str, defects: dq.DefectConfig,
                 meta: dict, on_file=None) -> dict:
     """Apply defects, write every extract, the truth and DIR/manifest.json; return the manifest."""
-    ext = "csv" if fmt == "csv" else "parquet"
+    files, truth_entries = write_batch(world, frames, out, fmt, defects, on_file=on_file)
+    return write_manifest(out, meta, fmt, defects, files, truth_entries)
+
+
+def write_manifest(out: Path, meta: dict, fmt: str, defects: dq.DefectConfig, files: list[dict],
+                   truth_entries: list[dict]) -> dict:
+    """Write DIR/manifest.json: the run's facts, every extract (or part) and every truth file; return it."""
+    manifest = {**meta, "format": fmt, "defects": defects.model_dump(), "files": files, "truth": truth_entries}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    return manifest
+
+
+def write_batch(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: str, defects: dq.DefectConfig,
+                part: int | None = None, on_file=None) -> tuple[list[dict], list[dict]]:
+    """Apply defects and write every extract and truth file of one world (a whole place, or one batch's parts).
+
+    Returns the manifest entries of the extracts and of the truth files; the frames are released as written.
+    """
     specs = {sid: get_source(sid) for sid in frames}
     spaces: dict[str, list[Source]] = {}
     for sid in sorted(frames):
@@ -311,7 +369,7 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
             # each frame is released once written: the writer is the last to read it
             frame = frames.pop(s.id)
             world.events.pop(s.id, None)
-            entry, records = _write_source(world, s, frame, reg, rates, out, fmt)
+            entry, records = _write_source(world, s, frame, reg, rates, out, fmt, part)
             del frame
             files.append(entry)
             if records is not None:
@@ -325,9 +383,7 @@ def write_place(world: World, frames: dict[str, pl.DataFrame], out: Path, fmt: s
                     "residence": world.residence, "relations": world.relations}
     truth_entries = []
     for name in TRUTH_FILES:
-        path = out / "truth" / f"{name}.{ext}"
+        path = out / truth_path(name, fmt, part)
         sha = _write(truth_frames[name], path, fmt)
-        truth_entries.append(_entry(out, path, None, fmt, truth_frames[name], sha, None))
-    manifest = {**meta, "format": fmt, "defects": defects.model_dump(), "files": files, "truth": truth_entries}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
-    return manifest
+        truth_entries.append(_entry(out, path, None, fmt, truth_frames[name], sha, None, part))
+    return files, truth_entries

@@ -33,30 +33,58 @@ _903 = {"header": "csc.ssda903_header", "episodes": "csc.ssda903_episodes", "rev
 
 
 
-def read_copy(out: Path, entry: dict, date_format: str) -> pl.DataFrame:
-    """An analyst copy as text, dates in the source's format (the way a return holds them)."""
-    path = out / entry["path"]
-    if entry["format"] == "csv":
-        return pl.read_csv(path, infer_schema=False)
-    df = pl.read_parquet(path)
-    return df.select([(pl.col(c).dt.strftime(date_format) if t == pl.Date else pl.col(c).cast(pl.Utf8)).alias(c)
-                      for c, t in df.schema.items()])
+def read_copy(out: Path, entry: dict, date_format: str, where: pl.Expr | None = None) -> pl.DataFrame:
+    """An analyst copy as text, dates in the source's format (the way a return holds them).
+
+    A place written in batches holds a copy as parts (`entry["paths"]`, see `_by_source`): they are read
+    one at a time and, with `where` (on the text values), only the rows a return needs are kept of each.
+    """
+    frames = []
+    for rel in entry.get("paths") or [entry["path"]]:
+        path = out / rel
+        if entry["format"] == "csv":
+            df = pl.read_csv(path, infer_schema=False)
+        else:
+            df = pl.read_parquet(path)
+            df = df.select([(pl.col(c).dt.strftime(date_format) if t == pl.Date else pl.col(c).cast(pl.Utf8)).alias(c)
+                            for c, t in df.schema.items()])
+        frames.append(df.filter(where) if where is not None else df)
+    return frames[0] if len(frames) == 1 else pl.concat(frames)
 
 
-def _truth(out: Path, manifest: dict, name: str) -> pl.DataFrame:
-    entry = next(t for t in manifest["truth"] if Path(t["path"]).stem == name)
-    path = out / entry["path"]
-    return pl.read_csv(path, infer_schema_length=0) if entry["format"] == "csv" else pl.read_parquet(path)
+def _by_source(files: list[dict]) -> dict[str, dict]:
+    """The manifest's extracts by source; a source written in parts becomes one entry listing their paths."""
+    out: dict[str, dict] = {}
+    for e in files:
+        if e["source"] in out and "part" in e:
+            out[e["source"]].setdefault("paths", [out[e["source"]]["path"]]).append(e["path"])
+        else:
+            out[e["source"]] = dict(e)
+    return out
+
+
+def _truth(out: Path, manifest: dict, name: str, where: pl.Expr | None = None,
+           columns: list[str] | None = None) -> pl.DataFrame:
+    """A truth file (all its parts), only the rows `where` keeps and the columns asked for."""
+    frames = []
+    for entry in manifest["truth"]:
+        path = Path(entry["path"])
+        if path.stem != name and not ("part" in entry and path.parent.name == name):
+            continue
+        lf = pl.scan_csv(out / path, infer_schema_length=0) if entry["format"] == "csv" else pl.scan_parquet(out / path)
+        lf = lf.filter(where) if where is not None else lf
+        frames.append((lf.select(columns) if columns else lf).collect())
+    return frames[0] if len(frames) == 1 else pl.concat(frames)
 
 
 def _child_defects(out: Path, manifest: dict, header: pl.DataFrame, src: str = "csc.ssda903_header",
                    id_col: str = "CHILD", dob_col: str = "DOB") -> pl.DataFrame:
     """(CHILD, defect) for each child id of a return with a deliberate defect: duplicate id, transposed birth date."""
     header = header.rename({id_col: "CHILD", dob_col: "DOB"})
-    recs = _truth(out, manifest, "records").filter(pl.col("source") == src).select(
+    recs = _truth(out, manifest, "records", pl.col("source").cast(pl.Utf8) == src, ["local_id", "person_id"]).select(
         pl.col("local_id").cast(pl.Utf8).alias("CHILD"), pl.col("person_id").cast(pl.Int64))
-    people = _truth(out, manifest, "people").select(pl.col("person_id").cast(pl.Int64),
-                                                    pl.col("dob").cast(pl.Utf8).alias("_true_dob"))
+    people = _truth(out, manifest, "people", columns=["person_id", "dob"]).select(
+        pl.col("person_id").cast(pl.Int64), pl.col("dob").cast(pl.Utf8).alias("_true_dob"))
     ids = recs.unique()
     dup = ids.group_by("person_id").agg(pl.len().alias("_n"))
     h = header.select("CHILD", pl.col("DOB").str.strptime(pl.Date, "%d/%m/%Y", strict=False).cast(pl.Utf8).alias("_dob"))
@@ -69,7 +97,7 @@ def _child_defects(out: Path, manifest: dict, header: pl.DataFrame, src: str = "
 
 def write_returns(out: Path, manifest: dict, period_start: date, period_end: date) -> dict:
     """Write DIR/returns/ and DIR/truth/return_defects.csv; add `returns` to the manifest and save it."""
-    entries = {e["source"]: e for e in manifest["files"]}
+    entries = _by_source(manifest["files"])
     if not all(s in entries for s in _903.values()):
         return manifest
     copies = {k: read_copy(out, entries[s], "%d/%m/%Y") for k, s in _903.items()}
@@ -126,7 +154,9 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
                                          "names; valid against joinedup/ingest/schemas/school_census.xsd",
                         "years": sc, "copies_of": ["education.school_census"]})
     if "nhs.gp_appointments" in entries:
-        gp = fhir.write_gp_bundles(read_copy(out, entries["nhs.gp_appointments"], "%Y-%m-%d"),
+        month = f"{period_end.year}-{period_end.month:02d}"  # the bundles hold the last month only: read no more
+        gp = fhir.write_gp_bundles(read_copy(out, entries["nhs.gp_appointments"], "%Y-%m-%d",
+                                             pl.col("Appointment_Date").str.starts_with(month)),
                                    out / RETURNS_DIR / "fhir", period_end)
         returns.append({"form": "fhir_gp_appointments", "path": f"{RETURNS_DIR}/fhir",
                         "specification": "HL7 FHIR R4 collection Bundles, one per GP practice for the period's last "
