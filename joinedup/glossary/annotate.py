@@ -265,7 +265,7 @@ class Annotator:
         before = text[max(0, start - 120):start]
         if _BRACKETED.search(before):
             words = normalise(before[: _BRACKETED.search(before).start()]).split(" ")
-            for n in range(min(8, len(words)), 0, -1):
+            for n in range(min(_MAX_NAME_WORDS, len(words)), 0, -1):
                 hit = self._reading_named(" ".join(words[-n:]), ids)
                 if hit:
                     return hit
@@ -282,7 +282,7 @@ class Annotator:
         for m in _LONG_SHORT.finditer(text):
             acronym = _bare_acronym(m.group(1))
             words = normalise(text[max(0, m.start() - 120):m.start()].split("\n")[-1]).split(" ")
-            for n in range(min(8, len(words)), 0, -1):
+            for n in range(min(_MAX_NAME_WORDS, len(words)), 0, -1):
                 tid = self._only_term(" ".join(words[-n:]), acronym)
                 if tid:
                     found.setdefault(acronym, tid)
@@ -290,7 +290,7 @@ class Annotator:
         for m in _SHORT_LONG.finditer(text):
             acronym = _bare_acronym(m.group(1))
             words = normalise(m.group(2)).split(" ")
-            for n in range(min(8, len(words)), 0, -1):
+            for n in range(min(_MAX_NAME_WORDS, len(words)), 0, -1):
                 tid = self._only_term(" ".join(words[:n]), acronym)
                 if tid:
                     found.setdefault(acronym, tid)
@@ -485,6 +485,9 @@ def _window(text: str, start: int, end: int) -> str:
 
 #: A number and a unit of time with a space between: a quantity in a sentence, not the hyphenated term it names.
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?\+?\s+(?:hour|day|week|month|year)s?$", re.IGNORECASE)
+#: The longest name, in words, read as the long form of an acronym the paper spells out (the longest glossary names,
+#: 'Oliver McGowan Mandatory Training on Learning Disability and Autism', have nine; the text window bounds it too).
+_MAX_NAME_WORDS = 16
 #: 'core spending power (CSP)' and 'CSP (core spending power)': an acronym spelled out where it is first used.
 _ACRONYM_IN_PAPER = r"([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*(?:s|['’]s)?)"
 _LONG_SHORT = re.compile(r"\(\s*" + _ACRONYM_IN_PAPER + r"\s*\)")
