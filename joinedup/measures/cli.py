@@ -11,7 +11,6 @@ from rich.table import Table
 
 from joinedup.console import err, out, progress
 from joinedup.errors import UserError
-from joinedup.measures import api
 from joinedup.options import DB, ENGINE, SPARK_MASTER
 from joinedup.store import Store
 
@@ -46,6 +45,7 @@ def _cell(v, suppressed: bool) -> str:
 @measures_app.command("list")
 def list_cmd(as_json: bool = _JSON, dirs: Optional[list[Path]] = _DIRS) -> None:
     """List the measures: id, kind, sectors, unit, title."""
+    from joinedup.measures import api  # on use: the front door does not load SciPy for other commands
     rows = [m.as_dict() for m in api.list_measures(dirs)]
     if as_json:
         out.print(json.dumps(rows, indent=1), markup=False)
@@ -69,6 +69,7 @@ def run_cmd(
     spark_master: Optional[str] = SPARK_MASTER,
 ) -> None:
     """Run measures: one row per measure, period and breakdown group, small numbers suppressed."""
+    from joinedup.measures import api  # on use: the front door does not load SciPy for other commands
     with Store.open(db, "analysis", engine=engine, spark_master=spark_master) as store, progress() as bar:
         task = bar.add_task("measures", total=len(measure or []) or len(api.library(dirs)))
         result = api.run(store, period=period, by=by, measures=measure, dirs=dirs, threshold=suppress_below,
@@ -103,6 +104,7 @@ def paradoxes_cmd(
     suppress_below: Optional[int] = _SUPPRESS,
 ) -> None:
     """For each process-outcome pair: both trends over the years, flagged where the process improves and the outcome does not."""
+    from joinedup.measures import api  # on use: the front door does not load SciPy for other commands
     with Store.open(db, "analysis") as store:
         found = api.paradoxes(store, dirs=dirs, threshold=suppress_below)
     if as_json:
@@ -120,6 +122,7 @@ def paradoxes_cmd(
 def docs_cmd(out_path: Path = typer.Option(..., "--out", help="Where to write the catalogue (Markdown)."),
              dirs: Optional[list[Path]] = _DIRS) -> None:
     """Write the measure catalogue (Markdown) from the YAML."""
+    from joinedup.measures import api  # on use: the front door does not load SciPy for other commands
     from joinedup.measures.catalogue import markdown
     text = markdown(api.library(dirs))
     try:
@@ -139,6 +142,7 @@ def sql_cmd(
     dirs: Optional[list[Path]] = _DIRS,
 ) -> None:
     """Print the SQL one measure compiles to, for one engine (the first period of the financial year)."""
+    from joinedup.measures import api  # on use: the front door does not load SciPy for other commands
     out.print(api.compiled_sql(measure, period=period, by=by, dialect=dialect, dirs=dirs), markup=False)
 
 

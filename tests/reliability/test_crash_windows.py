@@ -83,14 +83,28 @@ def _readers(db: Path, run_cli) -> dict[str, object]:
     return seen
 
 
-@pytest.fixture
-def committed(small_place, tmp_path):
-    """A store with one committed load (made by a subprocess, as a user would)."""
-    db = tmp_path / "store.duckdb"
+def _copy_store(db: Path, folder: Path) -> Path:
+    """A private copy of the store at db (and its vault) in folder."""
+    for f in db.parent.glob(db.stem + "*"):
+        if f.is_file():
+            shutil.copy(f, folder / f.name)
+    return folder / db.name
+
+
+@pytest.fixture(scope="module")
+def _one_load(small_place, tmp_path_factory):
+    """One committed load of the small place (made by a subprocess, as a user would), made once for the module."""
+    db = tmp_path_factory.mktemp("committed") / "store.duckdb"
     first = _run(["ingest", str(small_place), "--db", str(db)])
     _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     return db
+
+
+@pytest.fixture
+def committed(_one_load, tmp_path):
+    """A store with one committed load: a private copy of the module's load."""
+    return _copy_store(_one_load, tmp_path)
 
 
 @pytest.mark.parametrize("pause", INGEST_WINDOWS)
@@ -121,34 +135,40 @@ def synthetic_store(tmp_path_factory):
     return folder / "store.duckdb"
 
 
+def _link(db: Path) -> None:
+    proc = _run(["link", "--db", str(db)])
+    _o, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+
+
+def _index(path: Path) -> tuple:
+    """The person index a link run leaves: records in persons, family members, person rows."""
+    from joinedup.store.store import Store
+    with Store.open(path, "analysis") as s:
+        return (sorted(map(repr, s.query("SELECT record_id, person_id FROM person_source_link").to_pylist())),
+                sorted(map(repr, s.query("SELECT family_id, person_id, role, evidence FROM family_member")
+                           .to_pylist())),
+                sorted(map(repr, s.query("SELECT * FROM person").to_pylist())))
+
+
+@pytest.fixture(scope="module")
+def untouched_link(synthetic_store, tmp_path_factory) -> tuple:
+    """The index a link of an untouched copy of the synthetic store gives (made once for the module)."""
+    spare = _copy_store(synthetic_store, tmp_path_factory.mktemp("spare"))
+    _link(spare)
+    return _index(spare)
+
+
 @pytest.mark.parametrize("pause", LINK_WINDOWS)
-def test_link_killed_in_each_window_readers_see_the_store_as_before(pause, synthetic_store, tmp_path, run_cli):
-    db = tmp_path / "store.duckdb"
-    for f in synthetic_store.parent.glob("store*"):
-        if f.is_file():
-            shutil.copy(f, tmp_path / f.name)
+def test_link_killed_in_each_window_readers_see_the_store_as_before(pause, synthetic_store, untouched_link, tmp_path,
+                                                                   run_cli):
+    db = _copy_store(synthetic_store, tmp_path)
     before = _readers(db, run_cli)
-    spare = tmp_path / "spare"
-    spare.mkdir()
-    for f in db.parent.glob("store*"):
-        if f.is_file():
-            shutil.copy(f, spare / f.name)
     _kill_at(_run(["link", "--db", str(db)], LINK_PAUSE, pause), pause)
     assert _readers(db, run_cli) == before
     # the next link run succeeds and gives what a link of the untouched copy gives (link is deterministic:
     # the same records in the same persons, the same person and family rows)
-    for target in (db, spare / db.name):
-        proc = _run(["link", "--db", str(target)])
-        _o, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-    from joinedup.store.store import Store
-
-    def index(path):
-        with Store.open(path, "analysis") as s:
-            return (sorted(map(repr, s.query("SELECT record_id, person_id FROM person_source_link").to_pylist())),
-                    sorted(map(repr, s.query("SELECT family_id, person_id, role, evidence FROM family_member")
-                               .to_pylist())),
-                    sorted(map(repr, s.query("SELECT * FROM person").to_pylist())))
-    first = index(db)
+    _link(db)
+    first = _index(db)
     assert all(first)
-    assert first == index(spare / db.name)
+    assert first == untouched_link
