@@ -91,3 +91,13 @@ def test_trend_in_rates_and_means():
     assert t.p_value < 1e-4 and t.slope > 0
     m = trend("mean", [400.0, 420.0, 440.0], [100, 100, 100], [400 * 4 + 100 * 16 * 0 + 1700, 1900, 2100])
     assert m.slope == pytest.approx(0.2, abs=1e-6)
+
+
+def test_normal_quantile_and_tail_agree_with_scipy():
+    """Z95 and the two-sided normal p-value (computed without importing scipy.stats) are scipy's."""
+    from scipy.stats import norm
+
+    from joinedup.measures import stats as ms
+    assert ms.Z95 == float(norm.ppf(0.975))
+    for z in (0.0, 0.5, 1.96, -3.0, 8.0, 20.0):
+        assert math.isclose(ms._p(z), float(2 * norm.sf(abs(z))), rel_tol=1e-12, abs_tol=1e-300)
