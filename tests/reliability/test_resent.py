@@ -102,3 +102,29 @@ def test_the_report_says_how_many_rows_were_already_present(small_place, tmp_pat
     code, out, err = run_cli("ingest", str(resent), "--db", str(db))
     assert code == 0, err
     assert f"{len(rows)} row(s) were already in the store" in out
+
+
+def test_loads_in_the_same_second_sort_as_they_ran(small_place, tmp_path, run_cli):
+    """Readers take the loads in ORDER BY load_id: loads must sort in the order they ran."""
+    db = tmp_path / "store.duckdb"
+    ids = [_load(run_cli, db, small_place / name)["load_id"] for name in ("nhs.deaths.csv", "nhs.ed_attendances.csv")]
+    assert ids == sorted(ids)
+    con = store_con.connect(str(db), read_only=True)
+    try:
+        ordered = [r[0] for r in con.execute("SELECT load_id FROM load ORDER BY load_id").fetchall()]
+        by_start = [r[0] for r in con.execute("SELECT load_id FROM load ORDER BY started_at").fetchall()]
+    finally:
+        con.close()
+    assert ordered == by_start == ids
+
+
+def test_load_ids_made_within_one_second_sort_as_made():
+    """Ids made microseconds apart sort in the order made (an id to the second plus random hex did not)."""
+    import time
+
+    from joinedup.ingest.loader import new_load_id
+    ids = []
+    for _ in range(40):
+        ids.append(new_load_id())
+        time.sleep(0.00002)
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
