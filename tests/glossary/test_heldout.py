@@ -67,27 +67,18 @@ def test_the_third_corpus_loads_as_its_writer_counted_it():
     assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 600
 
 
-def test_the_fourth_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays():
+@pytest.mark.parametrize("folder, marks, commit, terms, figures", [
+    ("heldout4", 877, "bd392e0", 1273, (0.8221, 0.8324)),
+    ("heldout5", 814, "a5b06ad", 1335, (0.855, 0.8375)),
+])
+def test_a_blind_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays(folder, marks, commit, terms, figures):
     """Every mark the blind writer counted is a span in passages/, and the first run is the one recorded before tuning."""
     import csv
-    fourth = Path(__file__).parent / "heldout4"
-    passages = load_heldout(fourth / "passages")
-    with open(fourth / "as_written" / "marks.csv", encoding="utf-8") as f:
+    corpus = Path(__file__).parent / folder
+    passages = load_heldout(corpus / "passages")
+    with open(corpus / "as_written" / "marks.csv", encoding="utf-8") as f:
         counted = sum(int(r["count"]) for r in csv.DictReader(f))
-    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 877
-    first = json.loads((fourth / "first_run.json").read_text())
-    assert first["commit"] == "bd392e0" and first["glossary_terms"] == 1273
-    assert (first["total"]["recall"], first["total"]["precision"]) == (0.8221, 0.8324)
-
-
-def test_the_fifth_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays():
-    """Every mark the fifth blind writer counted is a span in passages/, and its first run is the one before round 5."""
-    import csv
-    fifth = Path(__file__).parent / "heldout5"
-    passages = load_heldout(fifth / "passages")
-    with open(fifth / "as_written" / "marks.csv", encoding="utf-8") as f:
-        counted = sum(int(r["count"]) for r in csv.DictReader(f))
-    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == 814
-    first = json.loads((fifth / "first_run.json").read_text())
-    assert first["commit"] == "a5b06ad" and first["glossary_terms"] == 1335
-    assert (first["total"]["recall"], first["total"]["precision"]) == (0.855, 0.8375)
+    assert len(passages) == 15 and sum(len(p.marks) for p in passages) == counted == marks
+    first = json.loads((corpus / "first_run.json").read_text())
+    assert first["commit"] == commit and first["glossary_terms"] == terms
+    assert (first["total"]["recall"], first["total"]["precision"]) == figures
