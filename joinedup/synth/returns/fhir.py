@@ -71,16 +71,27 @@ def _patient(r: dict, practice_urn: str, practice: str) -> dict:
     return res
 
 
-def _bundle(practice: str, rows: pl.DataFrame, month: str) -> dict:
-    org_urn = _urn("Organization", practice)
+def _organisation_entries(code: str, name: str, staff: dict[str, str]) -> tuple[str, dict[str, str], list[dict]]:
+    """An Organization entry (by ODS code) and a Practitioner entry per staff key (key -> name text), with urns."""
+    org_urn = _urn("Organization", code)
     entries = [{"fullUrl": org_urn, "resource": {"resourceType": "Organization", "identifier": [
-        {"system": _ODS, "value": practice}], "name": f"GP practice {practice}"}}]
-    staff = {}
-    for role in sorted(rows["HCP_TYPE"].unique().to_list()):
-        u = staff[role] = _urn("Practitioner", practice, role)
-        display = "General practitioner" if role == "GP" else role
-        entries.append({"fullUrl": u, "resource": {"resourceType": "Practitioner",
-                                                   "name": [{"text": f"{display} ({practice})"}]}})
+        {"system": _ODS, "value": code}], "name": name}}]
+    urns = {}
+    for key, text in staff.items():
+        u = urns[key] = _urn("Practitioner", code, key)
+        entries.append({"fullUrl": u, "resource": {"resourceType": "Practitioner", "name": [{"text": text}]}})
+    return org_urn, urns, entries
+
+
+def _collection(bundle_id: str, timestamp: str, entries: list[dict]) -> dict:
+    """A Bundle of type collection."""
+    return {"resourceType": "Bundle", "id": bundle_id, "type": "collection", "timestamp": timestamp, "entry": entries}
+
+
+def _bundle(practice: str, rows: pl.DataFrame, month: str) -> dict:
+    roles = sorted(rows["HCP_TYPE"].unique().to_list())
+    org_urn, staff, entries = _organisation_entries(practice, f"GP practice {practice}", {
+        role: f"{'General practitioner' if role == 'GP' else role} ({practice})" for role in roles})
     patients = {}
     for r in rows.unique("Patient_ID", keep="first", maintain_order=True).iter_rows(named=True):
         u = patients[r["Patient_ID"]] = _urn("Patient", r["Patient_ID"])
@@ -102,8 +113,7 @@ def _bundle(practice: str, rows: pl.DataFrame, month: str) -> dict:
         if mode:
             appt["serviceType"] = [{"text": mode}]
         entries.append({"fullUrl": _urn("Appointment", r["Appointment_ID"]), "resource": appt})
-    return {"resourceType": "Bundle", "id": str(uuid.uuid5(_NS, f"bundle|{practice}|{month}")), "type": "collection",
-            "timestamp": f"{month}-01T00:00:00+00:00", "entry": entries}
+    return _collection(str(uuid.uuid5(_NS, f"bundle|{practice}|{month}")), f"{month}-01T00:00:00+00:00", entries)
 
 
 def references_resolve(bundle: dict) -> list[str]:
@@ -176,14 +186,8 @@ def _community_episodes(spells: pl.DataFrame, y0: date, y1: date, period_end: da
 
 
 def _community_bundle(provider: str, eps: pl.DataFrame, label: str) -> dict:
-    org_urn = _urn("Organization", provider)
-    entries = [{"fullUrl": org_urn, "resource": {"resourceType": "Organization", "identifier": [
-        {"system": _ODS, "value": provider}], "name": f"Community health services ({provider})"}}]
-    leads = {}
-    for team in sorted(eps["Team"].unique().to_list()):
-        u = leads[team] = _urn("Practitioner", provider, team)
-        entries.append({"fullUrl": u, "resource": {"resourceType": "Practitioner",
-                                                   "name": [{"text": f"Team lead, {team} ({provider})"}]}})
+    org_urn, leads, entries = _organisation_entries(provider, f"Community health services ({provider})", {
+        team: f"Team lead, {team} ({provider})" for team in sorted(eps["Team"].unique().to_list())})
     patients = {}
     for r in eps.unique("Local_Patient_Identifier", keep="first", maintain_order=True).iter_rows(named=True):
         u = patients[r["Local_Patient_Identifier"]] = _urn("Patient", provider, r["Local_Patient_Identifier"])
@@ -211,8 +215,8 @@ def _community_bundle(provider: str, eps: pl.DataFrame, label: str) -> dict:
                "period": {"start": r["_start"].isoformat(), **({"end": r["_end"].isoformat()} if r["_end"] else {})},
                "careManager": {"reference": leads[r["Team"]], "type": "Practitioner"}}
         entries.append({"fullUrl": _urn("EpisodeOfCare", ref), "resource": eoc})
-    return {"resourceType": "Bundle", "id": str(uuid.uuid5(_NS, f"community|{provider}|{label}")), "type": "collection",
-            "timestamp": f"20{label[5:]}-04-01T00:00:00+00:00", "entry": entries}
+    return _collection(str(uuid.uuid5(_NS, f"community|{provider}|{label}")), f"20{label[5:]}-04-01T00:00:00+00:00",
+                       entries)
 
 
 def _with_ids(bundle: dict) -> dict:
