@@ -375,14 +375,25 @@ class Annotator:
         whole_counts: dict[str, int] = {}
         matches = []
         headings = _heading_lines(text)
+        # A name that runs on from one line into the next ('The Better Care\nFund policy framework') shows the line
+        # is a wrapped line of a paragraph, not a heading.
+        headings -= {_line_of(line_starts, s) for s, e, _ in spans if "\n" in text[s:e]}
         in_heading = [bool(headings) and _line_of(line_starts, s) in headings for s, _, _ in spans]
         in_body = {e.term_id for (_, _, entries), h in zip(spans, in_heading) if not h for e in entries}
+        #: Terms the text below writes as a proper name ('the Health and Wellbeing Board'): a body, fund, programme or law.
+        proper_in_body = {e.term_id for (s, e_, entries), h in zip(spans, in_heading)
+                          if not h and _proper_name(text[s:e_]) for e in entries}
         for (start, end, entries), heading in zip(spans, in_heading):
-            if not plain and all(e.plain for e in entries):
-                continue
-            if _QUANTITY.match(text[start:end]):
+            written = text[start:end]
+            if not plain and all(e.plain for e in entries) and (heading or not _proper_name(written)):
+                continue  # 'general fund' is plain; 'the General Fund', written as a proper name, is the named account
+            if _QUANTITY.match(written):
                 continue  # '12 hours', '26 weeks', '30 hours': an amount of time; the term is written '12-hour', '26-week'
-            if not plain and heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
+            if not plain and heading and _spelled_out(written, entries) and {e.term_id for e in entries} <= in_body \
+                    and not ({e.term_id for e in entries} & proper_in_body):
+                # A heading's service word ('Care leavers', 'Intermediate care') is explained in the text below; a
+                # name the text writes as a proper name ('the Better Care Fund', 'the Health and Wellbeing Board') is
+                # the name of a body, fund, programme or law, and is explained wherever it stands.
                 continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
             defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
@@ -418,6 +429,17 @@ class Annotator:
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+_MINOR = frozenset("a an and at by for from in into of on or the to with".split())
+
+
+def _proper_name(written: str) -> bool:
+    """A name of two or more words written as a proper name: every word but the small ones capitalised ('General
+    Fund', 'Health and Wellbeing Board'), not shouted in capitals throughout."""
+    words = re.findall(r"[^\W\d_][^\W_'’]*", written)
+    big = [w for w in words if w.lower() not in _MINOR]
+    return len(words) >= 2 and len(big) >= 2 and all(w[0].isupper() for w in big) and not written.isupper()
 
 
 def _spelled_out(written: str, entries: list[_Entry]) -> bool:
