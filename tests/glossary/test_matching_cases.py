@@ -208,3 +208,26 @@ def test_sentence_sector_chooses_between_readings():
 ])
 def test_readings_added_for_shared_acronyms_and_words(text, acronym, reading):
     assert [r for t, r, _ in _found(text) if t == acronym][-1] == (reading,), _found(text)
+
+
+def test_a_name_run_across_a_line_break_is_not_a_heading():
+    """'2.1 The Better Care' alone on a line, then 'Fund policy ...': a wrapped paragraph, so the name is shown."""
+    text = "2. Funding\n\n2.1 The Better Care\nFund pools money. The Better Care Fund plan was agreed.\n"
+    shown = [m.text for m in A.annotate(text)]
+    assert "The Better Care\nFund"[4:] in shown
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Spending from the General Fund rose.", True),  # the named account, written as a proper name
+    ("Spending from the general fund rose.", False),  # the same words in lower case: plain
+])
+def test_a_plain_name_written_as_a_proper_name_is_shown(text, shown):
+    assert any(m.term_id == "general_fund" for m in A.annotate(text)) is shown
+
+
+def test_a_proper_name_in_a_heading_is_shown_a_service_word_is_left_to_the_text():
+    text = ("# Health and Wellbeing Board\n\nThe Health and Wellbeing Board met.\n\n"
+            "## Intermediate care\n\nIntermediate care capacity grew.\n")
+    lines = [m.line for m in A.annotate(text) if m.term_id == "health_and_wellbeing_board"]
+    assert lines == [1, 3]
+    assert [m.line for m in A.annotate(text) if m.term_id == "intermediate_care"] == [7]
