@@ -126,7 +126,7 @@ class Annotator:
             self._blocked.update((k, term.id) for k in skip)
             guarded = {normalise(n) for n in term.needs_context}
             plain_keys = {normalise(n) for n in term.plain}
-            for name in term.names:
+            for name in _with_section_forms(term.names):
                 key = normalise(name)
                 if not key or key in skip:
                     continue
@@ -481,6 +481,24 @@ def _heading_lines(text: str) -> set[int]:
         if alone and ends_unit and len(words) <= 20 and not wrapped and not table_row and not _TERMINAL.search(line) \
                 and not _BULLET.match(line):
             out.add(i)
+    return out
+
+
+_SECTION_LONG = re.compile(r"^[Ss]ection (\d+[A-Z]{0,2}\d*)$")
+_SECTION_SHORT = re.compile(r"^[Ss]\.? ?(\d+[A-Z]{0,2}\d*)$")
+
+
+def _with_section_forms(names: tuple[str, ...] | list[str]) -> list[str]:
+    """A term's names with each statutory section in its other form: 'section 188' is also 's188' (and so 's.188',
+    's 188'), 's17' is also 'section 17'; a writer uses either."""
+    out = list(names)
+    seen = {normalise(n) for n in names}
+    for n in names:
+        long, short = _SECTION_LONG.match(n), _SECTION_SHORT.match(n)
+        other = f"s{long.group(1)}" if long else f"section {short.group(1)}" if short else None
+        if other and normalise(other) not in seen:
+            seen.add(normalise(other))
+            out.append(other)
     return out
 
 
