@@ -33,6 +33,9 @@ _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u201
                              "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
+#: A bracketed part of a name after a space, as statutes are named: 'Homelessness (Suitability of Accommodation) Order 2003'.
+_NAME_BRACKET = re.compile(r"^[\s\-–/&]*\($|^\)[\s\-–/&]*$|^\s+\(\s*$")
+_PAIRED_BRACKETS = re.compile(r"(^|\s)\(([^()]*)\)")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 _APOS = re.compile(r"['’.]")
 _SPACES = re.compile(r"[\s\-–/]+")
@@ -62,6 +65,7 @@ def normalise(text: str) -> str:
     Commas stay, so 'education, health and care plan' matches only where the writer wrote the comma
     too, and 'personal care, home care' never yields 'care home'.
     """
+    text = _PAIRED_BRACKETS.sub(r"\1\2", text)
     return _COMMA.sub(", ", _SPACES.sub(" ", _APOS.sub("", text.lower()))).strip(" ,")
 
 
@@ -190,7 +194,8 @@ class Annotator:
             # An initial's full stop joins too ('C. diff'); any other full stop ends the run (a sentence).
             if _SPACED_DASH.search(gap):
                 continue  # 'Adult Social Care - Market Position': a dash set between spaces divides, like a colon
-            if _JOINER.match(gap) or (tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
+            if _JOINER.match(gap) or _NAME_BRACKET.match(gap) or (
+                    tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
                 reach[j] = reach[j + 1] + 1
         spans = []
         i = 0

@@ -231,3 +231,18 @@ def test_a_proper_name_in_a_heading_is_shown_a_service_word_is_left_to_the_text(
     lines = [m.line for m in A.annotate(text) if m.term_id == "health_and_wellbeing_board"]
     assert lines == [1, 3]
     assert [m.line for m in A.annotate(text) if m.term_id == "intermediate_care"] == [7]
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("Households owed the s.188 interim duty rose.", "housing_duties"),  # the glossary lists 'section 188'
+    ("Detentions under section 136 fell.", "mental_health_act"),
+    ("Eleven s 136 detentions were made.", "mental_health_act"),
+])
+def test_a_section_is_read_as_section_n_or_s_n_alike(text, reading):
+    assert reading in [r for m in A.annotate(text) for r in m.readings]
+
+
+def test_a_statute_named_with_a_bracketed_part_is_one_name():
+    text = "Families stayed in B&B beyond the Homelessness (Suitability of Accommodation) Order 2003 limit."
+    found = [(m.text, m.term_id) for m in A.annotate(text)]
+    assert ("Homelessness (Suitability of Accommodation) Order 2003", "suitability_order_2003") in found
