@@ -65,7 +65,8 @@ def normalise(text: str) -> str:
     Commas stay, so 'education, health and care plan' matches only where the writer wrote the comma
     too, and 'personal care, home care' never yields 'care home'.
     """
-    text = _PAIRED_BRACKETS.sub(r"\1\2", text)
+    if "(" in text:
+        text = _PAIRED_BRACKETS.sub(r"\1\2", text)
     return _COMMA.sub(", ", _SPACES.sub(" ", _APOS.sub("", text.lower()))).strip(" ,")
 
 
