@@ -33,6 +33,9 @@ _LOOKALIKES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u201
                              "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 #: Between the words of one name only spaces, hyphens and slashes may stand, never sentence punctuation.
 _JOINER = re.compile(r"^[\s\-–/&]*,?[\s\-–/&]*$")
+#: A bracketed part of a name after a space, as statutes are named: 'Homelessness (Suitability of Accommodation) Order 2003'.
+_NAME_BRACKET = re.compile(r"^[\s\-–/&]*\($|^\)[\s\-–/&]*$|^\s+\(\s*$")
+_PAIRED_BRACKETS = re.compile(r"(^|\s)\(([^()]*)\)")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 _APOS = re.compile(r"['’.]")
 _SPACES = re.compile(r"[\s\-–/]+")
@@ -62,6 +65,8 @@ def normalise(text: str) -> str:
     Commas stay, so 'education, health and care plan' matches only where the writer wrote the comma
     too, and 'personal care, home care' never yields 'care home'.
     """
+    if "(" in text:
+        text = _PAIRED_BRACKETS.sub(r"\1\2", text)
     return _COMMA.sub(", ", _SPACES.sub(" ", _APOS.sub("", text.lower()))).strip(" ,")
 
 
@@ -126,7 +131,7 @@ class Annotator:
             self._blocked.update((k, term.id) for k in skip)
             guarded = {normalise(n) for n in term.needs_context}
             plain_keys = {normalise(n) for n in term.plain}
-            for name in term.names:
+            for name in _with_section_forms(term.names):
                 key = normalise(name)
                 if not key or key in skip:
                     continue
@@ -190,7 +195,8 @@ class Annotator:
             # An initial's full stop joins too ('C. diff'); any other full stop ends the run (a sentence).
             if _SPACED_DASH.search(gap):
                 continue  # 'Adult Social Care - Market Position': a dash set between spaces divides, like a colon
-            if _JOINER.match(gap) or (tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
+            if _JOINER.match(gap) or _NAME_BRACKET.match(gap) or (
+                    tokens[j][1] - tokens[j][0] == 1 and gap[:1] == "." and _JOINER.match(gap[1:])):
                 reach[j] = reach[j + 1] + 1
         spans = []
         i = 0
@@ -375,14 +381,25 @@ class Annotator:
         whole_counts: dict[str, int] = {}
         matches = []
         headings = _heading_lines(text)
+        # A name that runs on from one line into the next ('The Better Care\nFund policy framework') shows the line
+        # is a wrapped line of a paragraph, not a heading.
+        headings -= {_line_of(line_starts, s) for s, e, _ in spans if "\n" in text[s:e]}
         in_heading = [bool(headings) and _line_of(line_starts, s) in headings for s, _, _ in spans]
         in_body = {e.term_id for (_, _, entries), h in zip(spans, in_heading) if not h for e in entries}
+        #: Terms the text below writes as a proper name ('the Health and Wellbeing Board'): a body, fund, programme or law.
+        proper_in_body = {e.term_id for (s, e_, entries), h in zip(spans, in_heading)
+                          if not h and _proper_name(text[s:e_]) for e in entries}
         for (start, end, entries), heading in zip(spans, in_heading):
-            if not plain and all(e.plain for e in entries):
-                continue
-            if _QUANTITY.match(text[start:end]):
+            written = text[start:end]
+            if not plain and all(e.plain for e in entries) and (heading or not _proper_name(written)):
+                continue  # 'general fund' is plain; 'the General Fund', written as a proper name, is the named account
+            if _QUANTITY.match(written):
                 continue  # '12 hours', '26 weeks', '30 hours': an amount of time; the term is written '12-hour', '26-week'
-            if not plain and heading and _spelled_out(text[start:end], entries) and {e.term_id for e in entries} <= in_body:
+            if not plain and heading and _spelled_out(written, entries) and {e.term_id for e in entries} <= in_body \
+                    and not ({e.term_id for e in entries} & proper_in_body):
+                # A heading's service word ('Care leavers', 'Intermediate care') is explained in the text below; a
+                # name the text writes as a proper name ('the Better Care Fund', 'the Health and Wellbeing Board') is
+                # the name of a body, fund, programme or law, and is explained wherever it stands.
                 continue
             ids = list(dict.fromkeys(e.term_id for e in entries))
             defined = self._defined_here(text, start, end, ids) if len(ids) > 1 else None
@@ -418,6 +435,17 @@ class Annotator:
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+_MINOR = frozenset("a an and at by for from in into of on or the to with".split())
+
+
+def _proper_name(written: str) -> bool:
+    """A name of two or more words written as a proper name: every word but the small ones capitalised ('General
+    Fund', 'Health and Wellbeing Board'), not shouted in capitals throughout."""
+    words = re.findall(r"[^\W\d_][^\W_'’]*", written)
+    big = [w for w in words if w.lower() not in _MINOR]
+    return len(words) >= 2 and len(big) >= 2 and all(w[0].isupper() for w in big) and not written.isupper()
 
 
 def _spelled_out(written: str, entries: list[_Entry]) -> bool:
@@ -459,6 +487,24 @@ def _heading_lines(text: str) -> set[int]:
         if alone and ends_unit and len(words) <= 20 and not wrapped and not table_row and not _TERMINAL.search(line) \
                 and not _BULLET.match(line):
             out.add(i)
+    return out
+
+
+_SECTION_LONG = re.compile(r"^[Ss]ection (\d+[A-Z]{0,2}\d*)$")
+_SECTION_SHORT = re.compile(r"^[Ss]\.? ?(\d+[A-Z]{0,2}\d*)$")
+
+
+def _with_section_forms(names: tuple[str, ...] | list[str]) -> list[str]:
+    """A term's names with each statutory section in its other form: 'section 188' is also 's188' (and so 's.188',
+    's 188'), 's17' is also 'section 17'; a writer uses either."""
+    out = list(names)
+    seen = {normalise(n) for n in names}
+    for n in names:
+        long, short = _SECTION_LONG.match(n), _SECTION_SHORT.match(n)
+        other = f"s{long.group(1)}" if long else f"section {short.group(1)}" if short else None
+        if other and normalise(other) not in seen:
+            seen.add(normalise(other))
+            out.append(other)
     return out
 
 

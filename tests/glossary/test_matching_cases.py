@@ -208,3 +208,41 @@ def test_sentence_sector_chooses_between_readings():
 ])
 def test_readings_added_for_shared_acronyms_and_words(text, acronym, reading):
     assert [r for t, r, _ in _found(text) if t == acronym][-1] == (reading,), _found(text)
+
+
+def test_a_name_run_across_a_line_break_is_not_a_heading():
+    """'2.1 The Better Care' alone on a line, then 'Fund policy ...': a wrapped paragraph, so the name is shown."""
+    text = "2. Funding\n\n2.1 The Better Care\nFund pools money. The Better Care Fund plan was agreed.\n"
+    shown = [m.text for m in A.annotate(text)]
+    assert "The Better Care\nFund"[4:] in shown
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("Spending from the General Fund rose.", True),  # the named account, written as a proper name
+    ("Spending from the general fund rose.", False),  # the same words in lower case: plain
+])
+def test_a_plain_name_written_as_a_proper_name_is_shown(text, shown):
+    assert any(m.term_id == "general_fund" for m in A.annotate(text)) is shown
+
+
+def test_a_proper_name_in_a_heading_is_shown_a_service_word_is_left_to_the_text():
+    text = ("# Health and Wellbeing Board\n\nThe Health and Wellbeing Board met.\n\n"
+            "## Intermediate care\n\nIntermediate care capacity grew.\n")
+    lines = [m.line for m in A.annotate(text) if m.term_id == "health_and_wellbeing_board"]
+    assert lines == [1, 3]
+    assert [m.line for m in A.annotate(text) if m.term_id == "intermediate_care"] == [7]
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("Households owed the s.188 interim duty rose.", "housing_duties"),  # the glossary lists 'section 188'
+    ("Detentions under section 136 fell.", "mental_health_act"),
+    ("Eleven s 136 detentions were made.", "mental_health_act"),
+])
+def test_a_section_is_read_as_section_n_or_s_n_alike(text, reading):
+    assert reading in [r for m in A.annotate(text) for r in m.readings]
+
+
+def test_a_statute_named_with_a_bracketed_part_is_one_name():
+    text = "Families stayed in B&B beyond the Homelessness (Suitability of Accommodation) Order 2003 limit."
+    found = [(m.text, m.term_id) for m in A.annotate(text)]
+    assert ("Homelessness (Suitability of Accommodation) Order 2003", "suitability_order_2003") in found
