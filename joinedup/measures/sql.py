@@ -117,8 +117,13 @@ def parse_value(text: str) -> exp.Expression:
     return _parse(text, "value expression")
 
 
-def _scope_tables(node: exp.Expression, outer: dict[str, str]) -> dict[str, str]:
-    """alias -> table for the FROM/JOIN items of every SELECT enclosing node, plus the outer table."""
+def _scope_tables(node: exp.Expression, outer: dict[str, str],
+                  own: dict[int, dict[str, str]] | None = None) -> dict[str, str]:
+    """alias -> table for the FROM/JOIN items of every SELECT enclosing node, plus the outer table.
+
+    `own` memoises each SELECT's own items (by node id) across the columns of one check.
+    """
+    own = {} if own is None else own
     scope = dict(outer)
     chain = []
     parent = node.parent
@@ -127,9 +132,11 @@ def _scope_tables(node: exp.Expression, outer: dict[str, str]) -> dict[str, str]
             chain.append(parent)
         parent = parent.parent
     for select in reversed(chain):
-        for tbl in select.find_all(exp.Table):
-            if tbl.find_ancestor(exp.Select) is select:
-                scope[tbl.alias_or_name] = tbl.name
+        items = own.get(id(select))
+        if items is None:
+            items = own[id(select)] = {tbl.alias_or_name: tbl.name for tbl in select.find_all(exp.Table)
+                                       if tbl.find_ancestor(exp.Select) is select}
+        scope.update(items)
     return scope
 
 
@@ -161,10 +168,11 @@ def check(tree: exp.Expression, outer_table: str | None, *, allow_aggregates: bo
                 raise SqlProblem(f"unknown placeholder :{node.name} (use one of :{', :'.join(PLACEHOLDERS)})")
         elif isinstance(node, _AGGREGATES) and not allow_aggregates and node.find_ancestor(exp.Select) is None:
             raise SqlProblem(f"aggregate {node.sql()!r} is not allowed in a row condition")
+    own: dict[int, dict[str, str]] = {}
     for col in tree.find_all(exp.Column):
         if isinstance(col.this, exp.Star):
             continue
-        scope = _scope_tables(col, outer)
+        scope = _scope_tables(col, outer, own)
         select = col.find_ancestor(exp.Select)
         aliases = {e.alias for e in select.expressions if e.alias} if select else set()
         if col.table:
@@ -182,8 +190,19 @@ def _is_derived(name: str) -> bool:
     return derived.is_derived(name)
 
 
+@lru_cache(maxsize=None)
+def _type(name: str) -> exp.DataType:
+    """A data type, parsed once (DataType.build parses its text each call); callers take a copy."""
+    return exp.DataType.build(name)
+
+
+def data_type(name: str) -> exp.DataType:
+    """A fresh node of the named data type."""
+    return _type(name).copy()
+
+
 def _date(value: str) -> exp.Expression:
-    return exp.cast(exp.Literal.string(value), exp.DataType.build("date"))
+    return exp.Cast(this=exp.Literal.string(value), to=data_type("date"))
 
 
 @lru_cache(maxsize=None)
@@ -248,7 +267,7 @@ def _macro(node: exp.Anonymous, start: exp.Expression, end: exp.Expression) -> e
         return _cld_age_on(args[0])
     if name == "IN_PERIOD":
         # Timestamps are compared by their date, so a whole last day counts.
-        day = exp.cast(args[0], exp.DataType.build("date"), copy=False)
+        day = exp.Cast(this=args[0], to=data_type("date"))
         return exp.paren(exp.Between(this=day, low=start.copy(), high=end.copy()), copy=False)
     if name == "OPEN_AT_END":
         return exp.paren(exp.and_(exp.LTE(this=args[0], expression=end.copy()),
