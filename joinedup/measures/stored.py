@@ -95,7 +95,9 @@ def _fingerprints(store: Store, pol: DisclosurePolicy) -> tuple[str, str]:
     for name in _LINK_INPUTS:
         if name in tables:
             # An incremental link run may change few rows and no model: the contents themselves are digested.
-            n, digest = store.fetchall(f"SELECT COUNT(*), BIT_XOR(HASH(t)) FROM {name} AS t")[0]
+            # A sum, not BIT_XOR: a row's hash XORs its columns' hashes, so a XOR over rows missed two records
+            # swapping their persons, and a value shared by an even number of rows (linked_at) cancelled out.
+            n, digest = store.fetchall(f"SELECT COUNT(*), SUM(CAST(HASH(t) AS HUGEINT)) FROM {name} AS t")[0]
             h.update(f"{name} {n} {digest}\n".encode())
     return base, h.hexdigest()
 
@@ -219,7 +221,7 @@ class StoredResults:
         if meta.get(_INPUTS_KEY) and self.store.has_table(TABLE):
             try:
                 current = inputs_fingerprint(self.store, pol)
-            except UserError:  # an engine without HASH/BIT_XOR: compute live
+            except UserError:  # an engine without HASH or HUGEINT: compute live
                 current = None
             if current == meta[_INPUTS_KEY]:
                 rows = {}

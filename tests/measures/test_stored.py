@@ -143,3 +143,16 @@ def test_a_link_run_keeps_the_rows_of_measures_that_read_no_person_and_computes_
                         assert {r.value for r in got} == {-1}, "a person-free measure was computed again"
                     else:
                         assert got == run_measure(live, m, p), (m.id, p.label)
+
+
+def test_two_records_swapping_their_persons_makes_readers_compute(store_path):
+    """The digest of the person index sees a swap (a XOR of row hashes, each a XOR of its columns', did not)."""
+    with Store.open(store_path, "write", vault=False) as w:
+        (a, pa_), (b, pb) = w.fetchall("SELECT record_id, person_id FROM (SELECT record_id, person_id, ROW_NUMBER() OVER "
+                                       "(PARTITION BY person_id ORDER BY record_id) AS n FROM person_source_link) "
+                                       "WHERE n = 1 ORDER BY record_id LIMIT 2")
+        assert pa_ != pb
+        w.execute("UPDATE person_source_link SET person_id = CASE WHEN record_id = ? THEN ? ELSE ? END "
+                  "WHERE record_id IN (?, ?)", [a, pb, pa_, a, b])
+    with Store.open(store_path, "analysis") as s:
+        assert StoredResults(s).years() is None
