@@ -95,8 +95,8 @@ def _fingerprints(store: Store, pol: DisclosurePolicy) -> tuple[str, str]:
     for name in _LINK_INPUTS:
         if name in tables:
             # An incremental link run may change few rows and no model: the contents themselves are digested.
-            # A sum, not BIT_XOR: a row's hash XORs its columns' hashes, so a XOR over rows missed two records
-            # swapping their persons, and a value shared by an even number of rows (linked_at) cancelled out.
+            # A sum, not BIT_XOR: a row's hash takes its last column by XOR alone, so a XOR over rows missed two
+            # rows swapping their last values, and a last value shared by an even number of rows cancelled out.
             n, digest = store.fetchall(f"SELECT COUNT(*), SUM(CAST(HASH(t) AS HUGEINT)) FROM {name} AS t")[0]
             h.update(f"{name} {n} {digest}\n".encode())
     return base, h.hexdigest()
