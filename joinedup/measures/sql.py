@@ -117,8 +117,13 @@ def parse_value(text: str) -> exp.Expression:
     return _parse(text, "value expression")
 
 
-def _scope_tables(node: exp.Expression, outer: dict[str, str]) -> dict[str, str]:
-    """alias -> table for the FROM/JOIN items of every SELECT enclosing node, plus the outer table."""
+def _scope_tables(node: exp.Expression, outer: dict[str, str],
+                  own: dict[int, dict[str, str]] | None = None) -> dict[str, str]:
+    """alias -> table for the FROM/JOIN items of every SELECT enclosing node, plus the outer table.
+
+    `own` memoises each SELECT's own items (by node id) across the columns of one check.
+    """
+    own = {} if own is None else own
     scope = dict(outer)
     chain = []
     parent = node.parent
@@ -127,9 +132,11 @@ def _scope_tables(node: exp.Expression, outer: dict[str, str]) -> dict[str, str]
             chain.append(parent)
         parent = parent.parent
     for select in reversed(chain):
-        for tbl in select.find_all(exp.Table):
-            if tbl.find_ancestor(exp.Select) is select:
-                scope[tbl.alias_or_name] = tbl.name
+        items = own.get(id(select))
+        if items is None:
+            items = own[id(select)] = {tbl.alias_or_name: tbl.name for tbl in select.find_all(exp.Table)
+                                       if tbl.find_ancestor(exp.Select) is select}
+        scope.update(items)
     return scope
 
 
@@ -161,10 +168,11 @@ def check(tree: exp.Expression, outer_table: str | None, *, allow_aggregates: bo
                 raise SqlProblem(f"unknown placeholder :{node.name} (use one of :{', :'.join(PLACEHOLDERS)})")
         elif isinstance(node, _AGGREGATES) and not allow_aggregates and node.find_ancestor(exp.Select) is None:
             raise SqlProblem(f"aggregate {node.sql()!r} is not allowed in a row condition")
+    own: dict[int, dict[str, str]] = {}
     for col in tree.find_all(exp.Column):
         if isinstance(col.this, exp.Star):
             continue
-        scope = _scope_tables(col, outer)
+        scope = _scope_tables(col, outer, own)
         select = col.find_ancestor(exp.Select)
         aliases = {e.alias for e in select.expressions if e.alias} if select else set()
         if col.table:
@@ -182,33 +190,47 @@ def _is_derived(name: str) -> bool:
     return derived.is_derived(name)
 
 
+@lru_cache(maxsize=None)
+def _type(name: str) -> exp.DataType:
+    """A data type, parsed once (DataType.build parses its text each call); callers take a copy."""
+    return exp.DataType.build(name)
+
+
+def data_type(name: str) -> exp.DataType:
+    """A fresh node of the named data type."""
+    return _type(name).copy()
+
+
 def _date(value: str) -> exp.Expression:
-    return exp.cast(exp.Literal.string(value), exp.DataType.build("date"))
+    return exp.Cast(this=exp.Literal.string(value), to=data_type("date"))
+
+
+@lru_cache(maxsize=None)
+def _template(text: str) -> exp.Expression:
+    """A macro's body, parsed once; never handed out itself (callers graft a copy)."""
+    return sqlglot.parse_one(text, read="duckdb")
+
+
+def _fill(text: str, name: str, value: exp.Expression) -> exp.Expression:
+    """A copy of the template with each column `name` replaced by a copy of value."""
+    return _template(text).transform(lambda n: value.copy() if isinstance(n, exp.Column) and n.name == name else n)
 
 
 def _age_on(date: exp.Expression) -> exp.Expression:
     # Birth month falls back to July (mid-year) when the source gives only a year.
-    return sqlglot.parse_one(
-        "(EXTRACT(YEAR FROM d) - person_birth_year"
-        " - CASE WHEN EXTRACT(MONTH FROM d) < COALESCE(person_birth_month, 7) THEN 1 ELSE 0 END)",
-        read="duckdb",
-    ).transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "d" else n)
+    return _fill("(EXTRACT(YEAR FROM d) - person_birth_year"
+                 " - CASE WHEN EXTRACT(MONTH FROM d) < COALESCE(person_birth_month, 7) THEN 1 ELSE 0 END)", "d", date)
 
 
 def _cld_age_on(date: exp.Expression) -> exp.Expression:
     # FLOOR(DATEDIFF(DAY, Der_DOB, date) / 365.25) with Der_DOB on the 1st of the birth month, as in
     # NHS England's CLD-to-ASCOF code; it differs from AGE_ON around birthdays (leap days).
-    return sqlglot.parse_one(
-        "FLOOR(DATE_DIFF('day', MAKE_DATE(CAST(person_birth_year AS INT), CAST(COALESCE(person_birth_month, 7) AS INT), 1),"
-        " CAST(d AS DATE)) / 365.25)",
-        read="duckdb",
-    ).transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "d" else n)
+    return _fill("FLOOR(DATE_DIFF('day', MAKE_DATE(CAST(person_birth_year AS INT), CAST(COALESCE(person_birth_month, 7) AS INT), 1),"
+                 " CAST(d AS DATE)) / 365.25)", "d", date)
 
 
 def _working_day_index(date: exp.Expression) -> exp.Expression:
-    sub = sqlglot.parse_one(f"(SELECT MAX(cal.wd) FROM {view_name('calendar')} AS cal WHERE cal.d = x)",
-                            read="duckdb")
-    return sub.transform(lambda n: date.copy() if isinstance(n, exp.Column) and n.name == "x" else n)
+    return _fill(f"(SELECT MAX(cal.wd) FROM {view_name('calendar')} AS cal WHERE cal.d = x)", "x", date)
 
 
 def expand(tree: exp.Expression, period: Period, *, views: bool = True, keep: frozenset[str] = frozenset()) -> exp.Expression:
@@ -226,33 +248,37 @@ def expand(tree: exp.Expression, period: Period, *, views: bool = True, keep: fr
                              alias=exp.TableAlias(this=exp.to_identifier(node.alias_or_name)))
         return node
 
-    out = tree.copy().transform(leaves)
+    # One copy of the spec's tree (transform copies it); every later pass rewrites that copy in place.
+    out = tree.transform(leaves)
     # transform() does not descend into a replacement, so nested macros need another pass.
     for _ in range(10):
         if not any(isinstance(n, exp.Anonymous) for n in out.walk()):
             break
-        out = out.transform(lambda n: _macro(n, start, end) if isinstance(n, exp.Anonymous) else n)
+        out = out.transform(lambda n: _macro(n, start, end) if isinstance(n, exp.Anonymous) else n, copy=False)
     return out
 
 
 def _macro(node: exp.Anonymous, start: exp.Expression, end: exp.Expression) -> exp.Expression:
-    name, args = node.name.upper(), [a.copy() for a in node.expressions]
+    # node belongs to expand's own copy and is replaced whole: its arguments move into the replacement
+    name, args = node.name.upper(), list(node.expressions)
     if name == "AGE_ON":
         return _age_on(args[0])
     if name == "CLD_AGE_ON":
         return _cld_age_on(args[0])
     if name == "IN_PERIOD":
         # Timestamps are compared by their date, so a whole last day counts.
-        day = exp.cast(args[0], exp.DataType.build("date"))
-        return exp.paren(exp.Between(this=day, low=start.copy(), high=end.copy()))
+        day = exp.Cast(this=args[0], to=data_type("date"))
+        return exp.paren(exp.Between(this=day, low=start.copy(), high=end.copy()), copy=False)
     if name == "OPEN_AT_END":
         return exp.paren(exp.and_(exp.LTE(this=args[0], expression=end.copy()),
                                   exp.or_(exp.Is(this=args[1], expression=exp.Null()),
-                                          exp.GT(this=args[1].copy(), expression=end.copy()))))
+                                          exp.GT(this=args[1].copy(), expression=end.copy()), copy=False),
+                                  copy=False), copy=False)
     if name == "OPEN_DURING":
         return exp.paren(exp.and_(exp.LTE(this=args[0], expression=end.copy()),
                                   exp.or_(exp.Is(this=args[1], expression=exp.Null()),
-                                          exp.GTE(this=args[1].copy(), expression=start.copy()))))
+                                          exp.GTE(this=args[1].copy(), expression=start.copy()), copy=False),
+                                  copy=False), copy=False)
     if name == "WORKING_DAYS":
-        return exp.paren(exp.Sub(this=_working_day_index(args[1]), expression=_working_day_index(args[0])))
+        return exp.paren(exp.Sub(this=_working_day_index(args[1]), expression=_working_day_index(args[0])), copy=False)
     raise SqlProblem(f"unknown function {node.name!r}")

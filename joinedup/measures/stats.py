@@ -43,8 +43,9 @@ def mean_ci(total: float, n: float, sum_sq: float) -> tuple[float, float]:
         return (math.nan, math.nan)
     mean = total / n
     var = max(0.0, (sum_sq - n * mean * mean) / (n - 1))
-    from scipy.stats import t as student_t
-    half = float(student_t.ppf(0.975, n - 1)) * math.sqrt(var / n)
+    # stdtrit is the function scipy.stats.t.ppf evaluates, without scipy.stats' import (~2 s here)
+    from scipy.special import stdtrit
+    half = float(stdtrit(n - 1, 0.975)) * math.sqrt(var / n)
     return (mean - half, mean + half)
 
 

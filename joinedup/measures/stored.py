@@ -23,19 +23,25 @@ from typing import Any, Callable
 import pyarrow as pa
 
 from joinedup.errors import UserError
+from sqlglot import exp
+
+from joinedup.measures import derived, sql
 from joinedup.measures.engine import StoreEngine
 from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import Result, coverage, run_measure
-from joinedup.measures.spec import load_library
+from joinedup.measures.spec import Measure, load_library
 from joinedup.store import Store
 from joinedup.store.backends.base import STORE
 from joinedup.store.disclosure import DisclosurePolicy, policy
 from joinedup.store.schema import LINK_TABLES, META_TABLE, TABLES
 
-__all__ = ["TABLE", "Refreshed", "StoredResults", "inputs_fingerprint", "refresh"]
+__all__ = ["TABLE", "Refreshed", "StoredResults", "inputs_fingerprint", "reads_persons", "refresh"]
 
 TABLE = "measure_result"
 _INPUTS_KEY, _YEARS_KEY, _LINKED_KEY = "measure_results_inputs", "measure_results_years", "measure_results_linked"
+#: The digest of every input but the person index and families: while it holds, the stored rows of a
+#: measure that reads no person (`reads_persons`) are still true after a link run, which recomputes the rest.
+_BASE_KEY = "measure_results_base"
 _COLUMNS = pa.schema([
     ("measure", pa.string()), ("period", pa.string()), ("breakdown", pa.string()), ("ord", pa.int32()),
     ("grp", pa.string()), ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
@@ -73,24 +79,57 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def inputs_fingerprint(store: Store, pol: DisclosurePolicy | None = None) -> str:
-    """A digest of everything a measure result depends on, as the store holds it now."""
-    pol = pol or policy()
+def _fingerprints(store: Store, pol: DisclosurePolicy) -> tuple[str, str]:
+    """(everything but the person index and families, everything) a measure result depends on."""
     h = hashlib.sha256(_code_hash().encode())
     h.update(f"schema {store.schema_version}; suppress below {pol.threshold}; round to {pol.rounding}\n".encode())
     tables = set(store.tables())
     # Which of the tables measures read are present (a table appearing changes a result); others (peers) do not count.
-    h.update(("tables " + ",".join(sorted(tables & _READ)) + "\n").encode())
+    h.update(("tables " + ",".join(sorted((tables & _READ) - set(_LINK_INPUTS))) + "\n").encode())
     if "load" in tables:
         # Only a load writes the canonical tables, and each committed load leaves its row here.
         for (load_id,) in store.fetchall("SELECT load_id FROM load WHERE status = 'committed' ORDER BY load_id"):
             h.update(f"load {load_id}\n".encode())
+    base = h.hexdigest()
+    h.update(("link tables " + ",".join(sorted(tables & set(_LINK_INPUTS))) + "\n").encode())
     for name in _LINK_INPUTS:
         if name in tables:
             # An incremental link run may change few rows and no model: the contents themselves are digested.
-            n, digest = store.fetchall(f"SELECT COUNT(*), BIT_XOR(HASH(t)) FROM {name} AS t")[0]
+            # A sum, not BIT_XOR: a row's hash takes its last column by XOR alone, so a XOR over rows missed two
+            # rows swapping their last values, and a last value shared by an even number of rows cancelled out.
+            n, digest = store.fetchall(f"SELECT COUNT(*), SUM(CAST(HASH(t) AS HUGEINT)) FROM {name} AS t")[0]
             h.update(f"{name} {n} {digest}\n".encode())
-    return h.hexdigest()
+    return base, h.hexdigest()
+
+
+def inputs_fingerprint(store: Store, pol: DisclosurePolicy | None = None) -> str:
+    """A digest of everything a measure result depends on, as the store holds it now."""
+    return _fingerprints(store, pol or policy())[1]
+
+
+#: Tables whose rows only a link run writes: a measure reading one reads the person index.
+_LINK_READ = frozenset(_LINK_INPUTS)
+
+
+def reads_persons(m: Measure) -> bool:
+    """Whether a measure's total can change with the person index: it counts persons, or reads a person or link column.
+
+    Every record-bearing table is read through a view that left-joins one person per record, so a
+    measure that counts rows and reads none of the person columns (nor a link table, nor a derived
+    relation that does) gets the same rows whoever the records belong to.
+    """
+    if m.counts == "persons":
+        return True
+    period = periods_for(m.period, "2024-25")[0]  # any period: only the names read matter
+    trees = [sql.expand(t, period, views=False) for t in m.trees.values()]
+    tables = {m.source_table} | ({m.denominator.from_} if m.denominator is not None else set())
+    trees += [derived.relation(t, period) for t in tables if derived.is_derived(t)]
+    person = set(sql.PERSON_COLUMNS)
+    for tree in trees:
+        if any(c.name in person for c in tree.find_all(exp.Column)):
+            return True
+        tables |= {t.name for t in tree.find_all(exp.Table)}
+    return bool(tables & _LINK_READ)
 
 
 def _meta(store: Store) -> dict[str, str]:
@@ -112,38 +151,57 @@ def _row(ord_: int, r: Result) -> dict[str, Any]:
             "ci_high": r.ci_high, "suppressed": r.suppressed, "sum_sq": r.sum_sq, "history": r.history}
 
 
+def _kept_rows(store: Store, keep: set[str]) -> list[dict[str, Any]]:
+    """The stored rows of the named measures, as `refresh` wrote them."""
+    if not keep:
+        return []
+    table = store.query(f"SELECT * FROM {TABLE} ORDER BY measure, period, breakdown, ord")
+    return [r for r in table.to_pylist() if r["measure"] in keep]
+
+
 def refresh(store: Store, on_measure: Callable[[str], None] | None = None) -> Refreshed:
-    """Compute and store the shipped measures' results in this write session (a no-op when still current)."""
+    """Compute and store the shipped measures' results in this write session (a no-op when still current).
+
+    When only the person index and families changed since the rows were stored (a link run), the
+    rows of measures that read no person are kept and only the others are computed again.
+    """
     started = time.perf_counter()
     store.backend.use(STORE)  # a link run leaves its connection in Splink's scratch catalog; measures read the store's
     pol = policy()
-    fingerprint = inputs_fingerprint(store, pol)
+    base, fingerprint = _fingerprints(store, pol)
     meta = _meta(store)
     if meta.get(_INPUTS_KEY) == fingerprint and store.has_table(TABLE):
         years = json.loads(meta.get(_YEARS_KEY, "[]"))
         return Refreshed(0, 0, years, time.perf_counter() - started, "already current")
-    engine = StoreEngine(store)
-    try:
-        years = coverage(engine)
-    except UserError as e:  # no canonical tables yet: nothing to measure
-        _set_meta(store, {_INPUTS_KEY: "", _YEARS_KEY: "[]"})
-        return Refreshed(0, 0, [], time.perf_counter() - started, str(e))
     library = load_library()
-    rows: list[dict[str, Any]] = []
+    same_base = bool(meta.get(_INPUTS_KEY)) and meta.get(_BASE_KEY) == base and store.has_table(TABLE)
+    kept = {m.id for m in library if not reads_persons(m)} if same_base else set()
+    engine = StoreEngine(store)
+    if same_base:
+        years = json.loads(meta.get(_YEARS_KEY, "[]"))  # the years come from activity dates, which only loads change
+    else:
+        try:
+            years = coverage(engine)
+        except UserError as e:  # no canonical tables yet: nothing to measure
+            _set_meta(store, {_INPUTS_KEY: "", _BASE_KEY: "", _YEARS_KEY: "[]"})
+            return Refreshed(0, 0, [], time.perf_counter() - started, str(e))
+    rows: list[dict[str, Any]] = _kept_rows(store, kept)
     try:
         for m in library:
-            for fy in years:
-                for period in periods_for(m.period, fy):
-                    rows += [_row(k, r) for k, r in enumerate(run_measure(engine, m, period, "all", pol.threshold))]
+            if m.id not in kept:
+                for fy in years:
+                    for period in periods_for(m.period, fy):
+                        rows += [_row(k, r) for k, r in enumerate(run_measure(engine, m, period, "all", pol.threshold))]
             if on_measure:
                 on_measure(m.id)
     except UserError as e:
         # A measure the data cannot answer must not stop a load or a link run: readers compute (and show the error).
-        _set_meta(store, {_INPUTS_KEY: "", _YEARS_KEY: "[]"})
+        _set_meta(store, {_INPUTS_KEY: "", _BASE_KEY: "", _YEARS_KEY: "[]"})
         return Refreshed(0, 0, years, time.perf_counter() - started, str(e))
     store.write_arrow(TABLE, pa.Table.from_pylist(rows, schema=_COLUMNS))
-    _set_meta(store, {_INPUTS_KEY: fingerprint, _YEARS_KEY: json.dumps(years),
-                      _LINKED_KEY: "true" if engine.linked else "false"})
+    linked = {"person", "person_source_link"} <= set(store.tables())  # as the engine's setup decides
+    _set_meta(store, {_INPUTS_KEY: fingerprint, _BASE_KEY: base, _YEARS_KEY: json.dumps(years),
+                      _LINKED_KEY: "true" if linked else "false"})
     return Refreshed(len(rows), len(library), years, time.perf_counter() - started)
 
 
@@ -163,7 +221,7 @@ class StoredResults:
         if meta.get(_INPUTS_KEY) and self.store.has_table(TABLE):
             try:
                 current = inputs_fingerprint(self.store, pol)
-            except UserError:  # an engine without HASH/BIT_XOR: compute live
+            except UserError:  # an engine without HASH or HUGEINT: compute live
                 current = None
             if current == meta[_INPUTS_KEY]:
                 rows = {}

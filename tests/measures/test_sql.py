@@ -107,3 +107,19 @@ def test_tables_are_pointed_at_person_views_and_aliases_kept():
 def test_files_cannot_be_read():
     with pytest.raises(sql.SqlProblem):
         sql.check(sql.parse_condition("EXISTS (SELECT 1 FROM read_parquet('x.parquet'))"), "encounter")
+
+
+def test_compiling_leaves_the_specs_trees_as_they_were():
+    """The compiler builds without copies (copy=False): it must never graft or rewrite a spec's own tree."""
+    from joinedup.measures.compiler import compile_measure, to_sql
+    from joinedup.measures.periods import periods_for
+    from joinedup.measures.spec import load_library
+
+    lib = load_library()
+    before = {m.id: {k: t.sql() for k, t in m.trees.items()} for m in lib}
+    for m in lib:
+        period = periods_for(m.period, "2024-25")[0]
+        for b in ("all", *m.breakdowns):
+            first = to_sql(compile_measure(m, period, b), "duckdb", owned=True)
+            assert to_sql(compile_measure(m, period, b), "duckdb") == first, (m.id, b)
+    assert {m.id: {k: t.sql() for k, t in m.trees.items()} for m in lib} == before
