@@ -230,7 +230,7 @@ def spark_link(spark_session):
 
 
 @pytest.mark.spark
-@settings(max_examples=max(1, int(os.environ.get("GENERATIVE_EXAMPLES", "12")) // 2), deadline=None,
+@settings(max_examples=max(1, int(os.environ.get("GENERATIVE_EXAMPLES", "8")) // 2 + 1), deadline=None,
           derandomize=os.environ.get("CI") == "true", database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(graphs(max_nodes=20))
