@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-
-import numpy as np
 import polars as pl
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 __all__ = ["household_families", "home_addresses", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE",
-           "components", "home_sql", "household_sql", "relation_sql", "family_sql", "home_sources"]
+           "home_sql", "household_sql", "relation_sql", "family_sql", "home_sources"]
 
 #: More distinct people than this at one address is a communal establishment (a care home, a block
 #: recorded without flat numbers), not one household.
@@ -150,18 +146,3 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
               "links": links.select("record_id", "person_id")}
     return _run(frames, lambda n: relation_sql(n["relations"], n["records"], n["links"]))
 
-
-def components(a: list[str], b: list[str]) -> dict[str, str]:
-    """Each node of the edges a[i]-b[i] -> the smallest node of its connected component."""
-    # person ids are stable, so family ids (named after the smallest member) are too
-    nodes = pl.Series("node", a + b, dtype=pl.Utf8).unique().sort()
-    index = {n: i for i, n in enumerate(nodes.to_list())}
-    ia = np.fromiter((index[x] for x in a), dtype=np.int64, count=len(a))
-    ib = np.fromiter((index[x] for x in b), dtype=np.int64, count=len(b))
-    n = len(nodes)
-    _, labels = connected_components(coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(n, n)), directed=False)
-    # nodes are sorted, so the first node seen with a label is the smallest of its component
-    first: dict[int, str] = {}
-    for node, label in zip(nodes.to_list(), labels.tolist()):
-        first.setdefault(label, node)
-    return {node: first[label] for node, label in zip(nodes.to_list(), labels.tolist())}

@@ -443,7 +443,14 @@ class Store:
         """Rows of a query as tuples (the analysis catalog; no vault reads outside identify mode)."""
         if self.mode == "identify" and _reads_vault(sql):
             return [tuple(r.values()) for r in self.query(sql, params).to_pylist()]
-        return self.backend.fetchall(self.backend.render(sql), params)
+        text = self.backend.render(sql)
+        try:
+            return self.backend.fetchall(text, params)
+        except self.backend.errors as e:  # as `query`: the engine's error is a UserError carrying the SQL
+            if isinstance(e, self.backend.resource_errors):
+                raise  # out of memory, disk full: the caller's own recovery (ingest's) applies
+            raise UserError(f"{self.backend.dialect} failed: {' '.join(str(e).split())} (SQL: {text})",
+                            file=str(self.paths.store)) from None
 
     def identify(self, record_ids: Sequence[str]) -> pa.Table:
         """The latest identifiers of the given person records (identify mode; the read is audited first)."""

@@ -1,8 +1,15 @@
+import os
+
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from joinedup.link.roles import parse_maps, recognise
 from joinedup.errors import UserError
+from joinedup.link.match import cluster_links
+from joinedup.link.roles import ROLES, parse_maps, recognise
+from joinedup.link.sql import LinkSQL
+from joinedup.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +63,15 @@ def test_match_febrl(febrl, run_cli, tmp_path):
     linked = pairs.filter("is_link").join(c.filter(pl.col("file") == "a").select(id_a="id", ca="cluster_id"), on="id_a")
     linked = linked.join(c.filter(pl.col("file") == "b").select(id_b="id", cb="cluster_id"), on="id_b")
     assert (linked["ca"] == linked["cb"]).all()
+    # every record once, in the files' order (A's rows, then B's), named as the reference names the links' components
+    files = [pl.read_csv(p, infer_schema=False)["rec_id"].to_list() for p in febrl]
+    assert c["file"].to_list() == ["a"] * len(files[0]) + ["b"] * len(files[1])
+    assert c["id"].to_list() == files[0] + files[1]
+    keys = [f"a|{x}" for x in files[0]] + [f"b|{x}" for x in files[1]]
+    links = pairs.filter("is_link")
+    ref = reference_clusters(keys, list(zip("a|" + links["id_a"], "b|" + links["id_b"])))
+    assert c["cluster_id"].to_list() == ref
+    assert c["cluster_id"].n_unique() < c.height
 
 
 def test_dedupe_fake_1000_with_ids(run_cli, tmp_path):
@@ -145,10 +161,6 @@ def test_bad_map_and_missing_file(tmp_path, run_cli):
         parse_maps(["nocolumn"])
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from joinedup.link.roles import ROLES  # noqa: E402
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])  # generation is slow on a shared 2-core machine
@@ -157,3 +169,72 @@ from joinedup.link.roles import ROLES  # noqa: E402
 def test_maps_parse_back(mapping):
     parsed = parse_maps([f"{column}={role}" for column, role in mapping.items()])
     assert parsed == mapping
+
+
+# -- clusters in the engine: Splink's connected components against a union-find written here --------
+def reference_clusters(nodes: list[str], edges: list[tuple[str, str]]) -> list[str]:
+    """Each node's cluster name by union-find: C1, C2... in the order a cluster's first node comes in `nodes`."""
+    parent = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    names: dict[str, str] = {}
+    return [names.setdefault(find(n), f"C{len(names) + 1}") for n in nodes]
+
+
+@st.composite
+def graphs(draw, max_nodes: int = 40) -> tuple[list[str], list[tuple[str, str]]]:
+    """Random record ids in a random file order, and random links among them (repeats and both directions)."""
+    # ids whose text order is not the file order (a10 sorts before a2), as a file's own ids may be
+    nodes = draw(st.lists(st.text(alphabet="ab0123456789", min_size=1, max_size=4), min_size=1, max_size=max_nodes,
+                          unique=True))
+    pair = st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)).filter(lambda e: e[0] != e[1])
+    edges = draw(st.lists(pair, max_size=2 * len(nodes))) if len(nodes) > 1 else []
+    return nodes, edges
+
+
+def engine_clusters(link: LinkSQL, nodes: list[str], edges: list[tuple[str, str]]) -> list[str]:
+    """`cluster_links` on the link engine: each node's cluster name, in the nodes' order."""
+    n = link.put("nodes", pl.DataFrame({"unique_id": nodes, "ord": list(range(len(nodes)))},
+                                       schema={"unique_id": pl.Utf8, "ord": pl.Int64}))
+    e = link.put("links", pl.DataFrame({"unique_id_l": [a for a, _ in edges], "unique_id_r": [b for _, b in edges]},
+                                       schema={"unique_id_l": pl.Utf8, "unique_id_r": pl.Utf8}))
+    out = link.fetch(f"SELECT unique_id, cluster_id FROM {cluster_links(link, n, e)} ORDER BY ord")
+    assert out["unique_id"].to_list() == nodes
+    return out["cluster_id"].to_list()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_duckdb_components_are_the_union_find(graph):
+    nodes, edges = graph
+    scratch = Store.memory()
+    try:
+        assert engine_clusters(LinkSQL(scratch.backend), nodes, edges) == reference_clusters(nodes, edges)
+    finally:
+        scratch.close()
+
+
+@pytest.fixture(scope="module")
+def spark_link(spark_session):
+    """A scratch Spark store for the module (the test run's session)."""
+    scratch = Store.memory("spark")
+    yield LinkSQL(scratch.backend)
+    scratch.close()
+
+
+@pytest.mark.spark
+@settings(max_examples=max(1, int(os.environ.get("GENERATIVE_EXAMPLES", "8")) // 2 + 1), deadline=None,
+          derandomize=os.environ.get("CI") == "true", database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(graphs(max_nodes=20))
+def test_spark_components_are_the_union_find(spark_link, graph):
+    # each example is a few Spark jobs per round of Splink's components (about 40 s at load 15 on 2 cores)
+    nodes, edges = graph
+    assert engine_clusters(spark_link, nodes, edges) == reference_clusters(nodes, edges)

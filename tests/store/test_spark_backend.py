@@ -98,6 +98,9 @@ def test_spark_errors_carry_the_sql(store_file, spark_session):
     with Store.open(store_file, "analysis", engine="spark") as store:
         with pytest.raises(UserError, match=r"spark failed: .*no_such_column.*\(SQL: SELECT no_such_column FROM person\)"):
             store.query("SELECT no_such_column FROM person")
+        # fetchall too: stored measure results fall back to computing when the engine lacks DuckDB's HASH(t)
+        with pytest.raises(UserError, match=r"spark failed: .*\(SQL: .*BIT_XOR"):
+            store.fetchall("SELECT COUNT(*), BIT_XOR(HASH(t)) FROM person AS t")
 
 
 def test_hooks_write_stage_and_read_parquet_on_a_scratch_store(tmp_path, spark_session):
