@@ -467,7 +467,8 @@ def _heading_lines(text: str) -> set[int]:
     lines = text.split("\n")
     out: set[int] = set()
     # A hard-wrapped paragraph's lines run close to its width; a heading is a short line.
-    width = max((len(x.rstrip()) for x in lines), default=0)
+    # (Markdown '#' title lines are not paragraph lines: a long title must not set the width.)
+    width = max((len(x.rstrip()) for x in lines if not x.lstrip().startswith("#")), default=0)
     for i, line in enumerate(lines):
         words = line.split()
         if not words:

@@ -120,6 +120,17 @@ def test_a_wrapped_paragraph_line_is_not_a_heading():
     assert found.count("rapid reviews") == 2 and "National Panel" in found
 
 
+def test_a_long_title_does_not_set_the_paragraph_width():
+    """A Markdown title longer than the paragraphs must not make a wrapped numbered paragraph line look short."""
+    text = ("# Calderbrook Borough Council: Adult Social Care and Health Overview and Scrutiny Committee, 18 November 2025\n\n"
+            "1. The Approved Mental Health Professional (AMHP) service completed 1,237\n"
+            "Mental Health Act assessments in the year, up 9% on last year, with 31% of\n"
+            "them out of hours.\n\n"
+            "2. The AMHP rota is now filled every night of the week.")
+    readings = {t: r for t, r, _ in _found(text)}
+    assert readings.get("Approved Mental Health Professional") == ("amhp",)
+
+
 @pytest.mark.parametrize("text, written, reading", [
     ("The HIV late diagnosis rate is 41%; opt-out testing in the ED has found 23 new diagnoses.", "ED",
      "emergency_department"),
