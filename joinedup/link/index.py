@@ -87,16 +87,20 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
     Records joined by an exact rule need no comparing with each other, and identical identities
     within one cluster need comparing only once: the model sees far fewer rows and pairs.
     """
-    f = feats.join(exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
+    # the pseudonyms never reach the model: leave them out of every copy made here (a copy of the
+    # features is the largest frame a link run holds in Python)
+    f = feats.drop(*(c for c in _PSEUDONYMS if c in feats.columns)).join(
+        exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
     pooled = f.select("exact_cluster").unique()
     for c in _LISTS:  # one list at a time: exploding all four together would multiply their lengths
         pooled = pooled.join(f.select("exact_cluster", c).explode(c).drop_nulls().unique()
                              .group_by("exact_cluster").agg(pl.col(c).sort()), on="exact_cluster", how="left")
     pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
     identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
-    rows = f.sort("unique_id").unique(["exact_cluster", *identity], keep="first", maintain_order=True)
-    return rows.drop(*_LISTS).join(pooled, on="exact_cluster").select(
-        "unique_id", "exact_cluster", *sorted(identity), *_LISTS)
+    f = f.drop(*_LISTS).sort("unique_id")  # the joined copy is freed as its sorted copy is made
+    rows = f.unique(["exact_cluster", *identity], keep="first", maintain_order=True)
+    del f
+    return rows.join(pooled, on="exact_cluster").select("unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
 def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
