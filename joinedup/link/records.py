@@ -42,27 +42,28 @@ def load_records(engine: Engine, store_name: str, batch_rows: int | None = None)
         history = (f"LEFT JOIN (SELECT record_id, {lists} FROM {plain}.identity_history "
                    f"WHERE field IN ({fields}) AND value IS NOT NULL GROUP BY record_id) AS h ON h.record_id = pr.record_id")
         hist_cols = "".join(f", h.{c}" for c in _HISTORY.values())
-    # one row per record (a record the vault holds twice is read once, as before)
     sql = f"""
         SELECT pr.record_id, pr.source, pr.system, pr.local_id_pseudo, pr.nhs_number_pseudo,
                pr.nhs_number_verified, pr.upn_pseudo,
                i.given_name, i.family_name, i.date_of_birth, i.sex, i.postcode, i.address,
                i.nhs_number, i.other_id{hist_cols}
         FROM store.person_record pr LEFT JOIN {plain}.identity i ON i.record_id = pr.record_id {history}
-        QUALIFY ROW_NUMBER() OVER (PARTITION BY pr.record_id) = 1
     """
     parts = []
     for batch in engine.store.backend.fetch_batches(sql, batch_rows or FEATURE_BATCH_ROWS):
         if batch.num_rows == 0:
             continue
-        records = pl.from_arrow(batch)
+        records = pl.from_arrow(batch).unique("record_id", keep="first")
         records = records.with_columns(pl.col("record_id").alias("unique_id"),
                                        pl.col("date_of_birth").cast(pl.Date, strict=False))
         parts.append(person_features(records))
         del records
     if not parts:
         raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
-    return pl.concat(parts, how="vertical_relaxed", rechunk=False)
+    feats = pl.concat(parts, how="vertical_relaxed", rechunk=False)
+    # one row per record: a record the vault holds twice is read once, as before (rows of one record
+    # may come in two batches)
+    return feats.unique("unique_id", keep="first") if feats["unique_id"].is_duplicated().any() else feats
 
 
 def present_features(feats: pl.DataFrame) -> set[str]:
