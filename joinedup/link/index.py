@@ -230,9 +230,11 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
-            if incremental and known is not None and known.height and decisions.height:
+            moved = bool(incremental and known is not None and known.height and decisions.height)
+            if moved:
                 known, freed = _apply_to_known(link, recs, edges, decisions, known)
-            ids = _ids(link, clusters, known, incremental, previous)
+            # the last run's ids are never given anew: known holds them all unless decisions moved records
+            ids = _ids(link, clusters, known, incremental, previous if moved else None)
             links = _record_methods(link, edges, ids)
             if incremental and previous is not None and previous.height:
                 kept = (previous.filter(~pl.col("record_id").is_in(freed["record_id"].implode()))
@@ -304,12 +306,12 @@ def _cluster(link: LinkSQL, recs: pl.DataFrame, edges: str, apart: pl.DataFrame)
 
 
 def _ids(link: LinkSQL, clusters: str, known: pl.DataFrame | None, incremental: bool,
-         previous: pl.DataFrame | None) -> pl.DataFrame:
-    """Stable person ids (unique_id, person_id), assigned by SQL in the link engine; ids of `previous` never given anew."""
+         taken: pl.DataFrame | None) -> pl.DataFrame:
+    """Stable person ids (unique_id, person_id), assigned by SQL in the link engine; ids of known and taken never given anew."""
     def put(stem: str, frame: pl.DataFrame | None) -> str | None:
         return None if frame is None else link.put(stem, frame.select(
             pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
-    known_t, taken_t = put("known", known), put("taken", previous)
+    known_t, taken_t = put("known", known), put("taken", taken)
     out = assign_id_tables(link, clusters, known_t, incremental=incremental, taken=taken_t)
     ids = link.fetch(f"SELECT unique_id, person_id FROM {out}")
     link.drop(out, *(t for t in (known_t, taken_t) if t))
