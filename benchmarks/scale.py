@@ -4,11 +4,13 @@
     python benchmarks/scale.py --people 320000,1000000,5000000     # the sizes (a quiet, large machine)
     python benchmarks/scale.py --people 20000 --spark-master spark://host:7077
 
-Per size: `joinedup synth`, `ingest`, `link` (DuckDB: the only engine that writes a store), then
-`measures run` over the whole library with `--engine duckdb` and with `--engine spark` (the peer, in
+Per size: `joinedup synth --format parquet`, `ingest`, `link` (DuckDB: the only engine that writes a
+store) and its quality against the place's truth (`link evaluate --json`: pairwise F1, family
+precision and recall, reported on the link row), then `measures run` over the whole library with `--engine duckdb` and with `--engine spark` (the peer, in
 the same run, on the same store; Spark's first run includes exporting the store's Parquet snapshot).
 Each stage runs as its own process; its peak memory is the largest sum of resident memory over the
-process and all its children (Spark's JVM included), sampled every 0.2 s from /proc. Records per
+process and all its children (Spark's JVM included), sampled every 0.2 s from /proc; its CPU seconds
+are those of the process and its children (user + system). Records per
 second divides the place's person records (rows of person_record) by the stage's wall time. Both
 measure runs must print the same JSON rows, or the benchmark fails. Results go to stdout (a table)
 and to --out (JSON lines), for docs/scale.md.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -56,18 +59,21 @@ def run_stage(cmd: list[str], stdout_path: Path | None = None) -> dict:
     print("$", " ".join(cmd), flush=True)
     out = open(stdout_path, "w") if stdout_path else subprocess.DEVNULL
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
         time.sleep(0.2)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err = proc.stderr.read()
     if stdout_path:
         out.close()
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip().splitlines()[-1] if err.strip() else ''}")
-    return {"seconds": round(wall, 1), "peak_gb": round(peak / 2**30, 2)}
+    return {"seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "peak_gb": round(peak / 2**30, 2)}
 
 
 def person_records(db: Path) -> int:
@@ -91,9 +97,15 @@ def bench(people: int, work: Path, seed: int, spark_master: str | None) -> list[
         limit = engine_memory_limit(stage_env[stage]) if engine == "duckdb" else None
         rows.append({"people": people, "stage": stage, "engine": engine, "memory_limit": limit, **result})
 
-    row("synth", "numpy", run_stage(cli + ["synth", "--people", str(people), "--seed", str(seed), "--out", str(place), "--force"]))
+    row("synth", "numpy", run_stage(cli + ["synth", "--people", str(people), "--seed", str(seed), "--out", str(place),
+                                           "--format", "parquet", "--force"]))
     row("ingest", "duckdb", run_stage(cli + ["ingest", str(place), "--db", str(db)]))
     row("link", "duckdb", run_stage(cli + ["link", "--db", str(db)]))
+    quality = work / f"evaluate_{people}.json"
+    run_stage(cli + ["link", "evaluate", "--db", str(db), "--truth", str(place / "truth"), "--json"], quality)
+    q = json.loads(quality.read_text())
+    rows[-1].update(f1=round(q["pairwise"]["f1"], 4), family_precision=round(q["families"]["precision"], 4),
+                    family_recall=round(q["families"]["recall"], 4))
     outputs = {}
     for engine in ("duckdb", "spark"):
         extra = ["--spark-master", spark_master] if engine == "spark" and spark_master else []
@@ -126,10 +138,12 @@ def main() -> None:
     rows = []
     for n in (int(x.replace("_", "")) for x in args.people.split(",")):
         rows += bench(n, args.work, args.seed, args.spark_master)
-    print(f"\n{'people':>10} {'stage':<9} {'engine':<7} {'limit':>7} {'seconds':>8} {'peak GB':>8} {'records':>9} {'records/s':>10}")
+    print(f"\n{'people':>10} {'stage':<9} {'engine':<7} {'limit':>7} {'seconds':>8} {'CPU s':>8} {'peak GB':>8} "
+          f"{'records':>9} {'records/s':>10} {'F1':>7} {'fam P':>7} {'fam R':>7}")
     for r in rows:
+        q = [f"{r[k]:>7}" if k in r else f"{'-':>7}" for k in ("f1", "family_precision", "family_recall")]
         print(f"{r['people']:>10,} {r['stage']:<9} {r['engine']:<7} {r['memory_limit'] or '-':>7} {r['seconds']:>8} "
-              f"{r['peak_gb']:>8} {r['records']:>9,} {r['records_per_s']:>10,}")
+              f"{r['cpu_seconds']:>8} {r['peak_gb']:>8} {r['records']:>9,} {r['records_per_s']:>10,} {' '.join(q)}")
     if args.out:
         args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 

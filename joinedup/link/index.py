@@ -21,7 +21,7 @@ from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
 from joinedup.link.exact import exact_edges
 from joinedup.link.families import home_sql, household_sql, relation_sql, family_sql
-from joinedup.link.ids import assign_ids
+from joinedup.link.ids import assign_id_tables, assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
@@ -87,16 +87,20 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
     Records joined by an exact rule need no comparing with each other, and identical identities
     within one cluster need comparing only once: the model sees far fewer rows and pairs.
     """
-    f = feats.join(exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
+    # the pseudonyms never reach the model: leave them out of every copy made here (a copy of the
+    # features is the largest frame a link run holds in Python)
+    f = feats.drop(*(c for c in _PSEUDONYMS if c in feats.columns)).join(
+        exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
     pooled = f.select("exact_cluster").unique()
     for c in _LISTS:  # one list at a time: exploding all four together would multiply their lengths
         pooled = pooled.join(f.select("exact_cluster", c).explode(c).drop_nulls().unique()
                              .group_by("exact_cluster").agg(pl.col(c).sort()), on="exact_cluster", how="left")
     pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
     identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
-    rows = f.sort("unique_id").unique(["exact_cluster", *identity], keep="first", maintain_order=True)
-    return rows.drop(*_LISTS).join(pooled, on="exact_cluster").select(
-        "unique_id", "exact_cluster", *sorted(identity), *_LISTS)
+    f = f.drop(*_LISTS).sort("unique_id")  # the joined copy is freed as its sorted copy is made
+    rows = f.unique(["exact_cluster", *identity], keep="first", maintain_order=True)
+    del f
+    return rows.join(pooled, on="exact_cluster").select("unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
 def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
@@ -226,10 +230,11 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
-            if incremental and known is not None and known.height and decisions.height:
+            moved = bool(incremental and known is not None and known.height and decisions.height)
+            if moved:
                 known, freed = _apply_to_known(link, recs, edges, decisions, known)
-            ids = assign_ids(clusters, known, incremental=incremental,
-                             taken=set(previous["person_id"].to_list()) if previous is not None else None)
+            # the last run's ids are never given anew: known holds them all unless decisions moved records
+            ids = _ids(link, clusters, known, incremental, previous if moved else None)
             links = _record_methods(link, edges, ids)
             if incremental and previous is not None and previous.height:
                 kept = (previous.filter(~pl.col("record_id").is_in(freed["record_id"].implode()))
@@ -292,13 +297,25 @@ def _link_engine(writer: Engine, engine: str, spark_master: str | None, store: P
     return LinkSQL(scratch.backend), scratch
 
 
-def _cluster(link: LinkSQL, recs: pl.DataFrame, edges: str, apart: pl.DataFrame) -> pl.DataFrame:
-    """Cluster per record (unique_id, cluster), the clustering run as SQL in the link engine."""
+def _cluster(link: LinkSQL, recs: pl.DataFrame, edges: str, apart: pl.DataFrame) -> str:
+    """A table in the link engine: cluster per record (unique_id, cluster), the clustering run as SQL there."""
     nodes = link.put("nodes", recs.select(pl.col("unique_id").cast(pl.Utf8), pl.col("nhs_key").cast(pl.Utf8),
                                           pl.col("system").cast(pl.Utf8), pl.col("local_id_pseudo").cast(pl.Utf8)))
     parted = link.put("apart", apart.select(pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8)))
-    out = cluster_tables(link, nodes, edges, parted)
-    return link.fetch(f"SELECT unique_id, cluster FROM {out}").with_columns(pl.col("cluster").cast(pl.Int64))
+    return cluster_tables(link, nodes, edges, parted)
+
+
+def _ids(link: LinkSQL, clusters: str, known: pl.DataFrame | None, incremental: bool,
+         taken: pl.DataFrame | None) -> pl.DataFrame:
+    """Stable person ids (unique_id, person_id), assigned by SQL in the link engine; ids of known and taken never given anew."""
+    def put(stem: str, frame: pl.DataFrame | None) -> str | None:
+        return None if frame is None else link.put(stem, frame.select(
+            pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
+    known_t, taken_t = put("known", known), put("taken", taken)
+    out = assign_id_tables(link, clusters, known_t, incremental=incremental, taken=taken_t)
+    ids = link.fetch(f"SELECT unique_id, person_id FROM {out}")
+    link.drop(out, *(t for t in (known_t, taken_t) if t))
+    return ids
 
 
 def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
@@ -338,7 +355,7 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
         uid_l="anchor", uid_r="record_id", probability=pl.lit(0.0), method=pl.lit("previous"))
     sub = cluster_records(recs.filter(pl.col("unique_id").is_in(ids)), pl.concat([inner, anchor]),
                           cannot_link=cannot_link(decisions), link=link)
-    moved = assign_ids(sub, freed, taken=set(known["person_id"].to_list())).rename({"unique_id": "record_id"})
+    moved = assign_ids(sub, freed, taken=set(known["person_id"].to_list()), link=link).rename({"unique_id": "record_id"})
     return pl.concat([known.filter(~pl.col("record_id").is_in(ids)), moved]), freed
 
 

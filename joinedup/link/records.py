@@ -16,8 +16,18 @@ COMPARED = ("given_name", "family_name", "dob", "postcode", "address", "sex", "n
 _HISTORY = {"family_name": "family_names_all", "postcode": "postcodes_all", "address": "addresses_all"}
 
 
-def load_records(engine: Engine, store_name: str) -> pl.DataFrame:
-    """Every person record with its pseudonyms and (vault) identifiers and history, as comparison features."""
+#: Records whose comparison features are computed at a time: Python holds the features of the place,
+#: and the working frames of one batch, never the raw records of the whole place at once.
+FEATURE_BATCH_ROWS = 200_000
+
+
+def load_records(engine: Engine, store_name: str, batch_rows: int | None = None) -> pl.DataFrame:
+    """Every person record with its pseudonyms and (vault) identifiers and history, as comparison features.
+
+    The records (each with its history folded to lists in the engine) stream from the engine in
+    batches of `batch_rows` (FEATURE_BATCH_ROWS); each batch's features are computed and kept, its
+    raw values freed before the next.
+    """
     if "person_record" not in engine.tables("store"):
         raise UserError("nothing ingested: the store has no person_record table (run `joinedup ingest` first)",
                         file=store_name)
@@ -25,28 +35,35 @@ def load_records(engine: Engine, store_name: str) -> pl.DataFrame:
     vault = engine.tables(plain)
     if "identity" not in vault:
         raise UserError("the identity vault beside the store has no identity table", file=store_name)
-    records = engine.query(f"""
+    history, hist_cols = "", ""
+    if "identity_history" in vault:
+        lists = ", ".join(f"LIST(DISTINCT value) FILTER (WHERE field = '{f}') AS {c}" for f, c in _HISTORY.items())
+        fields = ", ".join(f"'{f}'" for f in _HISTORY)
+        history = (f"LEFT JOIN (SELECT record_id, {lists} FROM {plain}.identity_history "
+                   f"WHERE field IN ({fields}) AND value IS NOT NULL GROUP BY record_id) AS h ON h.record_id = pr.record_id")
+        hist_cols = "".join(f", h.{c}" for c in _HISTORY.values())
+    sql = f"""
         SELECT pr.record_id, pr.source, pr.system, pr.local_id_pseudo, pr.nhs_number_pseudo,
                pr.nhs_number_verified, pr.upn_pseudo,
                i.given_name, i.family_name, i.date_of_birth, i.sex, i.postcode, i.address,
-               i.nhs_number, i.other_id
-        FROM store.person_record pr LEFT JOIN {plain}.identity i ON i.record_id = pr.record_id
-    """).unique("record_id", keep="first")
-    if records.height == 0:
+               i.nhs_number, i.other_id{hist_cols}
+        FROM store.person_record pr LEFT JOIN {plain}.identity i ON i.record_id = pr.record_id {history}
+    """
+    parts = []
+    for batch in engine.store.backend.fetch_batches(sql, batch_rows or FEATURE_BATCH_ROWS):
+        if batch.num_rows == 0:
+            continue
+        records = pl.from_arrow(batch).unique("record_id", keep="first")
+        records = records.with_columns(pl.col("record_id").alias("unique_id"),
+                                       pl.col("date_of_birth").cast(pl.Date, strict=False))
+        parts.append(person_features(records))
+        del records
+    if not parts:
         raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
-    if "identity_history" in vault:
-        history = engine.query(f"""
-            SELECT record_id, field, value FROM {plain}.identity_history
-            WHERE field IN ('family_name', 'postcode', 'address') AND value IS NOT NULL
-        """)
-        if history.height:
-            wide = history.group_by("record_id", "field").agg(pl.col("value").unique()).pivot(
-                on="field", index="record_id", values="value")
-            wide = wide.rename({f: c for f, c in _HISTORY.items() if f in wide.columns})
-            records = records.join(wide, on="record_id", how="left")
-    records = records.with_columns(pl.col("record_id").alias("unique_id"),
-                                   pl.col("date_of_birth").cast(pl.Date, strict=False))
-    return person_features(records)
+    feats = pl.concat(parts, how="vertical_relaxed", rechunk=False)
+    # one row per record: a record the vault holds twice is read once, as before (rows of one record
+    # may come in two batches)
+    return feats.unique("unique_id", keep="first") if feats["unique_id"].is_duplicated().any() else feats
 
 
 def present_features(feats: pl.DataFrame) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["DEFAULT_MEMORY_MB", "MEMORY_ENV", "engine_memory_limit", "limit_origin"]
+__all__ = ["DEFAULT_MEMORY_MB", "MEMORY_ENV", "engine_memory_limit", "env_value", "limit_origin"]
 
 #: Default limit: 3 GB (or half the machine's memory if less).
 DEFAULT_MEMORY_MB = 3072
@@ -19,11 +19,21 @@ DEFAULT_MEMORY_MB = 3072
 MEMORY_ENV = "JOINEDUP_MEMORY"
 
 
-def _from_env(env: str | None) -> str | None:
-    for name in (env, MEMORY_ENV):
+def env_value(*names: str | None) -> tuple[str, str] | None:
+    """The first of the named environment variables that is set and not blank: (its name, its value stripped).
+
+    Every stage reads its size settings this way (the memory limits here, synth's batch size), so a
+    variable set to spaces counts as unset everywhere alike.
+    """
+    for name in names:
         if name and os.environ.get(name, "").strip():
-            return os.environ[name].strip()
+            return name, os.environ[name].strip()
     return None
+
+
+def _from_env(env: str | None) -> str | None:
+    found = env_value(env, MEMORY_ENV)
+    return found[1] if found else None
 
 
 def engine_memory_limit(env: str | None = None, given: str | None = None) -> str:
@@ -44,7 +54,5 @@ def limit_origin(env: str | None = None, given: str | None = None) -> str:
     """Where `engine_memory_limit` took its value from, for an error message ("--memory-limit", a variable, "default")."""
     if given and given.strip():
         return "the memory limit given"
-    for name in (env, MEMORY_ENV):
-        if name and os.environ.get(name, "").strip():
-            return name
-    return "default"
+    found = env_value(env, MEMORY_ENV)
+    return found[0] if found else "default"

@@ -13,7 +13,6 @@ care capacity index, fostering households, workforce establishments sized to the
 from __future__ import annotations
 
 import math
-import os
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar
@@ -34,9 +33,12 @@ BATCH_ENV = "JOINEDUP_SYNTH_BATCH_PEOPLE"
 
 def batch_people() -> int:
     """Residents per batch: JOINEDUP_SYNTH_BATCH_PEOPLE or 250,000."""
-    raw = os.environ.get(BATCH_ENV)
-    if raw is None or raw == "":
+    from joinedup.store.memory import env_value
+
+    found = env_value(BATCH_ENV)
+    if found is None:
         return BATCH_PEOPLE
+    raw = found[1]
     try:
         value = int(raw.replace(",", "").replace("_", ""))
     except ValueError:

@@ -34,3 +34,19 @@ def test_a_limit_not_understood_is_one_line(tmp_path, run_cli):
     store = build_place(tmp_path, n=50, seed=6)
     code, _, err = run_cli("link", "--db", str(store), "--memory-limit", "lots")
     assert code == 2 and err.strip().startswith("error:") and "lots" in err and len(err.strip().splitlines()) == 1
+
+
+def test_features_computed_in_batches_are_those_of_one_batch(tmp_path):
+    # records stream from the engine in batches and each batch's features are computed alone: the
+    # features of every record must not depend on the batch it came in
+    from joinedup.link.records import load_records
+
+    store = build_place(tmp_path, n=150, seed=5)
+    engine = Engine(store, vault=True)
+    try:
+        whole = load_records(engine, str(store), batch_rows=1_000_000)
+        batched = load_records(engine, str(store), batch_rows=37)
+    finally:
+        engine.close(publish=False)
+    assert whole.height > 3 * 37 and whole["unique_id"].n_unique() == whole.height
+    assert batched.sort("unique_id").equals(whole.sort("unique_id"))

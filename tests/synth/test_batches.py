@@ -133,3 +133,18 @@ def test_link_reads_a_truth_folder_of_parts(batched):
     residence = _truth(batched, "residence")
     assert truth.households is not None and truth.households.height == residence.height
     assert truth.relations is not None and truth.relations.height == _truth(batched, "relations").height
+
+
+def test_size_settings_are_read_alike_by_synth_and_the_memory_limits(monkeypatch):
+    # one reader of the environment (store.memory.env_value): a variable set to spaces is unset for both
+    from joinedup.store.memory import MEMORY_ENV, engine_memory_limit, env_value, limit_origin
+
+    monkeypatch.delenv("JOINEDUP_LINK_MEMORY", raising=False)
+    monkeypatch.setenv(BATCH_ENV, "  ")
+    monkeypatch.setenv(MEMORY_ENV, "  ")
+    assert env_value(BATCH_ENV) is None and batch_people() == 250_000
+    assert limit_origin("JOINEDUP_LINK_MEMORY") == "default"
+    monkeypatch.setenv(BATCH_ENV, " 2000 ")
+    monkeypatch.setenv(MEMORY_ENV, " 2GB ")
+    assert env_value("JOINEDUP_UNSET_HERE", BATCH_ENV) == (BATCH_ENV, "2000") and batch_people() == 2_000
+    assert engine_memory_limit("JOINEDUP_LINK_MEMORY") == "2GB" and limit_origin("JOINEDUP_LINK_MEMORY") == MEMORY_ENV

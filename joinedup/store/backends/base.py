@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Sequence, final
+from typing import Any, Iterator, Sequence, final
 
 import pyarrow as pa
 from sqlglot import exp
@@ -66,6 +66,13 @@ class Backend(ABC):
     @abstractmethod
     def fetch_arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return an Arrow table."""
+
+    def fetch_batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """Run a query and yield its result as Arrow record batches of at most `rows` rows.
+
+        An engine that can stream a result overrides this; by default the result is fetched whole.
+        """
+        yield from self.fetch_arrow(sql).to_batches(max_chunksize=rows)
 
     @abstractmethod
     def register_arrow(self, name: str, table: pa.Table) -> None:

@@ -9,7 +9,7 @@ spill to the store's temp folder, never into the store.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -76,6 +76,13 @@ class DuckDBBackend(Backend):
             return pa.table({})
         # DuckDB 2 names it to_arrow_table; 1.x (which pyproject allows) called it arrow
         return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+
+    def fetch_batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """A query's result streamed as Arrow record batches (DuckDB keeps the rest until they are read)."""
+        rel = self.con.sql(sql)
+        # DuckDB 2 names it to_arrow_reader; 1.x (which pyproject allows) called it fetch_record_batch
+        reader = rel.to_arrow_reader(rows) if hasattr(rel, "to_arrow_reader") else rel.fetch_record_batch(rows)
+        yield from reader
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         """CREATE OR REPLACE TEMP TABLE name AS the Arrow table."""
