@@ -31,7 +31,7 @@ _FASTER = (0.0, 0.35, 0.7)
 _BOUNCE_BACK = (0.0, 0.3, 0.6)
 # Share of late assessments authorised within 45 working days instead, and of closed referrals
 # followed by a new referral of the same child, by financial year.
-_QUICKER_ASSESSMENT = (0.0, 0.3, 0.6)
+_QUICKER_ASSESSMENT = (0.0, 0.3, 0.5)
 _RETURN = (0.0, 0.25, 0.5)
 
 

@@ -123,6 +123,13 @@ def _year(c: dict[str, pl.DataFrame], y0: date, y1: date, seed: int, la_number: 
         *(pl.when(pl.col("_eps")).then(pl.col(k)).alias(k) for k in ("MOTHER", "MC_DOB")),
         pl.coalesce("UPN", pl.when(age < 6).then(pl.lit("UN2")).otherwise(pl.lit("UN5"))).alias("UPN"),
     ).drop("_eps").sort("CHILD")
+    # a first child born after the year's end or after the mother's latest episode ended is not hers in this return
+    # (rule 625 compares MC_DOB with the latest ceased episode's DEC, open episodes aside)
+    late_child = _d("MC_DOB").is_not_null() & ((_d("MC_DOB") > y1) | (pl.col("_dec").is_not_null()
+                                                                      & (_d("MC_DOB") > pl.col("_dec"))))
+    header = header.join(left, on="CHILD", how="left").with_columns(
+        pl.when(late_child).then(pl.lit("0")).otherwise(pl.col("MOTHER")).alias("MOTHER"),
+        pl.when(late_child).then(None).otherwise(pl.col("MC_DOB")).alias("MC_DOB")).drop("_dec")
     dob = header.select("CHILD", pl.col("DOB").alias("_dob"))
     uasc = c["uasc"].join(children, on="CHILD", how="semi").with_columns(
         _sex("SEX", letters), pl.when(_d("DUC") > y1).then(None).otherwise(pl.col("DUC")).alias("DUC"))
