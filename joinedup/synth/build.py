@@ -290,7 +290,8 @@ def _residence(person_hh, arrive, move_day, moved_to, leave_day, death, m_hh, bd
     mv = np.where(move_day[orig] > frm, move_day[orig], -1)
     born_after_move = (move_day[orig] >= 0) & (move_day[orig] <= frm)
     first = np.where(born_after_move, moved_to[orig], orig)
-    lv = np.where(leave_day[orig] > frm, leave_day[orig], -1)
+    # leaving on the first day in the data (people['left'] says so) still gives the row with no household
+    lv = np.where((leave_day[orig] >= 0) & (leave_day[orig] >= frm), leave_day[orig], -1)
     m, out = mv >= 0, lv >= 0
     p = np.r_[pid, pid[m], pid[out]]
     h = np.r_[first, moved_to[orig[m]], np.full(int(out.sum()), -1)]

@@ -68,6 +68,4 @@ def household_moves(rng: np.random.Generator, n_hh: int, start: np.ndarray, end:
     leave = movable & (u < p_out)
     move = movable & ~leave & (u < p_out + p_in)
     when = start + (rng.random(n_hh) * (end - start)).astype(np.int64)
-    # a move or departure falls after the household's first day, so residence (which starts that day) records it
-    when = np.where(end - start > 1, np.maximum(when, start + 1), when)
     return np.where(move, when, -1), np.where(leave, when, -1), move
