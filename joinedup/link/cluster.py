@@ -12,6 +12,10 @@ own (`cluster_pairwise_predictions_at_threshold`, which runs on every backend), 
 found by a group-by, and only the few conflicted components (their keys and edges) come back to
 Python to be split. Clusters are numbered by their smallest record id, so the numbers do not
 depend on the order records or edges came in, nor on the engine.
+
+`components` is the one wrapper of Splink's clustering: the link stage calls it with the guard
+(`cluster_tables`), `joinedup match` without (`joinedup.link.match.cluster_links`). Its SQL is
+built as sqlglot trees (`joinedup.link.sql`), rendered for the engine that runs it.
 """
 
 from __future__ import annotations
