@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 
 import polars as pl
+from sqlglot import exp
 
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, asc, cast, col, concat, count, desc, over, ref, sub, text, union_all
 
 __all__ = ["assign_ids", "assign_id_tables", "new_person_id"]
 
@@ -60,7 +61,7 @@ def assign_ids(clusters: pl.DataFrame, previous: pl.DataFrame | None, *, increme
             pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
         t = None if not taken else link.put("taken", pl.DataFrame({"person_id": sorted(taken)}, schema={"person_id": pl.Utf8}))
         out = assign_id_tables(link, c, p, incremental=incremental, taken=t)
-        got = link.fetch(f"SELECT unique_id, person_id FROM {out}")
+        got = link.fetch(_from(out, "unique_id", "person_id"))
         link.drop(out, *(x for x in (c, p, t) if x))
         # in the clusters' row order, as the frame came in
         return clusters.select(pl.col("unique_id").cast(pl.Utf8)).join(got, on="unique_id", how="left",
@@ -83,27 +84,42 @@ def assign_id_tables(link: LinkSQL, clusters: str, previous: str | None, *, incr
     made: list[str] = []
     chosen = None
     if previous is not None:
-        overlap = link.table("overlap", f"SELECT c.cluster, p.person_id, COUNT(*) AS n FROM {clusters} AS c "
-                                        f"JOIN {previous} AS p ON p.record_id = c.unique_id GROUP BY c.cluster, p.person_id")
+        overlap = link.table("overlap", exp.select(col("cluster", "c"), col("person_id", "p"), as_(count(), "n"))
+                             .from_(ref(clusters, "c"))
+                             .join(ref(previous, "p"), on=col("record_id", "p").eq(col("unique_id", "c")))
+                             .group_by(col("cluster", "c"), col("person_id", "p")))
         chosen = _greedy(link, overlap)
         made.append(overlap)
     if chosen is None:
-        chosen = link.table("chosen", "SELECT CAST(NULL AS BIGINT) AS cluster, CAST(NULL AS VARCHAR) AS person_id WHERE FALSE")
+        chosen = link.table("chosen", _nothing(cluster="bigint", person_id="varchar"))
     made.append(chosen)
+    on_cluster = col("cluster", "o").eq(col("cluster", "c"))
     if incremental and previous is not None:
-        kept = link.table("kept", f"SELECT c.unique_id, c.cluster, COALESCE(p.person_id, o.person_id) AS person_id "
-                                  f"FROM {clusters} AS c LEFT JOIN {chosen} AS o ON o.cluster = c.cluster "
-                                  f"LEFT JOIN {previous} AS p ON p.record_id = c.unique_id")
+        kept = link.table("kept", exp.select(col("unique_id", "c"), col("cluster", "c"), as_(exp.Coalesce(
+            this=col("person_id", "p"), expressions=[col("person_id", "o")]), "person_id"))
+            .from_(ref(clusters, "c")).join(ref(chosen, "o"), on=on_cluster, join_type="left")
+            .join(ref(previous, "p"), on=col("record_id", "p").eq(col("unique_id", "c")), join_type="left"))
     else:
-        kept = link.table("kept", f"SELECT c.unique_id, c.cluster, o.person_id FROM {clusters} AS c "
-                                  f"LEFT JOIN {chosen} AS o ON o.cluster = c.cluster")
+        kept = link.table("kept", exp.select(col("unique_id", "c"), col("cluster", "c"), col("person_id", "o"))
+                          .from_(ref(clusters, "c")).join(ref(chosen, "o"), on=on_cluster, join_type="left"))
     made.append(kept)
     fresh = _fresh_ids(link, kept, previous, taken)
     made.append(fresh)
-    out = link.table("person_ids", f"SELECT k.unique_id, COALESCE(k.person_id, f.person_id) AS person_id FROM {kept} AS k "
-                                   f"LEFT JOIN {fresh} AS f ON f.cluster = k.cluster")
+    out = link.table("person_ids", exp.select(col("unique_id", "k"), as_(exp.Coalesce(
+        this=col("person_id", "k"), expressions=[col("person_id", "f")]), "person_id"))
+        .from_(ref(kept, "k")).join(ref(fresh, "f"), on=col("cluster", "f").eq(col("cluster", "k")), join_type="left"))
     link.drop(*made)
     return out
+
+
+def _nothing(**columns: str) -> exp.Select:
+    """A query of no rows with the named columns, each NULL of its (DuckDB) type."""
+    return exp.select(*(as_(cast(exp.Null(), to), name) for name, to in columns.items())).where(exp.false())
+
+
+def _from(table: str, *columns: str) -> exp.Select:
+    """SELECT columns FROM table."""
+    return exp.select(*map(col, columns)).from_(ref(table))
 
 
 def _greedy(link: LinkSQL, overlap: str) -> str | None:
@@ -111,21 +127,19 @@ def _greedy(link: LinkSQL, overlap: str) -> str | None:
     rounds: list[str] = []
     left = overlap
     while True:
-        best = link.table("best", f"""
-            SELECT cluster, person_id FROM (
-                SELECT cluster, person_id,
-                       ROW_NUMBER() OVER (PARTITION BY cluster ORDER BY n DESC, person_id) AS by_cluster,
-                       ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY n DESC, cluster) AS by_person
-                FROM {left}) AS ranked
-            WHERE by_cluster = 1 AND by_person = 1""")
-        if not link.scalar(f"SELECT COUNT(*) FROM {best}"):
+        by_cluster = over(exp.RowNumber(), partition_by=(col("cluster"),), order_by=(desc(col("n")), asc(col("person_id"))))
+        by_person = over(exp.RowNumber(), partition_by=(col("person_id"),), order_by=(desc(col("n")), asc(col("cluster"))))
+        ranked = exp.select(col("cluster"), col("person_id"), as_(by_cluster, "by_cluster"), as_(by_person, "by_person")
+                            ).from_(ref(left))
+        one = exp.Literal.number(1)
+        best = link.table("best", _from_query(ranked, "ranked", "cluster", "person_id").where(
+            exp.and_(col("by_cluster").eq(one), col("by_person").eq(one.copy()))))
+        if not link.scalar(exp.select(count()).from_(ref(best))):
             link.drop(best)
             break
         rounds.append(best)
-        rest = link.table("left", f"""
-            SELECT o.cluster, o.person_id, o.n FROM {left} AS o
-            WHERE NOT EXISTS (SELECT 1 FROM {best} AS b WHERE b.cluster = o.cluster)
-              AND NOT EXISTS (SELECT 1 FROM {best} AS b WHERE b.person_id = o.person_id)""")
+        rest = link.table("left", exp.select(col("cluster", "o"), col("person_id", "o"), col("n", "o"))
+                          .from_(ref(left, "o")).where(exp.and_(_untaken(best, "cluster"), _untaken(best, "person_id"))))
         if left != overlap:
             link.drop(left)
         left = rest
@@ -133,42 +147,57 @@ def _greedy(link: LinkSQL, overlap: str) -> str | None:
         link.drop(left)
     if not rounds:
         return None
-    chosen = link.table("chosen", " UNION ALL ".join(f"SELECT cluster, person_id FROM {b}" for b in rounds))
+    chosen = link.table("chosen", union_all(*(_from(b, "cluster", "person_id") for b in rounds)))
     link.drop(*rounds)
     return chosen
 
 
+def _untaken(best: str, name: str) -> exp.Expression:
+    """NOT EXISTS (a row of best with o's value of `name`): o's cluster (or person id) was not taken this round."""
+    return exp.Not(this=exp.Exists(this=exp.select(exp.Literal.number(1)).from_(ref(best, "b"))
+                                   .where(col(name, "b").eq(col(name, "o")))))
+
+
+def _from_query(query: exp.Query, alias: str, *columns: str) -> exp.Select:
+    """SELECT columns FROM (query) AS alias."""
+    return exp.select(*map(col, columns)).from_(sub(query, alias))
+
+
 def _fresh_ids(link: LinkSQL, kept: str, previous: str | None, taken: str | None) -> str:
     """New ids for the clusters with none: a table (cluster, person_id)."""
-    given = [f"SELECT person_id FROM {t}" for t in (previous, taken) if t is not None]
-    used = link.table("used", " UNION ".join(given) if given else
-                      "SELECT CAST(NULL AS VARCHAR) AS person_id WHERE FALSE")
-    # the first candidate of each cluster, by its smallest record id; a clash is a candidate already
-    # given, or one given to a cluster with a smaller first record
-    first = link.table("first_try", f"""
-        SELECT cluster, seed, 'P' || SUBSTRING(SHA256('{_PREFIX}|' || seed || '|0'), 1, 12) AS person_id
-        FROM (SELECT cluster, MIN(unique_id) AS seed FROM {kept} WHERE person_id IS NULL GROUP BY cluster) AS m""")
-    ranked = link.table("tries", f"""
-        SELECT f.cluster, f.seed, f.person_id,
-               ROW_NUMBER() OVER (PARTITION BY f.person_id ORDER BY f.seed) AS nth,
-               u.person_id IS NOT NULL AS was_given
-        FROM {first} AS f LEFT JOIN {used} AS u ON u.person_id = f.person_id""")
-    clashes = link.fetch(f"SELECT cluster, seed FROM {ranked} WHERE nth > 1 OR was_given ORDER BY seed")
+    given = [_from(t, "person_id") for t in (previous, taken) if t is not None]
+    used = link.table("used", union_all(*given, distinct=True) if given else _nothing(person_id="varchar"))
+    # the first candidate of each cluster, by its smallest record id (as `_candidate` makes it with n = 0);
+    # a clash is a candidate already given, or one given to a cluster with a smaller first record
+    seeds = (exp.select(col("cluster"), as_(exp.Min(this=col("unique_id")), "seed")).from_(ref(kept))
+             .where(exp.Is(this=col("person_id"), expression=exp.Null())).group_by(col("cluster")))
+    digest = exp.SHA2(this=concat(text(f"{_PREFIX}|"), col("seed"), text("|0")), length=exp.Literal.number(256))
+    candidate = concat(text("P"), exp.Substring(this=digest, start=exp.Literal.number(1), length=exp.Literal.number(12)))
+    first = link.table("first_try", exp.select(col("cluster"), col("seed"), as_(candidate, "person_id")).from_(sub(seeds, "m")))
+    nth = over(exp.RowNumber(), partition_by=(col("person_id", "f"),), order_by=(asc(col("seed", "f")),))
+    was_given = exp.Not(this=exp.Is(this=col("person_id", "u"), expression=exp.Null()))
+    ranked = link.table("tries", exp.select(col("cluster", "f"), col("seed", "f"), col("person_id", "f"), as_(nth, "nth"),
+                                            as_(was_given, "was_given"))
+                        .from_(ref(first, "f"))
+                        .join(ref(used, "u"), on=col("person_id", "u").eq(col("person_id", "f")), join_type="left"))
+    first_free = exp.and_(col("nth").eq(exp.Literal.number(1)), exp.Not(this=col("was_given")))
+    clash = exp.or_(exp.GT(this=col("nth"), expression=exp.Literal.number(1)), col("was_given"))
+    clashes = link.fetch(_from(ranked, "cluster", "seed").where(clash).order_by(asc(col("seed"))))
     if clashes.height == 0:
-        fresh = link.table("fresh", f"SELECT cluster, person_id FROM {ranked}")
+        fresh = link.table("fresh", _from(ranked, "cluster", "person_id"))
         link.drop(used, first, ranked)
         return fresh
     # the few clashes, in record id order: each takes the first free id of its own sequence
     tries = pl.DataFrame([(s, _candidate(s, n)) for s in clashes["seed"].to_list() for n in range(20)],
                          schema={"seed": pl.Utf8, "person_id": pl.Utf8}, orient="row")
     probe = link.put("probe", tries.select("person_id").unique())
-    blocked = set(link.fetch(f"""
-        SELECT p.person_id FROM {probe} AS p WHERE p.person_id IN (SELECT person_id FROM {used})
-           OR p.person_id IN (SELECT person_id FROM {ranked} WHERE nth = 1 AND NOT was_given)""")["person_id"].to_list())
+    in_used = col("person_id", "p").isin(query=_from(used, "person_id"))
+    in_ranked = col("person_id", "p").isin(query=_from(ranked, "person_id").where(first_free.copy()))
+    blocked = set(link.fetch(exp.select(col("person_id", "p")).from_(ref(probe, "p")).where(exp.or_(in_used, in_ranked))
+                             )["person_id"].to_list())
     given_now = [new_person_id(s, blocked) for s in clashes["seed"].to_list()]
     moved = link.put("moved", pl.DataFrame({"cluster": clashes["cluster"].cast(pl.Int64), "person_id": given_now}))
-    fresh = link.table("fresh", f"""
-        SELECT cluster, person_id FROM {ranked} WHERE nth = 1 AND NOT was_given
-        UNION ALL SELECT cluster, person_id FROM {moved}""")
+    fresh = link.table("fresh", union_all(_from(ranked, "cluster", "person_id").where(first_free),
+                                          _from(moved, "cluster", "person_id")))
     link.drop(used, first, ranked, probe, moved)
     return fresh

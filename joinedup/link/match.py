@@ -5,7 +5,8 @@ whether it is a link at the threshold; `--clusters` writes a cluster id per reco
 components of the links). Blocking rules are chosen from measured comparison counts
 (`joinedup.link.candidates`), and m is learnt by an EM that keeps empty levels
 (`joinedup.link.training`). The clusters are computed in the engine that scored the pairs (Splink's
-connected components, `cluster_links`), so no table of links comes back to Python to be clustered.
+connected components, `cluster_links`: the link stage's clustering, `joinedup.link.cluster.components`,
+with no guard), so no table of links comes back to Python to be clustered.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ from pathlib import Path
 
 import polars as pl
 from splink import block_on
-from splink.clustering import cluster_pairwise_predictions_at_threshold
+from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.inputs import MAX_MATCH_BYTES
 from joinedup.link.candidates import RuleChoice, choose_rules, rule_recall
+from joinedup.link.cluster import components
 from joinedup.link.comparisons import NAME_SHAPES
 from joinedup.link.engine import Engine
 from joinedup.link.features import person_features
 from joinedup.link.match_input import id_column, read_people_file, role_frame
 from joinedup.link.model import fit_and_score
 from joinedup.link.roles import recognise
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, asc, cast, col, concat, over, ref, text
 
 __all__ = ["MatchResult", "match_files", "cluster_links", "read_people_file", "DEFAULT_THRESHOLD", "name_shapes", "MAX_INPUT_BYTES"]
 
@@ -125,18 +127,22 @@ def match_files(a: Path, b: Path | None, out: Path, maps: dict[str, str], truth_
         sure += [block_on(c) for c in ("nhs_number", "other_id") if c in present]
         run = fit_and_score(tables, present, link_type, rules=rules, evidence_columns=evidence, deterministic=sure)
         scored = run.predictions.physical_name
-        pairs = engine.query(f"SELECT unique_id_l, unique_id_r, match_weight, match_probability FROM {scored}")
+        link = LinkSQL(engine.store.backend, engine.api)
+        pairs = link.fetch(exp.select(*map(col, ("unique_id_l", "unique_id_r", "match_weight", "match_probability")))
+                           .from_(ref(scored)))
         clusters = None
         if clusters_out is not None:
-            link = LinkSQL(engine.store.backend, engine.api)
             nodes = link.put("match_ids", ids.with_row_index("ord").select("unique_id", pl.col("ord").cast(pl.Int64)))
-            edges = link.table("match_links", f"SELECT unique_id_l, unique_id_r FROM {scored} "
-                                              f"WHERE match_probability >= {float(threshold)!r}")
+            at_least = exp.GTE(this=col("match_probability"), expression=exp.Literal.number(repr(float(threshold))))
+            edges = link.table("match_links", exp.select(col("unique_id_l"), col("unique_id_r")).from_(ref(scored))
+                               .where(at_least))
             named = link.put("match_names", ids.select("unique_id", "file", "id"))
             out_table = cluster_links(link, nodes, edges)
             # the written file itself (one row per input record) is the only thing fetched
-            clusters = link.fetch(f"SELECT n.file, n.id, c.cluster_id FROM {out_table} AS c "
-                                  f"JOIN {named} AS n ON n.unique_id = c.unique_id ORDER BY c.ord")
+            clusters = link.fetch(exp.select(col("file", "n"), col("id", "n"), col("cluster_id", "c"))
+                                  .from_(ref(out_table, "c"))
+                                  .join(ref(named, "n"), on=col("unique_id", "n").eq(col("unique_id", "c")))
+                                  .order_by(asc(col("ord", "c"))))
     finally:
         engine.close()
     pairs = pairs.with_columns(is_link=pl.col("match_probability") >= threshold)
@@ -195,17 +201,13 @@ def cluster_links(link: LinkSQL, nodes: str, edges: str) -> str:
     """Tables in the link engine -> a table (unique_id, ord, cluster_id): the connected components of the links.
 
     nodes (unique_id, ord): every record, ord its place in the files (file A's rows, then file B's);
-    edges (unique_id_l, unique_id_r): the links. Components are Splink's own (they run on every backend);
-    a cluster is named C1, C2... in the order its first record comes in the files, so the names
-    depend only on the files and the links, never on the engine or the order edges came in.
+    edges (unique_id_l, unique_id_r): the links. Components are Splink's own, found by the clustering
+    the link stage uses (`joinedup.link.cluster.components`) with no guard; a cluster is named C1,
+    C2... in the order its first record comes in the files, so the names depend only on the files
+    and the links, never on the engine or the order edges came in.
     """
-    cc_edges = link.table("match_cc_edges", f"SELECT unique_id_l, unique_id_r, 1.0 AS match_probability FROM {edges}")
-    cc = cluster_pairwise_predictions_at_threshold(nodes, cc_edges, link.api, "unique_id", "unique_id_l", "unique_id_r",
-                                                   threshold_match_probability=None)
-    first = link.table("match_first", f"SELECT n.unique_id, n.ord, MIN(n.ord) OVER (PARTITION BY c.cluster_id) AS first "
-                                      f"FROM {nodes} AS n JOIN {cc.physical_name} AS c ON c.unique_id = n.unique_id")
-    cc.drop_table_from_database_and_remove_from_cache()
-    out = link.table("match_clusters", f"SELECT unique_id, ord, 'C' || CAST(DENSE_RANK() OVER (ORDER BY first) AS VARCHAR) "
-                                       f"AS cluster_id FROM {first}")
-    link.drop(first, cc_edges)
+    first = components(link, nodes, edges, left="unique_id_l", right="unique_id_r", order="ord")
+    name = concat(text("C"), cast(over(exp.DenseRank(), order_by=(asc(col("first")),)), "varchar"))
+    out = link.table("match_clusters", exp.select(col("unique_id"), col("ord"), as_(name, "cluster_id")).from_(ref(first)))
+    link.drop(first)
     return out

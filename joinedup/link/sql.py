@@ -1,9 +1,12 @@
 """Where linkage's SQL runs: one store backend (DuckDB or Spark) and Splink's database API on it.
 
-Linkage's set-based steps (connected components, the cluster guard's search for conflicts, the
-link tables' folding) are written once, as sqlglot trees parsed from DuckDB's dialect, and rendered
-by the backend for its own engine; their inputs and outputs stay in the engine as temporary tables,
-so nothing but small results (counts, a few conflicted clusters) comes back to Python.
+Linkage's set-based steps (connected components, the cluster guard's search for conflicts, stable
+person ids, `joinedup match`'s clusters) are built once as sqlglot trees, with sqlglot's builders and
+the few helpers below, and rendered by the backend for its own engine (DuckDB or Spark); their
+inputs and outputs stay in the engine as temporary tables, so nothing but small results (counts, a
+few conflicted clusters) comes back to Python. Every identifier is quoted by sqlglot (`col`, `ref`,
+`as_`), and the trees mean what DuckDB's SQL means (`asc`/`desc` put NULLs last, as DuckDB does and
+Spark would not unless told), so one tree gives the same rows on both engines.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from sqlglot import exp
 
 from joinedup.store.backends.base import Backend
 
-__all__ = ["LinkSQL", "parse"]
+__all__ = ["LinkSQL", "parse", "col", "ref", "as_", "asc", "desc", "over", "cast", "concat", "count", "union_all",
+           "sub", "text"]
 
 _names = itertools.count(1)
 
@@ -26,6 +30,83 @@ _names = itertools.count(1)
 def parse(sql: str) -> exp.Expression:
     """A statement in DuckDB's dialect as a sqlglot tree (rendered later for the engine that runs it)."""
     return sqlglot.parse_one(sql, read="duckdb")
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    """A column (of a table alias), quoted by sqlglot whatever its name holds."""
+    return exp.column(name, table=table, quoted=True)
+
+
+def ref(name: str, alias: str | None = None) -> exp.Table:
+    """A table by name (with an alias), quoted by sqlglot."""
+    table = exp.table_(name, quoted=True)
+    if alias is not None:
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    return table
+
+
+def sub(query: exp.Query, alias: str) -> exp.Subquery:
+    """A query in FROM or JOIN, under an alias."""
+    return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+
+
+def as_(expression: exp.Expression, name: str) -> exp.Alias:
+    """expression AS name (quoted)."""
+    return exp.alias_(expression, name, quoted=True, copy=False)
+
+
+def asc(expression: exp.Expression) -> exp.Ordered:
+    """Ascending, NULLs last (DuckDB's order, said out loud for Spark, whose ascending order puts them first)."""
+    return exp.Ordered(this=expression, nulls_first=False)
+
+
+def desc(expression: exp.Expression) -> exp.Ordered:
+    """Descending, NULLs last (both engines' default, said out loud)."""
+    return exp.Ordered(this=expression, desc=True, nulls_first=False)
+
+
+def over(function: exp.Expression, *, partition_by: tuple[exp.Expression, ...] = (),
+         order_by: tuple[exp.Ordered, ...] = ()) -> exp.Window:
+    """A window function: function OVER (PARTITION BY ... ORDER BY ...)."""
+    window = exp.Window(this=function, over="OVER")
+    if partition_by:
+        window.set("partition_by", list(partition_by))
+    if order_by:
+        window.set("order", exp.Order(expressions=list(order_by)))
+    return window
+
+
+def cast(expression: exp.Expression, to: str) -> exp.Cast:
+    """CAST(expression AS to), the type named as DuckDB names it (VARCHAR is Spark's STRING)."""
+    return exp.Cast(this=expression, to=exp.DataType.build(to, dialect="duckdb"))
+
+
+def text(value: str) -> exp.Literal:
+    """A string literal (quoted and escaped by sqlglot)."""
+    return exp.Literal.string(value)
+
+
+def concat(*parts: exp.Expression) -> exp.Expression:
+    """a || b || ...: NULL if any part is NULL (on both engines)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part, safe=True)
+    return out
+
+
+def count(expression: exp.Expression | None = None, *, distinct: bool = False) -> exp.Count:
+    """COUNT(*), COUNT(expression) or COUNT(DISTINCT expression): a BIGINT."""
+    if expression is None:
+        return exp.Count(this=exp.Star(), big_int=True)
+    return exp.Count(this=exp.Distinct(expressions=[expression]) if distinct else expression, big_int=True)
+
+
+def union_all(*queries: exp.Query, distinct: bool = False) -> exp.Query:
+    """The queries' rows one after another (UNION ALL; with distinct, UNION)."""
+    out = queries[0]
+    for query in queries[1:]:
+        out = exp.union(out, query, distinct=distinct, copy=False)
+    return out
 
 
 class LinkSQL:
@@ -78,4 +159,4 @@ class LinkSQL:
         if self.dialect == "spark":
             return
         for name in names:
-            self.backend.execute(f"DROP TABLE IF EXISTS {name}")
+            self.backend.execute(self.sql(exp.Drop(tables=[ref(name)], kind="TABLE", exists=True)))

@@ -2,13 +2,16 @@ import os
 
 import polars as pl
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlglot import exp
 
 from joinedup.errors import UserError
+from joinedup.link.cluster import components
 from joinedup.link.match import cluster_links
 from joinedup.link.roles import ROLES, parse_maps, recognise
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, col, ref
 from joinedup.store import Store
 
 
@@ -238,3 +241,40 @@ def test_spark_components_are_the_union_find(spark_link, graph):
     # each example is a few Spark jobs per round of Splink's components (about 40 s at load 15 on 2 cores)
     nodes, edges = graph
     assert engine_clusters(spark_link, nodes, edges) == reference_clusters(nodes, edges)
+
+
+# -- identifiers: a name from a user's file is quoted by sqlglot, never pasted into the SQL --------------
+_NASTY = st.text(alphabet="aZ_ 9\"'`;-()[].,é", min_size=1, max_size=10).filter(
+    lambda s: s.strip() and s.casefold() not in {"unique_id", "first"})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_NASTY)
+def test_identifiers_survive_both_dialects(name):
+    for dialect in ("duckdb", "spark"):
+        text = exp.select(col(name, "t"), as_(col(name), name)).from_(ref(name, "t")).sql(dialect=dialect)
+        tree = sqlglot.parse_one(text, read=dialect)
+        assert [c.name for c in tree.find_all(exp.Column)] == [name, name]
+        assert tree.find(exp.Table).name == name and tree.selects[1].alias == name
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(max_nodes=12), _NASTY)
+def test_components_order_by_a_column_of_any_name(graph, name):
+    """The shared clustering, ordered by a column with quotes, spaces and brackets in its name: the union-find's clusters."""
+    nodes, edges = graph
+    scratch = Store.memory()
+    try:
+        link = LinkSQL(scratch.backend)
+        n = link.put("nodes", pl.DataFrame({"unique_id": nodes, name: list(range(len(nodes)))},
+                                           schema={"unique_id": pl.Utf8, name: pl.Int64}))
+        e = link.put("links", pl.DataFrame({"unique_id_l": [a for a, _ in edges], "unique_id_r": [b for _, b in edges]},
+                                           schema={"unique_id_l": pl.Utf8, "unique_id_r": pl.Utf8}))
+        out = link.fetch(exp.select(exp.Star()).from_(ref(components(link, n, e, left="unique_id_l", right="unique_id_r",
+                                                                     order=name))))
+    finally:
+        scratch.close()
+    assert out.columns == ["unique_id", name, "first"]
+    first = dict(zip(out["unique_id"], out["first"]))
+    names: dict[int, str] = {}
+    assert [names.setdefault(first[u], f"C{len(names) + 1}") for u in nodes] == reference_clusters(nodes, edges)
