@@ -1,7 +1,10 @@
 """The same seed gives the same place on any machine: nothing but the seed (and the version) shapes the files.
 
-Each run is a fresh process with another thread count, string-hash seed, time zone and locale, so what a
-machine decides (its cores, the process's hash randomisation, its clock's zone) cannot reach the files.
+Each run is a fresh process with another thread count, string-hash seed, time zone, locale and set of SIMD
+instructions numpy may use, so what a machine decides (its cores, its CPU, the process's hash randomisation,
+its clock's zone) cannot reach the files. The CPU is the one that bit: numpy's default argsort and its
+argpartition order equal or unselected items by the SIMD sort the CPU has (AVX2, AVX-512 or none), so a
+machine with other instructions made another place from the same seed.
 """
 
 from __future__ import annotations
@@ -19,10 +22,15 @@ from joinedup.synth.returns.cld import stable_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Two machines as unlike as environment variables can make them on one machine.
+#: numpy's SIMD levels above its x86-64 baseline (numpy 2 names, then numpy 1 names; unknown names are ignored).
+_SIMD = "X86_V3 X86_V4 AVX512_ICL AVX512_SPR AVX2 FMA3 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL"
+#: Two machines as unlike as environment variables can make them on one machine: an old one with one
+#: thread and no SIMD beyond the baseline, and a big one with 8 threads and whatever SIMD this CPU has.
 MACHINES = {
-    "small": {"POLARS_MAX_THREADS": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C"},
-    "big": {"POLARS_MAX_THREADS": "8", "PYTHONHASHSEED": "12345", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"},
+    "small": {"POLARS_MAX_THREADS": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C",
+              "NPY_DISABLE_CPU_FEATURES": _SIMD},
+    "big": {"POLARS_MAX_THREADS": "8", "PYTHONHASHSEED": "12345", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8",
+            "NPY_DISABLE_CPU_FEATURES": ""},
 }
 
 
