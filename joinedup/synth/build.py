@@ -65,7 +65,7 @@ def _practices(rng: np.random.Generator, geo: Geography, n_people: int, person_l
     site = place.once("practice_sites", sites) if place is not None else sites()
     codes = np.array([f"M87{600 + i:03d}" for i in range(k)])  # synthetic codes in the ODS practice format
     d = (geo.lat[:, None] - geo.lat[site][None, :]) ** 2 + ((geo.lon[:, None] - geo.lon[site][None, :]) * 0.61) ** 2
-    nearest = np.argsort(d, axis=1)[:, :3]
+    nearest = np.argsort(d, axis=1, kind="stable")[:, :3]  # equal distances by site order on every CPU (not SIMD quicksort's)
     choice = rng.choice(min(3, k), size=len(person_lsoa), p=[0.6, 0.25, 0.15][: min(3, k)] / np.sum([0.6, 0.25, 0.15][: min(3, k)]))
     return codes[nearest[person_lsoa, choice]]
 

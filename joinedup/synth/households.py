@@ -60,7 +60,9 @@ def _top_k(rng: np.random.Generator, weights: np.ndarray, k: int) -> np.ndarray:
     """k positions drawn without replacement with probability proportional to weights."""
     keys = np.where(weights > 0, rng.exponential(size=len(weights)) / np.maximum(weights, 1e-300), np.inf)
     k = min(k, int((weights > 0).sum()))
-    return np.argpartition(keys, k - 1)[:k] if k > 0 else np.array([], dtype=np.int64)
+    # smallest keys first, ties by position: argpartition (and argsort's default quicksort) order equal or
+    # unsorted items by the CPU's SIMD sort (AVX2, AVX-512 or none), so the same seed made another place
+    return np.argsort(keys, kind="stable")[:k]
 
 
 def _match(rng: np.random.Generator, cand: np.ndarray, cand_age: np.ndarray, target: np.ndarray) -> np.ndarray:

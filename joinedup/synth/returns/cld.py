@@ -13,7 +13,7 @@ written as CLD holds it, as a description.
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -43,10 +43,21 @@ def quarter_label(fy_start: int, q: int) -> str:
     return f"{fy_start}-{str(fy_start + 1)[2:]}_q{q}"
 
 
-def _u(col: str, seed: int, name: str) -> pl.Expr:
-    """A uniform draw in [0, 1) fixed by the value of `col` (same person, same draw in every quarter)."""
-    s = zlib.crc32(f"{seed}|{name}".encode())
-    return (pl.col(col).fill_null("").hash(seed=s) % 1_000_003).cast(pl.Float64) / 1_000_003
+def stable_hash(values: pl.Series, salt: str) -> pl.Series:
+    """A 64-bit hash of each value (as text) that is the same on every machine and in every polars version.
+
+    Polars' own `hash` is stable only within one polars version (its docs say so), so a seed would give
+    another place after an upgrade; blake2b of the text is fixed by the value and the salt alone.
+    """
+    text = values.cast(pl.Utf8).fill_null("")
+    table = {v: int.from_bytes(hashlib.blake2b(f"{salt}|{v}".encode(), digest_size=8).digest(), "little")
+             for v in text.unique().to_list()}
+    return text.replace_strict(table, return_dtype=pl.UInt64)
+
+
+def _u(col: str) -> pl.Expr:
+    """A uniform draw in [0, 1) from a hash column (same person, same draw in every quarter)."""
+    return (pl.col(col) % 1_000_003).cast(pl.Float64) / 1_000_003
 
 
 def _pick(u: pl.Expr, cuts: list[tuple[float, str]], last: str | None) -> pl.Expr:
@@ -59,13 +70,15 @@ def _pick(u: pl.Expr, cuts: list[tuple[float, str]], last: str | None) -> pl.Exp
 def _enrich(copy: pl.DataFrame, seed: int, la: str) -> pl.DataFrame:
     """Every event with the 48 CLD fields (ethnicity as a description, carers' linked person), before quartering."""
     pid, ev = "LA_Person_Unique_Identifier", "Event_Reference"
+    draws = {"_h_employment": pid, "_h_flags": pid, "_h_funding": pid, "_h_method": ev, "_h_outcome": ev, "_h_provider": ev}
+    copy = copy.with_columns(stable_hash(copy[col], f"{seed}|{h[3:]}").alias(h) for h, col in draws.items())
     su = pl.col("Client_Type") == "Service User"
     carer = pl.col("Client_Type") == "Carer"
     psr = pl.col("Primary_Support_Reason").fill_null("")
     age = ((pl.col("Event_Start_Date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
             - pl.col("Date_of_Birth").str.strptime(pl.Date, "%Y-%m-%d", strict=False)).dt.total_days() / 365.25)
-    u_emp, u_flag, u_fund = _u(pid, seed, "employment"), _u(pid, seed, "flags"), _u(pid, seed, "funding")
-    u_ev, u_ev2 = _u(ev, seed, "method"), _u(ev, seed, "outcome")
+    u_emp, u_flag, u_fund = _u("_h_employment"), _u("_h_flags"), _u("_h_funding")
+    u_ev, u_ev2 = _u("_h_method"), _u("_h_outcome")
     ld = psr == "Learning Disability Support"
     employment = (pl.when(age >= 65).then(pl.lit("Not in Paid Employment (not actively seeking work / retired)"))
                   .when(carer).then(_pick(u_emp, [(0.12, "Paid: Less than 16 hours a week"),
@@ -103,10 +116,11 @@ def _enrich(copy: pl.DataFrame, seed: int, la: str) -> pl.DataFrame:
               .otherwise(pl.lit("Fully social care funded")))
     n_prov = pl.col("Service_Component").replace_strict({k: v[0] for k, v in _PROVIDERS.items()}, default=0,
                                                         return_dtype=pl.Int64)
-    slot = (pl.col(ev).hash(seed=zlib.crc32(f"{seed}|provider".encode())) % pl.max_horizontal(n_prov, 1)).cast(pl.Int64)
+    slot = (pl.col("_h_provider") % pl.max_horizontal(n_prov, 1)).cast(pl.Int64)
     regulated = (et == "Service") & (n_prov > 0)
-    cqc_id = pl.concat_str(pl.lit("1-"), (pl.concat_str(pl.lit(la), comp, slot.cast(pl.Utf8)).hash(seed=7)
-                                          % 9_000_000_000 + 1_000_000_000).cast(pl.Utf8))
+    location = copy.select(pl.concat_str(pl.lit(la), comp, slot.cast(pl.Utf8)))[:, 0]
+    copy = copy.with_columns(stable_hash(location, "7|location").alias("_h_location"))
+    cqc_id = pl.concat_str(pl.lit("1-"), (pl.col("_h_location") % 9_000_000_000 + 1_000_000_000).cast(pl.Utf8))
     cqc_name = pl.concat_str(pl.lit(list(_NAMES)).list.get(slot % len(_NAMES)), pl.lit(" "),
                              pl.col("Service_Component").replace_strict({k: v[1] for k, v in _PROVIDERS.items()},
                                                                         default=""))
@@ -156,7 +170,7 @@ def _enrich(copy: pl.DataFrame, seed: int, la: str) -> pl.DataFrame:
         .when(carer & (comp == "Other")).then(pl.lit("One-off"))
         .otherwise(pl.col("Service_Component").replace_strict(_COST_FREQ, default="Weekly")),
     )
-    return out
+    return out.drop(*(c for c in out.columns if c.startswith("_h_")))
 
 
 def _quarters(period_start: date, period_end: date) -> list[tuple[int, int, date, date]]:
