@@ -172,8 +172,7 @@ class _Run:
         done = {r[0] for r in self.e.fetchall(f"SELECT file_sha256 FROM {self.e.s('load_file')} WHERE NOT skipped")}
         self._setup()
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
-        patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
-        organizations = fhir.collect_organizations([p.path for p in fhir_plans]) if fhir_plans else {}
+        patients, organizations = fhir.collect_references([p.path for p in fhir_plans]) if fhir_plans else ({}, {})
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
                    cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
