@@ -219,7 +219,8 @@ class Patients(dict):
     def __getitem__(self, pid: str) -> dict:
         return dict(zip(_PATIENT_KEYS, super().__getitem__(pid)))
 
-    def get(self, pid, default=None):  # noqa: D102 - as dict.get, through __getitem__
+    def get(self, pid: str, default: dict | None = None) -> dict | None:
+        """The identity row of a patient id, or `default`."""
         return self[pid] if pid in self else default
 
 
