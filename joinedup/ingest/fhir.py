@@ -1,7 +1,9 @@
 """FHIR R4 resources (Bundles in JSON, or NDJSON) -> rows of the NHS and adult social care sources.
 
-Parsed and validated with fhir.resources (the R4B models, which read R4 Patient, Encounter,
-EpisodeOfCare and Appointment unchanged). Each resource becomes one row of a FHIR source that
+Validated as fhir.resources (the R4B models, which read R4 Patient, Encounter, EpisodeOfCare and
+Appointment unchanged) would: a resource of a plain shape by a fast structural check
+(joinedup.ingest.fhir_fast, at least as strict), any other by fhir.resources itself, which gives
+every rejection its reason. Each resource becomes one row of a FHIR source that
 has the columns of the national source it corresponds to, so the same validation, mapping,
 pseudonymisation and provenance apply (docs/formats.md):
 
