@@ -1,6 +1,7 @@
 """Ingest speed: rows per second and peak memory for a synthetic place, beside a floor measured in the same run.
 
-    /work/venv/bin/python benchmarks/ingest.py [--people 320000] [--seed 7] [--work DIR] [--threads 2]
+    /work/venv/bin/python benchmarks/ingest.py [--people 320000] [--seed 7] [--format csv|parquet] [--work DIR]
+        [--threads 2] [--place DIR]
 
 The place is synthesised first when absent (DIR/place-N-S). The floor is DuckDB reading the
 same files with its own readers and copying them into tables, no validation, pseudonyms or
@@ -47,9 +48,10 @@ def _child(kind: str, place: Path, db: Path, threads: int) -> None:
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mb = usage.ru_maxrss / 1024
+    from joinedup.ingest.fhir import STATS as FHIR  # FHIR resources by the path that read them
     from joinedup.store.vaultcrypt import STATS  # the vault's sealing, timed inside the same run
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb, "cpu": usage.ru_utime + usage.ru_stime,
-                      "vault": STATS}))
+                      "vault": STATS, "fhir": FHIR}))
 
 
 def _measure(kind: str, place: Path, work: Path, threads: int) -> dict:
@@ -67,6 +69,7 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=320_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "joinedup-bench-ingest")
+    ap.add_argument("--format", choices=["csv", "parquet"], default=None, help="synth's output format (its default if unset)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--child")
     ap.add_argument("--place", type=Path, help="an existing place (folder with manifest.json) instead of synthesising")
@@ -76,15 +79,16 @@ def main() -> None:
         _child(a.child, a.place, a.db, a.threads)
         return
     a.work.mkdir(parents=True, exist_ok=True)
-    place = a.place or a.work / f"place-{a.people}-{a.seed}"
+    place = a.place or a.work / f"place-{a.people}-{a.seed}{'-' + a.format if a.format else ''}"
     if not (place / "manifest.json").exists():
         shutil.rmtree(place, ignore_errors=True)
         print(f"synthesising {a.people:,} people (seed {a.seed}) into {place} ...", flush=True)
         subprocess.run([sys.executable, "-m", "joinedup", "synth", "--people", str(a.people), "--seed", str(a.seed),
-                        "--out", str(place)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+                        "--out", str(place), *(["--format", a.format] if a.format else [])], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     manifest = json.loads((place / "manifest.json").read_text())["files"]
     size_mb = sum((place / e["path"]).stat().st_size for e in manifest) / 1e6
     sys.path.insert(0, str(ROOT))
+    from joinedup.ingest.fhir import CROSS_CHECK
     from joinedup.sources import sources
     held = {e["source"] for e in manifest}
     print(f"place: {place}: {len(manifest)} files of {len(held)} of the {len(sources())} sources, "
@@ -99,6 +103,9 @@ def main() -> None:
     v = ours["vault"]
     print(f"vault encryption (AES-256-GCM per value): {v['sealed']:,} values sealed, {v['opened']:,} opened, "
           f"{v['seconds']:.1f} s ({100 * v['seconds'] / ours['seconds']:.0f}% of the ingest)")
+    f = ours["fhir"]
+    print(f"FHIR resources: {f['fast']:,} read by the fast check, {f['validated']:,} validated by fhir.resources "
+          f"(what it refused, and the first {CROSS_CHECK} of each type per file), {f['rejected']:,} rejected")
     # CPU time is steadier than wall time on a shared machine: compare runs by both
     print(f"cpu seconds (user + system, every thread): joinedup ingest {ours['cpu']:.1f}, floor {floor['cpu']:.1f}")
     if len(held) == len(sources()) and a.people >= 320_000 and a.place is None:

@@ -1,7 +1,9 @@
 """FHIR R4 resources (Bundles in JSON, or NDJSON) -> rows of the NHS and adult social care sources.
 
-Parsed and validated with fhir.resources (the R4B models, which read R4 Patient, Encounter,
-EpisodeOfCare and Appointment unchanged). Each resource becomes one row of a FHIR source that
+Validated as fhir.resources (the R4B models, which read R4 Patient, Encounter, EpisodeOfCare and
+Appointment unchanged) would: a resource of a plain shape by a fast structural check
+(joinedup.ingest.fhir_fast, at least as strict), any other by fhir.resources itself, which gives
+every rejection its reason. Each resource becomes one row of a FHIR source that
 has the columns of the national source it corresponds to, so the same validation, mapping,
 pseudonymisation and provenance apply (docs/formats.md):
 
@@ -30,6 +32,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from joinedup.errors import UserError
+from joinedup.ingest import fhir_fast
 from joinedup.inputs import parse_json
 from joinedup.sources import Source, SourceField, sources
 
@@ -91,15 +94,17 @@ def _models():
     return {"Patient": Patient, "Encounter": Encounter, "Appointment": Appointment, "EpisodeOfCare": EpisodeOfCare}
 
 
-def _resources(path: Path, fmt: str) -> tuple[tuple[int, str, object, str | None], ...]:
-    """(row, resourceType, parsed model or raw dict, problem) for every resource in the file."""
-    st = path.stat()
-    return _parsed(path, fmt, st.st_mtime_ns, st.st_size)
+#: Resources of each type per file that the fast path accepts and fhir.resources validates as well: a
+#: disagreement (the fast check accepting what fhir.resources rejects) turns the fast path off for the file.
+CROSS_CHECK = 20
+
+#: Resources read in this process: by the fast path, by fhir.resources (all it refused, and the cross-checks)
+#: and rejected (the benchmarks print these).
+STATS = {"fast": 0, "validated": 0, "rejected": 0}
 
 
-@lru_cache(maxsize=16)
-def _parsed(path: Path, fmt: str, _mtime: int, _size: int) -> tuple[tuple[int, str, object, str | None], ...]:
-    # parsed once per run although patients are collected before the files are read (keyed by mtime and size)
+def _items(path: Path, fmt: str) -> list[tuple[int, object]]:
+    """(row, resource as parsed JSON) for every resource in the file (one file's JSON is held at a time)."""
     raw = path.read_bytes()
     if not raw.strip():
         raise UserError("empty file", file=str(path))
@@ -109,39 +114,63 @@ def _parsed(path: Path, fmt: str, _mtime: int, _size: int) -> tuple[tuple[int, s
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise UserError(f"not UTF-8 text (byte {e.start + 1})", file=str(path)) from None
-    items: list[tuple[int, dict]] = []
+    del raw
     if fmt == "fhir-ndjson":
-        for i, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                items.append((i, parse_json(line, str(path), row=i)))
-    else:
-        doc = parse_json(text, str(path))
-        if not isinstance(doc, dict) or "resourceType" not in doc:
-            raise UserError("not a FHIR resource (no resourceType)", file=str(path))
-        if doc["resourceType"] == "Bundle":
-            entries = doc.get("entry") or []
-            if not isinstance(entries, list):
-                raise UserError("Bundle.entry is not a list", file=str(path), field="entry")
-            for i, entry in enumerate(entries, 1):
-                if entry is not None and not isinstance(entry, dict):
-                    raise UserError("Bundle entry is not an object", file=str(path), row=i, field="entry")
-            items = [(i, (entry or {}).get("resource") or {}) for i, entry in enumerate(entries, 1)]
-        else:
-            items = [(1, doc)]
+        return [(i, parse_json(line, str(path), row=i)) for i, line in enumerate(text.splitlines(), start=1)
+                if line.strip()]
+    doc = parse_json(text, str(path))
+    del text
+    if not isinstance(doc, dict) or "resourceType" not in doc:
+        raise UserError("not a FHIR resource (no resourceType)", file=str(path))
+    if doc["resourceType"] != "Bundle":
+        return [(1, doc)]
+    entries = doc.get("entry") or []
+    if not isinstance(entries, list):
+        raise UserError("Bundle.entry is not a list", file=str(path), field="entry")
+    for i, entry in enumerate(entries, 1):
+        if entry is not None and not isinstance(entry, dict):
+            raise UserError("Bundle entry is not an object", file=str(path), row=i, field="entry")
+    return [(i, (entry or {}).get("resource") or {}) for i, entry in enumerate(entries, 1)]
+
+
+def _resources(path: Path, fmt: str):
+    """(row, resourceType, model or raw dict, problem) for every resource in the file, in file order.
+
+    A resource of a plain shape is checked by the fast path (joinedup.ingest.fhir_fast) and read
+    through a view; any other is validated by fhir.resources, which also gives every rejection its
+    reason. The first resources of each type the fast path accepts are validated by both (CROSS_CHECK).
+    """
     models = _models()
-    out = []
-    for row, res in items:
+    items = _items(path, fmt)
+    fast, sampled = True, dict.fromkeys(models, 0)
+    for n, (row, res) in enumerate(items):
+        items[n] = None  # each resource is let go once read: the file's rows, not its JSON, stay in memory
         rtype = res.get("resourceType") if isinstance(res, dict) else None
         if rtype not in models:
-            out.append((row, str(rtype), res, f"resource type {rtype} is not read by joinedup"))
+            yield row, str(rtype), res, f"resource type {rtype} is not read by joinedup"
             continue
+        if fast and fhir_fast.check(res):
+            STATS["fast"] += 1
+            if sampled[rtype] >= CROSS_CHECK:
+                yield row, rtype, fhir_fast.View(res), None
+                continue
+            sampled[rtype] += 1
+            STATS["validated"] += 1
+            try:
+                models[rtype].model_validate(res)
+            except ValidationError:
+                fast = False  # the fast check is wrong about this file: fhir.resources reads all of it
+            else:
+                yield row, rtype, fhir_fast.View(res), None
+                continue
+        STATS["validated"] += 1
         try:
-            out.append((row, rtype, models[rtype].model_validate(res), None))
+            yield row, rtype, models[rtype].model_validate(res), None
         except ValidationError as e:
+            STATS["rejected"] += 1
             first = e.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            out.append((row, rtype, res, f"invalid {rtype}: {where}: {first.get('msg')}"))
-    return tuple(out)
+            yield row, rtype, res, f"invalid {rtype}: {where}: {first.get('msg')}"
 
 
 def _ext_code(exts, name: str) -> str | None:
@@ -186,29 +215,54 @@ def _patient_row(p) -> dict:
             "GP_Practice_Code": gp}
 
 
+_PATIENT_KEYS = ("Local_Patient_Identifier", "_id_space", "NHS_Number", "NHS_Number_Status_Indicator_Code",
+                 "Person_Given_Name", "Person_Family_Name", "Person_Birth_Date", "Person_Stated_Gender_Code",
+                 "Ethnic_Category", "Postcode_Usual_Address", "GP_Practice_Code")
+
+
+class Patients(dict):
+    """Patient id -> identity row, held as a tuple of values (a third of a dict's memory) and given out as a dict."""
+
+    def __setitem__(self, pid: str, row: dict) -> None:
+        super().__setitem__(pid, tuple(row.get(k) for k in _PATIENT_KEYS))
+
+    def __getitem__(self, pid: str) -> dict:
+        return dict(zip(_PATIENT_KEYS, super().__getitem__(pid)))
+
+    def get(self, pid: str, default: dict | None = None) -> dict | None:
+        """The identity row of a patient id, or `default`."""
+        return self[pid] if pid in self else default
+
+
+def collect_references(paths: list[Path]) -> tuple[dict[str, dict], dict[str, str]]:
+    """Patient id -> identity row and Organization id -> ODS code, from every FHIR file of a run, in one pass.
+
+    A reference resolves across files (bulk exports split by type), so every file is read once
+    before any is loaded; what is kept is one small row per Patient, not the resources.
+    """
+    from joinedup.ingest.readers import file_format
+    patients: dict[str, dict] = Patients()
+    orgs: dict[str, str] = {}
+    for path in paths:
+        for _row, rtype, res, problem in _resources(path, file_format(path)):
+            if rtype == "Patient" and problem is None and res.id:
+                patients[res.id] = _patient_row(res)
+            elif rtype == "Organization" and isinstance(res, dict) and isinstance(res.get("id"), str):
+                ods = next((i.get("value") for i in res.get("identifier") or [] if isinstance(i, dict)
+                            and i.get("system") == ODS_SYSTEM and i.get("value")), None)
+                if ods:
+                    orgs[res["id"]] = str(ods)
+    return patients, orgs
+
+
 def collect_patients(paths: list[Path]) -> dict[str, dict]:
     """Patient id -> identity row, from every FHIR file of a run (bulk exports split by type)."""
-    from joinedup.ingest.readers import file_format
-    out: dict[str, dict] = {}
-    for path in paths:
-        for _row, rtype, model, problem in _resources(path, file_format(path)):
-            if rtype == "Patient" and problem is None and model.id:
-                out[model.id] = _patient_row(model)
-    return out
+    return collect_references(paths)[0]
 
 
 def collect_organizations(paths: list[Path]) -> dict[str, str]:
     """Organization id -> ODS code, from every FHIR file of a run (what an Organization reference resolves to)."""
-    from joinedup.ingest.readers import file_format
-    out: dict[str, str] = {}
-    for path in paths:
-        for _row, rtype, res, _problem in _resources(path, file_format(path)):
-            if rtype == "Organization" and isinstance(res, dict) and isinstance(res.get("id"), str):
-                ods = next((i.get("value") for i in res.get("identifier") or [] if isinstance(i, dict)
-                            and i.get("system") == ODS_SYSTEM and i.get("value")), None)
-                if ods:
-                    out[res["id"]] = str(ods)
-    return out
+    return collect_references(paths)[1]
 
 
 def _target(ref) -> tuple[str, str | None]:

@@ -172,8 +172,7 @@ class _Run:
         done = {r[0] for r in self.e.fetchall(f"SELECT file_sha256 FROM {self.e.s('load_file')} WHERE NOT skipped")}
         self._setup()
         fhir_plans = [p for p in self.plans if p.format.startswith("fhir")]
-        patients = fhir.collect_patients([p.path for p in fhir_plans]) if fhir_plans else {}
-        organizations = fhir.collect_organizations([p.path for p in fhir_plans]) if fhir_plans else {}
+        patients, organizations = fhir.collect_references([p.path for p in fhir_plans]) if fhir_plans else ({}, {})
         for idx, plan in enumerate(self.plans, start=1):
             sha = (folder_sha256(plan.path) if plan.format == "ssda903" else
                    cin_census.folder_sha256(plan.path) if plan.format == "cin-xml" else
@@ -195,17 +194,21 @@ class _Run:
                 self._part(plan, res, src, src.id, raw, idx)
             elif plan.format in ("cld", "ssda903", "school-census-xml"):
                 # one part per quarter's, year's or school's file, so a rejected row names the file and row it came from
+                # school census parts come one school at a time (a generator): the sources are named after
                 parts3, not_loaded = (cld.read_parts(plan.path), []) if plan.format == "cld" else \
                     (school_census.read_parts(plan.path), []) if plan.format == "school-census-xml" else \
                     ssda903.read_parts(plan.path)
-                res.source = f"{plan.format} (" + ", ".join(sorted({s.id for s, _t, _f in parts3})) + ")"
                 if not_loaded:
                     res.why += "; not held by the store: " + ", ".join(not_loaded)
+                seen: set[str] = set()
                 for src, table, fpath in parts3:
+                    seen.add(src.id)
                     self.n += 1
                     raw = f"temp.raw_{self.n}"
                     self.e.stage_arrow(raw, table)
+                    del table
                     self._part(dataclasses.replace(plan, path=fpath), res, src, src.id, raw, idx, sha256_of(fpath))
+                res.source = f"{plan.format} (" + ", ".join(sorted(seen)) + ")"
             elif plan.format == "cin-xml":
                 parts, not_loaded = cin_census.read_parts(plan.path), cin_census.NOT_LOADED
                 res.source = f"{plan.format} (" + ", ".join(s.id for s, _ in parts) + ")"
@@ -267,8 +270,10 @@ class _Run:
         n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
         n_present, n_replaced = self._versions(src, typed, sha)
         cols = schema.table("quarantine").column_names
-        for q in problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types):
-            e.execute(insert_select("temp.st_quarantine", cols, q, d))
+        # every field's problems in one statement (a UNION ALL), not one statement per field
+        queries = problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types)
+        if queries:
+            e.execute(insert_select("temp.st_quarantine", cols, " UNION ALL ".join(f"({q})" for q in queries), d))
         n_read, n_bad = e.fetchall(f"SELECT count(*), count(*) FILTER (WHERE __rejected) FROM {typed}")[0]
         res.rows_read += n_all
         res.rows_quarantined += n_bad

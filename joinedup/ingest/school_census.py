@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pyarrow as pa
 
@@ -118,14 +118,14 @@ def _rows(path: Path) -> list[dict]:
     return out
 
 
-def read_parts(path: Path) -> list[tuple[Source, pa.Table, Path]]:
-    """Per file: its pupils as rows of the school census source (text columns plus _row, the pupil's place)."""
+def read_parts(path: Path) -> Iterator[tuple[Source, pa.Table, Path]]:
+    """Per file, one at a time: its pupils as rows of the school census source (text columns plus _row, the pupil's place).
+
+    A generator, so that one school's rows are in memory at a time, however many schools a place has."""
     src = source(SOURCE)
-    parts = []
     for f in ([path] if path.is_file() else sc_files(path)):
         rows = _rows(f)
         cols = {"_row": pa.array(range(1, len(rows) + 1), type=pa.int64())}
         for c in src.columns:
             cols[c] = pa.array([r.get(c) for r in rows], type=pa.string())
-        parts.append((src, pa.table(cols), f))
-    return parts
+        yield src, pa.table(cols), f
