@@ -54,6 +54,8 @@ HELD_OUT_CORPORA = (
       ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round7.json")),
     (ROOT / "tests" / "glossary" / "heldout8" / "passages", ROOT / "tests" / "glossary" / "heldout8" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout8" / "blind_run.json",)),
+    (ROOT / "tests" / "glossary" / "heldout9" / "passages", ROOT / "tests" / "glossary" / "heldout9" / "first_run.json",
+     (ROOT / "tests" / "glossary" / "heldout9" / "blind_run.json",)),
 )
 
 
