@@ -176,3 +176,19 @@ def test_the_seventh_round_blind_run_on_the_seventh_corpus_is_in_the_docs():
     t = b["total"]
     assert (f"recall **{t['recall']:.1%}**, precision **{t['precision']:.1%}**, meaning recall {t['meaning_recall']:.1%} "
             f"(meaning precision {t['meaning_precision']:.1%})") in " ".join(DOC.split())
+
+
+@pytest.mark.parametrize("folder, marks, first_commit", [
+    ("heldout8", 805, "fc88b65"),
+    ("heldout9", 1028, "a8c0833"),
+])
+def test_a_blind_corpus_first_run_is_in_the_docs(folder, marks, first_commit):
+    """Each passage's first-run figures, and the total, stand in docs/glossary.md as first_run.json recorded them."""
+    first = json.loads((ROOT / "tests" / "glossary" / folder / "first_run.json").read_text())
+    assert (first["commit"], first["total"]["marks"]) == (first_commit, marks)
+    for name, f in first["passages"].items():
+        assert (f"| {name[:-3]} | {f['marks']} | {f['recall']:.1%} | {f['precision']:.1%} | "
+                f"{f['meaning_recall']:.1%} | {f['meaning_precision']:.1%} |") in DOC, name
+    t = first["total"]
+    assert (f"| **all 15** | {marks:,} | **{t['recall']:.1%}** | **{t['precision']:.1%}** | "
+            f"{t['meaning_recall']:.1%} | {t['meaning_precision']:.1%} |") in DOC
