@@ -32,13 +32,12 @@ def write_diagnostics(engine: Engine, link: LinkSQL, run, predictions: str, thre
     write_table(engine, "link_model", pl.DataFrame({
         "built_at": [now], "model_json": [json.dumps(model)], "threshold": [threshold],
         "blocking_rules": [json.dumps(run.blocking_rules)], "records": [records], "pairs_scored": [pairs_scored],
-    }), "built_at TIMESTAMP, model_json VARCHAR, threshold DOUBLE, blocking_rules VARCHAR, records BIGINT, "
-        "pairs_scored BIGINT")
+    }), [("built_at", "TIMESTAMP"), ("model_json", "VARCHAR"), ("threshold", "DOUBLE"), ("blocking_rules", "VARCHAR"), ("records", "BIGINT"), ("pairs_scored", "BIGINT")])
     params = pl.DataFrame(parameters(run.linker), schema={"comparison": pl.Utf8, "level": pl.Utf8, "m": pl.Float64,
                                                             "u": pl.Float64, "bayes_factor": pl.Float64,
                                                             "match_weight": pl.Float64})
     write_table(engine, "link_parameters", params,
-                "comparison VARCHAR, level VARCHAR, m DOUBLE, u DOUBLE, bayes_factor DOUBLE, match_weight DOUBLE")
+                [("comparison", "VARCHAR"), ("level", "VARCHAR"), ("m", "DOUBLE"), ("u", "DOUBLE"), ("bayes_factor", "DOUBLE"), ("match_weight", "DOUBLE")])
     # bins of one unit of weight from the floor of the lowest to the ceiling of the highest (the last bin
     # holds its upper edge, as numpy's histogram does)
     bins = link.fetch(f"SELECT CAST(FLOOR(match_weight) AS BIGINT) AS bin, COUNT(*) AS pairs FROM {predictions} "
@@ -49,9 +48,9 @@ def write_diagnostics(engine: Engine, link: LinkSQL, run, predictions: str, thre
         "bin_low": [float(b) for b in range(low, high + 1)], "bin_high": [float(b + 1) for b in range(low, high + 1)],
         "pairs": [int(counts.get(b, 0)) for b in range(low, high + 1)]},
         schema={"bin_low": pl.Float64, "bin_high": pl.Float64, "pairs": pl.Int64}),
-        "bin_low DOUBLE, bin_high DOUBLE, pairs BIGINT")
+        [("bin_low", "DOUBLE"), ("bin_high", "DOUBLE"), ("pairs", "BIGINT")])
     write_table(engine, "link_examples", _examples(link, run, predictions, threshold),
-                "side VARCHAR, match_weight DOUBLE, match_probability DOUBLE, levels VARCHAR")
+                [("side", "VARCHAR"), ("match_weight", "DOUBLE"), ("match_probability", "DOUBLE"), ("levels", "VARCHAR")])
     return pairs_scored
 
 

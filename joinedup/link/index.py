@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.console import progress
 from joinedup.errors import UserError
@@ -26,7 +28,7 @@ from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, case, col, desc, number, over, ref, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
@@ -103,6 +105,19 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
     return rows.join(pooled, on="exact_cluster").select("unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
+def stable_hash(values: pl.Series, salt: str) -> pl.Series:
+    """A 64-bit hash of each value (as text) fixed by the value and the salt alone: blake2b, not polars' hash.
+
+    Polars' `hash` is stable only within one polars version (its docs say so): a training sample drawn
+    with it would change after an upgrade, and with it the model learnt and the links (and so the person
+    ids). blake2b of the text is the same on every machine, in every version of every library.
+    """
+    text_ = values.cast(pl.Utf8).fill_null("")
+    table = {v: int.from_bytes(hashlib.blake2b(f"{salt}|{v}".encode(), digest_size=8).digest(), "little")
+             for v in text_.unique().to_list()}
+    return text_.replace_strict(table, return_dtype=pl.UInt64)
+
+
 def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
     """A frame copied into the link engine as a Splink dataframe."""
     link.backend.register_arrow(name, frame.to_arrow())
@@ -118,7 +133,7 @@ def _edges(link: LinkSQL, feats: pl.DataFrame, model: dict | None) -> tuple[pl.D
     table = _register(link, rows, "records_for_linkage")
     training = None
     if rows.height > TRAINING_ROWS and not model:
-        sample = rows.filter(pl.col("unique_id").hash(seed=1) % rows.height < TRAINING_ROWS)
+        sample = rows.filter(stable_hash(rows["unique_id"], "training") % rows.height < TRAINING_ROWS)
         training = [_register(link, sample, "records_for_training")]
     run = score_with([table], model) if model else fit_and_score(
         [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster", training_tables=training)
@@ -130,9 +145,11 @@ def _edge_table(link: LinkSQL, exact: pl.DataFrame, manual: pl.DataFrame, predic
     cols = [pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8), pl.col("probability").cast(pl.Float64),
             pl.col("method").cast(pl.Utf8)]
     given = link.put("given_edges", pl.concat([exact.select(cols), manual.select(cols)]))
-    return link.table("edges", f"SELECT uid_l, uid_r, probability, method FROM {given} UNION ALL "
-                               f"SELECT unique_id_l AS uid_l, unique_id_r AS uid_r, match_probability AS probability, "
-                               f"'probabilistic' AS method FROM {predictions} WHERE match_probability >= {THRESHOLD}")
+    scored = (exp.select(as_(col("unique_id_l"), "uid_l"), as_(col("unique_id_r"), "uid_r"),
+                         as_(col("match_probability"), "probability"), as_(text("probabilistic"), "method"))
+              .from_(ref(predictions)).where(exp.GTE(this=col("match_probability"), expression=number(THRESHOLD))))
+    return link.table("edges", union_all(exp.select(*map(col, ("uid_l", "uid_r", "probability", "method"))).from_(ref(given)),
+                                         scored))
 
 
 #: A record is `manual` only when a decision is its one link inside its person.
@@ -142,19 +159,20 @@ _RECORD_RANK = {**METHOD_RANK, "manual": 0}
 def _record_methods(link: LinkSQL, edges: str, links: pl.DataFrame) -> pl.DataFrame:
     """A record's method is its strongest edge inside its own person; a record with none is a singleton."""
     people = link.put("links", links.select("unique_id", "person_id"))
-    rank = " ".join(f"WHEN '{m}' THEN {r}" for m, r in _RECORD_RANK.items())
-    got = link.fetch(f"""
-        WITH both_ways AS (
-            SELECT uid_l AS uid, uid_r AS other, probability, method FROM {edges}
-            UNION ALL SELECT uid_r AS uid, uid_l AS other, probability, method FROM {edges}),
-        inside AS (
-            SELECT b.uid, b.probability, b.method, CASE b.method {rank} ELSE 0 END AS rank
-            FROM both_ways AS b JOIN {people} AS p ON p.unique_id = b.uid
-            JOIN {people} AS o ON o.unique_id = b.other WHERE p.person_id = o.person_id),
-        best AS (
-            SELECT uid, method, probability,
-                   ROW_NUMBER() OVER (PARTITION BY uid ORDER BY rank DESC, probability DESC) AS n FROM inside)
-        SELECT uid AS unique_id, method, probability AS match_probability FROM best WHERE n = 1""")
+    def way(uid: str, other: str) -> exp.Select:
+        return exp.select(as_(col(uid), "uid"), as_(col(other), "other"), col("probability"), col("method")).from_(ref(edges))
+    rank = case([(text(m), number(r)) for m, r in _RECORD_RANK.items()], number(0), value=col("method", "b"))
+    inside = (exp.select(col("uid", "b"), col("probability", "b"), col("method", "b"), as_(rank, "rank"))
+              .from_(ref("both_ways", "b"))
+              .join(ref(people, "p"), on=col("unique_id", "p").eq(col("uid", "b")))
+              .join(ref(people, "o"), on=col("unique_id", "o").eq(col("other", "b")))
+              .where(col("person_id", "p").eq(col("person_id", "o"))))
+    nth = over(exp.RowNumber(), partition_by=(col("uid"),), order_by=(desc(col("rank")), desc(col("probability"))))
+    best = exp.select(col("uid"), col("method"), col("probability"), as_(nth, "n")).from_(ref("inside"))
+    got = link.fetch(with_(
+        exp.select(as_(col("uid"), "unique_id"), col("method"), as_(col("probability"), "match_probability"))
+        .from_(ref("best")).where(col("n").eq(number(1))),
+        ("both_ways", union_all(way("uid_l", "uid_r"), way("uid_r", "uid_l"))), ("inside", inside), ("best", best)))
     return links.join(got, on="unique_id", how="left").with_columns(
         method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
 
@@ -313,7 +331,7 @@ def _ids(link: LinkSQL, clusters: str, known: pl.DataFrame | None, incremental: 
             pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
     known_t, taken_t = put("known", known), put("taken", taken)
     out = assign_id_tables(link, clusters, known_t, incremental=incremental, taken=taken_t)
-    ids = link.fetch(f"SELECT unique_id, person_id FROM {out}")
+    ids = link.fetch(exp.select(col("unique_id"), col("person_id")).from_(ref(out)))
     link.drop(out, *(t for t in (known_t, taken_t) if t))
     return ids
 
@@ -348,8 +366,9 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
         return known, freed
     ids = freed["record_id"].implode()
     free = link.put("freed", freed.select(pl.col("record_id").cast(pl.Utf8)))
-    inner = link.fetch(f"SELECT e.uid_l, e.uid_r, e.probability, e.method FROM {edges} AS e "
-                       f"JOIN {free} AS a ON a.record_id = e.uid_l JOIN {free} AS b ON b.record_id = e.uid_r")
+    inner = link.fetch(exp.select(*(col(c, "e") for c in ("uid_l", "uid_r", "probability", "method"))).from_(ref(edges, "e"))
+                       .join(ref(free, "a"), on=col("record_id", "a").eq(col("uid_l", "e")))
+                       .join(ref(free, "b"), on=col("record_id", "b").eq(col("uid_r", "e"))))
     anchor = freed.with_columns(anchor=pl.col("record_id").min().over("person_id")).filter(
         pl.col("record_id") != pl.col("anchor")).select(
         uid_l="anchor", uid_r="record_id", probability=pl.lit(0.0), method=pl.lit("previous"))

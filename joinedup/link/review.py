@@ -25,8 +25,8 @@ __all__ = ["write_review_pairs", "review_pairs", "format_review", "pair_id", "KE
 #: How many scored pairs nearest the threshold (in match weight) a link run keeps for review.
 KEPT_PAIRS = 2000
 
-_DDL = ("pair_id VARCHAR, record_id_a VARCHAR, record_id_b VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
-        "distance DOUBLE, levels VARCHAR")
+_COLUMNS = [("pair_id", "VARCHAR"), ("record_id_a", "VARCHAR"), ("record_id_b", "VARCHAR"), ("match_weight", "DOUBLE"),
+            ("match_probability", "DOUBLE"), ("distance", "DOUBLE"), ("levels", "VARCHAR")]
 
 
 def pair_id(a: str, b: str) -> str:
@@ -54,7 +54,7 @@ def write_review_pairs(engine: Engine, link: LinkSQL, run, predictions: str, thr
     frame = pl.DataFrame(rows, schema={"pair_id": pl.Utf8, "record_id_a": pl.Utf8, "record_id_b": pl.Utf8,
                                        "match_weight": pl.Float64, "match_probability": pl.Float64,
                                        "distance": pl.Float64, "levels": pl.Utf8})
-    write_table(engine, "link_review_pairs", frame, _DDL)
+    write_table(engine, "link_review_pairs", frame, _COLUMNS)
 
 
 def review_pairs(store: "Path | Store", limit: int = 20) -> list[dict]:
