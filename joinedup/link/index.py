@@ -28,7 +28,7 @@ from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
-from joinedup.link.sql import LinkSQL, as_, case, col, desc, number, over, ref, text, union_all, with_
+from joinedup.link.sql import LinkSQL, as_, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
@@ -381,24 +381,29 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
 def _families(engine: Engine) -> tuple[int, int]:
     """Write family and family_member by SQL in the store (households and stated relations); their counts by kind."""
     have = engine.tables("store")
-    links, records = "store.person_source_link", "store.person_record"
+    links, records = ref("person_source_link", schema="store"), ref("person_record", schema="store")
     parts = []
     if "person_record_address" in have:
-        parts.append(household_sql(home_sql("store.person_record_address", records), links, "store.person"))
+        parts.append(household_sql(home_sql(ref("person_record_address", schema="store"), records), links,
+                                   ref("person", schema="store")))
     relations = []
     if "stated_relation" in have:
-        relations.append(f"SELECT x.record_id, x.relation, x.related_local_id_pseudo, r.source FROM store.stated_relation AS x "
-                         f"LEFT JOIN {records} AS r ON r.record_id = x.record_id")
+        relations.append(exp.select(col("record_id", "x"), col("relation", "x"), col("related_local_id_pseudo", "x"), col("source", "r"))
+                         .from_(ref("stated_relation", "x", schema="store"))
+                         .join(ref("person_record", "r", schema="store"), on=col("record_id", "r").eq(col("record_id", "x")),
+                               join_type="left"))
     if "asc_event" in have and any(c == "cared_for_local_id_pseudo" for c, _ in engine.store.backend.columns("store.asc_event")):
-        relations.append("SELECT DISTINCT record_id, 'carer' AS relation, cared_for_local_id_pseudo AS related_local_id_pseudo, "
-                         "'asc.client_level_data' AS source FROM store.asc_event WHERE cared_for_local_id_pseudo IS NOT NULL")
+        relations.append(exp.select(col("record_id"), as_(text("carer"), "relation"),
+                                    as_(col("cared_for_local_id_pseudo"), "related_local_id_pseudo"),
+                                    as_(text("asc.client_level_data"), "source")).distinct()
+                         .from_(ref("asc_event", schema="store")).where(not_null(col("cared_for_local_id_pseudo"))))
     if relations:
-        parts.append(relation_sql(f"({' UNION ALL '.join(relations)})", records, links))
-    members = " UNION ALL ".join(f"SELECT * FROM ({q}) AS p{i}" for i, q in enumerate(parts)) or (
-        "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS VARCHAR) AS role, "
-        "CAST(NULL AS VARCHAR) AS evidence, CAST(NULL AS DATE) AS first_seen, CAST(NULL AS DATE) AS last_seen, "
-        "CAST(NULL AS VARCHAR) AS kind WHERE FALSE")
+        parts.append(relation_sql(union_all(*relations), records, links))
+    members = union_all(*(exp.select(exp.Star()).from_(sub(q, f"p{i}")) for i, q in enumerate(parts))) if parts else nothing(
+        family_id="varchar", person_id="varchar", role="varchar", evidence="varchar", first_seen="date", last_seen="date",
+        kind="varchar")
     write_link_query(engine, "family_member", members)
     write_link_query(engine, "family", family_sql(members))
-    counts = dict(engine.store.backend.fetchall("SELECT kind, COUNT(*) FROM store.family GROUP BY kind"))
-    return int(counts.get("household", 0)), int(counts.get("parent_child", 0))
+    counts = engine.query(exp.select(col("kind"), as_(count(), "n")).from_(ref("family", schema="store")).group_by(col("kind")))
+    by_kind = dict(zip(counts["kind"].to_list(), counts["n"].to_list()))
+    return int(by_kind.get("household", 0)), int(by_kind.get("parent_child", 0))
