@@ -274,7 +274,8 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             # the person table is folded by SQL in the store itself: its records never come into Python
             has_death = "death" in writer.tables("store")
             n_persons = write_link_query(writer, "person", person_sql(
-                "store.person_record", "store.person_source_link", "store.death" if has_death else None))
+                ref("person_record", schema="store"), ref("person_source_link", schema="store"),
+                ref("death", schema="store") if has_death else None))
             bar.update(task, advance=1, description="families")
             households, parent_child = _families(writer)
             pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)

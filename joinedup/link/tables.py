@@ -11,7 +11,7 @@ import polars as pl
 from sqlglot import exp
 
 from joinedup.link.engine import Engine
-from joinedup.link.sql import col, count, create, parse, ref, sub
+from joinedup.link.sql import col, count, create, ref, sub
 from joinedup.store.schema import LINK_TABLES
 
 __all__ = ["read_table", "write_link_table", "write_link_query", "write_table", "columns_of"]
@@ -43,10 +43,8 @@ def write_link_table(engine: Engine, name: str, frame: pl.DataFrame) -> None:
     write_table(engine, name, frame.select([c for c, _ in columns]), columns)
 
 
-def write_link_query(engine: Engine, name: str, query: exp.Query | str) -> int:
+def write_link_query(engine: Engine, name: str, query: exp.Query) -> int:
     """Replace one of the LINK_TABLES with the rows of a query (a sqlglot tree) run in the store; the row count."""
-    if isinstance(query, str):  # TODO(linksql2): families and persons still give text; removed when they give trees
-        query = parse(query)
     columns = columns_of(name)
     engine.execute(create(name, columns, schema="store", replace=True))
     names = [c for c, _ in columns]
