@@ -17,6 +17,7 @@ import polars as pl
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
+from joinedup.link.sql import create
 from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES
 
@@ -27,13 +28,13 @@ __all__ = ["DECISIONS", "decide", "read_decisions", "ensure_table", "manual_edge
 DECISIONS = ("match", "no-match")
 
 _TABLE = next(t for t in LINK_TABLES if t.name == "link_decision")
-_DDL = ", ".join(f"{c.name} {c.type}" for c in _TABLE.all_columns)
+_COLUMNS = [(c.name, c.type) for c in _TABLE.all_columns]
 _EMPTY = {"record_id_a": pl.Utf8, "record_id_b": pl.Utf8, "decision": pl.Utf8}
 
 
-def ensure_table(con: Store | Engine, prefix: str = "") -> None:
-    """Create link_decision when the store lacks it (a link run never replaces it)."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {prefix}link_decision ({_DDL})")
+def ensure_table(con: Store | Engine, schema: str | None = None) -> None:
+    """Create link_decision (in schema, e.g. store) when the store lacks it (a link run never replaces it)."""
+    con.execute(create("link_decision", _COLUMNS, schema=schema, exists=True))
 
 
 def decide(store: "Path | Store", record_a: str, record_b: str, decision: str, note: str | None = None,

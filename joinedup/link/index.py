@@ -235,7 +235,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             if model is not None and model.get("sql_dialect") not in (None, link.dialect):
                 model = None  # a model saved by the other engine: its SQL is in that engine's dialect; learn afresh
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
-            ensure_table(writer, "store.")
+            ensure_table(writer, "store")
             decisions = read_decisions(read_table(writer, "link_decision"), feats["unique_id"])
             laps.lap("read records")
             exact, predictions, run = _edges(link, feats, model)
