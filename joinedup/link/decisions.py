@@ -14,10 +14,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
-from joinedup.link.sql import create
+from joinedup.link.sql import col, create, ref
 from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES
 
@@ -60,14 +61,17 @@ def _decide(con: Store, given: tuple[str, str], decision: str, note: str | None,
     a, b = sorted(given)
     if not con.has_table("person_record"):
         raise UserError("nothing ingested: the store has no person_record table", file=str(con.paths.store))
-    known = {r[0] for r in con.fetchall("SELECT DISTINCT record_id FROM person_record WHERE record_id IN (?, ?)", [a, b])}
+    known = {r[0] for r in con.fetchall(exp.select(col("record_id")).distinct().from_(ref("person_record"))
+                                        .where(col("record_id").isin(exp.Placeholder(), exp.Placeholder())), [a, b])}
     missing = [r for r in given if r not in known]
     if missing:
         raise UserError(f"unknown record id {missing[0]!r} (not in person_record)", file=str(con.paths.store))
     ensure_table(con)
     with con.transaction():
-        con.execute("DELETE FROM link_decision WHERE record_id_a = ? AND record_id_b = ?", [a, b])
-        con.execute("INSERT INTO link_decision VALUES (?, ?, ?, ?, ?, ?)",
+        con.execute(exp.delete(ref("link_decision"), where=exp.and_(col("record_id_a").eq(exp.Placeholder()),
+                                                                   col("record_id_b").eq(exp.Placeholder()))), [a, b])
+        con.execute(exp.insert(exp.values([tuple(exp.Placeholder() for _ in _COLUMNS)]), ref("link_decision"),
+                               columns=[exp.to_identifier(c, quoted=True) for c, _ in _COLUMNS]),
                     [a, b, decision, note, by or _user(), datetime.now(timezone.utc).replace(tzinfo=None)])
 
 
