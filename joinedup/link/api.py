@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sqlglot import exp
+
 from joinedup.errors import UserError
 from joinedup.link.decisions import decide as _decide
 from joinedup.link.review import review_pairs
+from joinedup.link.sql import as_, asc, cast, col, count, ref, sub
 from joinedup.store import Store
 from joinedup.store.disclosure import policy
 
@@ -36,19 +39,25 @@ def summary(store: Store) -> LinkSummary:
     if not (store.has_table("person_source_link") and store.has_table("link_model")):
         raise UserError("the store has no person index yet (run `joinedup link --db STORE` first)",
                         file=str(store.paths.store))
-    model = store.fetchall("SELECT CAST(built_at AS VARCHAR), threshold, pairs_scored, blocking_rules FROM link_model")
+    model = store.fetchall(exp.select(cast(col("built_at"), "varchar"), col("threshold"), col("pairs_scored"), col("blocking_rules"))
+                           .from_(ref("link_model")))
     if not model:
         raise UserError("the store has no person index yet (run `joinedup link --db STORE` first)",
                         file=str(store.paths.store))
     built_at, threshold, pairs, rules = model[0]
-    records, persons = store.fetchall("SELECT count(*), count(DISTINCT person_id) FROM person_source_link")[0]
-    methods = dict(store.fetchall("SELECT method, count(*) FROM person_source_link GROUP BY 1 ORDER BY 1"))
-    kinds = dict(store.fetchall("SELECT kind, count(*) FROM family GROUP BY 1 ORDER BY 1")) if store.has_table("family") else {}
+    records, persons = store.fetchall(exp.select(count(), count(col("person_id"), distinct=True)).from_(ref("person_source_link")))[0]
+    methods = dict(store.fetchall(_counts_by("method", "person_source_link")))
+    kinds = dict(store.fetchall(_counts_by("kind", "family"))) if store.has_table("family") else {}
     pol = policy()
     _, by_method = pol.protect_counts(records, methods)
     _, families = pol.protect_counts(None, kinds)
     return LinkSummary(built_at[:19], int(records), int(persons), int(pairs), float(threshold), json.loads(rules),
                        by_method, families)
+
+
+def _counts_by(column: str, table: str) -> exp.Select:
+    """SELECT column, COUNT(*) FROM table GROUP BY column ORDER BY column."""
+    return exp.select(col(column), count()).from_(ref(table)).group_by(col(column)).order_by(asc(col(column)))
 
 
 def review_queue(store: Store, limit: int = 20) -> list[dict]:
@@ -68,13 +77,15 @@ def diagnostics(store: Store) -> dict:
     Counts of pairs per weight band and of decisions are model and reviewer statistics, not people:
     they are shown as they are.
     """
-    params = store.query("SELECT comparison, level, m, u, match_weight FROM link_parameters").to_pylist() \
-        if store.has_table("link_parameters") else []
-    hist = store.query("SELECT bin_low, bin_high, pairs FROM link_weight_histogram ORDER BY bin_low").to_pylist() \
-        if store.has_table("link_weight_histogram") else []
+    params = store.query(exp.select(*map(col, ("comparison", "level", "m", "u", "match_weight"))).from_(ref("link_parameters"))
+                         ).to_pylist() if store.has_table("link_parameters") else []
+    hist = store.query(exp.select(*map(col, ("bin_low", "bin_high", "pairs"))).from_(ref("link_weight_histogram"))
+                       .order_by(asc(col("bin_low")))).to_pylist() if store.has_table("link_weight_histogram") else []
     decided = {"match": 0, "no-match": 0}
     if store.has_table("link_decision"):
-        rows = store.fetchall("SELECT decision, count(*) FROM (SELECT record_id_a, record_id_b, "
-                              "arg_max(decision, decided_at) AS decision FROM link_decision GROUP BY 1, 2) GROUP BY 1")
+        pair = (col("record_id_a"), col("record_id_b"))
+        latest = (exp.select(*pair, as_(exp.ArgMax(this=col("decision"), expression=col("decided_at")), "decision"))
+                  .from_(ref("link_decision")).group_by(*(c.copy() for c in pair)))  # each pair's latest decision
+        rows = store.fetchall(exp.select(col("decision"), count()).from_(sub(latest, "d")).group_by(col("decision")))
         decided.update({d: int(n) for d, n in rows})
     return {"parameters": params, "histogram": hist, "decisions": decided}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 from splink import Linker, SettingsCreator
+from sqlglot import exp
 
 from joinedup.link.cluster import cluster_records
 from joinedup.link.comparisons import blocking_rules, person_comparisons
@@ -18,6 +19,7 @@ from joinedup.link.engine import Engine
 from joinedup.link.exact import exact_edges
 from joinedup.link.index import keyed, model_rows
 from joinedup.link.records import load_records, present_features
+from joinedup.link.sql import as_, col, ref
 from joinedup.link.truth import read_truth, record_ids
 
 __all__ = ["blocking_recall"]
@@ -38,7 +40,7 @@ def blocking_recall(store: Path, truth_dir: Path) -> dict:
                                    blocking_rules_to_generate_predictions=blocking_rules(present, "exact_cluster"))
         linker = Linker(table, settings, log_level=None)
         blocked = linker.inference.compute_blocked_pairs_for_predict()
-        pairs = engine.query(f"SELECT join_key_l AS a, join_key_r AS b FROM {blocked.physical_name}")
+        pairs = engine.query(exp.select(as_(col("join_key_l"), "a"), as_(col("join_key_r"), "b")).from_(ref(blocked.physical_name)))
     finally:
         engine.close()
     # Records joined by an exact rule share one fate, so a true pair counts as compared when its two

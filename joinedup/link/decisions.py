@@ -14,9 +14,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
+from joinedup.link.sql import col, create, ref
 from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES
 
@@ -27,13 +29,13 @@ __all__ = ["DECISIONS", "decide", "read_decisions", "ensure_table", "manual_edge
 DECISIONS = ("match", "no-match")
 
 _TABLE = next(t for t in LINK_TABLES if t.name == "link_decision")
-_DDL = ", ".join(f"{c.name} {c.type}" for c in _TABLE.all_columns)
+_COLUMNS = [(c.name, c.type) for c in _TABLE.all_columns]
 _EMPTY = {"record_id_a": pl.Utf8, "record_id_b": pl.Utf8, "decision": pl.Utf8}
 
 
-def ensure_table(con: Store | Engine, prefix: str = "") -> None:
-    """Create link_decision when the store lacks it (a link run never replaces it)."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {prefix}link_decision ({_DDL})")
+def ensure_table(con: Store | Engine, schema: str | None = None) -> None:
+    """Create link_decision (in schema, e.g. store) when the store lacks it (a link run never replaces it)."""
+    con.execute(create("link_decision", _COLUMNS, schema=schema, exists=True))
 
 
 def decide(store: "Path | Store", record_a: str, record_b: str, decision: str, note: str | None = None,
@@ -59,14 +61,17 @@ def _decide(con: Store, given: tuple[str, str], decision: str, note: str | None,
     a, b = sorted(given)
     if not con.has_table("person_record"):
         raise UserError("nothing ingested: the store has no person_record table", file=str(con.paths.store))
-    known = {r[0] for r in con.fetchall("SELECT DISTINCT record_id FROM person_record WHERE record_id IN (?, ?)", [a, b])}
+    known = {r[0] for r in con.fetchall(exp.select(col("record_id")).distinct().from_(ref("person_record"))
+                                        .where(col("record_id").isin(exp.Placeholder(), exp.Placeholder())), [a, b])}
     missing = [r for r in given if r not in known]
     if missing:
         raise UserError(f"unknown record id {missing[0]!r} (not in person_record)", file=str(con.paths.store))
     ensure_table(con)
     with con.transaction():
-        con.execute("DELETE FROM link_decision WHERE record_id_a = ? AND record_id_b = ?", [a, b])
-        con.execute("INSERT INTO link_decision VALUES (?, ?, ?, ?, ?, ?)",
+        con.execute(exp.delete(ref("link_decision"), where=exp.and_(col("record_id_a").eq(exp.Placeholder()),
+                                                                   col("record_id_b").eq(exp.Placeholder()))), [a, b])
+        con.execute(exp.insert(exp.values([tuple(exp.Placeholder() for _ in _COLUMNS)]), ref("link_decision"),
+                               columns=[exp.to_identifier(c, quoted=True) for c, _ in _COLUMNS]),
                     [a, b, decision, note, by or _user(), datetime.now(timezone.utc).replace(tzinfo=None)])
 
 

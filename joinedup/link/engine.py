@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.store import Store, paths_for
 
@@ -47,11 +48,11 @@ class Engine:
             self.store = Store.open(store, "analysis", threads=threads, memory_limit=memory_limit)
         self.api = self.store.backend.splink_api()
 
-    def query(self, sql: str) -> pl.DataFrame:
+    def query(self, sql: str | exp.Expression) -> pl.DataFrame:
         """Run SQL and return a polars frame."""
         return pl.from_arrow(self.store.query(sql))
 
-    def execute(self, sql: str, params: list | None = None) -> None:
+    def execute(self, sql: str | exp.Expression, params: list | None = None) -> None:
         """Run SQL for its effect."""
         self.store.execute(sql, params or None)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
+from sqlglot import exp
+
+from joinedup.link.sql import aliased, as_, case, col, concat, count, not_null, number, ref, text, union_all, with_
 
 __all__ = ["household_families", "home_addresses", "relation_families", "MAX_HOUSEHOLD", "EVIDENCE_OF_SOURCE",
            "home_sql", "household_sql", "relation_sql", "family_sql", "home_sources"]
@@ -24,71 +27,91 @@ def home_sources() -> list[str]:
     return sorted(sid for sid, src in sources().items() if src.role("address") is not None)
 
 
-def _quoted(values: list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
+def _first(value: exp.Expression, n: int) -> exp.Substring:
+    """The first n characters of a text."""
+    return exp.Substring(this=value, start=number(1), length=number(n))
 
 
-def home_sql(addresses: str, records: str) -> str:
+def _family_id(letter: str, key: exp.Expression) -> exp.Expression:
+    """letter + the first 12 hex characters of sha256('joinedup-family|' + key)."""
+    return concat(text(letter), _first(exp.SHA2(this=concat(text("joinedup-family|"), key), length=number(256)), 12))
+
+
+def _in(value: exp.Expression, values: list[str]) -> exp.In:
+    """value IN ('a', 'b', ...) (IN (NULL), true for nothing, when there are none)."""
+    return value.isin(*(map(text, values) if values else [exp.Null()]))
+
+
+def home_sql(addresses: exp.Table | exp.Query, records: exp.Table | exp.Query) -> exp.Select:
     """The address rows (record_id, address_key, first_seen, last_seen) whose keys name a home (see `home_addresses`)."""
-    return (f"SELECT a.record_id, a.address_key, a.first_seen, a.last_seen FROM {addresses} AS a "
-            f"WHERE a.address_key IS NOT NULL AND a.record_id IN (SELECT record_id FROM {records} "
-            f"WHERE source IN ({_quoted(home_sources())}))")
+    homes = exp.select(col("record_id")).from_(aliased(records, "r")).where(_in(col("source"), home_sources()))
+    return (exp.select(*(col(c, "a") for c in ("record_id", "address_key", "first_seen", "last_seen")))
+            .from_(aliased(addresses, "a"))
+            .where(exp.and_(not_null(col("address_key", "a")), col("record_id", "a").isin(query=homes))))
 
 
-def household_sql(homes: str, links: str, persons: str) -> str:
+def household_sql(homes: exp.Table | exp.Query, links: exp.Table | exp.Query, persons: exp.Table | exp.Query) -> exp.Select:
     """Household members (family_id, person_id, role, evidence, first_seen, last_seen, kind) as a query."""
-    return f"""
-    WITH a AS (
-        SELECT h.address_key, l.person_id, MIN(h.first_seen) AS first_seen, MAX(h.last_seen) AS last_seen
-        FROM ({homes}) AS h JOIN {links} AS l ON l.record_id = h.record_id GROUP BY h.address_key, l.person_id),
-    homes AS (
-        -- one household per home, never joined through a person who moved: someone who left home for
-        -- a home of their own sits in both, and their parents never become their partner's household
-        SELECT address_key FROM a GROUP BY address_key HAVING COUNT(DISTINCT person_id) BETWEEN 2 AND {MAX_HOUSEHOLD})
-    SELECT 'H' || SUBSTR(SHA256('joinedup-family|' || a.address_key), 1, 12) AS family_id, a.person_id,
-           CASE WHEN (YEAR(a.last_seen) - p.birth_year) < 18 THEN 'child' ELSE 'adult' END AS role,
-           'shared_address' AS evidence, a.first_seen, a.last_seen, 'household' AS kind
-    FROM a JOIN homes ON homes.address_key = a.address_key LEFT JOIN {persons} AS p ON p.person_id = a.person_id"""
+    a = (exp.select(col("address_key", "h"), col("person_id", "l"), as_(exp.Min(this=col("first_seen", "h")), "first_seen"),
+                    as_(exp.Max(this=col("last_seen", "h")), "last_seen"))
+         .from_(aliased(homes, "h")).join(aliased(links, "l"), on=col("record_id", "l").eq(col("record_id", "h")))
+         .group_by(col("address_key", "h"), col("person_id", "l")))
+    # one household per home, never joined through a person who moved: someone who left home for
+    # a home of their own sits in both, and their parents never become their partner's household
+    shared = (exp.select(col("address_key")).from_(ref("a")).group_by(col("address_key"))
+              .having(exp.Between(this=count(col("person_id"), distinct=True), low=number(2), high=number(MAX_HOUSEHOLD))))
+    age = exp.Sub(this=exp.Year(this=col("last_seen", "a")), expression=col("birth_year", "p"))
+    role = case([(exp.LT(this=exp.Paren(this=age), expression=number(18)), text("child"))], text("adult"))
+    members = (exp.select(as_(_family_id("H", col("address_key", "a")), "family_id"), col("person_id", "a"), as_(role, "role"),
+                          as_(text("shared_address"), "evidence"), col("first_seen", "a"), col("last_seen", "a"),
+                          as_(text("household"), "kind"))
+               .from_(ref("a")).join(ref("homes"), on=col("address_key", "homes").eq(col("address_key", "a")))
+               .join(aliased(persons, "p"), on=col("person_id", "p").eq(col("person_id", "a")), join_type="left"))
+    return with_(members, ("a", a), ("homes", shared))
 
 
-def relation_sql(relations: str, records: str, links: str) -> str:
+def relation_sql(relations: exp.Table | exp.Query, records: exp.Table | exp.Query, links: exp.Table | exp.Query) -> exp.Select:
     """Parent-child members (family_id, person_id, role, evidence, first_seen, last_seen, kind) as a query.
 
     relations (record_id, relation, related_local_id_pseudo, source): the stating record says its
     person is the <relation> of the person whose record has that local id.
     """
-    parental = _quoted(sorted(_PARENTAL))
-    first = f"CASE WHEN x.relation IN ({parental}) THEN 'parent' WHEN x.relation = 'carer' THEN 'adult' ELSE 'member' END"
-    second = f"CASE WHEN x.relation IN ({parental}) THEN 'child' WHEN x.relation = 'cared_for' THEN 'adult' ELSE 'member' END"
-    evidence = " ".join(f"WHEN SUBSTR(x.source, 1, {len(prefix)}) = '{prefix}' THEN '{ev}'" for prefix, ev in EVIDENCE_OF_SOURCE)
-    return f"""
-    WITH rel AS (
-        SELECT l.person_id, l2.person_id AS related_person, {first} AS role_a, {second} AS role_b,
-               CASE {evidence} ELSE 'stated_relation' END AS evidence, r.first_seen, r.last_seen
-        FROM {relations} AS x JOIN {links} AS l ON l.record_id = x.record_id
-        JOIN {records} AS rr ON rr.local_id_pseudo = x.related_local_id_pseudo
-        JOIN {links} AS l2 ON l2.record_id = rr.record_id
-        LEFT JOIN {records} AS r ON r.record_id = x.record_id
-        WHERE l.person_id <> l2.person_id),
-    anchored AS (
-        -- one family per anchor (the child, or the person cared for) with the relatives stated for them,
-        -- and never the connected component: a parent of two children sits in two families, so the
-        -- father of one pupil never becomes a parent of another pupil through a third person
-        SELECT *, 'F' || SUBSTR(SHA256('joinedup-family|' ||
-                  CASE WHEN role_a IN ('parent', 'adult') THEN related_person ELSE person_id END), 1, 12) AS family_id
-        FROM rel),
-    sides AS (
-        SELECT family_id, person_id, role_a AS role, evidence, first_seen, last_seen FROM anchored
-        UNION ALL SELECT family_id, related_person AS person_id, role_b AS role, evidence, first_seen, last_seen FROM anchored)
-    SELECT family_id, person_id, role, evidence, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
-           'parent_child' AS kind
-    FROM sides GROUP BY family_id, person_id, role, evidence"""
+    parental = sorted(_PARENTAL)
+    relation = col("relation", "x")
+    first = case([(_in(relation, parental), text("parent")), (relation.eq(text("carer")), text("adult"))], text("member"))
+    second = case([(_in(relation.copy(), parental), text("child")), (relation.eq(text("cared_for")), text("adult"))],
+                  text("member"))
+    evidence = case([(_first(col("source", "x"), len(prefix)).eq(text(prefix)), text(ev)) for prefix, ev in EVIDENCE_OF_SOURCE],
+                    text("stated_relation"))
+    rel = (exp.select(col("person_id", "l"), as_(col("person_id", "l2"), "related_person"), as_(first, "role_a"),
+                      as_(second, "role_b"), as_(evidence, "evidence"), col("first_seen", "r"), col("last_seen", "r"))
+           .from_(aliased(relations, "x"))
+           .join(aliased(links, "l"), on=col("record_id", "l").eq(col("record_id", "x")))
+           .join(aliased(records, "rr"), on=col("local_id_pseudo", "rr").eq(col("related_local_id_pseudo", "x")))
+           .join(aliased(links, "l2"), on=col("record_id", "l2").eq(col("record_id", "rr")))
+           .join(aliased(records, "r"), on=col("record_id", "r").eq(col("record_id", "x")), join_type="left")
+           .where(exp.NEQ(this=col("person_id", "l"), expression=col("person_id", "l2"))))
+    # one family per anchor (the child, or the person cared for) with the relatives stated for them,
+    # and never the connected component: a parent of two children sits in two families, so the
+    # father of one pupil never becomes a parent of another pupil through a third person
+    anchor = case([(_in(col("role_a"), ["parent", "adult"]), col("related_person"))], col("person_id"))
+    anchored = exp.select(exp.Star(), as_(_family_id("F", anchor), "family_id")).from_(ref("rel"))
+    rest = ("evidence", "first_seen", "last_seen")
+    sides = union_all(exp.select(col("family_id"), col("person_id"), as_(col("role_a"), "role"), *map(col, rest)).from_(ref("anchored")),
+                      exp.select(col("family_id"), as_(col("related_person"), "person_id"), as_(col("role_b"), "role"),
+                                 *map(col, rest)).from_(ref("anchored")))
+    keys = ("family_id", "person_id", "role", "evidence")
+    members = (exp.select(*map(col, keys), as_(exp.Min(this=col("first_seen")), "first_seen"),
+                          as_(exp.Max(this=col("last_seen")), "last_seen"), as_(text("parent_child"), "kind"))
+               .from_(ref("sides")).group_by(*map(col, keys)))
+    return with_(members, ("rel", rel), ("anchored", anchored), ("sides", sides))
 
 
-def family_sql(members: str) -> str:
-    """The family table (family_id, kind, first_seen, last_seen) from a members query with kind."""
-    return (f"SELECT family_id, kind, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen "
-            f"FROM ({members}) AS m GROUP BY family_id, kind")
+def family_sql(members: exp.Table | exp.Query) -> exp.Select:
+    """The family table (family_id, kind, first_seen, last_seen) from members (a table or query with kind)."""
+    return (exp.select(col("family_id"), col("kind"), as_(exp.Min(this=col("first_seen")), "first_seen"),
+                       as_(exp.Max(this=col("last_seen")), "last_seen"))
+            .from_(aliased(members, "m")).group_by(col("family_id"), col("kind")))
 
 
 _FAMILY = {"family_id": pl.Utf8, "kind": pl.Utf8, "first_seen": pl.Date, "last_seen": pl.Date}
@@ -106,8 +129,8 @@ def _run(frames: dict[str, pl.DataFrame], build) -> tuple[pl.DataFrame, pl.DataF
         link = LinkSQL(scratch.backend)
         names = {k: link.put(k, f) for k, f in frames.items()}
         members = link.table("members", build(names))
-        family = link.fetch(family_sql(f"SELECT * FROM {members}")).select(list(_FAMILY)).cast(_FAMILY)
-        return family, link.fetch(f"SELECT * FROM {members}").select(list(_MEMBER)).cast(_MEMBER)
+        family = link.fetch(family_sql(ref(members))).select(list(_FAMILY)).cast(_FAMILY)
+        return family, link.fetch(exp.select(exp.Star()).from_(ref(members))).select(list(_MEMBER)).cast(_MEMBER)
     finally:
         scratch.close()
 
@@ -122,7 +145,7 @@ def household_families(addresses: pl.DataFrame, links: pl.DataFrame, persons: pl
     """
     frames = {"homes": addresses.select("record_id", "address_key", "first_seen", "last_seen"),
               "links": links.select("record_id", "person_id"), "persons": persons.select("person_id", "birth_year")}
-    return _run(frames, lambda n: household_sql(f"SELECT * FROM {n['homes']}", n["links"], n["persons"]))
+    return _run(frames, lambda n: household_sql(ref(n["homes"]), ref(n["links"]), ref(n["persons"])))
 
 
 def home_addresses(addresses: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
@@ -144,5 +167,5 @@ def relation_families(relations: pl.DataFrame, records: pl.DataFrame, links: pl.
     frames = {"relations": relations.select("record_id", "relation", "related_local_id_pseudo", "source"),
               "records": records.select("record_id", "local_id_pseudo", "first_seen", "last_seen"),
               "links": links.select("record_id", "person_id")}
-    return _run(frames, lambda n: relation_sql(n["relations"], n["records"], n["links"]))
+    return _run(frames, lambda n: relation_sql(ref(n["relations"]), ref(n["records"]), ref(n["links"])))
 

@@ -23,7 +23,7 @@ import hashlib
 import polars as pl
 from sqlglot import exp
 
-from joinedup.link.sql import LinkSQL, as_, asc, cast, col, concat, count, desc, over, ref, sub, text, union_all
+from joinedup.link.sql import LinkSQL, as_, asc, col, concat, count, desc, nothing, over, ref, sub, text, union_all
 
 __all__ = ["assign_ids", "assign_id_tables", "new_person_id"]
 
@@ -91,7 +91,7 @@ def assign_id_tables(link: LinkSQL, clusters: str, previous: str | None, *, incr
         chosen = _greedy(link, overlap)
         made.append(overlap)
     if chosen is None:
-        chosen = link.table("chosen", _nothing(cluster="bigint", person_id="varchar"))
+        chosen = link.table("chosen", nothing(cluster="bigint", person_id="varchar"))
     made.append(chosen)
     on_cluster = col("cluster", "o").eq(col("cluster", "c"))
     if incremental and previous is not None:
@@ -110,11 +110,6 @@ def assign_id_tables(link: LinkSQL, clusters: str, previous: str | None, *, incr
         .from_(ref(kept, "k")).join(ref(fresh, "f"), on=col("cluster", "f").eq(col("cluster", "k")), join_type="left"))
     link.drop(*made)
     return out
-
-
-def _nothing(**columns: str) -> exp.Select:
-    """A query of no rows with the named columns, each NULL of its (DuckDB) type."""
-    return exp.select(*(as_(cast(exp.Null(), to), name) for name, to in columns.items())).where(exp.false())
 
 
 def _from(table: str, *columns: str) -> exp.Select:
@@ -166,7 +161,7 @@ def _from_query(query: exp.Query, alias: str, *columns: str) -> exp.Select:
 def _fresh_ids(link: LinkSQL, kept: str, previous: str | None, taken: str | None) -> str:
     """New ids for the clusters with none: a table (cluster, person_id)."""
     given = [_from(t, "person_id") for t in (previous, taken) if t is not None]
-    used = link.table("used", union_all(*given, distinct=True) if given else _nothing(person_id="varchar"))
+    used = link.table("used", union_all(*given, distinct=True) if given else nothing(person_id="varchar"))
     # the first candidate of each cluster, by its smallest record id (as `_candidate` makes it with n = 0);
     # a clash is a candidate already given, or one given to a cluster with a smaller first record
     seeds = (exp.select(col("cluster"), as_(exp.Min(this=col("unique_id")), "seed")).from_(ref(kept))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.console import progress
 from joinedup.errors import UserError
@@ -26,7 +28,7 @@ from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
 from joinedup.link.review import write_review_pairs
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
@@ -103,6 +105,19 @@ def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFram
     return rows.join(pooled, on="exact_cluster").select("unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
+def stable_hash(values: pl.Series, salt: str) -> pl.Series:
+    """A 64-bit hash of each value (as text) fixed by the value and the salt alone: blake2b, not polars' hash.
+
+    Polars' `hash` is stable only within one polars version (its docs say so): a training sample drawn
+    with it would change after an upgrade, and with it the model learnt and the links (and so the person
+    ids). blake2b of the text is the same on every machine, in every version of every library.
+    """
+    text_ = values.cast(pl.Utf8).fill_null("")
+    table = {v: int.from_bytes(hashlib.blake2b(f"{salt}|{v}".encode(), digest_size=8).digest(), "little")
+             for v in text_.unique().to_list()}
+    return text_.replace_strict(table, return_dtype=pl.UInt64)
+
+
 def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
     """A frame copied into the link engine as a Splink dataframe."""
     link.backend.register_arrow(name, frame.to_arrow())
@@ -118,7 +133,7 @@ def _edges(link: LinkSQL, feats: pl.DataFrame, model: dict | None) -> tuple[pl.D
     table = _register(link, rows, "records_for_linkage")
     training = None
     if rows.height > TRAINING_ROWS and not model:
-        sample = rows.filter(pl.col("unique_id").hash(seed=1) % rows.height < TRAINING_ROWS)
+        sample = rows.filter(stable_hash(rows["unique_id"], "training") % rows.height < TRAINING_ROWS)
         training = [_register(link, sample, "records_for_training")]
     run = score_with([table], model) if model else fit_and_score(
         [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster", training_tables=training)
@@ -130,9 +145,11 @@ def _edge_table(link: LinkSQL, exact: pl.DataFrame, manual: pl.DataFrame, predic
     cols = [pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8), pl.col("probability").cast(pl.Float64),
             pl.col("method").cast(pl.Utf8)]
     given = link.put("given_edges", pl.concat([exact.select(cols), manual.select(cols)]))
-    return link.table("edges", f"SELECT uid_l, uid_r, probability, method FROM {given} UNION ALL "
-                               f"SELECT unique_id_l AS uid_l, unique_id_r AS uid_r, match_probability AS probability, "
-                               f"'probabilistic' AS method FROM {predictions} WHERE match_probability >= {THRESHOLD}")
+    scored = (exp.select(as_(col("unique_id_l"), "uid_l"), as_(col("unique_id_r"), "uid_r"),
+                         as_(col("match_probability"), "probability"), as_(text("probabilistic"), "method"))
+              .from_(ref(predictions)).where(exp.GTE(this=col("match_probability"), expression=number(THRESHOLD))))
+    return link.table("edges", union_all(exp.select(*map(col, ("uid_l", "uid_r", "probability", "method"))).from_(ref(given)),
+                                         scored))
 
 
 #: A record is `manual` only when a decision is its one link inside its person.
@@ -142,19 +159,20 @@ _RECORD_RANK = {**METHOD_RANK, "manual": 0}
 def _record_methods(link: LinkSQL, edges: str, links: pl.DataFrame) -> pl.DataFrame:
     """A record's method is its strongest edge inside its own person; a record with none is a singleton."""
     people = link.put("links", links.select("unique_id", "person_id"))
-    rank = " ".join(f"WHEN '{m}' THEN {r}" for m, r in _RECORD_RANK.items())
-    got = link.fetch(f"""
-        WITH both_ways AS (
-            SELECT uid_l AS uid, uid_r AS other, probability, method FROM {edges}
-            UNION ALL SELECT uid_r AS uid, uid_l AS other, probability, method FROM {edges}),
-        inside AS (
-            SELECT b.uid, b.probability, b.method, CASE b.method {rank} ELSE 0 END AS rank
-            FROM both_ways AS b JOIN {people} AS p ON p.unique_id = b.uid
-            JOIN {people} AS o ON o.unique_id = b.other WHERE p.person_id = o.person_id),
-        best AS (
-            SELECT uid, method, probability,
-                   ROW_NUMBER() OVER (PARTITION BY uid ORDER BY rank DESC, probability DESC) AS n FROM inside)
-        SELECT uid AS unique_id, method, probability AS match_probability FROM best WHERE n = 1""")
+    def way(uid: str, other: str) -> exp.Select:
+        return exp.select(as_(col(uid), "uid"), as_(col(other), "other"), col("probability"), col("method")).from_(ref(edges))
+    rank = case([(text(m), number(r)) for m, r in _RECORD_RANK.items()], number(0), value=col("method", "b"))
+    inside = (exp.select(col("uid", "b"), col("probability", "b"), col("method", "b"), as_(rank, "rank"))
+              .from_(ref("both_ways", "b"))
+              .join(ref(people, "p"), on=col("unique_id", "p").eq(col("uid", "b")))
+              .join(ref(people, "o"), on=col("unique_id", "o").eq(col("other", "b")))
+              .where(col("person_id", "p").eq(col("person_id", "o"))))
+    nth = over(exp.RowNumber(), partition_by=(col("uid"),), order_by=(desc(col("rank")), desc(col("probability"))))
+    best = exp.select(col("uid"), col("method"), col("probability"), as_(nth, "n")).from_(ref("inside"))
+    got = link.fetch(with_(
+        exp.select(as_(col("uid"), "unique_id"), col("method"), as_(col("probability"), "match_probability"))
+        .from_(ref("best")).where(col("n").eq(number(1))),
+        ("both_ways", union_all(way("uid_l", "uid_r"), way("uid_r", "uid_l"))), ("inside", inside), ("best", best)))
     return links.join(got, on="unique_id", how="left").with_columns(
         method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
 
@@ -217,7 +235,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             if model is not None and model.get("sql_dialect") not in (None, link.dialect):
                 model = None  # a model saved by the other engine: its SQL is in that engine's dialect; learn afresh
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
-            ensure_table(writer, "store.")
+            ensure_table(writer, "store")
             decisions = read_decisions(read_table(writer, "link_decision"), feats["unique_id"])
             laps.lap("read records")
             exact, predictions, run = _edges(link, feats, model)
@@ -256,7 +274,8 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             # the person table is folded by SQL in the store itself: its records never come into Python
             has_death = "death" in writer.tables("store")
             n_persons = write_link_query(writer, "person", person_sql(
-                "store.person_record", "store.person_source_link", "store.death" if has_death else None))
+                ref("person_record", schema="store"), ref("person_source_link", schema="store"),
+                ref("death", schema="store") if has_death else None))
             bar.update(task, advance=1, description="families")
             households, parent_child = _families(writer)
             pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)
@@ -313,7 +332,7 @@ def _ids(link: LinkSQL, clusters: str, known: pl.DataFrame | None, incremental: 
             pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
     known_t, taken_t = put("known", known), put("taken", taken)
     out = assign_id_tables(link, clusters, known_t, incremental=incremental, taken=taken_t)
-    ids = link.fetch(f"SELECT unique_id, person_id FROM {out}")
+    ids = link.fetch(exp.select(col("unique_id"), col("person_id")).from_(ref(out)))
     link.drop(out, *(t for t in (known_t, taken_t) if t))
     return ids
 
@@ -348,8 +367,9 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
         return known, freed
     ids = freed["record_id"].implode()
     free = link.put("freed", freed.select(pl.col("record_id").cast(pl.Utf8)))
-    inner = link.fetch(f"SELECT e.uid_l, e.uid_r, e.probability, e.method FROM {edges} AS e "
-                       f"JOIN {free} AS a ON a.record_id = e.uid_l JOIN {free} AS b ON b.record_id = e.uid_r")
+    inner = link.fetch(exp.select(*(col(c, "e") for c in ("uid_l", "uid_r", "probability", "method"))).from_(ref(edges, "e"))
+                       .join(ref(free, "a"), on=col("record_id", "a").eq(col("uid_l", "e")))
+                       .join(ref(free, "b"), on=col("record_id", "b").eq(col("uid_r", "e"))))
     anchor = freed.with_columns(anchor=pl.col("record_id").min().over("person_id")).filter(
         pl.col("record_id") != pl.col("anchor")).select(
         uid_l="anchor", uid_r="record_id", probability=pl.lit(0.0), method=pl.lit("previous"))
@@ -362,24 +382,29 @@ def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl
 def _families(engine: Engine) -> tuple[int, int]:
     """Write family and family_member by SQL in the store (households and stated relations); their counts by kind."""
     have = engine.tables("store")
-    links, records = "store.person_source_link", "store.person_record"
+    links, records = ref("person_source_link", schema="store"), ref("person_record", schema="store")
     parts = []
     if "person_record_address" in have:
-        parts.append(household_sql(home_sql("store.person_record_address", records), links, "store.person"))
+        parts.append(household_sql(home_sql(ref("person_record_address", schema="store"), records), links,
+                                   ref("person", schema="store")))
     relations = []
     if "stated_relation" in have:
-        relations.append(f"SELECT x.record_id, x.relation, x.related_local_id_pseudo, r.source FROM store.stated_relation AS x "
-                         f"LEFT JOIN {records} AS r ON r.record_id = x.record_id")
+        relations.append(exp.select(col("record_id", "x"), col("relation", "x"), col("related_local_id_pseudo", "x"), col("source", "r"))
+                         .from_(ref("stated_relation", "x", schema="store"))
+                         .join(ref("person_record", "r", schema="store"), on=col("record_id", "r").eq(col("record_id", "x")),
+                               join_type="left"))
     if "asc_event" in have and any(c == "cared_for_local_id_pseudo" for c, _ in engine.store.backend.columns("store.asc_event")):
-        relations.append("SELECT DISTINCT record_id, 'carer' AS relation, cared_for_local_id_pseudo AS related_local_id_pseudo, "
-                         "'asc.client_level_data' AS source FROM store.asc_event WHERE cared_for_local_id_pseudo IS NOT NULL")
+        relations.append(exp.select(col("record_id"), as_(text("carer"), "relation"),
+                                    as_(col("cared_for_local_id_pseudo"), "related_local_id_pseudo"),
+                                    as_(text("asc.client_level_data"), "source")).distinct()
+                         .from_(ref("asc_event", schema="store")).where(not_null(col("cared_for_local_id_pseudo"))))
     if relations:
-        parts.append(relation_sql(f"({' UNION ALL '.join(relations)})", records, links))
-    members = " UNION ALL ".join(f"SELECT * FROM ({q}) AS p{i}" for i, q in enumerate(parts)) or (
-        "SELECT CAST(NULL AS VARCHAR) AS family_id, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS VARCHAR) AS role, "
-        "CAST(NULL AS VARCHAR) AS evidence, CAST(NULL AS DATE) AS first_seen, CAST(NULL AS DATE) AS last_seen, "
-        "CAST(NULL AS VARCHAR) AS kind WHERE FALSE")
+        parts.append(relation_sql(union_all(*relations), records, links))
+    members = union_all(*(exp.select(exp.Star()).from_(sub(q, f"p{i}")) for i, q in enumerate(parts))) if parts else nothing(
+        family_id="varchar", person_id="varchar", role="varchar", evidence="varchar", first_seen="date", last_seen="date",
+        kind="varchar")
     write_link_query(engine, "family_member", members)
     write_link_query(engine, "family", family_sql(members))
-    counts = dict(engine.store.backend.fetchall("SELECT kind, COUNT(*) FROM store.family GROUP BY kind"))
-    return int(counts.get("household", 0)), int(counts.get("parent_child", 0))
+    counts = engine.query(exp.select(col("kind"), as_(count(), "n")).from_(ref("family", schema="store")).group_by(col("kind")))
+    by_kind = dict(zip(counts["kind"].to_list(), counts["n"].to_list()))
+    return int(by_kind.get("household", 0)), int(by_kind.get("parent_child", 0))

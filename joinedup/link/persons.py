@@ -1,6 +1,6 @@
 """The `person` table: one row per person, folded from their records (most common or latest values).
 
-One SQL query (DuckDB's dialect, rendered by sqlglot for the engine that runs it) over the records,
+One SQL query (a sqlglot tree, rendered for the engine that runs it) over the records,
 the record-to-person links and the deaths: the records never come into Python.
 """
 
@@ -8,61 +8,71 @@ from __future__ import annotations
 
 import polars as pl
 
-from joinedup.link.sql import LinkSQL
+from sqlglot import exp
+
+from joinedup.link.sql import (LinkSQL, aliased, as_, asc, case, cast, col, count, desc, not_null, nothing, number, over, ref,
+                               sub, text, with_)
 
 __all__ = ["person_table", "person_sql", "SECTOR_OF_SOURCE"]
 
 #: Source id prefix -> sector named in person.sectors.
 SECTOR_OF_SOURCE = {"nhs": "nhs", "asc": "asc", "csc": "csc", "education": "education", "workforce": "workforce"}
 
-_MODES = (("birth_year", "TRUE"), ("birth_month", "TRUE"), ("sex", "sex IN ('M', 'F')"),
-          ("ethnicity_group", "ethnicity_group <> 'Unknown'"))
+#: The values folded as the most common one: column -> which non-null values count.
+_MODES = (("birth_year", lambda c: exp.true()), ("birth_month", lambda c: exp.true()),
+          ("sex", lambda c: c.isin(text("M"), text("F"))), ("ethnicity_group", lambda c: exp.NEQ(this=c, expression=text("Unknown"))))
 
 
-def person_sql(records: str, links: str, deaths: str | None) -> str:
+def _mode(name: str, keep) -> exp.Select:
+    """The most common non-null value of a column per person (ties: the smallest), from r."""
+    counted = (exp.select(col("person_id"), col(name), as_(count(), "n")).from_(ref("r"))
+               .where(exp.and_(not_null(col(name)), keep(col(name)))).group_by(col("person_id"), col(name)))
+    nth = over(exp.RowNumber(), partition_by=(col("person_id"),), order_by=(desc(col("n")), asc(col(name))))
+    ranked = exp.select(col("person_id"), col(name), as_(nth, "k")).from_(sub(counted, "c"))
+    return exp.select(col("person_id"), col(name)).from_(sub(ranked, "o")).where(col("k").eq(number(1)))
+
+
+def person_sql(records: exp.Table | exp.Query, links: exp.Table | exp.Query, deaths: exp.Table | exp.Query | None) -> exp.Select:
     """The person table as a query over records (person_record), links (record_id, person_id) and deaths."""
-    sectors = ", ".join(f"'{s}'" for s in SECTOR_OF_SOURCE)
-    modes = []
-    for col, keep in _MODES:
-        # most common non-null value per person (ties: the smallest)
-        modes.append(f"""m_{col} AS (
-            SELECT person_id, {col} FROM (
-                SELECT person_id, {col}, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY n DESC, {col}) AS k
-                FROM (SELECT person_id, {col}, COUNT(*) AS n FROM r WHERE {col} IS NOT NULL AND {keep}
-                      GROUP BY person_id, {col}) AS c) AS o WHERE k = 1)""")
-    death = (f"d AS (SELECT l.person_id, MIN(x.date_of_death) AS date_of_death FROM {deaths} AS x "
-             f"JOIN {links} AS l ON l.record_id = x.record_id GROUP BY l.person_id)") if deaths else \
-        "d AS (SELECT CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS DATE) AS date_of_death WHERE FALSE)"
-    return f"""
-    WITH r AS (
-        SELECT p.*, l.person_id,
-               CASE WHEN STRING_SPLIT(p.source, '.')[1] IN ({sectors}) THEN STRING_SPLIT(p.source, '.')[1] END AS sector
-        FROM {records} AS p JOIN {links} AS l ON l.record_id = p.record_id),
-    folded AS (
-        SELECT person_id, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen, COUNT(*) AS n_records,
-               ARRAY_TO_STRING(LIST_SORT(LIST_DISTINCT(LIST(sector))), ',') AS sectors
-        FROM r GROUP BY person_id),
-    latest AS (
-        -- the latest record's area; records seen last on one day in record id order (a re-run agrees)
-        SELECT person_id, lsoa21, imd_decile, ward_code FROM (
-            SELECT person_id, lsoa21, imd_decile, ward_code,
-                   ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY last_seen DESC NULLS LAST, record_id) AS k
-            FROM r WHERE lsoa21 IS NOT NULL) AS o WHERE k = 1),
-    {", ".join(modes)},
-    {death}
-    SELECT f.person_id, CAST(m_birth_year.birth_year AS SMALLINT) AS birth_year,
-           CAST(m_birth_month.birth_month AS TINYINT) AS birth_month, COALESCE(m_sex.sex, 'U') AS sex,
-           m_ethnicity_group.ethnicity_group, latest.lsoa21, CAST(latest.imd_decile AS TINYINT) AS imd_decile,
-           latest.ward_code, CAST(d.date_of_death AS DATE) AS date_of_death, CAST(f.first_seen AS DATE) AS first_seen,
-           CAST(f.last_seen AS DATE) AS last_seen, CAST(f.n_records AS INTEGER) AS n_records,
-           NULLIF(f.sectors, '') AS sectors
-    FROM folded AS f
-    LEFT JOIN m_birth_year ON m_birth_year.person_id = f.person_id
-    LEFT JOIN m_birth_month ON m_birth_month.person_id = f.person_id
-    LEFT JOIN m_sex ON m_sex.person_id = f.person_id
-    LEFT JOIN m_ethnicity_group ON m_ethnicity_group.person_id = f.person_id
-    LEFT JOIN latest ON latest.person_id = f.person_id
-    LEFT JOIN d ON d.person_id = f.person_id"""
+    first_part = exp.Bracket(this=exp.Split(this=col("source", "p"), expression=text(".")), expressions=[number(0)])
+    sector = case([(_in_sectors(first_part), first_part.copy())])
+    r = (exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("p", quoted=True)), col("person_id", "l"), as_(sector, "sector"))
+         .from_(aliased(records, "p")).join(aliased(links, "l"), on=col("record_id", "l").eq(col("record_id", "p"))))
+    sectors = exp.ArrayToString(this=exp.ArraySort(this=exp.ArrayDistinct(this=exp.ArrayAgg(this=col("sector"))), nulls_first=exp.false()),
+                                expression=text(","))
+    folded = (exp.select(col("person_id"), as_(exp.Min(this=col("first_seen")), "first_seen"), as_(exp.Max(this=col("last_seen")), "last_seen"),
+                         as_(count(), "n_records"), as_(sectors, "sectors"))
+              .from_(ref("r")).group_by(col("person_id")))
+    # the latest record's area; records seen last on one day in record id order (a re-run agrees)
+    area = ("lsoa21", "imd_decile", "ward_code")
+    nth = over(exp.RowNumber(), partition_by=(col("person_id"),), order_by=(desc(col("last_seen")), asc(col("record_id"))))
+    latest = (exp.select(col("person_id"), *map(col, area))
+              .from_(sub(exp.select(col("person_id"), *map(col, area), as_(nth, "k")).from_(ref("r")).where(not_null(col("lsoa21"))), "o"))
+              .where(col("k").eq(number(1))))
+    if deaths is not None:
+        d = (exp.select(col("person_id", "l"), as_(exp.Min(this=col("date_of_death", "x")), "date_of_death"))
+             .from_(aliased(deaths, "x")).join(aliased(links, "l"), on=col("record_id", "l").eq(col("record_id", "x")))
+             .group_by(col("person_id", "l")))
+    else:
+        d = nothing(person_id="varchar", date_of_death="date")
+    m = {name: f"m_{name}" for name, _ in _MODES}
+    out = (exp.select(col("person_id", "f"), as_(cast(col("birth_year", m["birth_year"]), "smallint"), "birth_year"),
+                      as_(cast(col("birth_month", m["birth_month"]), "tinyint"), "birth_month"),
+                      as_(exp.Coalesce(this=col("sex", m["sex"]), expressions=[text("U")]), "sex"),
+                      col("ethnicity_group", m["ethnicity_group"]), col("lsoa21", "latest"),
+                      as_(cast(col("imd_decile", "latest"), "tinyint"), "imd_decile"), col("ward_code", "latest"),
+                      as_(cast(col("date_of_death", "d"), "date"), "date_of_death"), as_(cast(col("first_seen", "f"), "date"), "first_seen"),
+                      as_(cast(col("last_seen", "f"), "date"), "last_seen"), as_(cast(col("n_records", "f"), "integer"), "n_records"),
+                      as_(exp.Nullif(this=col("sectors", "f"), expression=text("")), "sectors"))
+           .from_(ref("folded", "f")))
+    for name in (*m.values(), "latest", "d"):
+        out = out.join(ref(name), on=col("person_id", name).eq(col("person_id", "f")), join_type="left")
+    return with_(out, ("r", r), ("folded", folded), ("latest", latest), *((m[name], _mode(name, keep)) for name, keep in _MODES), ("d", d))
+
+
+def _in_sectors(value: exp.Expression) -> exp.In:
+    """value IN the sectors named in person.sectors."""
+    return value.isin(*map(text, SECTOR_OF_SOURCE))
 
 
 def person_table(records: pl.DataFrame, links: pl.DataFrame, deaths: pl.DataFrame | None,
@@ -79,7 +89,8 @@ def person_table(records: pl.DataFrame, links: pl.DataFrame, deaths: pl.DataFram
         r = link.put("records", records)
         ln = link.put("links", links.select("record_id", "person_id"))
         d = link.put("deaths", deaths.select("record_id", "date_of_death")) if deaths is not None and deaths.height else None
-        return link.fetch(f"SELECT * FROM ({person_sql(r, ln, d)}) AS p ORDER BY person_id")
+        return link.fetch(exp.select(exp.Star()).from_(sub(person_sql(ref(r), ref(ln), ref(d) if d else None), "p"))
+                          .order_by(asc(col("person_id"))))
     finally:
         if scratch is not None:
             scratch.close()

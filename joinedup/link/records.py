@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
 from joinedup.link.features import person_features
+from joinedup.link.sql import as_, col, not_null, ref, sub, text
 
 __all__ = ["load_records", "present_features", "COMPARED"]
 
@@ -35,22 +37,22 @@ def load_records(engine: Engine, store_name: str, batch_rows: int | None = None)
     vault = engine.tables(plain)
     if "identity" not in vault:
         raise UserError("the identity vault beside the store has no identity table", file=store_name)
-    history, hist_cols = "", ""
+    query = (exp.select(*(col(c, "pr") for c in ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo",
+                                                  "nhs_number_verified", "upn_pseudo")),
+                        *(col(c, "i") for c in ("given_name", "family_name", "date_of_birth", "sex", "postcode", "address",
+                                                 "nhs_number", "other_id")))
+             .from_(ref("person_record", "pr", schema="store"))
+             .join(ref("identity", "i", schema=plain), on=col("record_id", "i").eq(col("record_id", "pr")), join_type="left"))
     if "identity_history" in vault:
-        lists = ", ".join(f"LIST(DISTINCT value) FILTER (WHERE field = '{f}') AS {c}" for f, c in _HISTORY.items())
-        fields = ", ".join(f"'{f}'" for f in _HISTORY)
-        history = (f"LEFT JOIN (SELECT record_id, {lists} FROM {plain}.identity_history "
-                   f"WHERE field IN ({fields}) AND value IS NOT NULL GROUP BY record_id) AS h ON h.record_id = pr.record_id")
-        hist_cols = "".join(f", h.{c}" for c in _HISTORY.values())
-    sql = f"""
-        SELECT pr.record_id, pr.source, pr.system, pr.local_id_pseudo, pr.nhs_number_pseudo,
-               pr.nhs_number_verified, pr.upn_pseudo,
-               i.given_name, i.family_name, i.date_of_birth, i.sex, i.postcode, i.address,
-               i.nhs_number, i.other_id{hist_cols}
-        FROM store.person_record pr LEFT JOIN {plain}.identity i ON i.record_id = pr.record_id {history}
-    """
+        # each record's past values of a field as one list (the field's name is a constant of this module)
+        lists = [as_(exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[col("value")])),
+                                expression=exp.Where(this=col("field").eq(text(f)))), c) for f, c in _HISTORY.items()]
+        history = (exp.select(col("record_id"), *lists).from_(ref("identity_history", schema=plain))
+                   .where(exp.and_(col("field").isin(*map(text, _HISTORY)), not_null(col("value")))).group_by(col("record_id")))
+        query = query.select(*(col(c, "h") for c in _HISTORY.values())).join(
+            sub(history, "h"), on=col("record_id", "h").eq(col("record_id", "pr")), join_type="left")
     parts = []
-    for batch in engine.store.backend.fetch_batches(sql, batch_rows or FEATURE_BATCH_ROWS):
+    for batch in engine.store.backend.fetch_batches(engine.store.backend.render(query), batch_rows or FEATURE_BATCH_ROWS):
         if batch.num_rows == 0:
             continue
         records = pl.from_arrow(batch).unique("record_id", keep="first")

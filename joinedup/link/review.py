@@ -12,11 +12,12 @@ import math
 from pathlib import Path
 
 import polars as pl
+from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
 from joinedup.link.model import level_labels
-from joinedup.link.sql import LinkSQL
+from joinedup.link.sql import LinkSQL, as_, asc, col, number, ref
 from joinedup.link.tables import write_table
 from joinedup.store import Store
 
@@ -25,8 +26,8 @@ __all__ = ["write_review_pairs", "review_pairs", "format_review", "pair_id", "KE
 #: How many scored pairs nearest the threshold (in match weight) a link run keeps for review.
 KEPT_PAIRS = 2000
 
-_DDL = ("pair_id VARCHAR, record_id_a VARCHAR, record_id_b VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
-        "distance DOUBLE, levels VARCHAR")
+_COLUMNS = [("pair_id", "VARCHAR"), ("record_id_a", "VARCHAR"), ("record_id_b", "VARCHAR"), ("match_weight", "DOUBLE"),
+            ("match_probability", "DOUBLE"), ("distance", "DOUBLE"), ("levels", "VARCHAR")]
 
 
 def pair_id(a: str, b: str) -> str:
@@ -40,9 +41,10 @@ def write_review_pairs(engine: Engine, link: LinkSQL, run, predictions: str, thr
 
     cut = math.log2(threshold / (1 - threshold))
     gammas = gamma_columns(link, predictions)
-    near = link.fetch(f"SELECT {', '.join(['unique_id_l', 'unique_id_r', 'match_weight', 'match_probability', *gammas])}, "
-                      f"ABS(match_weight - {cut!r}) AS distance FROM {predictions} "
-                      f"ORDER BY distance, unique_id_l, unique_id_r LIMIT {KEPT_PAIRS}")
+    distance = exp.Abs(this=exp.Sub(this=col("match_weight"), expression=number(cut)))
+    near = link.fetch(exp.select(*(col(c) for c in ("unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas)),
+                                 as_(distance, "distance")).from_(ref(predictions))
+                      .order_by(*(asc(col(c)) for c in ("distance", "unique_id_l", "unique_id_r"))).limit(KEPT_PAIRS))
     labels = level_labels(run.linker)
     rows = []
     for r in near.iter_rows(named=True):
@@ -54,7 +56,7 @@ def write_review_pairs(engine: Engine, link: LinkSQL, run, predictions: str, thr
     frame = pl.DataFrame(rows, schema={"pair_id": pl.Utf8, "record_id_a": pl.Utf8, "record_id_b": pl.Utf8,
                                        "match_weight": pl.Float64, "match_probability": pl.Float64,
                                        "distance": pl.Float64, "levels": pl.Utf8})
-    write_table(engine, "link_review_pairs", frame, _DDL)
+    write_table(engine, "link_review_pairs", frame, _COLUMNS)
 
 
 def review_pairs(store: "Path | Store", limit: int = 20) -> list[dict]:
@@ -71,16 +73,16 @@ def _review_pairs(con: Store, limit: int) -> list[dict]:
     tables = set(con.tables())
     if "link_review_pairs" not in tables or "person_source_link" not in tables:
         raise UserError("no scored pairs to review: run `joinedup link --db` first", file=str(con.paths.store))
-    decided = ("AND NOT EXISTS (SELECT 1 FROM link_decision d WHERE d.record_id_a = r.record_id_a "
-               "AND d.record_id_b = r.record_id_b)") if "link_decision" in tables else ""
-    rows = con.fetchall(f"""
-        SELECT r.pair_id, r.record_id_a, r.record_id_b, r.match_probability, r.match_weight,
-               la.person_id = lb.person_id AS same_person, r.levels
-        FROM link_review_pairs r
-        LEFT JOIN person_source_link la ON la.record_id = r.record_id_a
-        LEFT JOIN person_source_link lb ON lb.record_id = r.record_id_b
-        WHERE TRUE {decided}
-        ORDER BY r.distance, r.pair_id LIMIT ?""", [limit])
+    query = (exp.select(*(col(c, "r") for c in ("pair_id", "record_id_a", "record_id_b", "match_probability", "match_weight")),
+                        as_(col("person_id", "la").eq(col("person_id", "lb")), "same_person"), col("levels", "r"))
+             .from_(ref("link_review_pairs", "r"))
+             .join(ref("person_source_link", "la"), on=col("record_id", "la").eq(col("record_id_a", "r")), join_type="left")
+             .join(ref("person_source_link", "lb"), on=col("record_id", "lb").eq(col("record_id_b", "r")), join_type="left")
+             .order_by(asc(col("distance", "r")), asc(col("pair_id", "r"))).limit(exp.Placeholder()))
+    if "link_decision" in tables:
+        query = query.where(exp.Not(this=exp.Exists(this=exp.select(number(1)).from_(ref("link_decision", "d")).where(exp.and_(
+            col("record_id_a", "d").eq(col("record_id_a", "r")), col("record_id_b", "d").eq(col("record_id_b", "r")))))))
+    rows = con.fetchall(query, [limit])
     keys = ("pair_id", "record_id_a", "record_id_b", "match_probability", "match_weight", "same_person", "levels")
     return [{**dict(zip(keys, r)), "levels": json.loads(r[-1])} for r in rows]
 

@@ -12,6 +12,7 @@ Spark would not unless told), so one tree gives the same rows on both engines.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -22,7 +23,7 @@ from sqlglot import exp
 from joinedup.store.backends.base import Backend
 
 __all__ = ["LinkSQL", "parse", "col", "ref", "as_", "asc", "desc", "over", "cast", "concat", "count", "union_all",
-           "sub", "text"]
+           "sub", "text", "number", "case", "is_null", "not_null", "with_", "create", "aliased", "nothing"]
 
 _names = itertools.count(1)
 
@@ -37,9 +38,9 @@ def col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
 
 
-def ref(name: str, alias: str | None = None) -> exp.Table:
-    """A table by name (with an alias), quoted by sqlglot."""
-    table = exp.table_(name, quoted=True)
+def ref(name: str, alias: str | None = None, *, schema: str | None = None) -> exp.Table:
+    """A table by name (in a schema, with an alias), quoted by sqlglot: ref("person", schema="store") is store.person."""
+    table = exp.table_(name, db=schema, quoted=True)
     if alias is not None:
         table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
     return table
@@ -48,6 +49,20 @@ def ref(name: str, alias: str | None = None) -> exp.Table:
 def sub(query: exp.Query, alias: str) -> exp.Subquery:
     """A query in FROM or JOIN, under an alias."""
     return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+
+
+def aliased(source: exp.Table | exp.Query, alias: str) -> exp.Table | exp.Subquery:
+    """A table (a copy of its `ref`) or a query in FROM or JOIN, under an alias."""
+    if isinstance(source, exp.Table):
+        table = source.copy()
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        return table
+    return sub(source.copy(), alias)
+
+
+def nothing(**columns: str) -> exp.Select:
+    """A query of no rows with the named columns, each NULL of its (DuckDB) type."""
+    return exp.select(*(as_(cast(exp.Null(), to), name) for name, to in columns.items())).where(exp.false())
 
 
 def as_(expression: exp.Expression, name: str) -> exp.Alias:
@@ -84,6 +99,45 @@ def cast(expression: exp.Expression, to: str) -> exp.Cast:
 def text(value: str) -> exp.Literal:
     """A string literal (quoted and escaped by sqlglot)."""
     return exp.Literal.string(value)
+
+
+def number(value: int | float) -> exp.Literal:
+    """A number literal, written as Python writes it (0.8, 12)."""
+    return exp.Literal.number(value)
+
+
+def is_null(expression: exp.Expression) -> exp.Is:
+    """expression IS NULL."""
+    return exp.Is(this=expression, expression=exp.Null())
+
+
+def not_null(expression: exp.Expression) -> exp.Not:
+    """NOT expression IS NULL (expression IS NOT NULL)."""
+    return exp.Not(this=is_null(expression))
+
+
+def case(whens: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None, *,
+         value: exp.Expression | None = None) -> exp.Case:
+    """CASE [value] WHEN w THEN t ... [ELSE default] END: with value, each w is compared with it; else each w is a condition."""
+    out = exp.Case(this=value, ifs=[exp.If(this=w, true=t) for w, t in whens])
+    if default is not None:
+        out.set("default", default)
+    return out
+
+
+def with_(query: exp.Query, *ctes: tuple[str, exp.Query]) -> exp.Query:
+    """WITH name AS (cte), ... query: the common table expressions in order, each name quoted."""
+    for name, cte in ctes:
+        query = query.with_(exp.to_identifier(name, quoted=True), as_=cte, copy=False)
+    return query
+
+
+def create(name: str, columns: Sequence[tuple[str, str]], *, schema: str | None = None, replace: bool = False,
+           exists: bool = False) -> exp.Create:
+    """CREATE [OR REPLACE] TABLE [IF NOT EXISTS] schema.name (column type, ...), each type named as DuckDB names it."""
+    table = exp.Schema(this=ref(name, schema=schema), expressions=[
+        exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build(t, dialect="duckdb")) for c, t in columns])
+    return exp.Create(this=table, kind="TABLE", replace=replace, exists=exists)
 
 
 def concat(*parts: exp.Expression) -> exp.Expression:

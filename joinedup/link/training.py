@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from splink import Linker
+from sqlglot import exp
+
+from joinedup.link.sql import as_, asc, col, count, ref
 
 __all__ = ["M_FLOOR", "PSEUDO_COUNT", "EMReport", "train_m", "merge_m"]
 
@@ -57,10 +60,12 @@ def _gamma_counts(tables, model: dict, rule, names: list[str]) -> tuple[np.ndarr
     settings["retain_matching_columns"] = True
     linker = Linker(tables, settings, log_level=None, validate_settings=False)
     pairs = linker.inference.predict()
-    cols = ", ".join(f"gamma_{n}" for n in names)
-    # ordered, so the EM's float sums add in the same order on every run (a GROUP BY's order is the engine's)
-    counts = linker.misc.query_sql(f"SELECT {cols}, COUNT(*) AS n FROM {pairs.physical_name} GROUP BY {cols} "
-                                   f"ORDER BY {cols}", output_type="pandas")
+    cols = [col(f"gamma_{n}") for n in names]
+    # ordered, so the EM's float sums add in the same order on every run (a GROUP BY's order is the engine's);
+    # the query is rendered for the engine Splink runs it on (the model's dialect)
+    query = (exp.select(*cols, as_(count(), "n")).from_(ref(pairs.physical_name)).group_by(*(c.copy() for c in cols))
+             .order_by(*(asc(c.copy()) for c in cols)))
+    counts = linker.misc.query_sql(query.sql(dialect=settings.get("sql_dialect") or "duckdb"), output_type="pandas")
     pairs.drop_table_from_database_and_remove_from_cache()
     return counts[[f"gamma_{n}" for n in names]].to_numpy(dtype=np.int64), counts["n"].to_numpy(dtype=np.float64)
 
