@@ -74,9 +74,16 @@ def evaluate_store(store: Path, truth_dir: Path) -> dict:
         raise UserError(f"the truth folder does not match this store ({assigned.height} of {links.height} "
                         "records found in it): a different place, or a different pseudonym key", file=str(truth_dir))
     pairwise, clusters = pairwise_figures(assigned)
-    person_truth = (assigned.group_by("person_id", "true_id").len().sort("len", descending=True)
-                    .group_by("person_id").first().select("person_id", "true_id"))
-    return {"pairwise": pairwise, "clusters": clusters, "families": _family_figures(members, person_truth, truth)}
+    return {"pairwise": pairwise, "clusters": clusters,
+            "families": _family_figures(members, majority_truth(assigned), truth)}
+
+
+def majority_truth(assigned: pl.DataFrame) -> pl.DataFrame:
+    """Each person's true person: the one most of its records belong to, a tie going to the smallest true id."""
+    # the tie rule makes the family figures independent of the order a hash group-by happens to give
+    return (assigned.group_by("person_id", "true_id").len()
+            .sort(["person_id", "len", "true_id"], descending=[False, True, False])
+            .group_by("person_id", maintain_order=True).first().select("person_id", "true_id"))
 
 
 def format_figures(f: dict) -> str:
