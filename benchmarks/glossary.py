@@ -287,18 +287,28 @@ def _fmt(setting: tuple[float | None, float | None]) -> str:
     return "/".join("off" if x is None else f"{x:g}" for x in setting)
 
 
+def tuning_tallies(g) -> dict[str, dict]:
+    """Each tuning corpus's counts under every setting of the grid, from one run of the explainer with the rule off."""
+    annotator = Annotator(g, common_zipf=None, common_zipf_single=None)
+    settings = [(m, s) for m in MULTI_GRID for s in SINGLE_GRID]
+    tallies: dict[str, dict] = {}
+    for name, passages, held in _tuning_corpora():
+        runs = [(annotator.annotate(p.text), annotator.commonness(p.text)) for p in passages]
+        tallies[name] = {st: _tally(passages, held, runs, *st) for st in settings}
+    return tallies
+
+
+def choose_on_all(tallies: dict[str, dict]) -> tuple[float | None, float | None]:
+    """The thresholds chosen on every tuning corpus together: what should ship."""
+    return _choose(tallies, list(tallies))
+
+
 def leave_one_out() -> int:
     """Choose the everyday-words thresholds on every tuning corpus but one and score that one, for each in turn;
     then the choice on all of them. Blind corpora are never read."""
     g = load_glossary()
-    annotator = Annotator(g, common_zipf=None, common_zipf_single=None)
-    corpora = _tuning_corpora()
-    settings = [(m, s) for m in MULTI_GRID for s in SINGLE_GRID]
-    tallies: dict[str, dict] = {}
-    for name, passages, held in corpora:
-        runs = [(annotator.annotate(p.text), annotator.commonness(p.text)) for p in passages]
-        tallies[name] = {st: _tally(passages, held, runs, *st) for st in settings}
-    names = [n for n, _, _ in corpora]
+    tallies = tuning_tallies(g)
+    names = list(tallies)
     print("thresholds: Zipf of a name's rarest word, multi-word/one-word ('off': the rule not applied); chosen on the "
           f"other corpora for the best pooled precision losing at most {RECALL_SLACK:.1%} of their pooled recall")
     print(f"{'left out':10}{'chosen':>12}{'recall off':>12}{'prec. off':>11}{'recall':>9}{'prec.':>8}{'hidden':>8}")
@@ -314,7 +324,7 @@ def leave_one_out() -> int:
     off, on = held_totals
     print(f"{'pooled':10}{'':>12}{off.recall:12.1%}{off.precision:11.1%}{on.recall:9.1%}{on.precision:8.1%}"
           f"{off.found - on.found:8d}   (each corpus scored under the setting chosen without it)")
-    final = _choose(tallies, names)
+    final = choose_on_all(tallies)
     print(f"chosen on all {len(names)} corpora: {_fmt(final)}; shipped (COMMON_ZIPF/COMMON_ZIPF_SINGLE): "
           f"{_fmt((Annotator(g).common_zipf, Annotator(g).common_zipf_single))}")
     return 0

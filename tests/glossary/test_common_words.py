@@ -51,3 +51,24 @@ def test_a_rarer_lower_case_name_is_still_highlighted():
     text = "Reablement and discharge to assess both grew; intermediate care beds were full through December."
     ids = _ids(text)
     assert "reablement" in ids and "discharge_to_assess" in ids
+
+
+def test_a_quoted_bold_or_named_phrase_is_a_term():
+    base = "Demand for home care rose again in the second quarter."
+    for defined in ('The council calls it "home care".', "We call this **home care** in our plans.",
+                    "Personal care at home, known as home care, is bought by the hour."):
+        assert _ids(base + " " + defined).count("home_care") == 2, defined
+
+
+def test_the_shipped_thresholds_are_the_ones_leave_one_out_chooses():
+    """The rule's thresholds are the benchmark's choice on every tuning corpus, not set by hand."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+    from joinedup.glossary.annotate import COMMON_ZIPF_SINGLE
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("bench_glossary_loo", root / "benchmarks" / "glossary.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    assert bench.choose_on_all(bench.tuning_tallies(G)) == (COMMON_ZIPF, COMMON_ZIPF_SINGLE)
