@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 from joinedup.errors import UserError
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
@@ -45,6 +47,12 @@ COMMON_WORDS = frozenset(
     "spa sus ta tac toc use was".split())
 #: How far either side of an acronym (in characters) its context words are looked for.
 WINDOW = 300
+#: A lower-case name made only of everyday English words ('care market', 'waiting list') is not shown in a paper unless
+#: the paper makes it a term (writes it as a proper name, spells out its acronym, quotes or defines it): every word's
+#: Zipf frequency (wordfreq, English; 4 is once in 100,000 words) at or above these. Chosen by leaving each tuning
+#: corpus out in turn (`python benchmarks/glossary.py --leave-one-out`); None turns the rule off.
+COMMON_ZIPF: float | None = 5.5  # names of two or more words
+COMMON_ZIPF_SINGLE: float | None = None  # one-word names: the measurement does not support it
 #: Weight of the sentence's own sectors (the share of its unambiguous terms in a reading's sectors; the paragraph's
 #: at half weight when the sentence names none) in choosing a reading.
 LOCAL_WEIGHT = 2.0
@@ -113,6 +121,9 @@ class Annotator:
     glossary: Glossary
     index: dict[str, list[_Entry]] = field(default_factory=dict)
     max_tokens: int = 1
+    #: The everyday-words thresholds (see COMMON_ZIPF): a lower-case name whose rarest word is at least this common.
+    common_zipf: float | None = COMMON_ZIPF
+    common_zipf_single: float | None = COMMON_ZIPF_SINGLE
 
     def __post_init__(self) -> None:
         self._blocked: set[tuple[str, str]] = set()
@@ -357,6 +368,36 @@ class Annotator:
             return 0.0
         return weight * sum(1 for sectors in near if set(sectors) & set(term.sectors)) / len(near)
 
+    def _too_common(self, zipf: float, words: int) -> bool:
+        limit = self.common_zipf if words > 1 else self.common_zipf_single
+        return limit is not None and zipf >= limit
+
+    def commonness(self, text: str) -> dict[tuple[int, int], tuple[float, int]]:
+        """The lower-case names in a text that the paper does not make terms, each span with the Zipf frequency of its
+        rarest word and its number of words: what the everyday-words rule (COMMON_ZIPF) weighs."""
+        text = text.translate(_LOOKALIKES)
+        in_paper = self._paper_acronyms(text)
+        spans = self._with_paper_acronyms(text, self._candidates(text), in_paper)
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        headings = _heading_lines(text) - {_line_of(line_starts, s) for s, e, _ in spans if "\n" in text[s:e]}
+        in_heading = [bool(headings) and _line_of(line_starts, s) in headings for s, _, _ in spans]
+        return self._common_names(text, spans, in_heading, in_paper)
+
+    def _common_names(self, text: str, spans: list[tuple[int, int, list[_Entry]]], in_heading: list[bool],
+                      in_paper: dict[str, str]) -> dict[tuple[int, int], tuple[float, int]]:
+        made = _made_terms(text, spans, in_heading, in_paper)
+        out = {}
+        for start, end, entries in spans:
+            written = text[start:end]
+            if not _spelled_out(written, entries) or any(c.isupper() for c in written[1:]) or \
+                    any(c.isdigit() for c in written) or {e.term_id for e in entries} & made:
+                continue
+            if any(e.needs_context for e in entries):
+                continue  # 'good', 'placement': the glossary already asks for a context word near it, which decides
+            words = [w for w in re.split(r"[\s\-/]+", written.lower()) if w]
+            out[(start, end)] = (min(_zipf(w) for w in words), len(written.split()))
+        return out
+
     def annotate(self, text: str, plain: bool = False) -> list[Match]:
         """Every term found in the text, in order; ambiguous acronyms resolved where the context allows.
 
@@ -389,8 +430,11 @@ class Annotator:
         #: Terms the text below writes as a proper name ('the Health and Wellbeing Board'): a body, fund, programme or law.
         proper_in_body = {e.term_id for (s, e_, entries), h in zip(spans, in_heading)
                           if not h and _proper_name(text[s:e_]) for e in entries}
+        common = {} if plain else self._common_names(text, spans, in_heading, in_paper)
         for (start, end, entries), heading in zip(spans, in_heading):
             written = text[start:end]
+            if (start, end) in common and self._too_common(*common[(start, end)]):
+                continue  # 'the care market', 'a waiting list': everyday words the paper does not make a term
             if not plain and all(e.plain for e in entries) and (heading or not _proper_name(written)):
                 continue  # 'general fund' is plain; 'the General Fund', written as a proper name, is the named account
             if _QUANTITY.match(written):
@@ -435,6 +479,41 @@ class Annotator:
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
         return matches
+
+
+@lru_cache(maxsize=None)
+def _zipf(word: str) -> float:
+    """How common an English word is: wordfreq's Zipf frequency (log10 of uses per billion words; 0 if unknown)."""
+    return zipf_frequency(word.strip("'’,"), "en")
+
+
+#: 'known as the care market', '"core offer"', 'core offer (CO)', 'core offer means': the paper makes a name its term.
+_DEFINED_BEFORE = re.compile(r"(?:known as|called|termed|referred to as|defined as|definition of|describe[sd]? as)\s+"
+                             r"(?:the\s+|an?\s+|our\s+)?[\"'“‘]?$", re.IGNORECASE)
+_DEFINED_AFTER = re.compile(r"[\"'”’]?\s*(?:\(\s*[A-Z][A-Za-z0-9&]*[A-Z]|(?:\([^()]{1,80}\)\s*)?(?:means|is defined as|"
+                            r"refers to|describes)\b)")
+_OPEN_QUOTE, _CLOSE_QUOTE = "\"'“‘*_", "\"'”’*_"
+_SENTENCE_OPENER = re.compile(r"(?:^|[.?!:;|#*•(\-–]|\n)\s*[\"'“‘]?$")
+
+
+def _made_terms(text: str, spans: list[tuple[int, int, list[_Entry]]], in_heading: list[bool],
+                in_paper: dict[str, str]) -> set[str]:
+    """Terms the paper itself makes terms of: spells out or uses their acronym, writes as a proper name (or one word
+    capitalised inside a sentence) outside a heading, quotes or sets in bold, or defines ('known as ...', '... means')."""
+    made = set(in_paper.values())
+    for (s, e, entries), heading in zip(spans, in_heading):
+        ids = {x.term_id for x in entries}
+        written = text[s:e]
+        if any(x.acronym for x in entries):
+            if len(ids) == 1:
+                made |= ids
+            continue
+        if (not heading and (_proper_name(written) or (written[0].isupper() and " " not in written.strip()
+                                                        and not _SENTENCE_OPENER.search(text[max(0, s - 40):s]))))\
+                or (s and text[s - 1] in _OPEN_QUOTE and text[e:e + 2][:1] in _CLOSE_QUOTE) \
+                or _DEFINED_BEFORE.search(text[max(0, s - 40):s]) or _DEFINED_AFTER.match(text, e):
+            made |= ids
+    return made
 
 
 _MINOR = frozenset("a an and at by for from in into of on or the to with".split())
