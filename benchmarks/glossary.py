@@ -52,11 +52,12 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout6" / "blind_run.json",)),
     (ROOT / "tests" / "glossary" / "heldout7" / "passages", ROOT / "tests" / "glossary" / "heldout7" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout7" / "blind_run.json",
-      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round7.json")),
+      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round7.json",
+      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round9.json")),
     (ROOT / "tests" / "glossary" / "heldout8" / "passages", ROOT / "tests" / "glossary" / "heldout8" / "first_run.json",
-     (ROOT / "tests" / "glossary" / "heldout8" / "blind_run.json",)),
+     (ROOT / "tests" / "glossary" / "heldout8" / "blind_run_round9.json",)),
     (ROOT / "tests" / "glossary" / "heldout9" / "passages", ROOT / "tests" / "glossary" / "heldout9" / "first_run.json",
-     (ROOT / "tests" / "glossary" / "heldout9" / "blind_run.json",)),
+     (ROOT / "tests" / "glossary" / "heldout9" / "blind_run_round9.json",)),
 )
 
 
@@ -85,11 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="List every miss and false find.")
     ap.add_argument("--held-out", action="store_true", help="Score the held-out corpus, first run beside current.")
     ap.add_argument("--record-first-run", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--record-blind-run", metavar="FILE", help=argparse.SUPPRESS)  # at a round's merge: FILE per blind corpus
     ap.add_argument("--leave-one-out", action="store_true",
                     help="Choose the everyday-words thresholds on all tuning corpora but one; score the one left out.")
     args = ap.parse_args(argv)
     if args.held_out:
-        return held_out(args.verbose, args.record_first_run)
+        return held_out(args.verbose, args.record_first_run, args.record_blind_run)
     if args.leave_one_out:
         return leave_one_out()
     g = load_glossary()
@@ -138,19 +140,25 @@ def _fig(s) -> dict:
             "meaning_recall": round(s.meaning_recall, 4), "meaning_precision": round(s.meaning_precision, 4)}
 
 
-def held_out(verbose: bool, record: bool) -> int:
+def held_out(verbose: bool, record: bool, blind_name: str | None = None) -> int:
     """Score every held-out corpus in turn; 0 if every one is on target (by span)."""
     codes = []
     for passages_dir, first_run, blind_runs in HELD_OUT_CORPORA:
         if codes:
             print()
         # --record-first-run records only a corpus with no first run yet: a first run is never replaced
-        codes.append(held_out_corpus(passages_dir, first_run, blind_runs, verbose, record and not first_run.exists()))
+        # --record-blind-run FILE records, beside each blind corpus (not a development one) that lacks it, the score of
+        # a round made without sight of it; like a first run it is never replaced
+        blind = passages_dir.parent / blind_name if blind_name else None
+        if blind is not None and (passages_dir.parent.name in DEVELOPMENT or blind.exists() or not first_run.exists()):
+            blind = None
+        codes.append(held_out_corpus(passages_dir, first_run, blind_runs, verbose, record and not first_run.exists(),
+                                     blind))
     return max(codes)
 
 
 def held_out_corpus(passages_dir: Path, first_run: Path, blind_runs: tuple[Path, ...], verbose: bool,
-                    record: bool) -> int:
+                    record: bool, record_blind: Path | None = None) -> int:
     """Score one held-out corpus; print its first run (and other blind runs) beside the current one."""
     g = load_glossary()
     passages = load_heldout(passages_dir)
@@ -164,6 +172,12 @@ def held_out_corpus(passages_dir: Path, first_run: Path, blind_runs: tuple[Path,
                                 text=True).stdout.strip()
         first_run.write_text(json.dumps({"commit": commit, "glossary_terms": len(g), "total": _fig(total),
                                          "passages": {k: _fig(v) for k, v in per.items()}}, indent=2) + "\n")
+    if record_blind is not None:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+        record_blind.write_text(json.dumps({"commit": commit, "glossary_terms": len(g), "total": _fig(total),
+                                            "passages": {k: _fig(v) for k, v in per.items()}}, indent=2) + "\n")
+        blind_runs = (*blind_runs, record_blind) if record_blind not in blind_runs else blind_runs
     first = json.loads(first_run.read_text()) if first_run.exists() else None
     words = sum(len(p.text.split()) for p in passages)
     print(f"held-out corpus {passages_dir.parent.name}: {len(passages)} passages, {words} words, {total.marks} marked terms; glossary {len(g)} terms")
