@@ -74,6 +74,7 @@ def test_the_third_corpus_loads_as_its_writer_counted_it():
     ("heldout7", 604, "4037cc3", 1535, (0.8791, 0.8248)),
     ("heldout8", 805, "fc88b65", 1701, (0.8981, 0.8679)),
     ("heldout9", 1028, "a8c0833", 1701, (0.7782, 0.9046)),
+    ("heldout10", 960, "d780db0", 1854, (0.7583, 0.8822)),
 ])
 def test_a_blind_corpus_loads_as_its_writer_counted_it_and_its_first_run_stays(folder, marks, commit, terms, figures):
     """Every mark the blind writer counted is a span in passages/, and the first run is the one recorded before tuning."""
