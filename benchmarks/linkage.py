@@ -311,6 +311,13 @@ def analyse_peer_blocking(db: Path, truth: Path | None, rules: list | None = Non
                          "marginal": cum["marginal_comparison_count"],
                          "cumulative": cum["cumulative_comparison_count"],
                          "largest_block": largest[0]["count_l"] if largest else 0})
+        for kind, train in peer_training_rules().items():  # the training sessions' pairs, each rule alone
+            for rule in train:
+                alone = count_comparisons_from_blocking_rules(people, blocking_rules=rule, link_type="dedupe_only",
+                                                              record_sample_proportion=sample)[0]
+                count = alone["marginal_comparison_count"]
+                rows.append({"rule": f"training ({kind}): {alone['blocking_rule']}", "sample": sample, "alone": count,
+                             "marginal": count, "cumulative": count, "largest_block": 0, "training": True})
         if truth is not None:
             t = record_ids(db, read_truth(truth).records).select(unique_id="record_id", person_id="person_id")
             con.register("truth_arrow", t.to_arrow())
@@ -326,10 +333,19 @@ def analyse_peer_blocking(db: Path, truth: Path | None, rules: list | None = Non
             got = con.execute(f"""SELECT count(*), {counts}, {union} FROM true_pairs p
                 JOIN people l ON l.unique_id = p.id_l JOIN people r ON r.unique_id = p.id_r""").fetchone()
             total, alone_kept, cum_kept = got[0], got[1:len(conds) + 1], got[len(conds) + 1:]
-            for row, a, c in zip(rows, alone_kept, cum_kept):
+            for row, a, c in zip([r for r in rows if "training" not in r], alone_kept, cum_kept):
                 row["true_pairs"], row["recall_alone"], row["recall_cumulative"] = total, a / total, c / total
         con.close()
     return rows
+
+
+def _rule_label(sql: str) -> str:
+    """A blocking rule's SQL as a short label: `(l."a" = r."a") AND (SUBSTRING(l.b, 1, 3) = ...)` -> `a + b[1:3]`."""
+    import re
+
+    sql = re.sub(r'SUBSTRING\(l\."?(\w+)"?, 1, (\d+)\) = SUBSTRING\(r\."?\w+"?, 1, \d+\)', r"\1[:\2]", sql)
+    sql = re.sub(r'l\."?(\w+)"? = r\."?\w+"?', r"\1", sql)
+    return sql.replace("(", "").replace(")", "").replace(" AND ", " + ")
 
 
 def print_peer_blocking(rows: list[dict]) -> None:
@@ -338,7 +354,10 @@ def print_peer_blocking(rows: list[dict]) -> None:
           f"{'recall':>8}{'cum.':>8}")
     for r in rows:
         recall = f"{r['recall_alone']:>8.4f}{r['recall_cumulative']:>8.4f}" if "true_pairs" in r else ""
-        print(f"{r['rule'][:63]:<64}{r['alone']:>14,}{r['marginal']:>14,}{r['cumulative']:>14,}"
+        if r.get("training"):
+            print(f"{r['rule'].split(': ')[0] + ': ' + _rule_label(r['rule'].split(': ', 1)[1]):<64}{r['alone']:>14,}")
+            continue
+        print(f"{_rule_label(r['rule']):<64}{r['alone']:>14,}{r['marginal']:>14,}{r['cumulative']:>14,}"
               f"{r['largest_block']:>12,}{recall}")
     if rows and "true_pairs" in rows[0]:
         print(f"(true pairs of records: {rows[0]['true_pairs']:,}; comparisons counted by Splink from a "
