@@ -197,25 +197,42 @@ PEER_MEMORY_LIMIT = "12GB"
 
 
 def peer_blocking_rules() -> list:
-    """The peer's blocking rules for prediction, chosen from Splink's own blocking analysis (docs/linkage.md)."""
+    """The peer's blocking rules for prediction, chosen from Splink's own blocking analysis (docs/linkage.md).
+
+    Counted on the 320,000-person place (`--peer-blocking`, Splink's 5% sample), the rules before issue 16's
+    320,000 run made 66.9 million comparisons, 56.6 million of them from first name + surname alone (its
+    largest block, one common name, held about a thousand records), and that rule's EM session blocked on
+    the same 56.6 million pairs. A careful user keeps every rule whose count is workable and tightens that
+    one: names + year of birth, names + postcode area, and names where either date of birth is missing
+    (the pairs the exact-dob rules cannot reach): 25.4 million comparisons, with the same share of true
+    pairs reached (0.8316) as the untightened list.
+    """
     from splink import block_on
+    from splink.blocking_rule_library import CustomRule
 
     return [
         block_on("nhs_number"), block_on("upn"), block_on("local_key"),
-        block_on("first_name", "surname"), block_on("surname", "dob"), block_on("first_name", "dob"),
+        block_on("first_name", "surname", "substr(dob,1,4)"), block_on("surname", "dob"), block_on("first_name", "dob"),
         block_on("postcode_fake", "first_name"), block_on("postcode_fake", "surname"),
         block_on("substr(postcode_fake,1,3)", "dob"),
         block_on("substr(first_name,1,2)", "substr(surname,1,2)", "substr(dob,1,4)"),
+        block_on("first_name", "surname", "substr(postcode_fake,1,3)"),
+        CustomRule("l.first_name = r.first_name AND l.surname = r.surname AND (l.dob IS NULL OR r.dob IS NULL)"),
     ]
 
 
 def peer_training_rules() -> dict[str, list]:
-    """The peer's blocking rules for training: the prior's deterministic rules and each EM session's."""
+    """The peer's blocking rules for training: the prior's deterministic rules and each EM session's.
+
+    EM on first name + surname alone would score 56.6 million pairs at 320,000 people; names + postcode area
+    (7.7 million) still leaves date of birth, sex and the identifiers to learn there, and the session on
+    date of birth (20.9 million) learns the names and the postcode.
+    """
     from splink import block_on
 
     return {"prior": [block_on("first_name", "surname", "dob"), block_on("dob", "postcode_fake"),
                       block_on("nhs_number")],
-            "em": [block_on("first_name", "surname"), block_on("dob")]}
+            "em": [block_on("first_name", "surname", "substr(postcode_fake,1,3)"), block_on("dob")]}
 
 
 def _peer_people(db: Path):
