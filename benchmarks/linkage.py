@@ -226,7 +226,8 @@ def peer_training_rules() -> dict[str, list]:
 
     EM on first name + surname alone would score 56.6 million pairs at 320,000 people; names + postcode area
     (7.7 million) still leaves date of birth, sex and the identifiers to learn there, and the session on
-    date of birth (20.9 million) learns the names and the postcode.
+    date of birth (20.9 million) learns the names and the postcode. At 320,000 people this peer's F1 was
+    0.9236 against 0.9314 with EM on the names alone and the untightened rules (docs/linkage.md).
     """
     from splink import block_on
 
