@@ -204,3 +204,15 @@ def test_the_ninth_round_blind_runs_are_in_the_docs(folder):
     assert (f"| {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
             f"{bt['precision']:.1%} | {bt['meaning_recall']:.1%} / {bt['meaning_precision']:.1%} |") in DOC
     assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
+
+
+@pytest.mark.parametrize("folder", ["heldout7", "heldout8", "heldout9", "heldout10"])
+def test_the_tenth_round_blind_runs_are_in_the_docs(folder):
+    """The tenth round's blind run on each blind corpus stands in docs/glossary.md beside its first run."""
+    first = json.loads((ROOT / "tests" / "glossary" / folder / "first_run.json").read_text())["total"]
+    blind = json.loads((ROOT / "tests" / "glossary" / folder / "blind_run_round10.json").read_text())
+    bt = blind["total"]
+    assert (f"| {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | ") in DOC
+    assert (f" | {bt['recall']:.1%} / {bt['precision']:.1%} | {bt['meaning_recall']:.1%} / "
+            f"{bt['meaning_precision']:.1%} |") in DOC
+    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
