@@ -13,13 +13,11 @@ import polars as pl
 from splink import Linker, SettingsCreator
 from sqlglot import exp
 
-from joinedup.link.cluster import cluster_records
 from joinedup.link.comparisons import blocking_rules, person_comparisons
 from joinedup.link.engine import Engine
-from joinedup.link.exact import exact_edges
-from joinedup.link.index import keyed, model_rows
 from joinedup.link.records import load_records, present_features
-from joinedup.link.sql import as_, col, ref
+from joinedup.link.rows import exact_rows, put_features
+from joinedup.link.sql import LinkSQL, as_, col, ref
 from joinedup.link.truth import read_truth, record_ids
 
 __all__ = ["blocking_recall"]
@@ -30,17 +28,21 @@ def blocking_recall(store: Path, truth_dir: Path) -> dict:
     truth = record_ids(store, read_truth(truth_dir).records)
     engine = Engine(store, vault=True, store_read_only=True)
     try:
+        link = LinkSQL(engine.store.backend, engine.api)
         feats = load_records(engine, str(store))
         present = present_features(feats)
-        clusters = cluster_records(keyed(feats), exact_edges(feats))
-        rows = model_rows(feats, clusters)
-        table = engine.register(rows, "records_for_blocking")
+        features = put_features(link, feats.drop("record_id", "source"))
+        del feats
+        made = exact_rows(link, features)
+        clusters = link.fetch(exp.select(col("unique_id"), col("cluster")).from_(ref(made.clusters)))
+        table = engine.api.register(made.rows, dataset_display_name="records_for_blocking")
         settings = SettingsCreator(link_type="dedupe_only", unique_id_column_name="unique_id",
                                    comparisons=person_comparisons(present),
                                    blocking_rules_to_generate_predictions=blocking_rules(present, "exact_cluster"))
         linker = Linker(table, settings, log_level=None)
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         pairs = engine.query(exp.select(as_(col("join_key_l"), "a"), as_(col("join_key_r"), "b")).from_(ref(blocked.physical_name)))
+        rows = link.fetch(exp.select(col("unique_id"), col("exact_cluster")).from_(ref(made.rows)))
     finally:
         engine.close()
     # Records joined by an exact rule share one fate, so a true pair counts as compared when its two

@@ -21,19 +21,19 @@ from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, 
                                      unmet, unpinned_records)
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
-from joinedup.link.exact import exact_edges
 from joinedup.link.families import home_sql, household_sql, relation_sql, family_sql
 from joinedup.link.ids import assign_id_tables, assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import load_records, present_features
+from joinedup.link.rows import exact_rows, put_features
 from joinedup.link.review import write_review_pairs
-from joinedup.link.sql import LinkSQL, as_, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
+from joinedup.link.sql import LinkSQL, as_, asc, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
 
-__all__ = ["IndexSummary", "build_index", "keyed", "model_rows", "THRESHOLD", "TRAINING_ROWS"]
+__all__ = ["IndexSummary", "build_index", "keyed", "THRESHOLD", "TRAINING_ROWS"]
 
 #: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
 THRESHOLD = 0.8
@@ -72,37 +72,10 @@ class IndexSummary:
                    "no-match decisions)" if self.decisions_unmet else ""))
 
 
-_PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
-               "upn_pseudo", "nhs_key")
-_LISTS = ("given_canon", "family_names", "postcodes", "addresses")
-
-
 def keyed(feats: pl.DataFrame) -> pl.DataFrame:
     """Features with nhs_key: the NHS number pseudonym where the number is verified (the guard's key)."""
     return feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
                               .then(pl.col("nhs_number_pseudo")))
-
-
-def model_rows(feats: pl.DataFrame, exact_clusters: pl.DataFrame) -> pl.DataFrame:
-    """One row per distinct identity within each exact cluster, carrying the cluster's pooled histories.
-
-    Records joined by an exact rule need no comparing with each other, and identical identities
-    within one cluster need comparing only once: the model sees far fewer rows and pairs.
-    """
-    # the pseudonyms never reach the model: leave them out of every copy made here (a copy of the
-    # features is the largest frame a link run holds in Python)
-    f = feats.drop(*(c for c in _PSEUDONYMS if c in feats.columns)).join(
-        exact_clusters.rename({"cluster": "exact_cluster"}), on="unique_id")
-    pooled = f.select("exact_cluster").unique()
-    for c in _LISTS:  # one list at a time: exploding all four together would multiply their lengths
-        pooled = pooled.join(f.select("exact_cluster", c).explode(c).drop_nulls().unique()
-                             .group_by("exact_cluster").agg(pl.col(c).sort()), on="exact_cluster", how="left")
-    pooled = pooled.with_columns(*[pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c) for c in _LISTS])
-    identity = [c for c in feats.columns if c not in _PSEUDONYMS and c not in _LISTS and c != "unique_id"]
-    f = f.drop(*_LISTS).sort("unique_id")  # the joined copy is freed as its sorted copy is made
-    rows = f.unique(["exact_cluster", *identity], keep="first", maintain_order=True)
-    del f
-    return rows.join(pooled, on="exact_cluster").select("unique_id", "exact_cluster", *sorted(identity), *_LISTS)
 
 
 def stable_hash(values: pl.Series, salt: str) -> pl.Series:
@@ -118,38 +91,40 @@ def stable_hash(values: pl.Series, salt: str) -> pl.Series:
     return text_.replace_strict(table, return_dtype=pl.UInt64)
 
 
-def _register(link: LinkSQL, frame: pl.DataFrame, name: str):
-    """A frame copied into the link engine as a Splink dataframe."""
-    link.backend.register_arrow(name, frame.to_arrow())
-    return link.api.register(name, dataset_display_name=name)
-
-
-def _edges(link: LinkSQL, feats: pl.DataFrame, model: dict | None) -> tuple[pl.DataFrame, str, object]:
-    """Exact edges (a frame), the scored pairs (a table in the link engine) and the model run."""
-    present = present_features(feats)
-    exact = exact_edges(feats)
-    exact_clusters = cluster_records(keyed(feats), exact, link=link)
-    rows = model_rows(feats, exact_clusters)
-    table = _register(link, rows, "records_for_linkage")
+def _edges(link: LinkSQL, features: str, present: set[str], model: dict | None) -> tuple[str, str, object]:
+    """Exact edges and the scored pairs (tables in the link engine) and the model run, from the features table."""
+    made = exact_rows(link, features)
+    link.drop(made.clusters)
+    table = link.api.register(made.rows, dataset_display_name="records_for_linkage")
     training = None
-    if rows.height > TRAINING_ROWS and not model:
-        sample = rows.filter(stable_hash(rows["unique_id"], "training") % rows.height < TRAINING_ROWS)
-        training = [_register(link, sample, "records_for_training")]
+    n_rows = link.scalar(exp.select(count()).from_(ref(made.rows)))
+    if n_rows > TRAINING_ROWS and not model:
+        # a uniform sample of the rows, drawn by a hash of their record ids fixed on every machine and version
+        ids = link.fetch(exp.select(col("unique_id")).from_(ref(made.rows)))["unique_id"]
+        chosen = link.put("training_ids", ids.filter(stable_hash(ids, "training") % n_rows < TRAINING_ROWS).to_frame())
+        del ids
+        sample = link.table("records_for_training", exp.select(exp.Star()).from_(ref(made.rows)).where(
+            col("unique_id").isin(query=exp.select(col("unique_id")).from_(ref(chosen)))).order_by(asc(col("unique_id"))))
+        link.drop(chosen)
+        training = [link.api.register(sample, dataset_display_name="records_for_training")]
     run = score_with([table], model) if model else fit_and_score(
         [table], present, "dedupe_only", recall=0.7, exclude_same="exact_cluster", training_tables=training)
-    return exact, run.predictions.physical_name, run
+    return made.edges, run.predictions.physical_name, run
 
 
-def _edge_table(link: LinkSQL, exact: pl.DataFrame, manual: pl.DataFrame, predictions: str) -> str:
+def _edge_table(link: LinkSQL, exact: str, manual: pl.DataFrame, predictions: str) -> str:
     """Every edge (uid_l, uid_r, probability, method) as a table in the link engine: exact, manual, scored links."""
     cols = [pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8), pl.col("probability").cast(pl.Float64),
             pl.col("method").cast(pl.Utf8)]
-    given = link.put("given_edges", pl.concat([exact.select(cols), manual.select(cols)]))
+    manual_t = link.put("manual_edges", manual.select(cols))
+    given = union_all(*(exp.select(*map(col, ("uid_l", "uid_r", "probability", "method"))).from_(ref(t))
+                        for t in (exact, manual_t)))
     scored = (exp.select(as_(col("unique_id_l"), "uid_l"), as_(col("unique_id_r"), "uid_r"),
                          as_(col("match_probability"), "probability"), as_(text("probabilistic"), "method"))
               .from_(ref(predictions)).where(exp.GTE(this=col("match_probability"), expression=number(THRESHOLD))))
-    return link.table("edges", union_all(exp.select(*map(col, ("uid_l", "uid_r", "probability", "method"))).from_(ref(given)),
-                                         scored))
+    out = link.table("edges", union_all(given, scored))
+    link.drop(exact, manual_t)
+    return out
 
 
 #: A record is `manual` only when a decision is its one link inside its person.
@@ -237,13 +212,18 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             ensure_table(writer, "store")
             decisions = read_decisions(read_table(writer, "link_decision"), feats["unique_id"])
+            present, n_records = present_features(feats), feats.height
+            recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
+            apart = pl.concat([cannot_link(decisions), _related_apart(writer, feats)])
+            # the engine holds the features from here on (and spills them beyond its limit): Python lets go of them
+            features = put_features(link, feats.drop("record_id", "source"))
+            del feats
             laps.lap("read records")
-            exact, predictions, run = _edges(link, feats, model)
+            exact, predictions, run = _edges(link, features, present, model)
+            link.drop(features)
             laps.lap("exact rules, training and scoring")
             edges = _edge_table(link, exact, manual_edges(decisions), predictions)
             bar.update(task, advance=1, description="clustering")
-            recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            apart = pl.concat([cannot_link(decisions), _related_apart(writer, feats)])
             clusters = _cluster(link, recs, edges, apart)
             bar.update(task, advance=1, description="stable person ids")
             known = previous.select("record_id", "person_id") if previous is not None else None
@@ -278,7 +258,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
                 ref("death", schema="store") if has_death else None))
             bar.update(task, advance=1, description="families")
             households, parent_child = _families(writer)
-            pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, feats.height)
+            pairs_scored = write_diagnostics(writer, link, run, predictions, THRESHOLD, n_records)
             write_review_pairs(writer, link, run, predictions, THRESHOLD)
             bar.update(task, advance=1, description="measure results")
             laps.lap("clusters, ids, persons, families, writes")
