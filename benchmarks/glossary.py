@@ -54,15 +54,19 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout7" / "blind_run.json",
       ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round7.json",
       ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round9.json",
-      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round10.json")),
+      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round10.json",
+      ROOT / "tests" / "glossary" / "heldout7" / "blind_run_round11.json")),
     (ROOT / "tests" / "glossary" / "heldout8" / "passages", ROOT / "tests" / "glossary" / "heldout8" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout8" / "blind_run_round9.json",
-      ROOT / "tests" / "glossary" / "heldout8" / "blind_run_round10.json")),
+      ROOT / "tests" / "glossary" / "heldout8" / "blind_run_round10.json",
+      ROOT / "tests" / "glossary" / "heldout8" / "blind_run_round11.json")),
     (ROOT / "tests" / "glossary" / "heldout9" / "passages", ROOT / "tests" / "glossary" / "heldout9" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout9" / "blind_run_round9.json",
-      ROOT / "tests" / "glossary" / "heldout9" / "blind_run_round10.json")),
+      ROOT / "tests" / "glossary" / "heldout9" / "blind_run_round10.json",
+      ROOT / "tests" / "glossary" / "heldout9" / "blind_run_round11.json")),
     (ROOT / "tests" / "glossary" / "heldout10" / "passages", ROOT / "tests" / "glossary" / "heldout10" / "first_run.json",
-     (ROOT / "tests" / "glossary" / "heldout10" / "blind_run_round10.json",)),
+     (ROOT / "tests" / "glossary" / "heldout10" / "blind_run_round10.json",
+      ROOT / "tests" / "glossary" / "heldout10" / "blind_run_round11.json")),
 )
 
 

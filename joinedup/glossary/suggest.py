@@ -26,7 +26,7 @@ _ABBR = re.compile(r"(?<![\w&])((?:[A-Z0-9][A-Za-z0-9]*&?[A-Z][A-Za-z0-9&]*)(?:-
 _TITLE = re.compile(r"(?<![\w-])([A-Z][a-z’'\-]+(?:[ \t]+(?:(?:of|and|for|the|in|to|on|&)[ \t]+)?[A-Z][A-Za-z’'\-]+){1,5})")
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 #: Abbreviations every reader knows, or that are not jargon (units, titles, roman numerals are handled apart).
-_EVERYDAY = frozenset("OK UK US USA EU UN TV PC IT AM PM FAQ PDF CEO MP MPS BBC COVID COVID-19 ID NB PS PTO QA "
+_EVERYDAY = frozenset("OK UK NHS US USA EU UN TV PC IT AM PM FAQ PDF CEO MP MPS BBC COVID COVID-19 ID NB PS PTO QA "
                       "Q1 Q2 Q3 Q4 H1 H2 FY KM KG MR MRS MS DR DRS".split())
 #: Words that never start or end a term of art, and sentence openers that make a capital meaningless.
 _SMALL = frozenset("a an and as at be by for from in into is it its of on or our the their this that to was we with "
@@ -54,9 +54,18 @@ class Suggestion:
                 "column": self.column, "expansion": self.expansion, "near": self.near}
 
 
+def _search_only(annotator: Annotator) -> frozenset[str]:
+    """Names the glossary holds for search but never highlights (NHS, GP): known, so never suggested."""
+    names = getattr(annotator, "_search_only_names", None)
+    if names is None:
+        names = frozenset(normalise(n) for t in annotator.glossary for n in t.search_only)
+        annotator._search_only_names = names
+    return names
+
+
 def _known(annotator: Annotator, name: str) -> bool:
     key = normalise(name)
-    if key in annotator.index or key.replace(" ", "") in annotator.index:
+    if key in annotator.index or key.replace(" ", "") in annotator.index or key in _search_only(annotator):
         return True
     for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
         if key.endswith(suffix) and key[: -len(suffix)] + stem in annotator.index:

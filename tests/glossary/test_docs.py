@@ -216,3 +216,29 @@ def test_the_tenth_round_blind_runs_are_in_the_docs(folder):
     assert (f" | {bt['recall']:.1%} / {bt['precision']:.1%} | {bt['meaning_recall']:.1%} / "
             f"{bt['meaning_precision']:.1%} |") in DOC
     assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
+
+
+@pytest.mark.parametrize("folder", ["heldout7", "heldout8", "heldout9", "heldout10"])
+def test_the_eleventh_round_blind_runs_are_in_the_docs(folder):
+    """The eleventh round's blind run on each blind corpus stands in docs/glossary.md beside its first run."""
+    first = json.loads((ROOT / "tests" / "glossary" / folder / "first_run.json").read_text())["total"]
+    blind = json.loads((ROOT / "tests" / "glossary" / folder / "blind_run_round11.json").read_text())
+    bt = blind["total"]
+    assert (f"| {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | ") in DOC
+    assert (f" | {bt['recall']:.1%} / {bt['precision']:.1%} | {bt['meaning_recall']:.1%} / "
+            f"{bt['meaning_precision']:.1%} |") in DOC
+    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
+
+
+def test_the_eleventh_round_file_and_blind_runs_are_listed():
+    """The benchmark scores each blind corpus's eleventh-round run, and the docs name the round's vocabulary file."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("bench_glossary_11", ROOT / "benchmarks" / "glossary.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    listed = {p.parent.name for _, _, runs in bench.HELD_OUT_CORPORA for p in runs if p.name == "blind_run_round11.json"}
+    assert listed == {"heldout7", "heldout8", "heldout9", "heldout10"}
+    assert not listed & bench.DEVELOPMENT
+    assert "`eleventh_round_vocabulary.yaml`" in DOC

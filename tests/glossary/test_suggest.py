@@ -84,3 +84,12 @@ def test_abbreviation_spelled_out_with_a_glossary_name_is_not_suggested():
     paper = "The Attendance Support Team (AST) called families. AST staff and the QWIX board met. QWIX again."
     found = {s.text for s in suggest(paper, annotator_for(()), min_count=1)}
     assert "QWIX" in found and "AST" not in found
+
+
+def test_names_held_for_search_only_and_the_nhs_are_not_suggested():
+    """GP is a search-only name of a shipped term and NHS is everyday: a council cannot add either, so neither is
+    suggested; an unknown abbreviation beside them still is."""
+    paper = "The GP and the NHS trust met. The GPs asked the NHS about the QWIX. The QWIX is new."
+    found = {s.text for s in suggest(paper, annotator_for(()))}
+    assert "QWIX" in found
+    assert not found & {"GP", "GPs", "NHS"}, found
