@@ -164,6 +164,8 @@ class _Run:
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
             create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
         create("row_version", schema.table("row_version").all_columns)
+        # rowids of staged versions a later file of the run replaced (see _versions); deleted before the commit
+        e.execute("CREATE OR REPLACE TEMP TABLE st_row_version_gone (rid BIGINT)")
         e.execute("CREATE OR REPLACE TEMP TABLE st_superseded (source VARCHAR, file_sha256 VARCHAR, row_number BIGINT)")
         for name in ("identity", "identity_history", "pseudonym"):
             create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
@@ -379,30 +381,38 @@ class _Run:
         key_text = (", ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), chr(0))" for k in keys) if keys else text)
         base = fhir.BASE.get(src.id, src.id)
         family = ", ".join(lit(s) for s in sorted({src.id, base, *[f for f, b in fhir.BASE.items() if b == base]}))
-        rv = f"temp.rv_{self.n}"
+        rv, kn = f"temp.rv_{self.n}", f"temp.kn_{self.n}"
         # keyed hashes (the pseudonym HMAC): the store holds no unkeyed digest of identifiers
         e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{self.n} AS SELECT _row, "
                   f"pseudo({lit('row-key')}, {lit(base)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
                   f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected")
-        known = (f"(SELECT source, key_hash, row_hash, file_sha256, row_number FROM {e.s('row_version')} "
-                 f"WHERE source IN ({family}) UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number "
-                 f"FROM temp.st_row_version WHERE source IN ({family}))")
+        # the known versions of this file's keys only (stored, and staged by this run with their rowid), read in
+        # one semi-join: the statements below join the file's rows to these few, not to the whole family
+        mine = f"source IN ({family}) AND key_hash IN (SELECT key_hash FROM {rv})"
+        e.execute(f"CREATE OR REPLACE TEMP TABLE kn_{self.n} AS "
+                  f"SELECT source, key_hash, row_hash, file_sha256, row_number, CAST(NULL AS BIGINT) AS _rid "
+                  f"FROM {e.s('row_version')} WHERE {mine} UNION ALL SELECT source, key_hash, row_hash, "
+                  f"file_sha256, row_number, rowid FROM temp.st_row_version WHERE {mine}")
+        e.execute(f"DELETE FROM {kn} WHERE _rid IN (SELECT rid FROM temp.st_row_version_gone)")
         e.execute(f"CREATE OR REPLACE TEMP TABLE present_{self.n} AS SELECT DISTINCT r._row FROM {rv} r "
-                  f"JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
+                  f"JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
         n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{self.n}")[0][0]
         if n_present:
             e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
             e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
         # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
         e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
-                  f"FROM {rv} r JOIN {known} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
-        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {known} k "
+                  f"FROM {rv} r JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
+        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {kn} k "
                                 f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
-        e.execute(f"DELETE FROM temp.st_row_version WHERE source IN ({family}) AND key_hash IN "
-                  f"(SELECT key_hash FROM {rv})")
+        # the staged versions of the keys this file brings anew leave the staging: their rowids are noted here
+        # and deleted once, before the commit (a DELETE per file would pass over the whole family again)
+        e.execute(f"INSERT INTO temp.st_row_version_gone SELECT k._rid FROM {kn} k WHERE k._rid IS NOT NULL AND "
+                  f"k.key_hash IN (SELECT key_hash FROM {rv})")
         e.execute(f"INSERT INTO temp.st_row_version SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
                   f"{lit(self.load_id)} FROM {rv}")
         e.execute(f"DROP TABLE {rv}")
+        e.execute(f"DROP TABLE {kn}")
         e.execute(f"DROP TABLE temp.present_{self.n}")
         return n_present, n_replaced
 
@@ -540,6 +550,7 @@ class _Run:
 
     def _commit(self) -> None:
         e = self.e
+        e.execute("DELETE FROM temp.st_row_version WHERE rowid IN (SELECT rid FROM temp.st_row_version_gone)")
         self._merged()
         finished = datetime.now(timezone.utc).replace(tzinfo=None)
         vault_steps = []
