@@ -54,7 +54,7 @@ def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path) -> list
     """Median seconds of one file's version check against N staged rows, then N stored rows."""
     os.environ["JOINEDUP_KEY"] = KEY
     sys.path.insert(0, str(code))
-    from joinedup.ingest import fhir
+    from joinedup.ingest import fhir, loader
     from joinedup.ingest.keys import load_key
     from joinedup.ingest.loader import _Run, memory_limit
     from joinedup.store.load import LoadSession
@@ -76,8 +76,11 @@ def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path) -> list
             key_hash, row_hash = _hashes(fields, "nhs.gp_appointments")
             _typed(e, "temp.family", fields, f"SELECT i AS _row, 'A' || i AS k, 'v1' AS v FROM range({n}) t(i)")
             table = "temp.st_row_version" if where == "staged" else e.s("row_version")
-            e.execute(f"INSERT INTO {table} SELECT 'nhs.gp_appointments', {key_hash}, {row_hash}, 'copy', _row, "
-                      f"'{run.load_id}' FROM temp.family")
+            cols, more = "source, key_hash, row_hash, file_sha256, row_number, load_id", ""
+            if where == "staged" and hasattr(loader, "key_prefix_sql"):  # staged rows carry their look-up key
+                cols, more = cols + ", _k", f", {loader.key_prefix_sql(key_hash)}"
+            e.execute(f"INSERT INTO {table} ({cols}) SELECT 'nhs.gp_appointments', {key_hash}, {row_hash}, 'copy', "
+                      f"_row, '{run.load_id}'{more} FROM temp.family")
             e.execute("DROP TABLE temp.family")
             step, third = max(n // file_rows, 1), file_rows // 3
             run.n = 1
