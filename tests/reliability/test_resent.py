@@ -128,3 +128,31 @@ def test_load_ids_made_within_one_second_sort_as_made():
         ids.append(new_load_id())
         time.sleep(0.00002)
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_versions_in_one_run_follow_each_other(small_place, tmp_path, run_cli):
+    """A run of three versions of one extract: each changed row replaces the version staged before it.
+
+    The third file is the first again: its three rows differ from the second file's (now the staged
+    versions, the first file's having left the staging), so they are replaced, not found present."""
+    db = tmp_path / "store.duckdb"
+    header, rows = _rows(small_place / "nhs.deaths.csv")
+    changed = [dict(r) for r in rows]
+    for r in changed[:3]:
+        r["PLACE_OF_DEATH"] = "hospice" if r["PLACE_OF_DEATH"] != "hospice" else "home"
+    v2, v3 = tmp_path / "deaths_v2.csv", tmp_path / "deaths_v3.csv"
+    _write(v2, header, changed)
+    _write(v3, header, rows)  # the first version again, LF: a different file
+    result = _load(run_cli, db, small_place / "nhs.deaths.csv", v2, v3)
+    got = [(f["rows_present"], f["rows_replaced"], f["rows_loaded"]) for f in result["files"]]
+    assert got == [(0, 0, len(rows)), (len(rows) - 3, 3, 3), (len(rows) - 3, 3, 3)]
+    counts = _counts(db)
+    assert counts["death"] == counts["row_version"] == len(rows)
+    con = store_con.connect(str(db), read_only=True)
+    try:
+        last = con.execute("SELECT file_sha256 FROM load_file WHERE path = ?", [str(v3)]).fetchone()[0]
+        from_last = con.execute("SELECT count(*) FROM death WHERE file_sha256 = ?", [last]).fetchone()[0]
+        versions_from_last = con.execute("SELECT count(*) FROM row_version WHERE file_sha256 = ?", [last]).fetchone()[0]
+    finally:
+        con.close()
+    assert from_last == versions_from_last == 3
