@@ -130,6 +130,17 @@ def test_a_blind_corpus_first_and_blind_runs_are_in_the_docs(folder, marks, firs
             f"{t['meaning_recall']:.1%} | {t['meaning_precision']:.1%} | **{bt['recall']:.1%}** | **{bt['precision']:.1%}** |") in DOC
 
 
+def _benchmark(name: str):
+    """benchmarks/glossary.py loaded as a module under `name` (its DEVELOPMENT set and HELD_OUT_CORPORA)."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "glossary.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    return bench
+
+
 @pytest.mark.parametrize("folder, marker", [("heldout3", "dev3"), ("heldout4", "dev4"), ("heldout5", "dev5"),
                                             ("heldout6", "dev6")])
 def test_development_corpus_figures_match(folder, marker):
@@ -145,24 +156,14 @@ def test_development_corpus_figures_match(folder, marker):
 
 def test_the_fifth_corpus_is_a_development_corpus():
     """From the sixth round the fifth corpus is tuned on: the benchmark says so, and its recorded runs stay as they were."""
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location("bench_glossary", ROOT / "benchmarks" / "glossary.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
+    bench = _benchmark("bench_glossary")
     assert {"heldout", "heldout2", "heldout3", "heldout4", "heldout5"} <= bench.DEVELOPMENT
     assert "`DEVELOPMENT` in `benchmarks/glossary.py` now holds `heldout`" in " ".join(DOC.split())
 
 
 def test_the_sixth_corpus_is_a_development_corpus():
     """From the seventh round the sixth corpus is tuned on; the seventh stays blind and its recorded runs stay as they were."""
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location("bench_glossary_7", ROOT / "benchmarks" / "glossary.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
+    bench = _benchmark("bench_glossary_7")
     assert "heldout6" in bench.DEVELOPMENT and "heldout7" not in bench.DEVELOPMENT
     assert "`DEVELOPMENT` in `benchmarks/glossary.py` now holds `heldout` to `heldout6`" in " ".join(DOC.split())
     blind = json.loads((ROOT / "tests" / "glossary" / "heldout6" / "blind_run.json").read_text())
@@ -207,22 +208,11 @@ def test_the_ninth_round_blind_runs_are_in_the_docs(folder):
 
 
 @pytest.mark.parametrize("folder", ["heldout7", "heldout8", "heldout9", "heldout10"])
-def test_the_tenth_round_blind_runs_are_in_the_docs(folder):
-    """The tenth round's blind run on each blind corpus stands in docs/glossary.md beside its first run."""
+@pytest.mark.parametrize("round_", [10, 11])
+def test_the_tenth_and_later_rounds_blind_runs_are_in_the_docs(folder, round_):
+    """Each round's blind run (from the tenth) on each blind corpus stands in docs/glossary.md beside its first run."""
     first = json.loads((ROOT / "tests" / "glossary" / folder / "first_run.json").read_text())["total"]
-    blind = json.loads((ROOT / "tests" / "glossary" / folder / "blind_run_round10.json").read_text())
-    bt = blind["total"]
-    assert (f"| {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | ") in DOC
-    assert (f" | {bt['recall']:.1%} / {bt['precision']:.1%} | {bt['meaning_recall']:.1%} / "
-            f"{bt['meaning_precision']:.1%} |") in DOC
-    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
-
-
-@pytest.mark.parametrize("folder", ["heldout7", "heldout8", "heldout9", "heldout10"])
-def test_the_eleventh_round_blind_runs_are_in_the_docs(folder):
-    """The eleventh round's blind run on each blind corpus stands in docs/glossary.md beside its first run."""
-    first = json.loads((ROOT / "tests" / "glossary" / folder / "first_run.json").read_text())["total"]
-    blind = json.loads((ROOT / "tests" / "glossary" / folder / "blind_run_round11.json").read_text())
+    blind = json.loads((ROOT / "tests" / "glossary" / folder / f"blind_run_round{round_}.json").read_text())
     bt = blind["total"]
     assert (f"| {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | ") in DOC
     assert (f" | {bt['recall']:.1%} / {bt['precision']:.1%} | {bt['meaning_recall']:.1%} / "
@@ -232,12 +222,7 @@ def test_the_eleventh_round_blind_runs_are_in_the_docs(folder):
 
 def test_the_eleventh_round_file_and_blind_runs_are_listed():
     """The benchmark scores each blind corpus's eleventh-round run, and the docs name the round's vocabulary file."""
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location("bench_glossary_11", ROOT / "benchmarks" / "glossary.py")
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
+    bench = _benchmark("bench_glossary_11")
     listed = {p.parent.name for _, _, runs in bench.HELD_OUT_CORPORA for p in runs if p.name == "blind_run_round11.json"}
     assert listed == {"heldout7", "heldout8", "heldout9", "heldout10"}
     assert not listed & bench.DEVELOPMENT
