@@ -1,0 +1,48 @@
+"""The features copied into the link engine a slice at a time hold every row, in order, with its lists."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from sqlglot import exp
+
+from joinedup.link.rows import put_features
+from joinedup.link.sql import LinkSQL, asc, col, ref
+from joinedup.store import Store
+
+
+def _features(n: int) -> pl.DataFrame:
+    return pl.DataFrame({
+        "unique_id": [f"r{i:03d}" for i in range(n)],
+        "dob": [None if i % 5 == 0 else f"19{50 + i % 40}-01-0{1 + i % 9}" for i in range(n)],
+        "family_names": [None if i % 4 == 0 else [f"n{i}", f"m{i % 3}"] for i in range(n)],
+        "nhs_number_verified": [None if i % 6 == 0 else i % 2 == 0 for i in range(n)],
+    })
+
+
+def _copied(engine: str, frame: pl.DataFrame, slice_rows: int) -> pl.DataFrame:
+    scratch = Store.memory(engine)
+    try:
+        link = LinkSQL(scratch.backend)
+        name = put_features(link, frame, slice_rows=slice_rows)
+        return link.fetch(exp.select(exp.Star()).from_(ref(name)).order_by(asc(col("unique_id"))))
+    finally:
+        scratch.close()
+
+
+@pytest.mark.parametrize("slice_rows", [7, 23, 200_000])
+def test_every_slice_lands_in_one_table_on_duckdb(slice_rows):
+    frame = _features(23)
+    got = _copied("duckdb", frame, slice_rows)
+    assert got.to_dicts() == frame.to_dicts()
+
+
+def test_an_empty_frame_gives_an_empty_table():
+    got = _copied("duckdb", _features(0), 7)
+    assert got.height == 0 and got.columns == _features(0).columns
+
+
+@pytest.mark.spark
+def test_slices_on_spark_are_one_table_too(spark_session):
+    frame = _features(23)
+    assert _copied("spark", frame, 7).to_dicts() == frame.to_dicts()
