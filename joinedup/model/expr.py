@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import threading
 from dataclasses import dataclass
 
 from joinedup.errors import UserError
@@ -31,10 +32,17 @@ _NUMPY = {"MIN": "_np.minimum", "MAX": "_np.maximum", "ABS": "_np.abs", "EXP": "
           "LN": "_np.log", "SQRT": "_np.sqrt", "IF_THEN_ELSE": "_np.where"}
 
 
+#: One `ast.parse` at a time: CPython 3.11 keeps the AST converter's recursion depth in interpreter-wide state, so two
+#: threads parsing at once (a web app's scenario run beside a request that builds the model) can fail with
+#: "SystemError: AST constructor recursion depth mismatch" (CPython issue 106905, fixed in later releases).
+_PARSE_LOCK = threading.Lock()
+
+
 def parse(text: str, *, file: str, field: str, lookups: frozenset[str] = frozenset()) -> ast.expr:
     """Parse an equation into a checked `ast` tree, or raise a UserError naming file and field."""
     try:
-        tree = ast.parse(str(text).strip(), mode="eval").body
+        with _PARSE_LOCK:
+            tree = ast.parse(str(text).strip(), mode="eval").body
     except SyntaxError as e:
         raise UserError(f"cannot parse equation {text!r} ({e.msg})", file=file, field=field) from None
     for node in ast.walk(tree):
