@@ -82,7 +82,8 @@ def _code_hash() -> str:
 def _fingerprints(store: Store, pol: DisclosurePolicy) -> tuple[str, str]:
     """(everything but the person index and families, everything) a measure result depends on."""
     h = hashlib.sha256(_code_hash().encode())
-    h.update(f"schema {store.schema_version}; suppress below {pol.threshold}; round to {pol.rounding}\n".encode())
+    h.update(f"engine {store.dialect}; schema {store.schema_version}; suppress below {pol.threshold}; "
+             f"round to {pol.rounding}\n".encode())
     tables = set(store.tables())
     # Which of the tables measures read are present (a table appearing changes a result); others (peers) do not count.
     h.update(("tables " + ",".join(sorted((tables & _READ) - set(_LINK_INPUTS))) + "\n").encode())
@@ -97,9 +98,26 @@ def _fingerprints(store: Store, pol: DisclosurePolicy) -> tuple[str, str]:
             # An incremental link run may change few rows and no model: the contents themselves are digested.
             # A sum, not BIT_XOR: a row's hash takes its last column by XOR alone, so a XOR over rows missed two
             # rows swapping their last values, and a last value shared by an even number of rows cancelled out.
-            n, digest = store.fetchall(f"SELECT COUNT(*), SUM(CAST(HASH(t) AS HUGEINT)) FROM {name} AS t")[0]
+            n, digest = store.fetchall(_content_digest(name, store.dialect))[0]
             h.update(f"{name} {n} {digest}\n".encode())
     return base, h.hexdigest()
+
+
+def _content_digest(name: str, dialect: str) -> exp.Select:
+    """A query of (row count, sum of 64-bit row hashes) of one table, in the engine's own hash.
+
+    DuckDB hashes the row itself; Spark hashes the row's JSON (field names with their values,
+    so a null moving between columns changes it). The sums differ between engines, so the
+    fingerprint names the engine and results stored by one are never taken as current by another.
+    """
+    if dialect == "duckdb":
+        row = exp.func("HASH", exp.column("t"), dialect=dialect)
+        wide = exp.DataType.build("HUGEINT", dialect=dialect)
+    else:
+        whole = exp.Column(this=exp.Star(), table=exp.to_identifier("t"))
+        row = exp.func("XXHASH64", exp.func("TO_JSON", exp.Struct(expressions=[whole])), dialect=dialect)
+        wide = exp.DataType.build("DECIMAL(38, 0)")
+    return exp.select(exp.Count(this=exp.Star()), exp.Sum(this=exp.cast(row, wide))).from_(exp.to_table(name).as_("t"))
 
 
 def inputs_fingerprint(store: Store, pol: DisclosurePolicy | None = None) -> str:
@@ -221,7 +239,7 @@ class StoredResults:
         if meta.get(_INPUTS_KEY) and self.store.has_table(TABLE):
             try:
                 current = inputs_fingerprint(self.store, pol)
-            except UserError:  # an engine without HASH or HUGEINT: compute live
+            except UserError:  # a table the engine cannot digest: compute live
                 current = None
             if current == meta[_INPUTS_KEY]:
                 rows = {}

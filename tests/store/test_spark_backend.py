@@ -141,3 +141,17 @@ def test_pseudo_on_spark_is_the_hmac_duckdb_computes(spark_session):
         finally:
             store.close()
         assert got == expected, engine
+
+
+def test_spark_digests_the_link_tables_in_its_own_hash_and_never_reads_duckdbs_stored_results(store_file, spark_session):
+    from joinedup.measures.stored import _LINK_INPUTS, _content_digest, inputs_fingerprint
+    got = {}
+    for engine in ("duckdb", "spark"):
+        with Store.open(store_file, "analysis", engine=engine) as store:
+            present = [t for t in _LINK_INPUTS if store.has_table(t)]
+            got[engine] = ([store.fetchall(_content_digest(t, store.dialect))[0] for t in present],
+                           inputs_fingerprint(store))
+    (duck_rows, duck_print), (spark_rows, spark_print) = got["duckdb"], got["spark"]
+    assert [n for n, _ in spark_rows] == [n for n, _ in duck_rows] and any(n for n, _ in duck_rows)
+    assert all((d is not None) == bool(n) for n, d in spark_rows)  # Spark ran its digest (no error hidden)
+    assert spark_print != duck_print  # the engine is named: DuckDB's stored rows are never current for Spark
