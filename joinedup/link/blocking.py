@@ -15,8 +15,8 @@ from sqlglot import exp
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons
 from joinedup.link.engine import Engine
-from joinedup.link.records import load_records, present_features
-from joinedup.link.rows import exact_rows, put_features
+from joinedup.link.records import COMPARED, feature_batches
+from joinedup.link.rows import exact_rows, put_feature_batches
 from joinedup.link.sql import LinkSQL, as_, col, ref
 from joinedup.link.truth import read_truth, record_ids
 
@@ -29,11 +29,9 @@ def blocking_recall(store: Path, truth_dir: Path) -> dict:
     engine = Engine(store, vault=True, store_read_only=True)
     try:
         link = LinkSQL(engine.store.backend, engine.api)
-        feats = load_records(engine, str(store))
-        present = present_features(feats)
-        features = put_features(link, feats.drop("record_id", "source"))
-        del feats
-        made = exact_rows(link, features)
+        put = put_feature_batches(link, feature_batches(engine, str(store)), COMPARED)
+        present = set(put.present)
+        made = exact_rows(link, put.name)
         clusters = link.fetch(exp.select(col("unique_id"), col("cluster")).from_(ref(made.clusters)))
         table = engine.api.register(made.rows, dataset_display_name="records_for_blocking")
         settings = SettingsCreator(link_type="dedupe_only", unique_id_column_name="unique_id",

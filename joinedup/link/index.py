@@ -25,8 +25,8 @@ from joinedup.link.families import home_sql, household_sql, relation_sql, family
 from joinedup.link.ids import assign_id_tables, assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
-from joinedup.link.records import load_records, present_features
-from joinedup.link.rows import exact_rows, put_features
+from joinedup.link.records import COMPARED, feature_batches
+from joinedup.link.rows import exact_rows, put_feature_batches
 from joinedup.link.review import write_review_pairs
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
@@ -203,7 +203,9 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
         link, scratch = _link_engine(writer, engine, spark_master, store)
         with progress() as bar:
             task = bar.add_task("reading records", total=7)
-            feats = load_records(writer, str(store))
+            # each batch of records' features goes into the link engine as it is made (the engine spills
+            # beyond its limit): Python keeps only the guard's keys of each record
+            put = put_feature_batches(link, feature_batches(writer, str(store)), COMPARED)
             previous = read_table(writer, "person_source_link")
             model_rows = read_table(writer, "link_model")
             model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
@@ -211,13 +213,10 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
                 model = None  # a model saved by the other engine: its SQL is in that engine's dialect; learn afresh
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             ensure_table(writer, "store")
-            decisions = read_decisions(read_table(writer, "link_decision"), feats["unique_id"])
-            present, n_records = present_features(feats), feats.height
-            recs = alias_nhs_keys(keyed(feats).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            apart = pl.concat([cannot_link(decisions), _related_apart(writer, feats)])
-            # the engine holds the features from here on (and spills them beyond its limit): Python lets go of them
-            features = put_features(link, feats.drop("record_id", "source"))
-            del feats
+            decisions = read_decisions(read_table(writer, "link_decision"), put.kept["unique_id"])
+            present, n_records, features = set(put.present), put.records, put.name
+            recs = alias_nhs_keys(keyed(put.kept).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
+            apart = pl.concat([cannot_link(decisions), _related_apart(writer, put.kept)])
             laps.lap("read records")
             exact, predictions, run = _edges(link, features, present, model)
             link.drop(features)

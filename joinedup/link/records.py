@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import polars as pl
 from sqlglot import exp
 
 from joinedup.errors import UserError
 from joinedup.link.engine import Engine
 from joinedup.link.features import person_features
-from joinedup.link.sql import as_, col, not_null, ref, sub, text
+from joinedup.link.sql import LinkSQL, as_, col, not_null, number, ref, sub, text
 
-__all__ = ["load_records", "present_features", "COMPARED"]
+__all__ = ["load_records", "feature_batches", "COMPARED"]
 
 #: Features the person index compares (when any record carries them).
 COMPARED = ("given_name", "family_name", "dob", "postcode", "address", "sex", "nhs_number", "other_id")
@@ -18,17 +20,24 @@ COMPARED = ("given_name", "family_name", "dob", "postcode", "address", "sex", "n
 _HISTORY = {"family_name": "family_names_all", "postcode": "postcodes_all", "address": "addresses_all"}
 
 
-#: Records whose comparison features are computed at a time: Python holds the features of the place,
-#: and the working frames of one batch, never the raw records of the whole place at once.
+#: Records whose comparison features are computed at a time: Python holds one batch's records and
+#: features, never the whole place's (a link run sends each batch to its engine before the next).
 FEATURE_BATCH_ROWS = 200_000
 
 
 def load_records(engine: Engine, store_name: str, batch_rows: int | None = None) -> pl.DataFrame:
-    """Every person record with its pseudonyms and (vault) identifiers and history, as comparison features.
+    """Every person record with its pseudonyms and (vault) identifiers and history, as comparison features."""
+    return pl.concat(list(feature_batches(engine, store_name, batch_rows)), how="vertical_relaxed", rechunk=False)
 
-    The records (each with its history folded to lists in the engine) stream from the engine in
-    batches of `batch_rows` (FEATURE_BATCH_ROWS); each batch's features are computed and kept, its
-    raw values freed before the next.
+
+def feature_batches(engine: Engine, store_name: str, batch_rows: int | None = None) -> Iterator[pl.DataFrame]:
+    """Every person record's comparison features, `batch_rows` records (FEATURE_BATCH_ROWS) at a time.
+
+    The records, each with its vault values opened and its history folded to lists, are first
+    held by the engine in a temporary table (spilled beyond its memory limit) and then read a slice
+    at a time, so the caller may write to the same connection between batches (a streaming result
+    would be closed by that) and Python never holds more than one batch's records and features.
+    A record the vault holds twice comes once, in its first batch.
     """
     if "person_record" not in engine.tables("store"):
         raise UserError("nothing ingested: the store has no person_record table (run `joinedup ingest` first)",
@@ -51,23 +60,28 @@ def load_records(engine: Engine, store_name: str, batch_rows: int | None = None)
                    .where(exp.and_(col("field").isin(*map(text, _HISTORY)), not_null(col("value")))).group_by(col("record_id")))
         query = query.select(*(col(c, "h") for c in _HISTORY.values())).join(
             sub(history, "h"), on=col("record_id", "h").eq(col("record_id", "pr")), join_type="left")
-    parts = []
-    for batch in engine.store.backend.fetch_batches(engine.store.backend.render(query), batch_rows or FEATURE_BATCH_ROWS):
-        if batch.num_rows == 0:
-            continue
-        records = pl.from_arrow(batch).unique("record_id", keep="first")
-        records = records.with_columns(pl.col("record_id").alias("unique_id"),
-                                       pl.col("date_of_birth").cast(pl.Date, strict=False))
-        parts.append(person_features(records))
-        del records
-    if not parts:
-        raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
-    feats = pl.concat(parts, how="vertical_relaxed", rechunk=False)
-    # one row per record: a record the vault holds twice is read once, as before (rows of one record
-    # may come in two batches)
-    return feats.unique("unique_id", keep="first") if feats["unique_id"].is_duplicated().any() else feats
-
-
-def present_features(feats: pl.DataFrame) -> set[str]:
-    """The compared features that at least a few records carry."""
-    return {c for c in COMPARED if c in feats.columns and feats[c].null_count() < feats.height}
+    held = LinkSQL(engine.store.backend, engine.api)
+    raw = held.table("link_records", query)
+    try:
+        total, distinct = held.backend.fetchall(held.sql(exp.select(
+            exp.Count(this=exp.Star()), exp.Count(this=exp.Distinct(expressions=[col("record_id")]))).from_(ref(raw))))[0]
+        if total == 0:
+            raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
+        step = batch_rows or FEATURE_BATCH_ROWS
+        seen: list[pl.Series] = []
+        for start in range(0, total, step):
+            # DuckDB numbers a table's rows from 0 (rowid) and reads a range of them without a scan
+            rowid = col("rowid")
+            where = exp.and_(exp.GTE(this=rowid, expression=number(start)),
+                             exp.LT(this=rowid.copy(), expression=number(start + step)))
+            records = held.fetch(exp.select(exp.Star()).from_(ref(raw)).where(where)).unique("record_id", keep="first")
+            if total != distinct:  # rows of one record in two batches: the first batch's is kept
+                earlier = pl.concat(seen) if seen else pl.Series("record_id", [], dtype=pl.Utf8)
+                records = records.filter(~pl.col("record_id").is_in(earlier.implode()))
+                seen.append(records["record_id"])
+            records = records.with_columns(pl.col("record_id").alias("unique_id"),
+                                           pl.col("date_of_birth").cast(pl.Date, strict=False))
+            yield person_features(records)
+            del records
+    finally:
+        held.drop(raw)

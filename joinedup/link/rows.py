@@ -1,14 +1,15 @@
 """What the model compares: the features in the engine, the exact rules' clusters, and one row per identity in each.
 
-A link run copies the records' comparison features into the link engine once (`put_features`);
-from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
+A link run sends the records' comparison features into the link engine a batch at a time as they are
+made (`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
 (`model_rows`) are SQL in that engine (DuckDB or Spark, sqlglot trees rendered for it), held and
-spilled by the engine within its memory limit, so no whole-place frame but the features themselves
-is ever made in Python, and those are freed as soon as the engine holds them.
+spilled by the engine within its memory limit, so no whole-place frame of features is ever made in
+Python: it holds one batch, and a few keys of each record for the cluster guard.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -18,7 +19,8 @@ from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
 
-__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "put_features", "exact_rows", "model_rows"]
+__all__ = ["PSEUDONYMS", "POOLED", "KEPT", "ExactRows", "PutFeatures", "put_feature_batches", "put_features",
+           "exact_rows", "model_rows"]
 
 #: Pseudonymised identifiers: the exact rules and the cluster guard read them; the model never does.
 PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
@@ -32,23 +34,59 @@ POOLED = ("given_canon", "family_names", "postcodes", "addresses")
 #: makes in Python (the whole place's at once was 2.5 GB above the features at 1,000,000 people).
 PUT_SLICE_ROWS = 200_000
 
+#: What a link run keeps in Python of each record after its features went to the engine: the cluster
+#: guard's keys and the stated relations' local ids (a few short strings a record).
+KEPT = ("unique_id", "nhs_number_pseudo", "nhs_number_verified", "system", "local_id_pseudo")
+
+#: Columns the link engine never needs (the record id is the features' unique_id).
+_NOT_SENT = ("record_id", "source")
+
+
+@dataclass(frozen=True)
+class PutFeatures:
+    """The features table in the link engine, and what the run keeps of each record in Python."""
+
+    name: str
+    records: int
+    present: frozenset[str]  # the compared features that at least one record carries
+    kept: pl.DataFrame  # KEPT, one row per record
+
+
+def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared: Sequence[str]) -> PutFeatures:
+    """Send each batch of features into one new table of the link engine as it comes, rows in order.
+
+    Only the batch in hand is held in Python, with KEPT of the records before it. On DuckDB the
+    batches are appended to one temporary table; on Spark each is a view and the table their union.
+    """
+    name: str | None = None
+    parts: list[str] = []
+    kept: list[pl.DataFrame] = []
+    present: set[str] = set()
+    records = 0
+    for batch in batches:
+        records += batch.height
+        present |= {c for c in compared if c in batch.columns and batch[c].null_count() < batch.height}
+        kept.append(batch.select([c for c in KEPT if c in batch.columns]))
+        sent = batch.drop(*(c for c in _NOT_SENT if c in batch.columns))
+        del batch
+        if link.dialect != "duckdb":
+            parts.append(link.put("features_part", sent))
+        elif name is None:
+            name = link.put("features", sent)
+        else:
+            link.backend.write_arrow(name, sent.to_arrow(), replace=False)
+    if name is None and not parts:
+        raise ValueError("no features to put")  # callers pass at least one batch (records.py raises first)
+    if parts:
+        name = parts[0] if len(parts) == 1 else link.table(
+            "features", union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
+    return PutFeatures(name, records, frozenset(present), pl.concat(kept, rechunk=True))
+
 
 def put_features(link: LinkSQL, feats: pl.DataFrame, slice_rows: int = PUT_SLICE_ROWS) -> str:
-    """Copy the features into a new table of the link engine, a slice at a time, rows in order; its name.
-
-    The caller may free its frame after. On DuckDB the slices are appended to one temporary table; on
-    Spark each slice is a view and the table their union.
-    """
+    """Copy a frame of features into a new table of the link engine, a slice at a time, rows in order; its name."""
     slices = [feats.slice(i, slice_rows) for i in range(0, feats.height, slice_rows)] or [feats]
-    if link.dialect == "duckdb":
-        name = link.put("features", slices[0])
-        for part in slices[1:]:
-            link.backend.write_arrow(name, part.to_arrow(), replace=False)
-        return name
-    parts = [link.put("features_part", part) for part in slices]
-    if len(parts) == 1:
-        return parts[0]
-    return link.table("features", union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
+    return put_feature_batches(link, slices, ()).name
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,37 @@ def test_an_empty_frame_gives_an_empty_table():
 def test_slices_on_spark_are_one_table_too(spark_session):
     frame = _features(23)
     assert _copied("spark", frame, 7).to_dicts() == frame.to_dicts()
+
+
+def _keyed(n: int) -> pl.DataFrame:
+    return _features(n).with_columns(
+        record_id=pl.col("unique_id"), source=pl.lit("gp"), system=pl.lit("emis"),
+        local_id_pseudo=pl.format("L{}", pl.col("unique_id")), nhs_number_pseudo=pl.format("N{}", pl.col("unique_id")),
+        given_name=pl.lit(None, dtype=pl.Utf8))
+
+
+def test_each_batch_is_in_the_engine_before_the_next_is_made():
+    from joinedup.link.rows import KEPT, put_feature_batches
+
+    frame = _keyed(23)
+    scratch = Store.memory("duckdb")
+    try:
+        link = LinkSQL(scratch.backend)
+        landed: list[int] = []
+
+        def batches():
+            for i in range(0, frame.height, 7):
+                tables = [t for (t,) in scratch.backend.fetchall(
+                    "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '__jl_features%'")]
+                landed.append(sum(scratch.backend.fetchall(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables))
+                yield frame.slice(i, 7)
+
+        put = put_feature_batches(link, batches(), ("dob", "given_name", "family_names"))
+        got = link.fetch(exp.select(exp.Star()).from_(ref(put.name)).order_by(asc(col("unique_id"))))
+    finally:
+        scratch.close()
+    assert landed == [0, 7, 14, 21]  # the rows before each batch were already in the engine
+    assert got.columns == [c for c in frame.columns if c not in ("record_id", "source")]
+    assert got.to_dicts() == frame.drop("record_id", "source").to_dicts()
+    assert put.records == 23 and put.present == {"dob", "family_names"}  # given_name is null in every record
+    assert put.kept.columns == list(KEPT) and put.kept.to_dicts() == frame.select(KEPT).to_dicts()
