@@ -155,3 +155,12 @@ def test_spark_digests_the_link_tables_in_its_own_hash_and_never_reads_duckdbs_s
     assert [n for n, _ in spark_rows] == [n for n, _ in duck_rows] and any(n for n, _ in duck_rows)
     assert all((d is not None) == bool(n) for n, d in spark_rows)  # Spark ran its digest (no error hidden)
     assert spark_print != duck_print  # the engine is named: DuckDB's stored rows are never current for Spark
+
+
+def test_local_mode_gives_the_driver_the_stores_memory_limit_and_cuts_plan_text(spark_session):
+    # in local mode the driver runs every task: Spark's own 1 GB heap ran out on the measure library at 1M people
+    from joinedup.store.backends.spark import PLAN_TEXT_CHARS, _spark_size
+    from joinedup.store.memory import engine_memory_limit
+    conf = spark_session.sparkContext.getConf()
+    assert conf.get("spark.driver.memory") == _spark_size(engine_memory_limit())
+    assert spark_session.conf.get("spark.sql.maxPlanStringLength") == str(PLAN_TEXT_CHARS)

@@ -21,12 +21,16 @@ from typing import Any, Sequence
 import pyarrow as pa
 
 from joinedup.store.backends.base import Backend, BackendError
+from joinedup.store.memory import engine_memory_limit
 
 __all__ = ["SparkBackend", "session", "DEFAULT_MASTER", "MASTER_ENV"]
 
 #: Local mode on every core of this machine, unless --spark-master or JOINEDUP_SPARK_MASTER says otherwise.
 DEFAULT_MASTER = "local[*]"
 MASTER_ENV = "JOINEDUP_SPARK_MASTER"
+
+#: The longest text of a query plan Spark builds (for its query events); the plan itself is never cut.
+PLAN_TEXT_CHARS = 100_000
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -62,6 +66,12 @@ def session(master: str | None = None, *, threads: int | None = None, memory_lim
         b = b.config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="joinedup-spark-warehouse-"))
         if temp_dir is not None:
             b = b.config("spark.local.dir", str(temp_dir))
+        # the driver runs every task in local mode: Spark's own 1 GB heap ran out on the measure library at
+        # 1,000,000 people, so it gets the limit a DuckDB store gets (JOINEDUP_MEMORY, else 3 GB or half the machine)
+        memory_limit = memory_limit or engine_memory_limit()
+    # a plan's text is built for every query's start event: a long measure's plan, re-planned by adaptive
+    # execution, made strings that filled the heap; this cuts the text (never the plan)
+    b = b.config("spark.sql.maxPlanStringLength", str(PLAN_TEXT_CHARS))
     if memory_limit:
         b = b.config("spark.driver.memory", _spark_size(memory_limit))
     try:
