@@ -26,14 +26,14 @@ from joinedup.link.ids import assign_id_tables, assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
 from joinedup.link.records import COMPARED, feature_batches
-from joinedup.link.rows import exact_rows, put_feature_batches
+from joinedup.link.rows import exact_rows, guard_keys, put_feature_batches
 from joinedup.link.review import write_review_pairs
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
 from joinedup.link.tables import read_table, write_link_query, write_link_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
 
-__all__ = ["IndexSummary", "build_index", "keyed", "THRESHOLD", "TRAINING_ROWS"]
+__all__ = ["IndexSummary", "build_index", "THRESHOLD", "TRAINING_ROWS"]
 
 #: A scored pair at or above this probability is a link (the choice is justified in docs/linkage.md).
 THRESHOLD = 0.8
@@ -70,12 +70,6 @@ class IndexSummary:
                 + (f"; clerical decisions applied: {self.decisions}" if self.decisions else "")
                 + (f" ({self.decisions_unmet} match decisions could not be honoured: they contradict "
                    "no-match decisions)" if self.decisions_unmet else ""))
-
-
-def keyed(feats: pl.DataFrame) -> pl.DataFrame:
-    """Features with nhs_key: the NHS number pseudonym where the number is verified (the guard's key)."""
-    return feats.with_columns(nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
-                              .then(pl.col("nhs_number_pseudo")))
 
 
 def stable_hash(values: pl.Series, salt: str) -> pl.Series:
@@ -204,7 +198,7 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
         with progress() as bar:
             task = bar.add_task("reading records", total=7)
             # each batch of records' features goes into the link engine as it is made (the engine spills
-            # beyond its limit): Python keeps only the guard's keys of each record
+            # beyond its limit): Python never holds the whole place's features
             put = put_feature_batches(link, feature_batches(writer, str(store)), COMPARED)
             previous = read_table(writer, "person_source_link")
             model_rows = read_table(writer, "link_model")
@@ -213,10 +207,12 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
                 model = None  # a model saved by the other engine: its SQL is in that engine's dialect; learn afresh
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             ensure_table(writer, "store")
-            decisions = read_decisions(read_table(writer, "link_decision"), put.kept["unique_id"])
             present, n_records, features = set(put.present), put.records, put.name
-            recs = alias_nhs_keys(keyed(put.kept).select("unique_id", "nhs_key", "system", "local_id_pseudo"), decisions)
-            apart = pl.concat([cannot_link(decisions), _related_apart(writer, put.kept)])
+            keys = guard_keys(link, features)
+            decisions = read_decisions(read_table(writer, "link_decision"), keys["unique_id"])
+            recs = alias_nhs_keys(keys, decisions)
+            apart = pl.concat([cannot_link(decisions), _related_apart(writer, keys)])
+            del keys
             laps.lap("read records")
             exact, predictions, run = _edges(link, features, present, model)
             link.drop(features)

@@ -4,7 +4,7 @@ A link run sends the records' comparison features into the link engine a batch a
 made (`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
 (`model_rows`) are SQL in that engine (DuckDB or Spark, sqlglot trees rendered for it), held and
 spilled by the engine within its memory limit, so no whole-place frame of features is ever made in
-Python: it holds one batch, and a few keys of each record for the cluster guard.
+Python: it holds one batch at a time, then the cluster guard's keys of each record (`guard_keys`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
 
-__all__ = ["PSEUDONYMS", "POOLED", "KEPT", "ExactRows", "PutFeatures", "put_feature_batches", "put_features",
-           "exact_rows", "model_rows"]
+__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "PutFeatures", "put_feature_batches", "put_features",
+           "guard_keys", "exact_rows", "model_rows"]
 
 #: Pseudonymised identifiers: the exact rules and the cluster guard read them; the model never does.
 PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
@@ -34,39 +34,32 @@ POOLED = ("given_canon", "family_names", "postcodes", "addresses")
 #: makes in Python (the whole place's at once was 2.5 GB above the features at 1,000,000 people).
 PUT_SLICE_ROWS = 200_000
 
-#: What a link run keeps in Python of each record after its features went to the engine: the cluster
-#: guard's keys and the stated relations' local ids (a few short strings a record).
-KEPT = ("unique_id", "nhs_number_pseudo", "nhs_number_verified", "system", "local_id_pseudo")
-
 #: Columns the link engine never needs (the record id is the features' unique_id).
 _NOT_SENT = ("record_id", "source")
 
 
 @dataclass(frozen=True)
 class PutFeatures:
-    """The features table in the link engine, and what the run keeps of each record in Python."""
+    """The features table in the link engine, its number of records and the compared features present."""
 
     name: str
     records: int
     present: frozenset[str]  # the compared features that at least one record carries
-    kept: pl.DataFrame  # KEPT, one row per record
 
 
 def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared: Sequence[str]) -> PutFeatures:
     """Send each batch of features into one new table of the link engine as it comes, rows in order.
 
-    Only the batch in hand is held in Python, with KEPT of the records before it. On DuckDB the
-    batches are appended to one temporary table; on Spark each is a view and the table their union.
+    Only the batch in hand is held in Python. On DuckDB the batches are appended to one temporary
+    table; on Spark each is a view and the table their union.
     """
     name: str | None = None
     parts: list[str] = []
-    kept: list[pl.DataFrame] = []
     present: set[str] = set()
     records = 0
     for batch in batches:
         records += batch.height
         present |= {c for c in compared if c in batch.columns and batch[c].null_count() < batch.height}
-        kept.append(batch.select([c for c in KEPT if c in batch.columns]))
         sent = batch.drop(*(c for c in _NOT_SENT if c in batch.columns))
         del batch
         if link.dialect != "duckdb":
@@ -80,7 +73,13 @@ def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared
     if parts:
         name = parts[0] if len(parts) == 1 else link.table(
             "features", union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
-    return PutFeatures(name, records, frozenset(present), pl.concat(kept, rechunk=True))
+    return PutFeatures(name, records, frozenset(present))
+
+
+def guard_keys(link: LinkSQL, features: str) -> pl.DataFrame:
+    """Each record's keys for the cluster guard and the stated relations: unique_id, nhs_key, system, local_id_pseudo."""
+    return link.fetch(exp.select(col("unique_id"), as_(nhs_key(), "nhs_key"), col("system"), col("local_id_pseudo"))
+                      .from_(ref(features)))
 
 
 def put_features(link: LinkSQL, feats: pl.DataFrame, slice_rows: int = PUT_SLICE_ROWS) -> str:

@@ -56,7 +56,7 @@ def _keyed(n: int) -> pl.DataFrame:
 
 
 def test_each_batch_is_in_the_engine_before_the_next_is_made():
-    from joinedup.link.rows import KEPT, put_feature_batches
+    from joinedup.link.rows import guard_keys, put_feature_batches
 
     frame = _keyed(23)
     scratch = Store.memory("duckdb")
@@ -73,10 +73,14 @@ def test_each_batch_is_in_the_engine_before_the_next_is_made():
 
         put = put_feature_batches(link, batches(), ("dob", "given_name", "family_names"))
         got = link.fetch(exp.select(exp.Star()).from_(ref(put.name)).order_by(asc(col("unique_id"))))
+        keys = guard_keys(link, put.name).sort("unique_id")
     finally:
         scratch.close()
     assert landed == [0, 7, 14, 21]  # the rows before each batch were already in the engine
     assert got.columns == [c for c in frame.columns if c not in ("record_id", "source")]
     assert got.to_dicts() == frame.drop("record_id", "source").to_dicts()
     assert put.records == 23 and put.present == {"dob", "family_names"}  # given_name is null in every record
-    assert put.kept.columns == list(KEPT) and put.kept.to_dicts() == frame.select(KEPT).to_dicts()
+    # the guard's key is the NHS number pseudonym where the number is verified
+    want = frame.select("unique_id", nhs_key=pl.when(pl.col("nhs_number_verified").fill_null(False))
+                        .then(pl.col("nhs_number_pseudo")), system="system", local_id_pseudo="local_id_pseudo")
+    assert keys.to_dicts() == want.to_dicts() and keys["nhs_key"].null_count() not in (0, keys.height)
