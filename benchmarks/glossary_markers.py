@@ -53,6 +53,13 @@ def _union(a: HeldOutPassage, b: HeldOutPassage) -> HeldOutPassage:
     return HeldOutPassage(a.name, a.text, a.marks + _overlapping(b, a, keep=False).marks)
 
 
+def agreement(first: list[HeldOutPassage], second: list[HeldOutPassage]) -> tuple[float, float, int]:
+    """(share of the first's marks the second also made, the same the other way, marks made by both)."""
+    one = sum(len(_overlapping(a, b, keep=True).marks) for a, b in zip(first, second))
+    two = sum(len(_overlapping(b, a, keep=True).marks) for a, b in zip(first, second))
+    return one / sum(len(p.marks) for p in first), two / sum(len(p.marks) for p in second), one
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
 

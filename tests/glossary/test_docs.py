@@ -183,6 +183,7 @@ def test_the_seventh_round_blind_run_on_the_seventh_corpus_is_in_the_docs():
     ("heldout8", 805, "fc88b65"),
     ("heldout9", 1028, "a8c0833"),
     ("heldout10", 960, "d780db0"),
+    ("heldout11", 925, "11844dc"),
 ])
 def test_a_blind_corpus_first_run_is_in_the_docs(folder, marks, first_commit):
     """Each passage's first-run figures, and the total, stand in docs/glossary.md as first_run.json recorded them."""
@@ -227,3 +228,14 @@ def test_the_eleventh_round_file_and_blind_runs_are_listed():
     assert listed == {"heldout7", "heldout8", "heldout9", "heldout10"}
     assert not listed & bench.DEVELOPMENT
     assert "`eleventh_round_vocabulary.yaml`" in DOC
+
+
+def test_the_two_markers_agreement_is_in_the_docs():
+    """The second marking of the ninth corpus: the agreement docs/glossary.md quotes is the one its files give."""
+    import runpy
+    markers = runpy.run_path(str(ROOT / "benchmarks" / "glossary_markers.py"))
+    first, second = load_heldout(markers["FIRST"]), load_heldout(markers["SECOND"])
+    assert [p.text for p in first] == [p.text for p in second]  # the same passages, marked twice
+    one, two, both = markers["agreement"](first, second)
+    assert f"| marked also by the other marker | **{one:.1%}** | **{two:.1%}** |" in DOC
+    assert f"({both} marks made by both)" in DOC and 0.8 < one < 1 and 0.8 < two < 1
