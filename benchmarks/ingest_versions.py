@@ -79,6 +79,8 @@ def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path) -> list
             cols, more = "source, key_hash, row_hash, file_sha256, row_number, load_id", ""
             if where == "staged" and hasattr(loader, "key_prefix_sql"):  # staged rows carry their look-up key
                 cols, more = cols + ", _k", f", {loader.key_prefix_sql(key_hash)}"
+            if where == "staged" and hasattr(loader, "batch_rows"):  # and their own number (batched look-ups)
+                cols, more = cols + ", _v", more + ", -1 - _row"
             e.execute(f"INSERT INTO {table} ({cols}) SELECT 'nhs.gp_appointments', {key_hash}, {row_hash}, 'copy', "
                       f"_row, '{run.load_id}'{more} FROM temp.family")
             e.execute("DROP TABLE temp.family")
