@@ -201,6 +201,7 @@ class _Run:
         # parts staged and typed, their versions not yet checked (see _flush)
         self.pending: list[_Pending] = []
         self.pending_rows = self.rows_seen = 0
+        self.batch = batch_rows()
 
     # -- staging ------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -330,7 +331,7 @@ class _Run:
         self.pending.append(_Pending(plan, res, src, base, idx, sha, self.n, typed, fields, raw_types, rv))
         self.pending_rows += n_all
         self.rows_seen += n_all
-        if self.pending_rows >= max(batch_rows(), self.rows_seen // _BATCH_SHARE):
+        if self.pending_rows >= max(self.batch, self.rows_seen // _BATCH_SHARE):
             self._flush()
 
     def _flush(self) -> None:
