@@ -501,36 +501,41 @@ class _Run:
         fam = ", ".join(lit(s) for s in family)
         kn = f"temp.kn_{part}"
         # this file's keys' known versions: from the batch's look-up, and staged by the batch's earlier files
+        # (less those a file of the batch replaced since: `gone` never holds a NULL, so NOT IN is exact)
+        not_gone = "NOT IN (SELECT rid FROM temp.st_gone_recent)"
         e.execute(f"CREATE OR REPLACE TEMP TABLE kn_{part} AS "
                   f"SELECT source, key_hash, row_hash, file_sha256, row_number, _rid FROM temp.st_known "
                   f"WHERE source IN ({fam}) AND key_hash IN (SELECT key_hash FROM {rv}) "
+                  f"AND (_rid IS NULL OR _rid {not_gone}) "
                   f"UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number, _v "
-                  f"FROM temp.st_rv_recent WHERE source IN ({fam}) AND _k IN (SELECT _k FROM {rv})")
-        e.execute(f"DELETE FROM {kn} WHERE key_hash NOT IN (SELECT key_hash FROM {rv})")
-        e.execute(f"DELETE FROM {kn} WHERE _rid IN (SELECT rid FROM temp.st_gone_recent)")
-        e.execute(f"CREATE OR REPLACE TEMP TABLE present_{part} AS SELECT DISTINCT r._row FROM {rv} r "
-                  f"JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
-        n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{part}")[0][0]
-        if n_present:
-            e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{part})")
-            e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{part})")
-        # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
-        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
-                  f"FROM {rv} r JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
-        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {kn} k "
-                                f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
-        # the staged versions of the keys this file brings anew leave the staging: their `_v` are noted here
-        # and deleted once, before the commit (a DELETE per file would pass over the whole family again)
-        for gone in ("st_row_version_gone", "st_gone_recent"):
-            e.execute(f"INSERT INTO temp.{gone} SELECT k._rid FROM {kn} k WHERE k._rid IS NOT NULL AND "
-                      f"k.key_hash IN (SELECT key_hash FROM {rv})")
+                  f"FROM temp.st_rv_recent WHERE source IN ({fam}) AND _k IN (SELECT _k FROM {rv}) "
+                  f"AND key_hash IN (SELECT key_hash FROM {rv}) AND _v {not_gone}")
+        n_present = n_replaced = 0
+        # most files bring keys never seen before: then nothing is present, replaced or gone
+        if e.fetchall(f"SELECT count(*) FROM {kn}")[0][0]:
+            e.execute(f"CREATE OR REPLACE TEMP TABLE present_{part} AS SELECT DISTINCT r._row FROM {rv} r "
+                      f"JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
+            n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{part}")[0][0]
+            if n_present:
+                e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{part})")
+                e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{part})")
+            e.execute(f"DROP TABLE temp.present_{part}")
+            # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
+            e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
+                      f"FROM {rv} r JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
+            n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {kn} k "
+                                    f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
+            # the staged versions of the keys this file brings anew leave the staging: their `_v` are noted here
+            # and deleted once, before the commit (a DELETE per file would pass over the whole family again)
+            for gone in ("st_row_version_gone", "st_gone_recent"):
+                e.execute(f"INSERT INTO temp.{gone} SELECT k._rid FROM {kn} k WHERE k._rid IS NOT NULL AND "
+                          f"k.key_hash IN (SELECT key_hash FROM {rv})")
         # `_v`: a staged version's own number (the part's, then the row's): what `gone` names it by
         for staged in ("st_row_version", "st_rv_recent"):
             e.execute(f"INSERT INTO temp.{staged} SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
                       f"{lit(self.load_id)}, _k, CAST({part} AS BIGINT) * 4294967296 + _row FROM {rv}")
         e.execute(f"DROP TABLE {rv}")
         e.execute(f"DROP TABLE {kn}")
-        e.execute(f"DROP TABLE temp.present_{part}")
         return n_present, n_replaced
 
     def _person(self, src: Source, acc: str, pnames: list[str]) -> None:
