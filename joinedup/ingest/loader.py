@@ -61,6 +61,7 @@ PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
 #: Rows of parts held staged before their versions are checked together (one look-up over the family per
 #: batch, see _Run._flush); default 500,000. A batch is also at least 1/_BATCH_SHARE of the rows read so
 #: far, so the look-ups of a whole run pass over at most about _BATCH_SHARE times its rows: linear in the place.
+#: 0: every part is checked on its own, file by file (as before batches).
 BATCH_ENV = "JOINEDUP_INGEST_BATCH_ROWS"
 _BATCH_SHARE = 32
 
@@ -331,7 +332,7 @@ class _Run:
         self.pending.append(_Pending(plan, res, src, base, idx, sha, self.n, typed, fields, raw_types, rv))
         self.pending_rows += n_all
         self.rows_seen += n_all
-        if self.pending_rows >= max(self.batch, self.rows_seen // _BATCH_SHARE):
+        if not self.batch or self.pending_rows >= max(self.batch, self.rows_seen // _BATCH_SHARE):
             self._flush()
 
     def _flush(self) -> None:
