@@ -1,7 +1,7 @@
 """Ingest's version check at scale: seconds for one file's rows against a row_version family of N rows.
 
     nice -n 15 python benchmarks/ingest_versions.py [--sizes 200000 1000000 3000000] [--file-rows 3000]
-        [--repeat 3] [--work DIR] [--code CHECKOUT] [--memory 3GB]
+        [--files 1] [--repeat 3] [--work DIR] [--code CHECKOUT] [--memory 3GB]
 
 The family (GP appointments: `nhs.gp_appointments` and `fhir.appointments`, which share record keys)
 is made directly with SQL, no synth: N rows, either staged by the same run (`temp.st_row_version`,
@@ -15,6 +15,9 @@ the present and replaced counts (equal for every version). Each size is built in
 --memory is the engine's limit (JOINEDUP_INGEST_MEMORY; default the loader's): a 1,000,000-person
 place's GP appointments family (~16 million rows, ~3 GB staged) is beyond the default 3 GB, so a
 small limit over a few million rows stands for a large place's staging, which spills to disk.
+--files K times K such files one after the other (each with its own keys; the counts are their sums):
+the code before batches looks each up in the family, this code reads the K files' known versions in one
+look-up (`_Run._known`), then checks each file against that and the versions staged since.
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def _hashes(fields: list[str], base: str) -> tuple[str, str]:
             f"pseudo('row', concat_ws(chr(31), {text}))")
 
 
-def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path) -> list[dict]:
-    """Median seconds of one file's version check against N staged rows, then N stored rows."""
+def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path, files: int = 1) -> list[dict]:
+    """Median seconds of `files` files' version checks against N staged rows, then N stored rows."""
     os.environ["JOINEDUP_KEY"] = KEY
     sys.path.insert(0, str(code))
     from joinedup.ingest import fhir, loader
@@ -79,25 +82,41 @@ def measure(n: int, file_rows: int, repeat: int, work: Path, code: Path) -> list
             cols, more = "source, key_hash, row_hash, file_sha256, row_number, load_id", ""
             if where == "staged" and hasattr(loader, "key_prefix_sql"):  # staged rows carry their look-up key
                 cols, more = cols + ", _k", f", {loader.key_prefix_sql(key_hash)}"
+            if where == "staged" and hasattr(loader, "batch_rows"):  # and their own number (batched look-ups)
+                cols, more = cols + ", _v", more + ", -1 - _row"
             e.execute(f"INSERT INTO {table} ({cols}) SELECT 'nhs.gp_appointments', {key_hash}, {row_hash}, 'copy', "
                       f"_row, '{run.load_id}'{more} FROM temp.family")
             e.execute("DROP TABLE temp.family")
-            step, third = max(n // file_rows, 1), file_rows // 3
-            run.n = 1
-            _typed(e, "temp.typed_1", fields,
-                   f"SELECT i + 1 AS _row, CASE WHEN i < {2 * third} THEN 'A' || (i * {step}) ELSE 'B' || i END AS k, "
-                   f"CASE WHEN i < {third} THEN 'v1' ELSE 'v2' END AS v FROM range({file_rows}) t(i)")
+            step, third = max(n // file_rows, files + 1), file_rows // 3
+            # file j's keys: a third held unchanged, a third changed, a third new; no two files share a key
+            for j in range(1, files + 1):
+                _typed(e, f"temp.typed_{j}", fields,
+                       f"SELECT i + 1 AS _row, CASE WHEN i < {2 * third} THEN 'A' || (i * {step} + {j - 1}) "
+                       f"ELSE 'B{j}_' || i END AS k, "
+                       f"CASE WHEN i < {third} THEN 'v1' ELSE 'v2' END AS v FROM range({file_rows}) t(i)")
+            batched = hasattr(run, "_known")
             times, counts = [], None
             for _ in range(repeat):
                 e.backend.begin()
                 started = time.perf_counter()
-                counts = run._versions(src, "temp.typed_1", "bundle")
+                got = []
+                if batched and files > 1:  # this code: the files' hashes, one look-up, then each file in order
+                    rvs = [run._hashes(src, f"temp.typed_{j}", j) for j in range(1, files + 1)]
+                    run._known(rvs, loader._family(src))
+                    got = [run._versions(src, f"temp.typed_{j}", f"bundle{j}", rv=rvs[j - 1], part=j)
+                           for j in range(1, files + 1)]
+                else:  # one file at a time (the code before batches, or a batch of one)
+                    for j in range(1, files + 1):
+                        run.n = j
+                        got.append(run._versions(src, f"temp.typed_{j}", f"bundle{j}"))
+                counts = tuple(sum(c[i] for c in got) for i in range(2))
                 times.append(time.perf_counter() - started)
                 e.backend.rollback()
         finally:
             store.close(publish=False)
         shutil.rmtree(folder, ignore_errors=True)
-        out.append({"family_rows": n, "where": where, "file_rows": file_rows, "seconds": round(statistics.median(times), 4),
+        out.append({"family_rows": n, "where": where, "files": files, "file_rows": file_rows,
+                    "seconds": round(statistics.median(times), 4),
                     "present": counts[0], "replaced": counts[1]})
     return out
 
@@ -107,6 +126,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000, 3_000_000])
     ap.add_argument("--file-rows", type=int, default=3000)
+    ap.add_argument("--files", type=int, default=1, help="files checked one after the other (a run of Bundles)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose loader is timed")
@@ -120,7 +140,7 @@ def main() -> None:
     dirty = subprocess.run(["git", "-C", str(args.code), "status", "--porcelain", "joinedup"], capture_output=True,
                            text=True).stdout.strip()
     for n in args.sizes:
-        for row in measure(n, args.file_rows, args.repeat, work, args.code.resolve()):
+        for row in measure(n, args.file_rows, args.repeat, work, args.code.resolve(), args.files):
             print(json.dumps({"code": code + ("+changes" if dirty else ""), "memory": args.memory or "default",
                               **row}), flush=True)
 

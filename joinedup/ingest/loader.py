@@ -40,7 +40,8 @@ from joinedup.store.paths import paths_for
 from joinedup.store.store import Store
 from joinedup.store.sql import create_temp_as, ident, insert_select, lit, select
 
-__all__ = ["FileResult", "LoadResult", "ingest", "memory_limit", "new_load_id", "MEMORY_ENV", "PAUSE_ENV"]
+__all__ = ["FileResult", "LoadResult", "batch_rows", "ingest", "memory_limit", "new_load_id", "BATCH_ENV", "MEMORY_ENV",
+           "PAUSE_ENV"]
 
 #: The engine's memory limit for a load (e.g. "3GB"); beyond it staging spills to STORE.duckdb.tmp.
 MEMORY_ENV = "JOINEDUP_INGEST_MEMORY"
@@ -56,6 +57,47 @@ def memory_limit() -> str:
 
 #: Fault injection for the crash tests: pause (and say so on stderr) at a named point of the commit.
 PAUSE_ENV = "JOINEDUP_INGEST_PAUSE"
+
+#: Rows of parts held staged before their versions are checked together (one look-up over the family per
+#: batch, see _Run._flush); default 500,000. A batch is also at least 1/_BATCH_SHARE of the rows read so
+#: far, so the look-ups of a whole run pass over at most about _BATCH_SHARE times its rows: linear in the place.
+#: 0: every part is checked on its own, file by file (as before batches).
+BATCH_ENV = "JOINEDUP_INGEST_BATCH_ROWS"
+_BATCH_SHARE = 32
+
+
+def batch_rows() -> int:
+    """The least rows of a batch of parts whose versions are checked in one look-up (JOINEDUP_INGEST_BATCH_ROWS)."""
+    value = os.environ.get(BATCH_ENV, "500000")
+    try:
+        rows = int(value)
+    except ValueError:
+        raise UserError(f"{BATCH_ENV} must be a whole number of rows, not {value!r}") from None
+    return max(rows, 0)
+
+
+def _family(src: Source) -> list[str]:
+    """The sources sharing a source's record keys: itself, the national source it stands for, and that one's FHIR sources."""
+    base = fhir.BASE.get(src.id, src.id)
+    return sorted({src.id, base, *[f for f, b in fhir.BASE.items() if b == base]})
+
+
+@dataclass
+class _Pending:
+    """One part staged and typed, with its version hashes, waiting for its batch's look-up."""
+
+    plan: FilePlan
+    res: "FileResult"
+    src: Source
+    base: str
+    idx: int
+    sha: str
+    n: int
+    typed: str
+    fields: list
+    raw_types: dict[str, str]
+    rv: str
+
 
 _EVENT_TABLES = [t.name for t in schema.TABLES if t.name not in
                  ("load", "load_file", "quarantine", "row_version", "person_record", "person_record_address")]
@@ -157,6 +199,10 @@ class _Run:
         self.result = LoadResult(self.load_id, engine.store, engine.vault, key_origin)
         self.started = datetime.now(timezone.utc).replace(tzinfo=None)
         self.n = 0
+        # parts staged and typed, their versions not yet checked (see _flush)
+        self.pending: list[_Pending] = []
+        self.pending_rows = self.rows_seen = 0
+        self.batch = batch_rows()
 
     # -- staging ------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -168,10 +214,13 @@ class _Run:
         person_extra = ", _ord BIGINT, _postcode VARCHAR"
         for name in ["quarantine", "person_record", "person_record_address", *_EVENT_TABLES]:
             create(name, schema.table(name).all_columns, person_extra if name.startswith("person_record") else "")
-        # _k: the key hash's first 64 bits as a number, what a file's keys are looked up by (see _versions)
-        create("row_version", schema.table("row_version").all_columns, ", _k UBIGINT")
-        # rowids of staged versions a later file of the run replaced (see _versions); deleted before the commit
+        # _k: the key hash's first 64 bits as a number, what a file's keys are looked up by (see _versions);
+        # _v: the staged version's own number, what a later file's replacing it notes (`gone`)
+        create("row_version", schema.table("row_version").all_columns, ", _k UBIGINT, _v BIGINT")
+        create("rv_recent", schema.table("row_version").all_columns, ", _k UBIGINT, _v BIGINT")
+        # `_v` of staged versions a later file of the run replaced (see _versions); deleted before the commit
         e.execute("CREATE OR REPLACE TEMP TABLE st_row_version_gone (rid BIGINT)")
+        e.execute("CREATE OR REPLACE TEMP TABLE st_gone_recent (rid BIGINT)")
         e.execute("CREATE OR REPLACE TEMP TABLE st_superseded (source VARCHAR, file_sha256 VARCHAR, row_number BIGINT)")
         for name in ("identity", "identity_history", "pseudonym"):
             create(name, schema.table(name).all_columns, ", _ord BIGINT" if name == "identity" else "")
@@ -239,6 +288,7 @@ class _Run:
                 raise UserError(f"manifest.json says {plan.manifest_rows} rows, the file has {res.rows_read}",
                                 file=str(plan.path))
             self.progress(plan.path.name, 1)
+        self._flush()
         self._commit()
         return self.result
 
@@ -262,38 +312,62 @@ class _Run:
     # -- one source's rows of one file ---------------------------------------------------------
     def _part(self, plan: FilePlan, res: FileResult, src: Source, base: str, raw: str, idx: int,
               sha: str | None = None) -> None:
-        """Load one source's rows; `sha` names the file they came from when a set of files loads as one."""
+        """Stage and type one source's rows and hash their versions; the rest waits for the batch (see _flush).
+
+        `sha` names the file they came from when a set of files loads as one."""
         e, d = self.e, self.e.dialect
         sha = sha or res.sha256
         raw_types = {n: t for n, t in e.columns(raw) if n != "_row"}
         for f in src.fields:
             if f.required and f.name not in raw_types:
                 raise UserError(f"a column {src.id} needs is missing", file=str(plan.path), row=0, field=f.name)
-        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": sha}
-        self._sha = sha
         typed = f"temp.typed_{self.n}"
         query, fields = typed_query(src, raw, raw_types, d)
         e.execute(create_temp_as(typed, query, d))
+        e.execute(f"DROP TABLE {raw}")  # typed holds all it had: free its memory before the next copy
         self._coarsen_birth_dates(src, typed)
         n_all = e.fetchall(f"SELECT count(*) FROM {typed}")[0][0]
-        n_present, n_replaced = self._versions(src, typed, sha)
+        res.rows_read += n_all
+        rv = self._hashes(src, typed, self.n)
+        self.pending.append(_Pending(plan, res, src, base, idx, sha, self.n, typed, fields, raw_types, rv))
+        self.pending_rows += n_all
+        self.rows_seen += n_all
+        if not self.batch or self.pending_rows >= max(self.batch, self.rows_seen // _BATCH_SHARE):
+            self._flush()
+
+    def _flush(self) -> None:
+        """Check the versions of every pending part against the family in one look-up, then load each in order."""
+        if not self.pending:
+            return
+        self._known([p.rv for p in self.pending], sorted({s for p in self.pending for s in _family(p.src)}))
+        for p in self.pending:
+            self._finish(p)
+        self.pending, self.pending_rows = [], 0
+
+    def _finish(self, p: "_Pending") -> None:
+        """Load one staged part: drop rows already present, note replaced versions, map to the tables."""
+        e, d = self.e, self.e.dialect
+        plan, res, src, base, idx, sha, typed, fields, raw_types = (p.plan, p.res, p.src, p.base, p.idx, p.sha,
+                                                                    p.typed, p.fields, p.raw_types)
+        prov = {"load_id": self.load_id, "path": str(plan.path), "source": src.id, "file_sha256": sha}
+        self._sha = sha
+        n_present, n_replaced = self._versions(src, typed, sha, rv=p.rv, part=p.n)
         cols = schema.table("quarantine").column_names
         # every field's problems in one statement (a UNION ALL), not one statement per field
         queries = problems_queries(src, typed, fields, prov, d, has_problem="_problem" in raw_types)
         if queries:
             e.execute(insert_select("temp.st_quarantine", cols, " UNION ALL ".join(f"({q})" for q in queries), d))
         n_read, n_bad = e.fetchall(f"SELECT count(*), count(*) FILTER (WHERE __rejected) FROM {typed}")[0]
-        res.rows_read += n_all
         res.rows_quarantined += n_bad
         res.rows_loaded += n_read - n_bad
         res.rows_present += n_present
         res.rows_replaced += n_replaced
 
-        acc = f"temp.acc_{self.n}"
+        acc = f"temp.acc_{p.n}"
         first, last = seen_for(base)
         has_space = "_id_space" in raw_types
         space = ident("_id_space") if has_space else lit(src.id_space)
-        pm = _PseudoMaps(self, typed)
+        pm = _PseudoMaps(self, typed, p.n)
         roles = {r: (ident(src.role(r).name) if src.role(r) else None)
                  for r in ("nhs_number", "upn", "postcode")}
         extra = [f"{first} AS _seen_from", f"{last} AS _seen_to"]
@@ -328,7 +402,6 @@ class _Run:
         # the accepted rows keep their typed values only (not the raw text and reasons): a quarter of the size
         keep = ["_row", "__nhs_ok", *[ident(f.name) for f in src.fields],
                 *[ident(c) for c in raw_types if c.startswith("_") and c != "_row"]]
-        e.execute(f"DROP TABLE {raw}")  # typed holds all it had: free its memory before the next copy
         e.execute(create_temp_as(acc, pm.join_query(extra, keep), d))
         e.execute(f"DROP TABLE {typed}")
         pm.register_pseudonyms(acc)
@@ -349,7 +422,7 @@ class _Run:
                 "other_id", "given_name", "family_name")]
             if "NHS_Number_Status_Indicator_Code" in src.columns:
                 keep.append(ident("NHS_Number_Status_Indicator_Code"))
-            people = f"temp.people_{self.n}"
+            people = f"temp.people_{p.n}"
             e.execute(create_temp_as(people, select(
                 [*keep, "min(_seen_from) AS _seen_from", "max(_seen_to) AS _seen_to", "max(_ord) AS _ord",
                  "arg_max(_row, _ord) AS _row"], acc, group_by=keep, dialect=d), d))
@@ -374,55 +447,96 @@ class _Run:
                          for f in dates)
         self.e.execute(f"UPDATE {typed} SET {sets} WHERE NOT __rejected AND {born} IS NOT NULL AND ({hit})")
 
-    def _versions(self, src: Source, typed: str, sha: str) -> tuple[int, int]:
-        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds.
+    def _hashes(self, src: Source, typed: str, part: int) -> str:
+        """The accepted rows' key and row hashes (keyed: the store holds no unkeyed digest of identifiers).
 
         A FHIR source shares its record keys with the national source it stands for (an Appointment
         is the GP appointments row with the same Appointment_ID): the key is hashed under the national
-        source's id and looked up across both, so a Bundle loaded beside the copy replaces the copy's
-        row instead of adding a second one."""
-        e = self.e
+        source's id, so a Bundle loaded beside the copy replaces the copy's row instead of adding a second one."""
         text = ", ".join(f"coalesce(CAST({ident(f.name)} AS VARCHAR), chr(0))" for f in src.fields)
         keys = [k for k in src.record_key if k in {f.name for f in src.fields}]
         key_text = (", ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), chr(0))" for k in keys) if keys else text)
         base = fhir.BASE.get(src.id, src.id)
-        family = ", ".join(lit(s) for s in sorted({src.id, base, *[f for f, b in fhir.BASE.items() if b == base]}))
-        rv, kn = f"temp.rv_{self.n}", f"temp.kn_{self.n}"
-        # keyed hashes (the pseudonym HMAC): the store holds no unkeyed digest of identifiers
-        e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{self.n} AS SELECT *, {key_prefix_sql('key_hash')} AS _k FROM "
-                  f"(SELECT _row, "
-                  f"pseudo({lit('row-key')}, {lit(base)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
-                  f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected)")
-        # the known versions of this file's keys only (stored, and staged by this run with their rowid), read in
-        # one semi-join: the statements below join the file's rows to these few, not to the whole family. The
-        # staged ones are found by _k (a number: a third of the time of the text); every join below is on key_hash
-        e.execute(f"CREATE OR REPLACE TEMP TABLE kn_{self.n} AS "
+        self.e.execute(f"CREATE OR REPLACE TEMP TABLE rv_{part} AS SELECT *, {key_prefix_sql('key_hash')} AS _k FROM "
+                       f"(SELECT _row, "
+                       f"pseudo({lit('row-key')}, {lit(base)} || chr(31) || concat_ws(chr(31), {key_text})) AS key_hash, "
+                       f"pseudo({lit('row')}, concat_ws(chr(31), {text})) AS row_hash FROM {typed} WHERE NOT __rejected)")
+        return f"temp.rv_{part}"
+
+    def _known(self, rvs: list[str], family: list[str]) -> None:
+        """The known versions of a batch's keys, read in one semi-join over the family: `temp.st_known`.
+
+        Stored ones, and ones staged by this run before the batch (with their `_v`, less those a later
+        file replaced). The staged ones are found by `_k` (a number: a third of the time of the text); every
+        join after is on key_hash. Each part of the batch then looks up this table and the versions staged
+        since (`temp.st_rv_recent`), not the whole family: one pass over the family per batch, not per file."""
+        e = self.e
+        fam = ", ".join(lit(s) for s in family)
+        keys = " UNION ALL ".join(f"SELECT key_hash, _k FROM {rv}" for rv in rvs)
+        e.execute(f"CREATE OR REPLACE TEMP TABLE st_batch_keys AS {keys}")
+        e.execute(f"CREATE OR REPLACE TEMP TABLE st_known AS "
                   f"SELECT source, key_hash, row_hash, file_sha256, row_number, CAST(NULL AS BIGINT) AS _rid "
-                  f"FROM {e.s('row_version')} WHERE source IN ({family}) AND key_hash IN (SELECT key_hash FROM {rv}) "
-                  f"UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number, rowid "
-                  f"FROM temp.st_row_version WHERE source IN ({family}) AND _k IN (SELECT _k FROM {rv})")
-        e.execute(f"DELETE FROM {kn} WHERE key_hash NOT IN (SELECT key_hash FROM {rv})")
-        e.execute(f"DELETE FROM {kn} WHERE _rid IN (SELECT rid FROM temp.st_row_version_gone)")
-        e.execute(f"CREATE OR REPLACE TEMP TABLE present_{self.n} AS SELECT DISTINCT r._row FROM {rv} r "
-                  f"JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
-        n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{self.n}")[0][0]
-        if n_present:
-            e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
-            e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{self.n})")
-        # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
-        e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
-                  f"FROM {rv} r JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
-        n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {kn} k "
-                                f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
-        # the staged versions of the keys this file brings anew leave the staging: their rowids are noted here
-        # and deleted once, before the commit (a DELETE per file would pass over the whole family again)
-        e.execute(f"INSERT INTO temp.st_row_version_gone SELECT k._rid FROM {kn} k WHERE k._rid IS NOT NULL AND "
-                  f"k.key_hash IN (SELECT key_hash FROM {rv})")
-        e.execute(f"INSERT INTO temp.st_row_version SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
-                  f"{lit(self.load_id)}, _k FROM {rv}")
+                  f"FROM {e.s('row_version')} WHERE source IN ({fam}) "
+                  f"AND key_hash IN (SELECT key_hash FROM temp.st_batch_keys) "
+                  f"UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number, _v "
+                  f"FROM temp.st_row_version WHERE source IN ({fam}) AND _k IN (SELECT _k FROM temp.st_batch_keys)")
+        e.execute("DELETE FROM temp.st_known WHERE key_hash NOT IN (SELECT key_hash FROM temp.st_batch_keys)")
+        e.execute("DELETE FROM temp.st_known WHERE _rid IN (SELECT rid FROM temp.st_row_version_gone)")
+        e.execute("DROP TABLE temp.st_batch_keys")
+        e.execute("DELETE FROM temp.st_rv_recent")
+        e.execute("DELETE FROM temp.st_gone_recent")
+
+    def _versions(self, src: Source, typed: str, sha: str, rv: str | None = None,
+                  part: int | None = None) -> tuple[int, int]:
+        """Drop accepted rows already loaded (by content); stage the new versions; count both kinds.
+
+        `rv`: the part's hashes (`_hashes`) with its batch's known versions read (`_known`); without it, the
+        part is a batch of its own. A version is known when stored, or staged by this run and not replaced
+        since; a row equal to a known version is present, one differing from it replaces it."""
+        e = self.e
+        part = self.n if part is None else part
+        family = _family(src)
+        if rv is None:
+            rv = self._hashes(src, typed, part)
+            self._known([rv], family)
+        fam = ", ".join(lit(s) for s in family)
+        kn = f"temp.kn_{part}"
+        # this file's keys' known versions: from the batch's look-up, and staged by the batch's earlier files
+        # (less those a file of the batch replaced since: `gone` never holds a NULL, so NOT IN is exact)
+        not_gone = "NOT IN (SELECT rid FROM temp.st_gone_recent)"
+        e.execute(f"CREATE OR REPLACE TEMP TABLE kn_{part} AS "
+                  f"SELECT source, key_hash, row_hash, file_sha256, row_number, _rid FROM temp.st_known "
+                  f"WHERE source IN ({fam}) AND key_hash IN (SELECT key_hash FROM {rv}) "
+                  f"AND (_rid IS NULL OR _rid {not_gone}) "
+                  f"UNION ALL SELECT source, key_hash, row_hash, file_sha256, row_number, _v "
+                  f"FROM temp.st_rv_recent WHERE source IN ({fam}) AND _k IN (SELECT _k FROM {rv}) "
+                  f"AND key_hash IN (SELECT key_hash FROM {rv}) AND _v {not_gone}")
+        n_present = n_replaced = 0
+        # most files bring keys never seen before: then nothing is present, replaced or gone
+        if e.fetchall(f"SELECT count(*) FROM {kn}")[0][0]:
+            e.execute(f"CREATE OR REPLACE TEMP TABLE present_{part} AS SELECT DISTINCT r._row FROM {rv} r "
+                      f"JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash = r.row_hash")
+            n_present = e.fetchall(f"SELECT count(*) FROM temp.present_{part}")[0][0]
+            if n_present:
+                e.execute(f"DELETE FROM {typed} WHERE _row IN (SELECT _row FROM temp.present_{part})")
+                e.execute(f"DELETE FROM {rv} WHERE _row IN (SELECT _row FROM temp.present_{part})")
+            e.execute(f"DROP TABLE temp.present_{part}")
+            # the old version's own source, file and row: its rows leave the store, or the staging tables, at commit
+            e.execute(f"INSERT INTO temp.st_superseded SELECT DISTINCT k.source, k.file_sha256, k.row_number "
+                      f"FROM {rv} r JOIN {kn} k ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")
+            n_replaced = e.fetchall(f"SELECT count(DISTINCT r._row) FROM {rv} r JOIN {kn} k "
+                                    f"ON k.key_hash = r.key_hash AND k.row_hash <> r.row_hash")[0][0]
+            # the staged versions of the keys this file brings anew leave the staging: their `_v` are noted here
+            # and deleted once, before the commit (a DELETE per file would pass over the whole family again)
+            for gone in ("st_row_version_gone", "st_gone_recent"):
+                e.execute(f"INSERT INTO temp.{gone} SELECT k._rid FROM {kn} k WHERE k._rid IS NOT NULL AND "
+                          f"k.key_hash IN (SELECT key_hash FROM {rv})")
+        # `_v`: a staged version's own number (the part's, then the row's): what `gone` names it by
+        for staged in ("st_row_version", "st_rv_recent"):
+            e.execute(f"INSERT INTO temp.{staged} SELECT {lit(src.id)}, key_hash, row_hash, {lit(sha)}, _row, "
+                      f"{lit(self.load_id)}, _k, CAST({part} AS BIGINT) * 4294967296 + _row FROM {rv}")
         e.execute(f"DROP TABLE {rv}")
         e.execute(f"DROP TABLE {kn}")
-        e.execute(f"DROP TABLE temp.present_{self.n}")
         return n_present, n_replaced
 
     def _person(self, src: Source, acc: str, pnames: list[str]) -> None:
@@ -559,7 +673,7 @@ class _Run:
 
     def _commit(self) -> None:
         e = self.e
-        e.execute("DELETE FROM temp.st_row_version WHERE rowid IN (SELECT rid FROM temp.st_row_version_gone)")
+        e.execute("DELETE FROM temp.st_row_version WHERE _v IN (SELECT rid FROM temp.st_row_version_gone)")
         self._merged()
         finished = datetime.now(timezone.utc).replace(tzinfo=None)
         vault_steps = []
@@ -605,8 +719,8 @@ class _Run:
 class _PseudoMaps:
     """Pseudonyms computed once per distinct value of a file (HMAC is the costly step), joined back."""
 
-    def __init__(self, run: "_Run", typed: str) -> None:
-        self.run, self.typed = run, typed
+    def __init__(self, run: "_Run", typed: str, tag: int) -> None:
+        self.run, self.typed, self.tag = run, typed, tag
         self.tables: dict[tuple[str, str], str] = {}  # (kind, value) -> map table
         self.columns: list[tuple[str, str, str]] = []  # (alias, map table, pseudonym kind)
         self.inline: dict[str, tuple[str, str, str]] = {}  # alias -> (kind, value, pseudonym kind)
@@ -626,7 +740,7 @@ class _PseudoMaps:
             self.inline[alias] = (kind, value, pkind)
             return alias
         if key not in self.tables:
-            self.tables[key] = f"temp.pm_{self.run.n}_{len(self.tables)}"
+            self.tables[key] = f"temp.pm_{self.tag}_{len(self.tables)}"
             e.execute(create_temp_as(self.tables[key], select(
                 ["__k", "__v", "pseudo(__k, __v) AS __p"],
                 f"(SELECT DISTINCT {kind} AS __k, {value} AS __v FROM {self.typed} "

@@ -122,6 +122,15 @@ def test_memory_limit_not_understood_is_one_line(run_cli, tmp_path, small_place,
     assert len(err.strip().splitlines()) == 1
 
 
+def test_batch_rows_not_understood_is_one_line(run_cli, tmp_path, small_place, monkeypatch):
+    from joinedup.ingest.loader import BATCH_ENV
+    monkeypatch.setenv(BATCH_ENV, "lots")
+    code, out, err = run_cli("ingest", str(_episodes(tmp_path, small_place)), "--db", str(tmp_path / "s.duckdb"))
+    assert code == 2
+    assert err.strip().startswith("error:") and "JOINEDUP_INGEST_BATCH_ROWS must be a whole number" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_memory_limit_default_and_override(monkeypatch):
     from joinedup.ingest.loader import MEMORY_ENV, memory_limit
     monkeypatch.delenv(MEMORY_ENV, raising=False)

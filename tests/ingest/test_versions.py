@@ -41,8 +41,63 @@ def test_a_staged_row_sharing_only_the_prefix_is_neither_present_nor_replaced(tm
         assert run._versions(src, "temp.typed_2", "second") == (1, 1)
         # only A2's first version left the staging; the decoy was not taken for A3's old version
         gone = e.fetchall("SELECT s.row_number FROM temp.st_row_version s "
-                          "WHERE s.rowid IN (SELECT rid FROM temp.st_row_version_gone)")
+                          "WHERE s._v IN (SELECT rid FROM temp.st_row_version_gone)")
         assert gone == [(2,)]
         assert e.fetchall("SELECT count(*) FROM temp.st_superseded") == [(1,)]
     finally:
         store.close(publish=False)
+
+
+def _versions_of(db) -> dict[str, list]:
+    from tests import store_con
+
+    con = store_con.connect(str(db), read_only=True)
+    try:
+        return {"death": con.execute("SELECT file_sha256, row_number FROM death ORDER BY ALL").fetchall(),
+                "row_version": con.execute("SELECT source, key_hash, row_hash, file_sha256, row_number "
+                                           "FROM row_version ORDER BY ALL").fetchall(),
+                "encounter": con.execute("SELECT count(*) FROM encounter").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_batch_of_files_checks_versions_as_file_by_file(small_place, tmp_path, run_cli, monkeypatch):
+    """Files whose versions are checked in one batch give what one file at a time gives (JOINEDUP_INGEST_BATCH_ROWS=0).
+
+    Four versions of one extract in a run, another source between them: each changed row replaces the
+    version staged by the file before it, inside the batch as across batches."""
+    import csv
+    import io
+    import json
+
+    monkeypatch.setenv("JOINEDUP_KEY", "test-key-batched-versions-0123456789")
+    text = (small_place / "nhs.deaths.csv").read_text()
+    reader = csv.DictReader(io.StringIO(text))
+    header, rows = list(reader.fieldnames), list(reader)
+    changed = [dict(r) for r in rows]
+    for r in changed[:3]:
+        r["PLACE_OF_DEATH"] = "hospice" if r["PLACE_OF_DEATH"] != "hospice" else "home"
+    files = []
+    # v4 is v2's rows reversed (the same bytes would be skipped as the same file)
+    for name, version in (("v2", changed), ("v3", rows), ("v4", changed[::-1])):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(version)
+        (tmp_path / f"deaths_{name}.csv").write_text(buf.getvalue())
+        files.append(tmp_path / f"deaths_{name}.csv")
+    paths = [small_place / "nhs.deaths.csv", files[0], small_place / "nhs.ed_attendances.csv", *files[1:]]
+    got = {}
+    for batch in ("0", "100000000"):
+        monkeypatch.setenv("JOINEDUP_INGEST_BATCH_ROWS", batch)
+        db = tmp_path / f"b{batch}.duckdb"
+        code, out, err = run_cli("ingest", *map(str, paths), "--db", str(db), "--json")
+        assert code == 0, err
+        result = json.loads(out)
+        got[batch] = ([(f["rows_present"], f["rows_replaced"], f["rows_loaded"]) for f in result["files"]],
+                      _versions_of(db))
+    n = len(rows)
+    counts = got["0"][0]
+    assert [counts[i] for i in (0, 1, 3, 4)] == [(0, 0, n), (n - 3, 3, 3), (n - 3, 3, 3), (n - 3, 3, 3)]
+    assert got["100000000"] == got["0"]
+    assert len(got["0"][1]["death"]) == n
