@@ -18,10 +18,14 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from joinedup.errors import UserError
+from joinedup.glossary.defined import Definition, paper_definitions
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
-__all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
+__all__ = ["Match", "Annotator", "PAPER_PREFIX", "annotate", "annotator_for", "link_terms", "normalise"]
+
+#: The id prefix of a term the paper defines itself and the glossary lacks ('paper:HNIG'): never a glossary id.
+PAPER_PREFIX = "paper:"
 
 #: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
 #: plus signs, hyphens or @ (S.47, A&E, CiN's, ASC-FR, H@H), with a plural's apostrophe (carers' assessments) or a
@@ -106,12 +110,16 @@ class Match:
     resolved: bool = True
     #: With a reader's sector: that sector's nearest concepts to the term (empty if it is their own term).
     nearest: tuple[str, ...] = ()
+    #: The long form the paper itself gives for an abbreviation the glossary does not list ('Marlbridge Safeguarding
+    #: Children Partnership' for MSCP). The term is then its head's glossary term, or, where no glossary name ends the
+    #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only.
+    defined_as: str = ""
 
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
                 "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
-                "resolved": self.resolved, "nearest": list(self.nearest)}
+                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as}
 
 
 @dataclass
@@ -478,7 +486,51 @@ class Annotator:
             matches.append(Match(start=start, end=end, text=original[start:end], line=line + 1,
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
-        return matches
+        return matches if plain else self._with_definitions(original, text, matches, line_starts)
+
+    def _paper_defined(self, text: str) -> dict[str, tuple[Definition, str | None]]:
+        """Abbreviations the paper spells out that the glossary does not list, each with its definition and the
+        glossary term of its head (the longest glossary name ending the long form: 'Marlbridge Safeguarding Children
+        Partnership' is a safeguarding children partnership), or None where no glossary name ends it."""
+        out = {}
+        for d in paper_definitions(text):
+            bare = _bare_acronym(d.abbreviation)
+            if normalise(bare) in self.index or normalise(d.long_form) in self._named:
+                continue  # the glossary knows the abbreviation, or the long form is its name: read as before
+            words = normalise(d.long_form).split(" ")
+            head = None
+            for n in range(len(words) - 1, 0, -1):
+                named = self._named.get(" ".join(words[-n:]), set())
+                if len(named) == 1 and not all(e.plain for e in self.index.get(" ".join(words[-n:]), [])):
+                    head = next(iter(named))
+                    break
+            out[bare] = (d, head)
+        return out
+
+    def _with_definitions(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every use of an abbreviation the paper defines itself, and of its long form, explained as
+        the paper defines it (`defined_as`), under the glossary term of its head where there is one. A long form
+        takes the place of shorter names inside it, as the longest name does."""
+        defined = self._paper_defined(text)
+        if not defined:
+            return matches
+        extra: list[Match] = []
+        for bare, (d, head) in defined.items():
+            tid = head or PAPER_PREFIX + bare
+            long = r"[\s\-]+".join(re.escape(w) for w in d.long_form.split(" "))
+            for m in re.finditer(rf"(?<![\w&])(?:{re.escape(bare)}(?:s|['’]s)?|{long})(?![\w&])", text,
+                                 flags=0 if not d.long_form.islower() else re.IGNORECASE):
+                if m.group(0).lower() != d.long_form.lower() and not m.group(0).startswith(bare) and \
+                        " ".join(m.group(0).split()).lower() != d.long_form.lower():
+                    continue
+                line = _line_of(line_starts, m.start())
+                extra.append(Match(start=m.start(), end=m.end(), text=original[m.start():m.end()], line=line + 1,
+                                   column=m.start() - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                                   defined_as=d.long_form))
+        longs = [x for x in extra if " " in x.text.strip() or "\n" in x.text]
+        kept = [m for m in matches if not any(x.start <= m.start and m.end <= x.end for x in longs)]
+        kept += [x for x in extra if not any(m.start < x.end and x.start < m.end for m in kept)]
+        return sorted(kept, key=lambda m: m.start)
 
 
 @lru_cache(maxsize=None)
@@ -757,7 +809,10 @@ def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ..
     g = annotator.glossary
     out = []
     for m in matches:
-        term = g.terms[m.term_id]
+        term = g.terms.get(m.term_id)
+        if term is None:  # a term the paper defines itself: the glossary has no neighbours for it
+            out.append(m)
+            continue
         near = () if for_sector in term.sectors else tuple(t.id for t in g.nearest(term, for_sector))
         out.append(replace(m, nearest=near))
     return out
