@@ -162,7 +162,7 @@ class Annotator:
                 is_plain = not acronym and key in plain_keys
                 keys = {key, key.replace(" ", "")} if acronym else {key}
                 if not acronym:
-                    for k in _singulars(key):
+                    for k in (*_singulars(key), *_plural_heads(key)):
                         singular.setdefault(k, []).append(_Entry(term.id, None, needs, is_plain))
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
@@ -186,6 +186,8 @@ class Annotator:
         for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 tries.append(key[: -len(suffix)] + stem)
+        for k in _closed_up(text):  # 'Co-ordination' is 'coordination', 'Re-ablement' 'reablement'
+            tries += [k] + ([k[:-1]] if k.endswith("s") and len(k) > 3 else [])
         found: list[_Entry] = []
         spaced_acronym: bool | None = None
         for k in tries:
@@ -638,6 +640,32 @@ def _with_section_forms(names: tuple[str, ...] | list[str]) -> list[str]:
             seen.add(normalise(other))
             out.append(other)
     return out
+
+
+_PREFIX_HYPHEN = re.compile(r"(?<![^\W\d_])(co|re|pre|non|multi|inter|sub|post|self)-(?=[a-z])", re.IGNORECASE)
+
+
+def _closed_up(name: str) -> set[str]:
+    """Text's key with a prefix's hyphen closed up, to look up as the glossary writes the word: 'Co-ordination' is
+    'coordination', 'Re-ablement' 'reablement' (empty if it has no such hyphen). Only this way round: the glossary's
+    own hyphen can carry meaning ('re-presentation' is not 'representation')."""
+    closed = _PREFIX_HYPHEN.sub(r"\1", name)
+    return {normalise(closed)} if closed != name else set()
+
+
+_LINKS = frozenset("of for in to on at with".split())
+
+
+def _plural_heads(key: str) -> set[str]:
+    """A name whose head noun comes first ('place of safety', 'director of public health') also matches with that noun
+    in the plural ('places of safety', 'directors of public health')."""
+    words = key.split(" ")
+    if len(words) < 3 or words[1] not in _LINKS or len(words[0]) < 3 or not words[0].isalpha() or words[0].endswith("s"):
+        return set()
+    head = words[0]
+    plural = head[:-1] + "ies" if head.endswith("y") and head[-2] not in "aeiou" else \
+        head + "es" if head.endswith(("sh", "ch", "x")) else head + "s"
+    return {" ".join([plural] + words[1:])}
 
 
 def _singulars(key: str) -> set[str]:

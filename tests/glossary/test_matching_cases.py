@@ -257,3 +257,19 @@ def test_a_statute_named_with_a_bracketed_part_is_one_name():
     text = "Families stayed in B&B beyond the Homelessness (Suitability of Accommodation) Order 2003 limit."
     found = [(m.text, m.term_id) for m in A.annotate(text)]
     assert ("Homelessness (Suitability of Accommodation) Order 2003", "suitability_order_2003") in found
+
+
+@pytest.mark.parametrize("text, written, reading", [
+    ("The Care Co-ordination Hub took 40 calls.", "Care Co-ordination Hub", "urgent_care_coordination_hub"),
+    ("Two places of safety were full.", "places of safety", "mental_health_act"),
+    ("Directors of Public Health met in March.", "Directors of Public Health", "director_of_public_health"),
+])
+def test_a_prefix_hyphen_and_a_plural_head_are_the_same_name(text, written, reading):
+    """'Co-ordination' is the glossary's 'coordination'; a name whose head noun comes first ('place of safety') is
+    found with that noun in the plural."""
+    assert (written, reading) in [(m.text, m.term_id) for m in A.annotate(text)]
+
+
+def test_a_hyphen_the_glossary_writes_is_kept():
+    """The glossary's own hyphen can carry meaning: 're-presentation' (to drug treatment) is not 'representation'."""
+    assert not any(m.term_id == "drug_treatment_measures" for m in A.annotate("A letter of representation was signed."))
