@@ -229,11 +229,11 @@ def test_a_name_run_across_a_line_break_is_not_a_heading():
 
 
 @pytest.mark.parametrize("text, shown", [
-    ("Spending from the General Fund rose.", True),  # the named account, written as a proper name
-    ("Spending from the general fund rose.", False),  # the same words in lower case: plain
+    ("Slippage in the Capital Programme rose.", True),  # the named programme, written as a proper name
+    ("Slippage in the capital programme rose.", False),  # the same words in lower case: plain
 ])
 def test_a_plain_name_written_as_a_proper_name_is_shown(text, shown):
-    assert any(m.term_id == "general_fund" for m in A.annotate(text)) is shown
+    assert any(m.term_id == "capital_programme" for m in A.annotate(text)) is shown
 
 
 def test_a_proper_name_in_a_heading_is_shown_a_service_word_is_left_to_the_text():
