@@ -642,7 +642,7 @@ def _with_section_forms(names: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
-_PREFIX_HYPHEN = re.compile(r"(?<![^\W\d_])(co|re|pre|non|multi|inter|sub|post|self)-(?=[a-z])", re.IGNORECASE)
+_PREFIX_HYPHEN = re.compile(r"(?<![^\W\d_])(co|re|pre|non|multi|inter|sub|post|under|over)-(?=[a-z])", re.IGNORECASE)
 
 
 def _closed_up(name: str) -> set[str]:

@@ -34,17 +34,16 @@ def test_a_local_body_is_read_as_the_glossary_term_of_its_head():
 
 
 def test_an_abbreviation_without_a_glossary_head_is_explained_as_the_paper_defines_it():
-    text = "Contacts were offered human normal\nimmunoglobulin (HNIG). HNIG stocks were low; more HNIGs came."
+    text = "Staff completed the Home Oxygen Order\nForm (HOOF). HOOF returns fell; more HOOFs came."
     found = _found(text)
-    assert [f[0] for f in found] == ["human normal\nimmunoglobulin", "HNIG", "HNIG", "HNIGs"]
-    assert {f[1] for f in found} == {PAPER_PREFIX + "HNIG"}
-    assert {f[2] for f in found} == {"human normal immunoglobulin"}
+    assert [f[0] for f in found] == ["Home Oxygen Order\nForm", "HOOF", "HOOF", "HOOFs"]
+    assert {f[1] for f in found} == {PAPER_PREFIX + "HOOF"}
+    assert {f[2] for f in found} == {"Home Oxygen Order Form"}
 
 
 def test_the_abbreviation_first_and_the_long_form_in_brackets():
-    text = "BSOTS (Birmingham Symptom-specific Obstetric Triage System) went live. BSOTS audits follow."
-    assert [(t, d) for t, _, d in _found(text) if t == "BSOTS"] == \
-        [("BSOTS", "Birmingham Symptom-specific Obstetric Triage System")] * 2
+    text = "QFRT (Quarry Fields Reablement Tracker) went live. QFRT audits follow."
+    assert [(t, d) for t, _, d in _found(text) if t == "QFRT"] == [("QFRT", "Quarry Fields Reablement Tracker")] * 2
 
 
 @pytest.mark.parametrize("text", [
@@ -63,21 +62,21 @@ def test_an_abbreviation_the_glossary_lists_keeps_its_glossary_reading():
 
 
 def test_every_output_format_explains_a_paper_defined_term():
-    text = ("The Marlbridge Safeguarding Children Partnership (MSCP) met. Staff gave human normal immunoglobulin "
-            "(HNIG) to contacts; HNIG was scarce.")
+    text = ("The Marlbridge Safeguarding Children Partnership (MSCP) met. Staff sent the Home Oxygen Order Form "
+            "(HOOF) to suppliers; HOOF returns were late.")
     for sector in (None, "nhs"):
         matches = A.annotate(text)
         report = explain_report("p.md", matches, G, sector)
-        entry = next(e for e in report["terms"] if e["readings"][0]["id"] == PAPER_PREFIX + "HNIG")
-        assert entry["defined_as"] == "human normal immunoglobulin" and len(entry["where"]) == 3
-        assert "human normal immunoglobulin" in render_report(report, "text", text)
-        assert "human normal immunoglobulin" in render_report(report, "markdown", text)
+        entry = next(e for e in report["terms"] if e["readings"][0]["id"] == PAPER_PREFIX + "HOOF")
+        assert entry["defined_as"] == "Home Oxygen Order Form" and len(entry["where"]) == 3
+        assert "Home Oxygen Order Form" in render_report(report, "text", text)
+        assert "Home Oxygen Order Form" in render_report(report, "markdown", text)
         html = render_report(report, "html", text)
         assert html.count('id="term-') == len(report["terms"])  # one anchor per entry, all distinct
         assert len(set(re.findall(r'id="(term-[^"]+)"', html))) == len(report["terms"])
         assert json.loads(render_report(report, "json", text))["matches"][0]["defined_as"]
     from joinedup import glossary
-    assert "HNIG" in glossary.explain(text, for_sector="nhs", fmt="text")
+    assert "HOOF" in glossary.explain(text, for_sector="nhs", fmt="text")
 
 
 def test_glossary_labels_and_suggestions_are_unchanged():
