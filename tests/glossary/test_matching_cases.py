@@ -273,3 +273,14 @@ def test_a_prefix_hyphen_and_a_plural_head_are_the_same_name(text, written, read
 def test_a_hyphen_the_glossary_writes_is_kept():
     """The glossary's own hyphen can carry meaning: 're-presentation' (to drug treatment) is not 'representation'."""
     assert not any(m.term_id == "drug_treatment_measures" for m in A.annotate("A letter of representation was signed."))
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("The Wendlow Community Health NHS Trust runs it.", False),  # the end of one trust's own name
+    ("Marlbridge Hospitals\nNHS Foundation Trust agreed.", False),
+    ("Wendmoor NHS Trust left the scheme.", False),  # a place name opening the sentence is still a name
+    ("Each NHS Trust must report.", True),  # the kind of body, written as a proper name
+    ("We met. Every NHS Foundation Trust has governors.", True),
+])
+def test_nhs_trust_at_the_end_of_a_named_trust_is_its_name(text, shown):
+    assert any(m.term_id in ("nhs_trust", "acute_trust") for m in A.annotate(text)) is shown
