@@ -142,7 +142,8 @@ def _benchmark(name: str):
 
 
 @pytest.mark.parametrize("folder, marker", [("heldout3", "dev3"), ("heldout4", "dev4"), ("heldout5", "dev5"),
-                                            ("heldout6", "dev6")])
+                                            ("heldout6", "dev6"), ("heldout7", "dev7"), ("heldout8", "dev8"),
+                                            ("heldout9", "dev9"), ("heldout10", "dev10")])
 def test_development_corpus_figures_match(folder, marker):
     """Each development corpus's tuned-on table in the docs is the one the code gives today."""
     g = load_glossary()
