@@ -284,3 +284,11 @@ def test_a_hyphen_the_glossary_writes_is_kept():
 ])
 def test_nhs_trust_at_the_end_of_a_named_trust_is_its_name(text, shown):
     assert any(m.term_id in ("nhs_trust", "acute_trust") for m in A.annotate(text)) is shown
+
+
+def test_an_acronym_spelled_out_across_a_line_break_means_that_term():
+    """'Delegated\\n  Safeguarding Partner (DSP)': the long form is read across the paragraph's line break, so the
+    glossary term it names is what 'DSP' means later (the glossary does not list DSP)."""
+    text = "Each partnership has a Delegated\n  Safeguarding Partner (DSP). The DSP reports to the board."
+    found = [(m.text, m.term_id) for m in A.annotate(text)]
+    assert found[-1][0] == "DSP" and found[-1][1] == found[0][1] and "Safeguarding Partner" in found[0][0]
