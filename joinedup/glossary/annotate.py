@@ -309,8 +309,8 @@ class Annotator:
         for m in _LONG_SHORT.finditer(text):
             acronym = _bare_acronym(m.group(1))
             # the words before it within its paragraph: a long form may run across a line break ('Delegated\n
-            # Safeguarding Partner (DSP)'); a blank line or a sentence's end stops it
-            before = re.split(r"\n\s*\n|[.?!:;](?=\s)", text[max(0, m.start() - 120):m.start()])[-1]
+            # Safeguarding Partner (DSP)'); a blank line stops it (a full stop need not: 'C. diff (CDI)')
+            before = re.split(r"\n\s*\n", text[max(0, m.start() - 120):m.start()])[-1]
             words = normalise(before).split(" ")
             for n in range(min(_MAX_NAME_WORDS, len(words)), 0, -1):
                 tid = self._only_term(" ".join(words[-n:]), acronym)
