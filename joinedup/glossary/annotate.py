@@ -186,7 +186,7 @@ class Annotator:
         for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 tries.append(key[: -len(suffix)] + stem)
-        for k in _closed_up(text):  # 'Co-ordination' is 'coordination', 'Re-ablement' 'reablement'
+        for k in (_closed_up(text) if "-" in text else ()):  # 'Co-ordination' is 'coordination', 'Re-ablement' 'reablement'
             tries += [k] + ([k[:-1]] if k.endswith("s") and len(k) > 3 else [])
         found: list[_Entry] = []
         spaced_acronym: bool | None = None
