@@ -508,7 +508,7 @@ class Annotator:
             head = None
             for n in range(len(words) - 1, 0, -1):
                 named = self._named.get(" ".join(words[-n:]), set())
-                if len(named) == 1 and not all(e.plain for e in self.index.get(" ".join(words[-n:]), [])):
+                if len(named) == 1:  # a plain or search-only name is a head too: 'Rosewood Care Home (RCH)' is a care home
                     head = next(iter(named))
                     break
             out[bare] = (d, head)

@@ -114,3 +114,12 @@ def test_letters_that_are_not_in_the_words_never_spell_them_out(words, abbr):
     assert not spells_out(abbr, words)
     text = " ".join(words) + f" ({abbr}) rose."
     assert paper_definitions(text) == []
+
+
+def test_a_plain_head_still_explains_the_abbreviation():
+    """'Rosewood Care Home (RCH)': the abbreviation is jargon though `care home` is plain, so RCH is read as a care home
+    (as the paper defines it); the head's own plain name alone would not be shown."""
+    text = "Residents of Rosewood Care Home (RCH) moved. RCH closed in May."
+    found = [(m.text, m.term_id, m.defined_as) for m in A.annotate(text)]
+    assert ("RCH", "care_home", "Rosewood Care Home") in found
+    assert not any(m.term_id == "care_home" for m in A.annotate("Residents of the care home moved."))
