@@ -18,10 +18,14 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from joinedup.errors import UserError
+from joinedup.glossary.defined import Definition, paper_definitions
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
-__all__ = ["Match", "Annotator", "annotate", "annotator_for", "link_terms", "normalise"]
+__all__ = ["Match", "Annotator", "PAPER_PREFIX", "annotate", "annotator_for", "link_terms", "normalise"]
+
+#: The id prefix of a term the paper defines itself and the glossary lacks ('paper:HNIG'): never a glossary id.
+PAPER_PREFIX = "paper:"
 
 #: A word: letters (café), digits and vulgar fractions (2-2½ year review), joined inside by dots, ampersands, apostrophes,
 #: plus signs, hyphens or @ (S.47, A&E, CiN's, ASC-FR, H@H), with a plural's apostrophe (carers' assessments) or a
@@ -52,7 +56,7 @@ WINDOW = 300
 #: Zipf frequency (wordfreq, English; 4 is once in 100,000 words) at or above these. Chosen by leaving each tuning
 #: corpus out in turn (`python benchmarks/glossary.py --leave-one-out`); None turns the rule off.
 COMMON_ZIPF: float | None = 5.5  # names of two or more words
-COMMON_ZIPF_SINGLE: float | None = None  # one-word names: the measurement does not support it
+COMMON_ZIPF_SINGLE: float | None = 5.25  # one-word names: chosen once corpora 7-10 joined the tuning corpora (twelfth round)
 #: Weight of the sentence's own sectors (the share of its unambiguous terms in a reading's sectors; the paragraph's
 #: at half weight when the sentence names none) in choosing a reading.
 LOCAL_WEIGHT = 2.0
@@ -106,12 +110,16 @@ class Match:
     resolved: bool = True
     #: With a reader's sector: that sector's nearest concepts to the term (empty if it is their own term).
     nearest: tuple[str, ...] = ()
+    #: The long form the paper itself gives for an abbreviation the glossary does not list ('Marlbridge Safeguarding
+    #: Children Partnership' for MSCP). The term is then its head's glossary term, or, where no glossary name ends the
+    #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only.
+    defined_as: str = ""
 
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
                 "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
-                "resolved": self.resolved, "nearest": list(self.nearest)}
+                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as}
 
 
 @dataclass
@@ -154,7 +162,7 @@ class Annotator:
                 is_plain = not acronym and key in plain_keys
                 keys = {key, key.replace(" ", "")} if acronym else {key}
                 if not acronym:
-                    for k in _singulars(key):
+                    for k in (*_singulars(key), *_plural_heads(key)):
                         singular.setdefault(k, []).append(_Entry(term.id, None, needs, is_plain))
                 for k in keys:
                     bucket = self.index.setdefault(k, [])
@@ -178,6 +186,8 @@ class Annotator:
         for suffix, stem in (("s", ""), ("es", ""), ("ies", "y")):
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 tries.append(key[: -len(suffix)] + stem)
+        for k in (_closed_up(text) if "-" in text else ()):  # 'Co-ordination' is 'coordination', 'Re-ablement' 'reablement'
+            tries += [k] + ([k[:-1]] if k.endswith("s") and len(k) > 3 else [])
         found: list[_Entry] = []
         spaced_acronym: bool | None = None
         for k in tries:
@@ -298,7 +308,10 @@ class Annotator:
         found: dict[str, str] = {}
         for m in _LONG_SHORT.finditer(text):
             acronym = _bare_acronym(m.group(1))
-            words = normalise(text[max(0, m.start() - 120):m.start()].split("\n")[-1]).split(" ")
+            # the words before it within its paragraph: a long form may run across a line break ('Delegated\n
+            # Safeguarding Partner (DSP)'); a blank line stops it (a full stop need not: 'C. diff (CDI)')
+            before = re.split(r"\n\s*\n", text[max(0, m.start() - 120):m.start()])[-1]
+            words = normalise(before).split(" ")
             for n in range(min(_MAX_NAME_WORDS, len(words)), 0, -1):
                 tid = self._only_term(" ".join(words[-n:]), acronym)
                 if tid:
@@ -439,6 +452,8 @@ class Annotator:
                 continue  # 'general fund' is plain; 'the General Fund', written as a proper name, is the named account
             if _QUANTITY.match(written):
                 continue  # '12 hours', '26 weeks', '30 hours': an amount of time; the term is written '12-hour', '26-week'
+            if not plain and _TRUST_NAME.match(written) and _named_before(text, start):
+                continue  # 'Marlbridge Hospitals NHS Foundation Trust': the end of one trust's own name, not the jargon
             if not plain and heading and _spelled_out(written, entries) and {e.term_id for e in entries} <= in_body \
                     and not ({e.term_id for e in entries} & proper_in_body):
                 # A heading's service word ('Care leavers', 'Intermediate care') is explained in the text below; a
@@ -478,7 +493,51 @@ class Annotator:
             matches.append(Match(start=start, end=end, text=original[start:end], line=line + 1,
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
-        return matches
+        return matches if plain else self._with_definitions(original, text, matches, line_starts)
+
+    def _paper_defined(self, text: str) -> dict[str, tuple[Definition, str | None]]:
+        """Abbreviations the paper spells out that the glossary does not list, each with its definition and the
+        glossary term of its head (the longest glossary name ending the long form: 'Marlbridge Safeguarding Children
+        Partnership' is a safeguarding children partnership), or None where no glossary name ends it."""
+        out = {}
+        for d in paper_definitions(text):
+            bare = _bare_acronym(d.abbreviation)
+            if normalise(bare) in self.index or normalise(d.long_form) in self._named:
+                continue  # the glossary knows the abbreviation, or the long form is its name: read as before
+            words = normalise(d.long_form).split(" ")
+            head = None
+            for n in range(len(words) - 1, 0, -1):
+                named = self._named.get(" ".join(words[-n:]), set())
+                if len(named) == 1:  # a plain or search-only name is a head too: 'Rosewood Care Home (RCH)' is a care home
+                    head = next(iter(named))
+                    break
+            out[bare] = (d, head)
+        return out
+
+    def _with_definitions(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every use of an abbreviation the paper defines itself, and of its long form, explained as
+        the paper defines it (`defined_as`), under the glossary term of its head where there is one. A long form
+        takes the place of shorter names inside it, as the longest name does."""
+        defined = self._paper_defined(text)
+        if not defined:
+            return matches
+        extra: list[Match] = []
+        for bare, (d, head) in defined.items():
+            tid = head or PAPER_PREFIX + bare
+            long = r"[\s\-]+".join(re.escape(w) for w in d.long_form.split(" "))
+            for m in re.finditer(rf"(?<![\w&])(?:{re.escape(bare)}(?:s|['’]s)?|{long})(?![\w&])", text,
+                                 flags=0 if not d.long_form.islower() else re.IGNORECASE):
+                if m.group(0).lower() != d.long_form.lower() and not m.group(0).startswith(bare) and \
+                        " ".join(m.group(0).split()).lower() != d.long_form.lower():
+                    continue
+                line = _line_of(line_starts, m.start())
+                extra.append(Match(start=m.start(), end=m.end(), text=original[m.start():m.end()], line=line + 1,
+                                   column=m.start() - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                                   defined_as=d.long_form))
+        longs = [x for x in extra if " " in x.text.strip() or "\n" in x.text]
+        kept = [m for m in matches if not any(x.start <= m.start and m.end <= x.end for x in longs)]
+        kept += [x for x in extra if not any(m.start < x.end and x.start < m.end for m in kept)]
+        return sorted(kept, key=lambda m: m.start)
 
 
 @lru_cache(maxsize=None)
@@ -588,6 +647,32 @@ def _with_section_forms(names: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
+_PREFIX_HYPHEN = re.compile(r"(?<![^\W\d_])(co|re|pre|non|multi|inter|sub|post|under|over)-(?=[a-z])", re.IGNORECASE)
+
+
+def _closed_up(name: str) -> set[str]:
+    """Text's key with a prefix's hyphen closed up, to look up as the glossary writes the word: 'Co-ordination' is
+    'coordination', 'Re-ablement' 'reablement' (empty if it has no such hyphen). Only this way round: the glossary's
+    own hyphen can carry meaning ('re-presentation' is not 'representation')."""
+    closed = _PREFIX_HYPHEN.sub(r"\1", name)
+    return {normalise(closed)} if closed != name else set()
+
+
+_LINKS = frozenset("of for in to on at with".split())
+
+
+def _plural_heads(key: str) -> set[str]:
+    """A name whose head noun comes first ('place of safety', 'director of public health') also matches with that noun
+    in the plural ('places of safety', 'directors of public health')."""
+    words = key.split(" ")
+    if len(words) < 3 or words[1] not in _LINKS or len(words[0]) < 3 or not words[0].isalpha() or words[0].endswith("s"):
+        return set()
+    head = words[0]
+    plural = head[:-1] + "ies" if head.endswith("y") and head[-2] not in "aeiou" else \
+        head + "es" if head.endswith(("sh", "ch", "x")) else head + "s"
+    return {" ".join([plural] + words[1:])}
+
+
 def _singulars(key: str) -> set[str]:
     """A name listed in the plural also matches in the singular: 'attendance hubs' finds 'Attendance Hub'."""
     words = key.split(" ")
@@ -611,6 +696,22 @@ def _window(text: str, start: int, end: int) -> str:
 
 #: A number and a unit of time with a space between: a quantity in a sentence, not the hyphenated term it names.
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?\+?\s+(?:hour|day|week|month|year)s?$", re.IGNORECASE)
+#: 'NHS Trust' and 'NHS Foundation Trust' written as the end of a named trust ('Wendlow Community Health NHS Trust'):
+#: the organisation's name, which writers leave unexplained (12 of 14 such names unmarked across corpora 1-10).
+_TRUST_NAME = re.compile(r"^NHS\s+(?:Foundation\s+)?Trust$")
+_WORD_BEFORE = re.compile(r"([A-Z][A-Za-z'’]+)[ \t]*\n?[ \t]*\Z")
+_OPENS_SENTENCE = re.compile(r"(?:\A|[.?!:;|#*(]|\n[ \t]*\n)[ \t\n]*\Z")
+
+
+def _named_before(text: str, start: int) -> bool:
+    """A capitalised word straight before `start` that is part of a name: inside a sentence ('The Wendlow Community
+    Health NHS Trust'), or opening one but no everyday word ('Wendmoor NHS Trust ...', not 'Each NHS Trust')."""
+    m = _WORD_BEFORE.search(text, max(0, start - 60), start)
+    if not m:
+        return False
+    return not _OPENS_SENTENCE.search(text, max(0, m.start() - 10), m.start()) or _zipf(m.group(1).lower()) < 3.5
+
+
 #: The longest name, in words, read as the long form of an acronym the paper spells out (the longest glossary names,
 #: 'Oliver McGowan Mandatory Training on Learning Disability and Autism', have nine; the text window bounds it too).
 _MAX_NAME_WORDS = 16
@@ -757,7 +858,10 @@ def annotate(text: str, for_sector: str | None = None, extra_dirs: tuple[str, ..
     g = annotator.glossary
     out = []
     for m in matches:
-        term = g.terms[m.term_id]
+        term = g.terms.get(m.term_id)
+        if term is None:  # a term the paper defines itself: the glossary has no neighbours for it
+            out.append(m)
+            continue
         near = () if for_sector in term.sectors else tuple(t.id for t in g.nearest(term, for_sector))
         out.append(replace(m, nearest=near))
     return out

@@ -155,6 +155,21 @@ def agrees(glossary: Glossary, term_id: str, meaning: str, surface: str = "") ->
     return bool(words) and len(words & ours) / len(words) >= 0.6
 
 
+def _carries(glossary: Glossary, found, mark: Mark) -> bool:
+    """Whether a match carries the writer's meaning: one of its glossary readings does, or the long form the paper
+    itself gave for it (`defined_as`) names it."""
+    if any(agrees(glossary, t, mark.meaning, mark.surface) for t in found.readings if t in glossary.terms):
+        return True
+    own = normalise(getattr(found, "defined_as", "") or "")
+    return len(own) >= 4 and (fuzz.token_set_ratio(own, normalise(mark.meaning)) >= 92
+                              or fuzz.ratio(own, normalise(_head(mark.meaning))) >= 88)
+
+
+def _label(glossary: Glossary, found, term_id: str) -> str:
+    term = glossary.terms.get(term_id)
+    return term.label if term else f"{found.defined_as} (as the paper defines it)"
+
+
 def score_heldout(passages: Iterable[HeldOutPassage], find: Callable[[str], list], glossary: Glossary
                   ) -> tuple[HeldOutScore, dict[str, HeldOutScore]]:
     """Run a finder over the passages; the total and each passage's score."""
@@ -169,18 +184,18 @@ def score_heldout(passages: Iterable[HeldOutPassage], find: Callable[[str], list
                 s.misses.append((p.name, mark.surface, mark.meaning))
                 continue
             s.span_hits += 1
-            if any(agrees(glossary, t, mark.meaning, mark.surface) for f in hits for t in f.readings):
+            if any(_carries(glossary, f, mark) for f in hits):
                 s.meaning_hits += 1
             else:
                 s.unconfirmed.append((p.name, mark.surface, mark.meaning, " / ".join(
-                    glossary.terms[t].label for f in hits for t in f.readings)))
+                    _label(glossary, f, t) for f in hits for t in f.readings)))
         for f in found:
             on = [m for m in p.marks if f.start < m.end and m.start < f.end]
             if not on:
                 s.false.append((p.name, p.text[f.start:f.end], "/".join(f.readings)))
                 continue
             s.found_on_marks += 1
-            if any(agrees(glossary, t, m.meaning, m.surface) for m in on for t in f.readings):
+            if any(_carries(glossary, f, m) for m in on):
                 s.found_right += 1
         per[p.name] = s
         total.add(s)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
-from joinedup.glossary.annotate import Match
+from joinedup.glossary.annotate import PAPER_PREFIX, Match
 from joinedup.glossary.load import Glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
@@ -77,17 +78,37 @@ def explain_report(name: str, matches: list[Match], glossary: Glossary, for_sect
     """The findings for one paper: every match, and each distinct term (or ambiguous reading set) once."""
     entries: dict[tuple[str, ...], dict] = {}
     for m in matches:
-        key = m.readings
+        key = (*m.readings, m.defined_as) if m.defined_as else m.readings
         entry = entries.get(key)
         if entry is None:
             entry = entries[key] = {
-                "readings": [term_dict(glossary.terms[t], glossary, for_sector) for t in key],
+                "readings": [_reading(m, t, glossary, for_sector) for t in m.readings],
                 "resolved": m.resolved, "where": []}
+            if m.defined_as:
+                entry["defined_as"] = m.defined_as
         entry["where"].append({"line": m.line, "column": m.column, "text": m.text})
     return {"file": name, "for": for_sector, "matches": [m.to_dict() for m in matches],
             "terms": list(entries.values()),
             "counts": {"matches": len(matches), "distinct": len(entries),
                        "ambiguous": sum(1 for e in entries.values() if not e["resolved"])}}
+
+
+def _reading(m: Match, term_id: str, glossary: Glossary, for_sector: str | None) -> dict:
+    """One reading of a match as a dict: its glossary term, or, for an abbreviation the paper defines itself and
+    the glossary lacks, the paper's own definition (sourced to the paper)."""
+    if term_id in glossary.terms:
+        d = term_dict(glossary.terms[term_id], glossary, for_sector)
+        if m.defined_as:  # the paper's own name for one of the glossary's kinds: 'Marlbridge Safeguarding ...'
+            d["label"], d["expansion"] = f"{m.defined_as} (see {d['label']})", m.defined_as
+        return d
+    abbr = term_id.removeprefix(PAPER_PREFIX)
+    d = {"id": term_id, "term": m.defined_as, "label": f"{m.defined_as} ({abbr})", "expansion": m.defined_as,
+         "acronyms": [abbr], "sectors": [], "definition": f"As this paper spells it out: {m.defined_as}. Not in "
+         "the glossary; `joinedup glossary suggest` drafts it as a term of your own.", "source": "this paper",
+         "related": [], "equivalents": []}
+    if for_sector:
+        d["own_sector"], d["nearest_in_your_sector"] = False, []
+    return d
 
 
 def render_report(report: dict, fmt: str, text: str) -> str:
@@ -193,8 +214,14 @@ def _tip(entry: dict) -> str:
     return "More than one reading: " + " | ".join(f"{r['label']}: {r['definition']}" for r in entry["readings"])
 
 
+def _key(ids, defined_as: str | None) -> tuple[str, ...]:
+    """An entry's key: its readings' ids, and the paper's own long form where it gave one."""
+    return (*ids, defined_as) if defined_as else tuple(ids)
+
+
 def _anchor(entry: dict) -> str:
-    return "term-" + "-".join(r["id"] for r in entry["readings"])
+    own = re.sub(r"[^a-z0-9]+", "-", entry.get("defined_as", "").lower()).strip("-")
+    return "term-" + "-".join(r["id"].replace(":", "-") for r in entry["readings"]) + (f"--{own}" if own else "")
 
 
 def highlight_html(report: dict, text: str, link: str = "#term-{id}") -> str:
@@ -203,11 +230,11 @@ def highlight_html(report: dict, text: str, link: str = "#term-{id}") -> str:
     `link` is where each term points ({id} is replaced by the term id, or ids joined by '-' when a
     shared acronym keeps several readings); the web app passes its own glossary page.
     """
-    by_key = {tuple(r["id"] for r in e["readings"]): e for e in report["terms"]}
+    by_key = {_key((r["id"] for r in e["readings"]), e.get("defined_as")): e for e in report["terms"]}
     parts, pos = [], 0
     for m in report["matches"]:
         parts.append(html.escape(text[pos:m["start"]]))
-        entry = by_key[tuple(m["readings"])]
+        entry = by_key[_key(m["readings"], m.get("defined_as"))]
         tip = html.escape(_tip(entry), quote=True)
         cls = "term" if m["resolved"] else "term ambiguous"
         href = html.escape(link.replace("{id}", "-".join(m["readings"])), quote=True)

@@ -28,7 +28,7 @@ def _unambiguous(name: str, term_id: str) -> bool:
 
 
 PHRASES = sorted({(n, t.id) for t in G for n in (t.term, *t.variants)
-                  if " " in n.strip() and _unambiguous(n, t.id) and not set(n) & set(",(£") and n not in t.search_only})
+                  if " " in n.strip() and _unambiguous(n, t.id) and not set(n) & set(",(£:") and n not in t.search_only})
 ACRONYMS = sorted({(a, t.id) for t in G for a in t.acronyms
                    if re.fullmatch(r"[A-Z]{3,6}", a) and _unambiguous(a, t.id)})
 
