@@ -255,3 +255,17 @@ def test_corpora_7_to_10_are_development_corpora_from_the_twelfth_round():
     flat = " ".join(DOC.split())
     assert "## Twelfth round" in DOC
     assert "From 7 December 2026 (evening) corpora 7 to 10 are development corpora" in flat
+
+
+def test_the_twelfth_round_blind_run_on_the_eleventh_corpus_is_in_the_docs():
+    """The twelfth round's blind run on corpus 11 stands in docs/glossary.md beside its first run, and is listed."""
+    folder = ROOT / "tests" / "glossary" / "heldout11"
+    first = json.loads((folder / "first_run.json").read_text())["total"]
+    blind = json.loads((folder / "blind_run_round12.json").read_text())
+    bt = blind["total"]
+    assert (f"| 11 | {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
+            f"{bt['precision']:.1%} | {bt['meaning_recall']:.1%} / {bt['meaning_precision']:.1%} |") in DOC
+    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
+    bench = _benchmark("bench_glossary_12b")
+    assert "heldout11" not in bench.DEVELOPMENT
+    assert any(p == folder / "blind_run_round12.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
