@@ -113,21 +113,16 @@ def test_unreadable_fhir_exit_2_naming_file_and_row(name, content, row, tmp_path
         assert f"row {row}" in line
 
 
-def test_memory_limit_not_understood_is_one_line(run_cli, tmp_path, small_place, monkeypatch):
-    from joinedup.ingest.loader import MEMORY_ENV
-    monkeypatch.setenv(MEMORY_ENV, "lots")
+@pytest.mark.parametrize("setting, message", [
+    ("MEMORY_ENV", "memory limit 'lots' not understood"),
+    ("BATCH_ENV", "JOINEDUP_INGEST_BATCH_ROWS must be a whole number"),
+])
+def test_a_size_setting_not_understood_is_one_line(run_cli, tmp_path, small_place, monkeypatch, setting, message):
+    from joinedup.ingest import loader
+    monkeypatch.setenv(getattr(loader, setting), "lots")
     code, out, err = run_cli("ingest", str(_episodes(tmp_path, small_place)), "--db", str(tmp_path / "s.duckdb"))
     assert code == 2
-    assert err.strip().startswith("error:") and "memory limit 'lots' not understood" in err
-    assert len(err.strip().splitlines()) == 1
-
-
-def test_batch_rows_not_understood_is_one_line(run_cli, tmp_path, small_place, monkeypatch):
-    from joinedup.ingest.loader import BATCH_ENV
-    monkeypatch.setenv(BATCH_ENV, "lots")
-    code, out, err = run_cli("ingest", str(_episodes(tmp_path, small_place)), "--db", str(tmp_path / "s.duckdb"))
-    assert code == 2
-    assert err.strip().startswith("error:") and "JOINEDUP_INGEST_BATCH_ROWS must be a whole number" in err
+    assert err.strip().startswith("error:") and message in err
     assert len(err.strip().splitlines()) == 1
 
 
