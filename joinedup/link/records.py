@@ -12,7 +12,7 @@ from joinedup.link.engine import Engine
 from joinedup.link.features import person_features
 from joinedup.link.sql import LinkSQL, as_, col, not_null, number, ref, sub, text
 
-__all__ = ["load_records", "feature_batches", "COMPARED"]
+__all__ = ["feature_batches", "COMPARED"]
 
 #: Features the person index compares (when any record carries them).
 COMPARED = ("given_name", "family_name", "dob", "postcode", "address", "sex", "nhs_number", "other_id")
@@ -23,11 +23,6 @@ _HISTORY = {"family_name": "family_names_all", "postcode": "postcodes_all", "add
 #: Records whose comparison features are computed at a time: Python holds one batch's records and
 #: features, never the whole place's (a link run sends each batch to its engine before the next).
 FEATURE_BATCH_ROWS = 200_000
-
-
-def load_records(engine: Engine, store_name: str, batch_rows: int | None = None) -> pl.DataFrame:
-    """Every person record with its pseudonyms and (vault) identifiers and history, as comparison features."""
-    return pl.concat(list(feature_batches(engine, store_name, batch_rows)), how="vertical_relaxed", rechunk=False)
 
 
 def feature_batches(engine: Engine, store_name: str, batch_rows: int | None = None) -> Iterator[pl.DataFrame]:

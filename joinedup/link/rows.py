@@ -19,8 +19,8 @@ from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
 
-__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "PutFeatures", "put_feature_batches", "put_features",
-           "guard_keys", "exact_rows", "model_rows"]
+__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
+           "exact_rows", "model_rows"]
 
 #: Pseudonymised identifiers: the exact rules and the cluster guard read them; the model never does.
 PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified",
@@ -29,10 +29,6 @@ PSEUDONYMS = ("record_id", "source", "system", "local_id_pseudo", "nhs_number_ps
 #: History lists pooled over an exact cluster: each identity row carries every value its cluster has held.
 POOLED = ("given_canon", "family_names", "postcodes", "addresses")
 
-
-#: Rows of the features copied into the engine at a time: each slice's Arrow copy is the only extra the copy
-#: makes in Python (the whole place's at once was 2.5 GB above the features at 1,000,000 people).
-PUT_SLICE_ROWS = 200_000
 
 #: Columns the link engine never needs (the record id is the features' unique_id).
 _NOT_SENT = ("record_id", "source")
@@ -80,12 +76,6 @@ def guard_keys(link: LinkSQL, features: str) -> pl.DataFrame:
     """Each record's keys for the cluster guard and the stated relations: unique_id, nhs_key, system, local_id_pseudo."""
     return link.fetch(exp.select(col("unique_id"), as_(nhs_key(), "nhs_key"), col("system"), col("local_id_pseudo"))
                       .from_(ref(features)))
-
-
-def put_features(link: LinkSQL, feats: pl.DataFrame, slice_rows: int = PUT_SLICE_ROWS) -> str:
-    """Copy a frame of features into a new table of the link engine, a slice at a time, rows in order; its name."""
-    slices = [feats.slice(i, slice_rows) for i in range(0, feats.height, slice_rows)] or [feats]
-    return put_feature_batches(link, slices, ()).name
 
 
 @dataclass(frozen=True)

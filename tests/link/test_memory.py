@@ -39,13 +39,15 @@ def test_a_limit_not_understood_is_one_line(tmp_path, run_cli):
 def test_features_computed_in_batches_are_those_of_one_batch(tmp_path):
     # records stream from the engine in batches and each batch's features are computed alone: the
     # features of every record must not depend on the batch it came in
-    from joinedup.link.records import load_records
+    import polars as pl
+
+    from joinedup.link.records import feature_batches
 
     store = build_place(tmp_path, n=150, seed=5)
     engine = Engine(store, vault=True)
     try:
-        whole = load_records(engine, str(store), batch_rows=1_000_000)
-        batched = load_records(engine, str(store), batch_rows=37)
+        whole = pl.concat(list(feature_batches(engine, str(store), batch_rows=1_000_000)))
+        batched = pl.concat(list(feature_batches(engine, str(store), batch_rows=37)))
     finally:
         engine.close(publish=False)
     assert whole.height > 3 * 37 and whole["unique_id"].n_unique() == whole.height

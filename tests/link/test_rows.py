@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from sqlglot import exp
 
-from joinedup.link.rows import put_features
+from joinedup.link.rows import put_feature_batches
 from joinedup.link.sql import LinkSQL, asc, col, ref
 from joinedup.store import Store
 
@@ -24,7 +24,8 @@ def _copied(engine: str, frame: pl.DataFrame, slice_rows: int) -> pl.DataFrame:
     scratch = Store.memory(engine)
     try:
         link = LinkSQL(scratch.backend)
-        name = put_features(link, frame, slice_rows=slice_rows)
+        slices = [frame.slice(i, slice_rows) for i in range(0, frame.height, slice_rows)] or [frame]
+        name = put_feature_batches(link, slices, ()).name
         return link.fetch(exp.select(exp.Star()).from_(ref(name)).order_by(asc(col("unique_id"))))
     finally:
         scratch.close()
@@ -56,7 +57,7 @@ def _keyed(n: int) -> pl.DataFrame:
 
 
 def test_each_batch_is_in_the_engine_before_the_next_is_made():
-    from joinedup.link.rows import guard_keys, put_feature_batches
+    from joinedup.link.rows import guard_keys
 
     frame = _keyed(23)
     scratch = Store.memory("duckdb")
