@@ -96,13 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--verbose", action="store_true", help="List every miss and false find.")
     ap.add_argument("--held-out", action="store_true", help="Score the held-out corpus, first run beside current.")
+    ap.add_argument("--development", action="store_true",
+                    help="With --held-out: score only the development corpora (what a tuner may see), never a blind one.")
     ap.add_argument("--record-first-run", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--record-blind-run", metavar="FILE", help=argparse.SUPPRESS)  # at a round's merge: FILE per blind corpus
     ap.add_argument("--leave-one-out", action="store_true",
                     help="Choose the everyday-words thresholds on all tuning corpora but one; score the one left out.")
     args = ap.parse_args(argv)
     if args.held_out:
-        return held_out(args.verbose, args.record_first_run, args.record_blind_run)
+        if args.development and (args.record_first_run or args.record_blind_run):
+            ap.error("--development scores no blind corpus, so it records no first or blind run")
+        return held_out(args.verbose, args.record_first_run, args.record_blind_run, args.development)
     if args.leave_one_out:
         return leave_one_out()
     g = load_glossary()
@@ -153,10 +157,12 @@ def _fig(s) -> dict:
             "meaning_recall": round(s.meaning_recall, 4), "meaning_precision": round(s.meaning_precision, 4)}
 
 
-def held_out(verbose: bool, record: bool, blind_name: str | None = None) -> int:
-    """Score every held-out corpus in turn; 0 if every one is on target (by span)."""
+def held_out(verbose: bool, record: bool, blind_name: str | None = None, development: bool = False) -> int:
+    """Score every held-out corpus in turn (only the development ones if asked); 0 if every one is on target (by span)."""
     codes = []
     for passages_dir, first_run, blind_runs in HELD_OUT_CORPORA:
+        if development and passages_dir.parent.name not in DEVELOPMENT:
+            continue
         if codes:
             print()
         # --record-first-run records only a corpus with no first run yet: a first run is never replaced

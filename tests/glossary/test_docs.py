@@ -269,3 +269,15 @@ def test_the_twelfth_round_blind_run_on_the_eleventh_corpus_is_in_the_docs():
     bench = _benchmark("bench_glossary_12b")
     assert "heldout11" not in bench.DEVELOPMENT
     assert any(p == folder / "blind_run_round12.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
+
+
+def test_the_development_flag_scores_no_blind_corpus(capsys):
+    """`--held-out --development` prints every development corpus and no blind one, so a tuner may run it."""
+    bench = _benchmark("bench_glossary_dev")
+    bench.main(["--held-out", "--development"])
+    out = capsys.readouterr().out
+    scored = {line.split()[2].rstrip(":") for line in out.splitlines() if line.startswith("held-out corpus ")}
+    assert scored == set(bench.DEVELOPMENT)
+    assert "blind corpus" not in out
+    with pytest.raises(SystemExit):
+        bench.main(["--held-out", "--development", "--record-blind-run", "x.json"])
