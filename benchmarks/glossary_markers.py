@@ -5,7 +5,8 @@ who saw neither the glossary nor the first marks, marked the same passages under
 agreement is the ceiling any explainer can be expected to reach against one marker. Both are scored by
 span overlap, as `benchmarks/glossary.py --held-out` scores the explainer.
 
-    python benchmarks/glossary_markers.py            # the ninth corpus and its second marking
+    python benchmarks/glossary_markers.py               # the ninth corpus and its second marking
+    python benchmarks/glossary_markers.py --corpus 11   # the eleventh (blind) corpus and its second marking
 
 Prints, per passage and in total: each marker's marks, the share of one marker's marks the other
 also marked (both ways), and the explainer's recall and precision against the first marker, the
@@ -26,8 +27,10 @@ from joinedup.glossary import load_glossary  # noqa: E402
 from joinedup.glossary.annotate import Annotator  # noqa: E402
 from joinedup.glossary.heldout import HeldOutPassage, HeldOutScore, load_heldout, score_heldout  # noqa: E402
 
-FIRST = ROOT / "tests" / "glossary" / "heldout9" / "passages"
-SECOND = ROOT / "tests" / "glossary" / "heldout9" / "second_marker" / "passages"
+#: The corpora marked twice: corpus number -> (the first marker's spans, the second marker's spans).
+MARKED_TWICE = {n: (ROOT / "tests" / "glossary" / f"heldout{n}" / "passages",
+                    ROOT / "tests" / "glossary" / f"heldout{n}" / "second_marker" / "passages") for n in ("9", "11")}
+FIRST, SECOND = MARKED_TWICE["9"]
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,13 @@ def _pct(x: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print the figures; 0 always (a measurement, not a target)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", type=Path, default=FIRST, help="The first marker's passages and spans.")
-    ap.add_argument("--second", type=Path, default=SECOND, help="The second marker's passages and spans.")
+    ap.add_argument("--corpus", choices=sorted(MARKED_TWICE, key=int), default="9",
+                    help="Which corpus marked twice (its first and second markings).")
+    ap.add_argument("--first", type=Path, default=None, help="The first marker's passages and spans (overrides --corpus).")
+    ap.add_argument("--second", type=Path, default=None, help="The second marker's passages and spans (overrides --corpus).")
     args = ap.parse_args(argv)
-    first, second = load_heldout(args.first), load_heldout(args.second)
+    first_dir, second_dir = MARKED_TWICE[args.corpus]
+    first, second = load_heldout(args.first or first_dir), load_heldout(args.second or second_dir)
     if [(p.name, p.text) for p in first] != [(p.name, p.text) for p in second]:
         print("the two markings are not of the same passages", file=sys.stderr)
         return 2
