@@ -23,6 +23,7 @@ from joinedup.store import Store
 from joinedup.store.schema import LINK_TABLES
 
 __all__ = ["DECISIONS", "decide", "read_decisions", "ensure_table", "manual_edges", "cannot_link", "alias_nhs_keys",
+           "nhs_key_aliases",
            "unpinned_records", "unmet"]
 
 #: The decisions an analyst can record.
@@ -108,6 +109,19 @@ def alias_nhs_keys(records: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFra
 
     Without this the guard against chaining would refuse the analyst's join.
     """
+    mapping = nhs_key_aliases(records, decisions)
+    if mapping.height == 0:
+        return records
+    return records.join(mapping, on="nhs_key", how="left").with_columns(
+        nhs_key=pl.coalesce("alias", "nhs_key")).drop("alias")
+
+
+def nhs_key_aliases(records: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """(nhs_key, alias): the NHS keys that match decisions make one, each with the key that stands for them all.
+
+    `records` needs only the records the decisions name (unique_id, nhs_key): the link run looks those up
+    in the engine and applies the mapping there, so the place's records never come into Python.
+    """
     keys = dict(zip(records["unique_id"].to_list(), records["nhs_key"].to_list()))
     parent: dict[str, str] = {}
 
@@ -121,11 +135,8 @@ def alias_nhs_keys(records: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFra
         if ka and kb and find(ka) != find(kb):
             ra, rb = sorted((find(ka), find(kb)))
             parent[rb] = ra
-    if not parent:
-        return records
-    mapping = pl.DataFrame({"nhs_key": list(parent), "alias": [find(k) for k in parent]})
-    return records.join(mapping, on="nhs_key", how="left").with_columns(
-        nhs_key=pl.coalesce("alias", "nhs_key")).drop("alias")
+    return pl.DataFrame({"nhs_key": list(parent), "alias": [find(k) for k in parent]},
+                        schema={"nhs_key": pl.Utf8, "alias": pl.Utf8})
 
 
 def unpinned_records(decisions: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:

@@ -17,7 +17,7 @@ from sqlglot import exp
 from joinedup.console import progress
 from joinedup.errors import UserError
 from joinedup.link.cluster import METHOD_RANK, cluster_records, cluster_tables
-from joinedup.link.decisions import (alias_nhs_keys, cannot_link, ensure_table, manual_edges, read_decisions,
+from joinedup.link.decisions import (cannot_link, ensure_table, manual_edges, nhs_key_aliases, read_decisions,
                                      unmet, unpinned_records)
 from joinedup.link.diagnostics import write_diagnostics
 from joinedup.link.engine import Engine, vault_path
@@ -28,8 +28,9 @@ from joinedup.link.persons import person_sql
 from joinedup.link.records import COMPARED, feature_batches
 from joinedup.link.rows import exact_rows, guard_keys, put_feature_batches
 from joinedup.link.review import write_review_pairs
-from joinedup.link.sql import LinkSQL, as_, asc, case, col, count, desc, not_null, nothing, number, over, ref, sub, text, union_all, with_
-from joinedup.link.tables import read_table, write_link_query, write_link_table
+from joinedup.link.sql import (LinkSQL, as_, asc, case, cast, col, count, desc, not_null, nothing, number, over, ref, sub,
+                               text, union_all, with_)
+from joinedup.link.tables import columns_of, read_table, write_link_query, write_link_table, write_table
 from joinedup.stages import refresh_stored
 from joinedup.store.backends import BackendError
 
@@ -125,25 +126,159 @@ def _edge_table(link: LinkSQL, exact: str, manual: pl.DataFrame, predictions: st
 _RECORD_RANK = {**METHOD_RANK, "manual": 0}
 
 
-def _record_methods(link: LinkSQL, edges: str, links: pl.DataFrame) -> pl.DataFrame:
-    """A record's method is its strongest edge inside its own person; a record with none is a singleton."""
-    people = link.put("links", links.select("unique_id", "person_id"))
+def _record_methods(link: LinkSQL, edges: str, ids: str) -> str:
+    """A table (unique_id, person_id, method, match_probability): a record's method is its strongest edge inside its
+    own person; a record with none is a singleton."""
     def way(uid: str, other: str) -> exp.Select:
         return exp.select(as_(col(uid), "uid"), as_(col(other), "other"), col("probability"), col("method")).from_(ref(edges))
     rank = case([(text(m), number(r)) for m, r in _RECORD_RANK.items()], number(0), value=col("method", "b"))
     inside = (exp.select(col("uid", "b"), col("probability", "b"), col("method", "b"), as_(rank, "rank"))
               .from_(ref("both_ways", "b"))
-              .join(ref(people, "p"), on=col("unique_id", "p").eq(col("uid", "b")))
-              .join(ref(people, "o"), on=col("unique_id", "o").eq(col("other", "b")))
+              .join(ref(ids, "p"), on=col("unique_id", "p").eq(col("uid", "b")))
+              .join(ref(ids, "o"), on=col("unique_id", "o").eq(col("other", "b")))
               .where(col("person_id", "p").eq(col("person_id", "o"))))
     nth = over(exp.RowNumber(), partition_by=(col("uid"),), order_by=(desc(col("rank")), desc(col("probability"))))
     best = exp.select(col("uid"), col("method"), col("probability"), as_(nth, "n")).from_(ref("inside"))
-    got = link.fetch(with_(
-        exp.select(as_(col("uid"), "unique_id"), col("method"), as_(col("probability"), "match_probability"))
-        .from_(ref("best")).where(col("n").eq(number(1))),
-        ("both_ways", union_all(way("uid_l", "uid_r"), way("uid_r", "uid_l"))), ("inside", inside), ("best", best)))
-    return links.join(got, on="unique_id", how="left").with_columns(
-        method=pl.col("method").fill_null("singleton"), match_probability=pl.col("match_probability").fill_null(1.0))
+    chosen = exp.select(col("uid"), col("method"), col("probability")).from_(ref("best")).where(col("n").eq(number(1)))
+    out = link.table("links", with_(
+        exp.select(col("unique_id", "i"), col("person_id", "i"),
+                   as_(exp.Coalesce(this=col("method", "c"), expressions=[text("singleton")]), "method"),
+                   as_(exp.Coalesce(this=col("probability", "c"), expressions=[cast(number(1.0), "double")]),
+                       "match_probability"))
+        .from_(ref(ids, "i")).join(ref("chosen", "c"), on=col("uid", "c").eq(col("unique_id", "i")), join_type="left"),
+        ("both_ways", union_all(way("uid_l", "uid_r"), way("uid_r", "uid_l"))), ("inside", inside), ("best", best),
+        ("chosen", chosen)))
+    link.drop(ids)
+    return out
+
+
+#: Rows of person_source_link moved at a time from a link engine that is not the store's (Spark) into the store.
+STREAM_ROWS = 500_000
+
+
+def _present_decisions(link: LinkSQL, keys: str, stored: pl.DataFrame | None) -> pl.DataFrame:
+    """The analysts' decisions whose two records are both in this run (looked up in the engine's keys table)."""
+    if stored is None or stored.height == 0:
+        return read_decisions(None, pl.Series([], dtype=pl.Utf8))
+    named = link.put("decided", pl.concat([stored["record_id_a"], stored["record_id_b"]]).unique()
+                     .cast(pl.Utf8).alias("unique_id").to_frame())
+    present = link.fetch(exp.select(col("unique_id", "k")).from_(ref(keys, "k"))
+                         .join(ref(named, "d"), on=col("unique_id", "d").eq(col("unique_id", "k"))))
+    link.drop(named)
+    return read_decisions(stored, present["unique_id"])
+
+
+def _lookup(link: LinkSQL, table: str, ids: list[str], *columns: str) -> pl.DataFrame:
+    """The rows of a link-engine table (keyed by unique_id) for a few records only."""
+    wanted = link.put("wanted", pl.DataFrame({"unique_id": sorted(set(ids))}, schema={"unique_id": pl.Utf8}))
+    rows = link.fetch(exp.select(*(col(c, "t") for c in columns)).from_(ref(table, "t"))
+                      .join(ref(wanted, "w"), on=col("unique_id", "w").eq(col("unique_id", "t"))))
+    link.drop(wanted)
+    return rows
+
+
+def _nodes(link: LinkSQL, keys: str, decisions: pl.DataFrame) -> str:
+    """The clustering's nodes (unique_id, nhs_key, system, local_id_pseudo): the keys table, with the NHS keys that
+    match decisions make one person's replaced by one of them (only the decided records' keys come into Python)."""
+    matched = manual_edges(decisions)
+    if matched.height == 0:
+        return keys
+    decided = _lookup(link, keys, matched["uid_l"].to_list() + matched["uid_r"].to_list(), "unique_id", "nhs_key")
+    aliases = nhs_key_aliases(decided, decisions)
+    if aliases.height == 0:
+        return keys
+    mapping = link.put("nhs_alias", aliases)
+    nodes = link.table("nodes", exp.select(
+        col("unique_id", "k"), as_(exp.Coalesce(this=col("alias", "m"), expressions=[col("nhs_key", "k")]), "nhs_key"),
+        col("system", "k"), col("local_id_pseudo", "k"))
+        .from_(ref(keys, "k")).join(ref(mapping, "m"), on=col("nhs_key", "m").eq(col("nhs_key", "k")), join_type="left"))
+    link.drop(mapping)
+    return nodes
+
+
+def _apart(link: LinkSQL, engine: Engine, keys: str, decisions: pl.DataFrame) -> str:
+    """A table (uid_l, uid_r) of pairs never one person: the no-match decisions, and each record with the records of
+    the person it states a relation to (a pupil contact names the pupil's mother; the mother is never the child,
+    however alike their names and home). The relations are joined to the keys in the link engine."""
+    refused = link.put("refused", cannot_link(decisions).select(pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8)))
+    parts = [exp.select(col("uid_l"), col("uid_r")).from_(ref(refused))]
+    if "stated_relation" in engine.tables("store"):
+        if link.backend is engine.store.backend:  # the store's own engine links: read the relations where they are
+            relations = ref("stated_relation", schema="store")
+        else:  # another engine (Spark): the relations' two columns go to it
+            relations = ref(link.put("relations", engine.query(
+                exp.select(col("record_id"), col("related_local_id_pseudo")).from_(ref("stated_relation", schema="store"))
+                .where(not_null(col("related_local_id_pseudo"))))))
+        parts.append(exp.select(as_(col("record_id", "x"), "uid_l"), as_(col("unique_id", "k"), "uid_r"))
+                     .from_(exp.alias_(relations, "x", table=True))
+                     .join(ref(keys, "k"), on=col("local_id_pseudo", "k").eq(col("related_local_id_pseudo", "x")))
+                     .where(exp.NEQ(this=col("record_id", "x"), expression=col("unique_id", "k"))))
+    return link.table("apart", union_all(*parts, distinct=True))
+
+
+def _known(link: LinkSQL, engine: Engine, previous: pl.DataFrame | None) -> str | None:
+    """The last run's (record_id, person_id) as a table in the link engine, or None on a first run.
+
+    Where the store's own engine links, the table is read in the store by SQL; otherwise (Spark) the
+    two columns go to the link engine from the store (or from `previous`, when the run has read it already).
+    """
+    if "person_source_link" not in engine.tables("store"):
+        return None
+    query = exp.select(cast(col("record_id"), "varchar").as_("record_id"), cast(col("person_id"), "varchar").as_("person_id")
+                       ).from_(ref("person_source_link", schema="store"))
+    if link.backend is engine.store.backend:
+        return link.table("known", query)
+    frame = previous if previous is not None else engine.query(query)
+    return link.put("known", frame.select(pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
+
+
+def _link_rows(links: str, now: datetime) -> exp.Select:
+    """person_source_link's rows from the links table: every record linked now."""
+    stamp = cast(text(now.isoformat(sep=" ")), "timestamp")
+    return exp.select(as_(col("unique_id"), "record_id"), col("person_id"), col("match_probability"), col("method"),
+                      as_(stamp, "linked_at")).from_(ref(links))
+
+
+def _write_links(engine: Engine, link: LinkSQL, links: str, now: datetime) -> None:
+    """Replace person_source_link with the links table: by SQL in the store where the store's own engine linked,
+    else a batch at a time from the link engine (the whole table is never in Python at once)."""
+    if link.backend is engine.store.backend:
+        write_link_query(engine, "person_source_link", _link_rows(links, now))
+        return
+    columns = columns_of("person_source_link")
+    write_table(engine, "person_source_link", pl.DataFrame(), columns)  # the empty table, then the batches
+    names = [c for c, _ in columns]
+    for batch in link.backend.fetch_batches(link.sql(_link_rows(links, now)), STREAM_ROWS):
+        engine.write(pl.from_arrow(batch).select(names), "person_source_link", replace=False)
+
+
+def _write_incremental(engine: Engine, link: LinkSQL, links: str, previous: pl.DataFrame, freed: pl.DataFrame,
+                       now: datetime) -> None:
+    """An incremental run: records the run did not free keep their last method, probability and time of linking."""
+    got = link.fetch(exp.select(exp.Star()).from_(ref(links)))
+    stayed = ~pl.col("record_id").is_in(freed["record_id"].implode())  # a freed record is linked now
+    kept = (previous.filter(stayed).rename({"record_id": "unique_id"})
+            .select("unique_id", "method", "match_probability", linked_old="linked_at"))
+    got = got.join(kept, on="unique_id", how="left", suffix="_old").with_columns(
+        method=pl.coalesce("method_old", "method"),
+        match_probability=pl.coalesce("match_probability_old", "match_probability"),
+        linked_at=pl.coalesce("linked_old", pl.lit(now))).drop("method_old", "match_probability_old", "linked_old")
+    write_link_table(engine, "person_source_link", got.rename({"unique_id": "record_id"}))
+
+
+def _unmet(link: LinkSQL, links: str, decisions: pl.DataFrame) -> int:
+    """How many decisions the final persons do not honour (only the decided records' persons are read)."""
+    if decisions.height == 0:
+        return 0
+    ids = decisions["record_id_a"].to_list() + decisions["record_id_b"].to_list()
+    return unmet(decisions, _lookup(link, links, ids, "unique_id", "person_id"))
+
+
+def _by_method(engine: Engine) -> dict[str, int]:
+    """person_source_link's records by method, counted in the store."""
+    got = engine.query(exp.select(col("method"), as_(count(), "n")).from_(ref("person_source_link", schema="store"))
+                       .group_by(col("method")))
+    return dict(zip(got["method"].to_list(), got["n"].to_list()))
 
 
 #: The engine's memory limit for a link run (e.g. "3GB"); beyond it DuckDB spills to STORE.tmp.
@@ -200,7 +335,6 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             # each batch of records' features goes into the link engine as it is made (the engine spills
             # beyond its limit): Python never holds the whole place's features
             put = put_feature_batches(link, feature_batches(writer, str(store)), COMPARED)
-            previous = read_table(writer, "person_source_link")
             model_rows = read_table(writer, "link_model")
             model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
             if model is not None and model.get("sql_dialect") not in (None, link.dialect):
@@ -208,44 +342,45 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
             bar.update(task, advance=1, description="exact rules and probabilistic scoring")
             ensure_table(writer, "store")
             present, n_records, features = set(put.present), put.records, put.name
+            # every record's guard keys stay a table in the link engine: only the few records that
+            # decisions name are looked up in Python
             keys = guard_keys(link, features)
-            decisions = read_decisions(read_table(writer, "link_decision"), keys["unique_id"])
-            recs = alias_nhs_keys(keys, decisions)
-            apart = pl.concat([cannot_link(decisions), _related_apart(writer, keys)])
-            del keys
+            decisions = _present_decisions(link, keys, read_table(writer, "link_decision"))
+            nodes = _nodes(link, keys, decisions)
+            apart = _apart(link, writer, keys, decisions)
             laps.lap("read records")
             exact, predictions, run = _edges(link, features, present, model)
             link.drop(features)
             laps.lap("exact rules, training and scoring")
             edges = _edge_table(link, exact, manual_edges(decisions), predictions)
             bar.update(task, advance=1, description="clustering")
-            clusters = _cluster(link, recs, edges, apart)
+            clusters = cluster_tables(link, nodes, edges, apart)
             bar.update(task, advance=1, description="stable person ids")
-            known = previous.select("record_id", "person_id") if previous is not None else None
+            # the last run's persons: a table in the link engine (read in the store itself where the store's
+            # engine links); an incremental run also reads them in Python, to keep what it does not redo
+            previous = read_table(writer, "person_source_link") if incremental else None
+            known_t = _known(link, writer, previous)
             freed = pl.DataFrame(schema={"record_id": pl.Utf8, "person_id": pl.Utf8})
-            moved = bool(incremental and known is not None and known.height and decisions.height)
+            moved = bool(incremental and previous is not None and previous.height and decisions.height)
             if moved:
+                known = previous.select("record_id", "person_id")
+                recs = link.fetch(exp.select(exp.Star()).from_(ref(nodes)))  # an incremental run with decisions
                 known, freed = _apply_to_known(link, recs, edges, decisions, known)
+                del recs
+                link.drop(*(t for t in (known_t,) if t))
+                known_t = link.put("known", known.select(pl.col("record_id").cast(pl.Utf8),
+                                                         pl.col("person_id").cast(pl.Utf8)))
             # the last run's ids are never given anew: known holds them all unless decisions moved records
-            ids = _ids(link, clusters, known, incremental, previous if moved else None)
+            ids = _ids(link, clusters, known_t, incremental, previous if moved else None)
             links = _record_methods(link, edges, ids)
-            if incremental and previous is not None and previous.height:
-                kept = (previous.filter(~pl.col("record_id").is_in(freed["record_id"].implode()))
-                        .rename({"record_id": "unique_id"}).select("unique_id", "method", "match_probability"))
-                links = links.join(kept, on="unique_id", how="left", suffix="_old").with_columns(
-                    method=pl.coalesce("method_old", "method"),
-                    match_probability=pl.coalesce("match_probability_old", "match_probability"),
-                ).drop("method_old", "match_probability_old")
             now = datetime.now(timezone.utc).replace(tzinfo=None)
-            psl = links.select(record_id="unique_id", person_id="person_id", match_probability="match_probability",
-                               method="method", linked_at=pl.lit(now))
             if incremental and previous is not None and previous.height:
-                stayed = ~pl.col("record_id").is_in(freed["record_id"].implode())  # a freed record is linked now
-                psl = psl.join(previous.filter(stayed).select("record_id", linked_old="linked_at"), on="record_id",
-                               how="left").with_columns(
-                    linked_at=pl.coalesce("linked_old", "linked_at")).drop("linked_old")
+                _write_incremental(writer, link, links, previous, freed, now)
+            else:
+                _write_links(writer, link, links, now)
+            unmet_n = _unmet(link, links, decisions)
+            by_method = _by_method(writer)
             bar.update(task, advance=1, description="persons")
-            write_link_table(writer, "person_source_link", psl)
             # the person table is folded by SQL in the store itself: its records never come into Python
             has_death = "death" in writer.tables("store")
             n_persons = write_link_query(writer, "person", person_sql(
@@ -271,12 +406,11 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
     _pause("before publish")
     writer.close()
     laps.lap("publish")
-    counts = psl.group_by("method").len()
     return IndexSummary(
-        records=psl.height, persons=n_persons, by_method=dict(zip(counts["method"], counts["len"])),
+        records=sum(by_method.values()), persons=n_persons, by_method=by_method,
         pairs_scored=pairs_scored, households=households,
         parent_child_families=parent_child, incremental=incremental,
-        decisions=decisions.height, decisions_unmet=unmet(decisions, ids), timings=laps.timings)
+        decisions=decisions.height, decisions_unmet=unmet_n, timings=laps.timings)
 
 
 def _link_engine(writer: Engine, engine: str, spark_master: str | None, store: Path) -> tuple[LinkSQL, object]:
@@ -291,41 +425,14 @@ def _link_engine(writer: Engine, engine: str, spark_master: str | None, store: P
     return LinkSQL(scratch.backend), scratch
 
 
-def _cluster(link: LinkSQL, recs: pl.DataFrame, edges: str, apart: pl.DataFrame) -> str:
-    """A table in the link engine: cluster per record (unique_id, cluster), the clustering run as SQL there."""
-    nodes = link.put("nodes", recs.select(pl.col("unique_id").cast(pl.Utf8), pl.col("nhs_key").cast(pl.Utf8),
-                                          pl.col("system").cast(pl.Utf8), pl.col("local_id_pseudo").cast(pl.Utf8)))
-    parted = link.put("apart", apart.select(pl.col("uid_l").cast(pl.Utf8), pl.col("uid_r").cast(pl.Utf8)))
-    return cluster_tables(link, nodes, edges, parted)
-
-
-def _ids(link: LinkSQL, clusters: str, known: pl.DataFrame | None, incremental: bool,
-         taken: pl.DataFrame | None) -> pl.DataFrame:
-    """Stable person ids (unique_id, person_id), assigned by SQL in the link engine; ids of known and taken never given anew."""
-    def put(stem: str, frame: pl.DataFrame | None) -> str | None:
-        return None if frame is None else link.put(stem, frame.select(
-            pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
-    known_t, taken_t = put("known", known), put("taken", taken)
-    out = assign_id_tables(link, clusters, known_t, incremental=incremental, taken=taken_t)
-    ids = link.fetch(exp.select(col("unique_id"), col("person_id")).from_(ref(out)))
-    link.drop(out, *(t for t in (known_t, taken_t) if t))
-    return ids
-
-
-def _related_apart(engine: Engine, feats: pl.DataFrame) -> pl.DataFrame:
-    """Pairs (uid_l, uid_r) that are never one person: a record and the person it states a relation to.
-
-    A pupil contact names the pupil's mother; a case system's family member names the child. The
-    mother is never the child, however alike their names and home (a parent named like their child,
-    at the same address, with no date of birth in the contact list, is the usual case).
-    """
-    relations = read_table(engine, "stated_relation")
-    if relations is None or relations.height == 0:
-        return pl.DataFrame(schema={"uid_l": pl.Utf8, "uid_r": pl.Utf8})
-    local = feats.select(uid_r="unique_id", related_local_id_pseudo="local_id_pseudo").drop_nulls()
-    return (relations.select(uid_l="record_id", related_local_id_pseudo="related_local_id_pseudo")
-            .join(local, on="related_local_id_pseudo").select("uid_l", "uid_r")
-            .filter(pl.col("uid_l") != pl.col("uid_r")).unique())
+def _ids(link: LinkSQL, clusters: str, known: str | None, incremental: bool, taken: pl.DataFrame | None) -> str:
+    """A table (unique_id, person_id) of stable person ids, assigned by SQL in the link engine; ids of known and
+    taken are never given anew."""
+    taken_t = None if taken is None else link.put("taken", taken.select(
+        pl.col("record_id").cast(pl.Utf8), pl.col("person_id").cast(pl.Utf8)))
+    out = assign_id_tables(link, clusters, known, incremental=incremental, taken=taken_t)
+    link.drop(*(t for t in (known, taken_t) if t))
+    return out
 
 
 def _apply_to_known(link: LinkSQL, recs: pl.DataFrame, edges: str, decisions: pl.DataFrame,

@@ -4,7 +4,7 @@ A link run sends the records' comparison features into the link engine a batch a
 made (`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
 (`model_rows`) are SQL in that engine (DuckDB or Spark, sqlglot trees rendered for it), held and
 spilled by the engine within its memory limit, so no whole-place frame of features is ever made in
-Python: it holds one batch at a time, then the cluster guard's keys of each record (`guard_keys`).
+Python: it holds one batch at a time. The cluster guard's keys of each record (`guard_keys`) are a table there too.
 """
 
 from __future__ import annotations
@@ -72,10 +72,11 @@ def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared
     return PutFeatures(name, records, frozenset(present))
 
 
-def guard_keys(link: LinkSQL, features: str) -> pl.DataFrame:
-    """Each record's keys for the cluster guard and the stated relations: unique_id, nhs_key, system, local_id_pseudo."""
-    return link.fetch(exp.select(col("unique_id"), as_(nhs_key(), "nhs_key"), col("system"), col("local_id_pseudo"))
-                      .from_(ref(features)))
+def guard_keys(link: LinkSQL, features: str) -> str:
+    """A table in the link engine: each record's keys for the cluster guard and the stated relations
+    (unique_id, nhs_key, system, local_id_pseudo); it stays in the engine, never in Python."""
+    return link.table("guard_keys", exp.select(col("unique_id"), as_(nhs_key(), "nhs_key"), col("system"),
+                                               col("local_id_pseudo")).from_(ref(features)))
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def test_each_batch_is_in_the_engine_before_the_next_is_made():
 
         put = put_feature_batches(link, batches(), ("dob", "given_name", "family_names"))
         got = link.fetch(exp.select(exp.Star()).from_(ref(put.name)).order_by(asc(col("unique_id"))))
-        keys = guard_keys(link, put.name).sort("unique_id")
+        keys = link.fetch(exp.select(exp.Star()).from_(ref(guard_keys(link, put.name)))).sort("unique_id")
     finally:
         scratch.close()
     assert landed == [0, 7, 14, 21]  # the rows before each batch were already in the engine

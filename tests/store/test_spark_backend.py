@@ -127,6 +127,23 @@ def test_hooks_write_stage_and_read_parquet_on_a_scratch_store(tmp_path, spark_s
     assert not {"staged", "back", "v"} & names  # temporary views go with the backend
 
 
+def test_spark_streams_a_result_in_batches_of_its_own_schema(spark_session):
+    """fetch_batches moves a Spark result to the driver a partition at a time, in batches no longer than asked,
+    every row once, typed as the query types them (nulls included)."""
+    store = Store.memory("spark")
+    try:
+        store.write_arrow("t", pa.table({"a": list(range(23)), "b": [None if i % 5 == 0 else f"v{i}" for i in range(23)],
+                                         "c": [i / 2 for i in range(23)]}))
+        batches = list(store.backend.fetch_batches("SELECT a, b, c, CAST('2026-12-07 21:00:00' AS TIMESTAMP) AS t "
+                                                   "FROM t ORDER BY a", 7))
+    finally:
+        store.close()
+    assert [b.num_rows for b in batches] == [7, 7, 7, 2]
+    got = pa.Table.from_batches(batches)
+    assert got.column("a").to_pylist() == list(range(23)) and got.column("b").null_count == 5
+    assert got.schema.field("c").type == pa.float64() and pa.types.is_timestamp(got.schema.field("t").type)
+
+
 def test_pseudo_on_spark_is_the_hmac_duckdb_computes(spark_session):
     key = b"a joinedup test key, 32 bytes!!!"
     ipad = bytes(b ^ 0x36 for b in key.ljust(64, b"\0")).hex()

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import pyarrow as pa
 
@@ -167,6 +167,26 @@ class SparkBackend(Backend):
         df = self.spark.sql(sql, args=list(params)) if params else self.spark.sql(sql)
         return df.toArrow()
 
+    def fetch_batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """A query's result moved to the driver a partition at a time (never whole), as Arrow batches of at most
+        `rows` rows."""
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        df = self.spark.sql(sql)
+        # rows come back as Python values: a timestamp as the naive local time Spark gives, so typed without a zone
+        zoned = to_arrow_schema(df.schema, timezone="UTC")
+        schema = pa.schema([pa.field(f.name, pa.timestamp(f.type.unit) if pa.types.is_timestamp(f.type) else f.type)
+                            for f in zoned])
+        names = df.columns
+        chunk: list[tuple] = []
+        for row in df.toLocalIterator(prefetchPartitions=False):
+            chunk.append(tuple(row))
+            if len(chunk) == rows:
+                yield _batch(chunk, names, schema)
+                chunk = []
+        if chunk:
+            yield _batch(chunk, names, schema)
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         """A temporary view over the Arrow rows (cached: the rows live in the driver's process otherwise)."""
         _check_name(name)
@@ -300,6 +320,12 @@ class SparkBackend(Backend):
         self._temp.clear()
         self._functions.clear()
         self.spark = None
+
+
+def _batch(rows: list[tuple], names: list[str], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows collected from Spark as one Arrow batch of the query's own schema."""
+    return pa.RecordBatch.from_arrays([pa.array([r[i] for r in rows], type=schema.field(i).type)
+                                       for i in range(len(names))], schema=schema)
 
 
 def _check_name(name: str) -> None:
