@@ -166,7 +166,8 @@ def write_returns(out: Path, manifest: dict, period_start: date, period_end: dat
                                          "month: Organization, Practitioner, Patient, Appointment; urn:uuid fullUrls",
                         "years": [gp], "copies_of": ["nhs.gp_appointments"]})
     if "nhs.inpatient_spells" in entries:
-        ce = fhir.write_community_bundles(read_copy(out, entries["nhs.inpatient_spells"], "%Y-%m-%d"),
+        ce = fhir.write_community_bundles(read_copy(out, entries["nhs.inpatient_spells"], "%Y-%m-%d",
+                                                    fhir.community_spells(period_end)),
                                           out / RETURNS_DIR / "fhir", period_end, int(manifest.get("seed", 0)))
         returns.append({"form": "fhir_community_episodes", "path": f"{RETURNS_DIR}/fhir",
                         "specification": "HL7 FHIR R4 collection Bundles, one per community health provider for the "

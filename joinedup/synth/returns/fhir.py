@@ -227,12 +227,25 @@ def _with_ids(bundle: dict) -> dict:
     return bundle
 
 
+def community_year(period_end: date) -> tuple[date, date]:
+    """The community Bundles' year: the last financial year (1 April to 31 March) ending in the period."""
+    y1 = date(period_end.year, 3, 31)
+    y1 = y1 if y1 <= period_end else date(y1.year - 1, 3, 31)
+    return date(y1.year - 1, 4, 1), y1
+
+
+def community_spells(period_end: date) -> pl.Expr:
+    """The spells the community Bundles can use (discharged in their year, as `_community_episodes` counts it), for
+    reading fewer rows; on ISO dates as text or as dates."""
+    y0, y1 = community_year(period_end)
+    return pl.col("Discharge_Date").cast(pl.Utf8).is_between(pl.lit(str(y0 - timedelta(days=1))),
+                                                             pl.lit(str(y1 - timedelta(days=1))))
+
+
 def write_community_bundles(spells: pl.DataFrame, folder: Path, period_end: date, seed: int) -> dict:
     """Write one community-services Bundle per provider for the period's last financial year; what was written."""
     folder.mkdir(parents=True, exist_ok=True)
-    y1 = date(period_end.year, 3, 31)
-    y1 = y1 if y1 <= period_end else date(y1.year - 1, 3, 31)  # the last year ending 31 March in the period
-    y0 = date(y1.year - 1, 4, 1)
+    y0, y1 = community_year(period_end)
     label = f"{y0.year}-{str(y1.year)[2:]}"
     eps = _community_episodes(spells, y0, y1, period_end, seed)
     eps = eps.with_columns(_nhs_ok=pl.Series(nhs_number_valid(eps["NHS_Number"].fill_null("").to_numpy())))
