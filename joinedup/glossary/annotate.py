@@ -19,6 +19,7 @@ from wordfreq import zipf_frequency
 
 from joinedup.errors import UserError
 from joinedup.glossary.defined import Definition, paper_definitions
+from joinedup.glossary.statutes import KIND_TERMS, Statute, statute_titles
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
 
@@ -112,7 +113,8 @@ class Match:
     nearest: tuple[str, ...] = ()
     #: The long form the paper itself gives for an abbreviation the glossary does not list ('Marlbridge Safeguarding
     #: Children Partnership' for MSCP). The term is then its head's glossary term, or, where no glossary name ends the
-    #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only.
+    #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only. For the title of a law the glossary does
+    #: not list ('the Leasehold and Freehold Reform Act 2024'), the title, under the glossary term for its kind of law.
     defined_as: str = ""
 
     def to_dict(self) -> dict:
@@ -493,7 +495,10 @@ class Annotator:
             matches.append(Match(start=start, end=end, text=original[start:end], line=line + 1,
                                  column=start - line_starts[line] + 1, term_id=readings[0],
                                  readings=readings, resolved=resolved))
-        return matches if plain else self._with_definitions(original, text, matches, line_starts)
+        if plain:
+            return matches
+        return self._with_statutes(original, text, self._with_definitions(original, text, matches, line_starts),
+                                   line_starts)
 
     def _paper_defined(self, text: str) -> dict[str, tuple[Definition, str | None]]:
         """Abbreviations the paper spells out that the glossary does not list, each with its definition and the
@@ -513,6 +518,41 @@ class Annotator:
                     break
             out[bare] = (d, head)
         return out
+
+    def _with_statutes(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every title of a law the glossary does not name explained as that kind of law (an Act, a
+        bill, regulations or an order), the title as `defined_as`. Where glossary names stand inside a title they are
+        kept (writers mark 'Provider Selection Regime' inside its regulations' title), unless the only one is another
+        law of the same name ('Health and Social Care Act', the 2012 Act, inside 'Health and Social Care Act 2008')."""
+        extra: list[Match] = []
+        dropped: set[int] = set()
+        for st in statute_titles(text):
+            tid = KIND_TERMS[st.kind]
+            inside = [i for i, m in enumerate(matches) if m.start < st.end and st.start < m.end]
+            if tid not in self.glossary.terms or not (
+                    not inside or (len(inside) == 1 and self._other_law(matches[inside[0]], st, text))):
+                continue
+            dropped.update(inside)
+            line = _line_of(line_starts, st.start)
+            extra.append(Match(start=st.start, end=st.end, text=original[st.start:st.end], line=line + 1,
+                               column=st.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                               defined_as=st.title))
+        if not extra:
+            return matches
+        return sorted([m for i, m in enumerate(matches) if i not in dropped] + extra, key=lambda m: m.start)
+
+    def _other_law(self, m: Match, st: Statute, text: str) -> bool:
+        """Whether a glossary match inside a law's title is another law of the same name: the title without its year,
+        read as a term whose names give that law other years only ('Health and Social Care Act', the 2012 Act, inside
+        'Health and Social Care Act 2008'); 'Care Act' inside 'Care Act 2014' is the same law."""
+        if not st.year or m.start != st.start:
+            return False
+        key = normalise(text[m.start:m.end])
+        if key != normalise(st.title[: -len(st.year)]):
+            return False
+        years = {y for t in m.readings if t in self.glossary.terms for n in self.glossary.terms[t].names
+                 for y in re.findall(rf"^{re.escape(key)} ((?:1[89]|20)\d\d)$", normalise(n))}
+        return bool(years) and st.year not in years
 
     def _with_definitions(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
         """The matches with every use of an abbreviation the paper defines itself, and of its long form, explained as
