@@ -68,9 +68,10 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout10" / "blind_run_round10.json",
       ROOT / "tests" / "glossary" / "heldout10" / "blind_run_round11.json")),
     (ROOT / "tests" / "glossary" / "heldout11" / "passages", ROOT / "tests" / "glossary" / "heldout11" / "first_run.json",
-     (ROOT / "tests" / "glossary" / "heldout11" / "blind_run_round12.json",)),
+     (ROOT / "tests" / "glossary" / "heldout11" / "blind_run_round12.json",
+      ROOT / "tests" / "glossary" / "heldout11" / "blind_run_round13.json")),
     (ROOT / "tests" / "glossary" / "heldout12" / "passages", ROOT / "tests" / "glossary" / "heldout12" / "first_run.json",
-     ()),
+     (ROOT / "tests" / "glossary" / "heldout12" / "blind_run_round13.json",)),
 )
 
 

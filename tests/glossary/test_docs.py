@@ -296,3 +296,19 @@ def test_the_development_flag_scores_no_blind_corpus(capsys):
     assert "blind corpus" not in out
     with pytest.raises(SystemExit):
         bench.main(["--held-out", "--development", "--record-blind-run", "x.json"])
+
+
+@pytest.mark.parametrize("folder, n", [("heldout11", 11), ("heldout12", 12)])
+def test_the_thirteenth_round_blind_runs_are_in_the_docs(folder, n):
+    """The thirteenth round's blind run on each blind corpus stands in docs/glossary.md beside its first run, and the
+    benchmark lists it (neither corpus is a development corpus)."""
+    path = ROOT / "tests" / "glossary" / folder
+    first = json.loads((path / "first_run.json").read_text())["total"]
+    blind = json.loads((path / "blind_run_round13.json").read_text())
+    bt = blind["total"]
+    assert (f"| {n} | {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
+            f"{bt['precision']:.1%} | {bt['meaning_recall']:.1%} / {bt['meaning_precision']:.1%} |") in DOC
+    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
+    bench = _benchmark(f"bench_glossary_13_{n}")
+    assert folder not in bench.DEVELOPMENT
+    assert any(p == path / "blind_run_round13.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
