@@ -272,18 +272,20 @@ def test_corpora_7_to_10_are_development_corpora_from_the_twelfth_round():
     assert "From 7 December 2026 (evening) corpora 7 to 10 are development corpora" in flat
 
 
-def test_the_twelfth_round_blind_run_on_the_eleventh_corpus_is_in_the_docs():
-    """The twelfth round's blind run on corpus 11 stands in docs/glossary.md beside its first run, and is listed."""
-    folder = ROOT / "tests" / "glossary" / "heldout11"
-    first = json.loads((folder / "first_run.json").read_text())["total"]
-    blind = json.loads((folder / "blind_run_round12.json").read_text())
+@pytest.mark.parametrize("folder, n, round_", [("heldout11", 11, 12), ("heldout11", 11, 13), ("heldout12", 12, 13)])
+def test_the_twelfth_and_later_rounds_blind_runs_are_in_the_docs(folder, n, round_):
+    """Each round's blind run (from the twelfth) on each blind corpus stands in docs/glossary.md beside its first run,
+    and the benchmark lists it (neither corpus is a development corpus)."""
+    path = ROOT / "tests" / "glossary" / folder
+    first = json.loads((path / "first_run.json").read_text())["total"]
+    blind = json.loads((path / f"blind_run_round{round_}.json").read_text())
     bt = blind["total"]
-    assert (f"| 11 | {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
+    assert (f"| {n} | {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
             f"{bt['precision']:.1%} | {bt['meaning_recall']:.1%} / {bt['meaning_precision']:.1%} |") in DOC
     assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
-    bench = _benchmark("bench_glossary_12b")
-    assert "heldout11" not in bench.DEVELOPMENT
-    assert any(p == folder / "blind_run_round12.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
+    bench = _benchmark(f"bench_glossary_{round_}_{n}")
+    assert folder not in bench.DEVELOPMENT
+    assert any(p == path / f"blind_run_round{round_}.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
 
 
 def test_the_development_flag_scores_no_blind_corpus(capsys):
@@ -297,18 +299,3 @@ def test_the_development_flag_scores_no_blind_corpus(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--held-out", "--development", "--record-blind-run", "x.json"])
 
-
-@pytest.mark.parametrize("folder, n", [("heldout11", 11), ("heldout12", 12)])
-def test_the_thirteenth_round_blind_runs_are_in_the_docs(folder, n):
-    """The thirteenth round's blind run on each blind corpus stands in docs/glossary.md beside its first run, and the
-    benchmark lists it (neither corpus is a development corpus)."""
-    path = ROOT / "tests" / "glossary" / folder
-    first = json.loads((path / "first_run.json").read_text())["total"]
-    blind = json.loads((path / "blind_run_round13.json").read_text())
-    bt = blind["total"]
-    assert (f"| {n} | {bt['marks']:,} | {first['recall']:.1%} / {first['precision']:.1%} | {bt['recall']:.1%} / "
-            f"{bt['precision']:.1%} | {bt['meaning_recall']:.1%} / {bt['meaning_precision']:.1%} |") in DOC
-    assert f"(commit {blind['commit']}, {blind['glossary_terms']:,} terms)" in DOC
-    bench = _benchmark(f"bench_glossary_13_{n}")
-    assert folder not in bench.DEVELOPMENT
-    assert any(p == path / "blind_run_round13.json" for _, _, runs in bench.HELD_OUT_CORPORA for p in runs)
