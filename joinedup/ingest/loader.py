@@ -646,11 +646,18 @@ class _Run:
         rel = schema.table("stated_relation").column_names
         keys = ["record_id", "relation", "related_system", "related_local_id_pseudo"]
         others = [c for c in rel if c not in keys]
+        # a relation is stated by the rows that stand after this load: never by a row it supersedes (a copy's row
+        # whose return changed it), so its provenance is the row that replaced it; and a relation the store already
+        # states is not stated twice, unless the store's row is one this load supersedes (a return loaded apart
+        # from its copy): that row is deleted at commit, and this load's must stand in its place, or it is lost
+        sup = "SELECT 1 FROM temp.st_superseded o WHERE o.source = {0}.source AND o.file_sha256 = {0}.file_sha256 " \
+              "AND o.row_number = {0}.row_number"
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_stated_relation AS
             SELECT {', '.join(keys)}, {', '.join(f'arg_max({c}, row_number) AS {c}' for c in others)}
             FROM temp.st_stated_relation s
-            WHERE NOT EXISTS (SELECT 1 FROM {e.s('stated_relation')} x WHERE
-                {' AND '.join(f's.{k} IS NOT DISTINCT FROM x.{k}' for k in keys)})
+            WHERE NOT EXISTS ({sup.format('s')}) AND NOT EXISTS (SELECT 1 FROM {e.s('stated_relation')} x WHERE
+                {' AND '.join(f's.{k} IS NOT DISTINCT FROM x.{k}' for k in keys)}
+                AND NOT EXISTS ({sup.format('x')}))
             GROUP BY {', '.join(keys)}""")
         ident_cols = schema.table("identity").column_names
         e.execute(f"""CREATE OR REPLACE TEMP TABLE fin_identity AS
