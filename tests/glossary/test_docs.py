@@ -186,6 +186,7 @@ def test_the_seventh_round_blind_run_on_the_seventh_corpus_is_in_the_docs():
     ("heldout10", 960, "d780db0"),
     ("heldout11", 925, "11844dc"),
     ("heldout12", 914, "76ad704"),
+    ("heldout13", 984, "0232797"),
 ])
 def test_a_blind_corpus_first_run_is_in_the_docs(folder, marks, first_commit):
     """Each passage's first-run figures, and the total, stand in docs/glossary.md as first_run.json recorded them."""
