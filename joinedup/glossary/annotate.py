@@ -19,6 +19,8 @@ from wordfreq import zipf_frequency
 
 from joinedup.errors import UserError
 from joinedup.glossary.defined import Definition, paper_definitions
+from joinedup.glossary.bodies import GENERIC_TERMS, NEW_NAME_NOUNS, NEW_NAME_TERMS, Body, body_names
+from joinedup.glossary.provisions import Provision, provisions
 from joinedup.glossary.statutes import KIND_TERMS, Statute, statute_titles
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
@@ -116,12 +118,16 @@ class Match:
     #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only. For the title of a law the glossary does
     #: not list ('the Leasehold and Freehold Reform Act 2024'), the title, under the glossary term for its kind of law.
     defined_as: str = ""
+    #: What the match is, where a general recogniser found it: 'a numbered provision of the Children Act 1989' for a
+    #: provision of a law, 'a local body of this kind' for a local body named after a kind the glossary explains.
+    note: str = ""
 
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
                 "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
-                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as}
+                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as,
+                "note": self.note}
 
 
 @dataclass
@@ -497,8 +503,10 @@ class Annotator:
                                  readings=readings, resolved=resolved))
         if plain:
             return matches
-        return self._with_statutes(original, text, self._with_definitions(original, text, matches, line_starts),
-                                   line_starts)
+        matches = self._with_statutes(original, text, self._with_definitions(original, text, matches, line_starts),
+                                      line_starts)
+        matches = self._with_provisions(original, text, matches, line_starts)
+        return self._with_bodies(original, text, matches, line_starts)
 
     def _paper_defined(self, text: str) -> dict[str, tuple[Definition, str | None]]:
         """Abbreviations the paper spells out that the glossary does not list, each with its definition and the
@@ -541,6 +549,97 @@ class Annotator:
             return matches
         return sorted([m for i, m in enumerate(matches) if i not in dropped] + extra, key=lambda m: m.start)
 
+    def _with_provisions(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every numbered provision of a law the text cites ('section 17(6)', 'Regulation 4')
+        matched whole and explained: by the glossary's term for that provision of that law where it has one, else as
+        its kind ('a numbered provision of the Children Act 1989'). A longer glossary match ('section 47 enquiries')
+        stands; one of the same span stands unless the law named straight after it is not the term's ('section 17 of
+        the Care Act' is not the Children Act's section 17)."""
+        out = list(matches)
+        for p in provisions(text):
+            inside = [i for i, m in enumerate(out) if m.start < p.end and p.start < m.end]
+            if any(out[i].start < p.start or out[i].end > p.end for i in inside):
+                continue  # a glossary name reaching beyond it ('Section 151 Officer', 'section 42 enquiries')
+            same = [i for i in inside if (out[i].start, out[i].end) == (p.start, p.end)]
+            own = self._provision_terms(p) if p.law else []
+            if same and not p.law_after:
+                continue  # the glossary reads it already, and no law is named beside it to check that reading against
+            if same and not own and any(t in self.glossary.terms and self._about_law(t, p.law) for t in out[same[0]].readings):
+                own = [t for t in out[same[0]].readings if self._about_law(t, p.law)]
+            tid = own[0] if len(own) == 1 else PROVISION_TERMS[p.kind] if p.law else "legal_provision"
+            if tid not in self.glossary.terms:
+                continue
+            law = p.law if p.law.lower().startswith("the ") or p.law in ("UK GDPR", "GDPR", "ECHR") else f"the {p.law}"
+            line = _line_of(line_starts, p.start)
+            drop = set(inside)
+            out = [m for i, m in enumerate(out) if i not in drop]
+            out.append(Match(start=p.start, end=p.end, text=original[p.start:p.end], line=line + 1,
+                             column=p.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                             defined_as=f"{p.text} of {law}" if p.law else "",
+                             note=f"a numbered provision of {law}" if p.law else "a numbered part of a law the paper refers to"))
+        return sorted(out, key=lambda m: m.start)
+
+    def _with_bodies(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every local body the text names ('Harrowdale Adults Partnership Board') matched whole and
+        explained by the glossary term its last words name ('partnership board'), else as a local body of its noun's
+        kind; a glossary match as long as the name or longer ('Health and Wellbeing Board') stands. A name with no
+        glossary match inside is shown only for NEW_NAME_NOUNS and NEW_NAME_TERMS."""
+        out = list(matches)
+        for b in body_names(text):
+            inside = [i for i, m in enumerate(out) if m.start < b.end and b.start < m.end]
+            if any(out[i].start <= b.start or out[i].end != b.end for i in inside):
+                continue  # the glossary's own name for it, a name reaching beyond it, or a term of its own inside it
+                # ('ICB Quality Committee', 'SEND Partnership Board'): only a glossary match of its last words is
+                # stretched over the whole name
+            tid, kind = self._body_kind(b)
+            if not tid or tid not in self.glossary.terms:
+                continue
+            if not inside and b.noun not in NEW_NAME_NOUNS and tid not in NEW_NAME_TERMS:
+                continue  # a new find only for the nouns and kinds writers mark (see NEW_NAME_NOUNS)
+            line = _line_of(line_starts, b.start)
+            out = [m for i, m in enumerate(out) if i not in set(inside)]
+            label = self.glossary.terms[tid].term.lower() if kind else ""
+            out.append(Match(start=b.start, end=b.end, text=original[b.start:b.end], line=line + 1,
+                             column=b.start - line_starts[line] + 1, term_id=tid, readings=(tid,), defined_as=b.name,
+                             note=f"a local body of this kind: {label}" if kind else "a local body of this kind"))
+        return sorted(out, key=lambda m: m.start)
+
+    def _body_kind(self, b: Body) -> tuple[str, bool]:
+        """The glossary term a body's last words name ('Scrutiny Committee': overview and scrutiny), with True; else
+        the generic term for its noun, with False."""
+        words = normalise(b.name).split(" ")
+        for n in range(len(words), 1, -1):
+            named = self._named.get(" ".join(words[-n:]), set())
+            if len(named) == 1:
+                return next(iter(named)), True
+        return GENERIC_TERMS[b.noun], False
+
+    def _provision_terms(self, p: Provision) -> list[str]:
+        """The glossary terms named for this very provision ('section 17', 's17') whose law is the one the text names."""
+        words = _PROVISION_WORDS[p.kind]
+        found: list[set[str]] = []
+        for number in p.numbers:
+            base = re.sub(r"\(.*", "", number)
+            ids = {t for n in dict.fromkeys((number, base)) for w in words for t in self._named.get(normalise(f"{w} {n}") if w != "s" else normalise(f"s{n}"), ())}
+            found.append({t for t in ids if self._about_law(t, p.law)})
+        common = set.intersection(*found) if found else set()
+        return sorted(common)
+
+    def _about_law(self, term_id: str, law: str) -> bool:
+        """Whether a glossary term is about this law: its names, definition or source name it ('Children Act 1989',
+        or 'Children Act' where the text gives no year; 'NHS Act' for the National Health Service Act)."""
+        term = self.glossary.terms[term_id]
+        said = " " + normalise(" ".join((*term.names, term.definition, term.source))).replace(
+            "national health service", "nhs") + " "
+        key = normalise(law).replace("national health service", "nhs")
+        key = re.sub(r"^the ", "", key)
+        year = re.match(r"^((?:1[89]|20)\d\d) (act|regulations|order|rules)$", key)
+        if year:
+            return f" {year.group(1)}" in said and year.group(2) in said
+        bare = re.sub(r" (?:1[89]|20)\d\d$", "", key)
+        return f" {key} " in said or f" {key}," in said or (bare != key and f" {bare}" in said and not re.search(
+            rf" {re.escape(bare)} (?!{key[-4:]})(?:1[89]|20)\d\d", said)) or (bare == key and f" {key}" in said)
+
     def _other_law(self, m: Match, st: Statute, text: str) -> bool:
         """Whether a glossary match inside a law's title is another law of the same name: the title without its year,
         read as a term whose names give that law other years only ('Health and Social Care Act', the 2012 Act, inside
@@ -578,6 +677,14 @@ class Annotator:
         kept = [m for m in matches if not any(x.start <= m.start and m.end <= x.end for x in longs)]
         kept += [x for x in extra if not any(m.start < x.end and x.start < m.end for m in kept)]
         return sorted(kept, key=lambda m: m.start)
+
+
+#: The glossary term that explains each kind of numbered provision, where the text names its law.
+PROVISION_TERMS = {"section": "section_of_an_act", "regulation": "regulation_of_an_si", "schedule": "schedule_of_a_law",
+                   "part": "part_of_an_act", "paragraph": "paragraph_of_a_schedule", "article": "article_of_a_law"}
+#: How the glossary's names write each kind of provision ('section 47', 's47', 'reg 44').
+_PROVISION_WORDS = {"section": ("section", "s"), "regulation": ("regulation", "reg"), "schedule": ("schedule",),
+                    "part": ("part",), "paragraph": ("paragraph", "para"), "article": ("article",)}
 
 
 @lru_cache(maxsize=None)
