@@ -587,13 +587,14 @@ class Annotator:
         out = list(matches)
         for b in body_names(text):
             inside = [i for i, m in enumerate(out) if m.start < b.end and b.start < m.end]
-            if any(out[i].start <= b.start or out[i].end != b.end for i in inside):
-                continue  # the glossary's own name for it, a name reaching beyond it, or a term of its own inside it
-                # ('ICB Quality Committee', 'SEND Partnership Board'): only a glossary match of its last words is
-                # stretched over the whole name
             tid, kind = self._body_kind(b)
             if not tid or tid not in self.glossary.terms:
                 continue
+            if any(out[i].start <= b.start or out[i].end > b.end or (out[i].end != b.end and tid not in out[i].readings)
+                   for i in inside):
+                continue  # the glossary's own name for it, a name reaching beyond it, or a term of its own inside it
+                # ('CHC Partnership Board', 'SEND Partnership Board'): only a glossary match of its kind ('Health
+                # Scrutiny' in 'Adults and Health Scrutiny Committee') or of its last words is stretched over it
             if not inside and b.noun not in NEW_NAME_NOUNS and tid not in NEW_NAME_TERMS:
                 continue  # a new find only for the nouns and kinds writers mark (see NEW_NAME_NOUNS)
             line = _line_of(line_starts, b.start)

@@ -46,6 +46,8 @@ _OWN_NUMBERING = re.compile(r"(?:[ \t]*[:–—]|[ \t]+-[ \t]|\.\d|[ \t]*\n[ \t]
 _OF = re.compile(r"\s+(?:of|to|under|in)\s+(?:the\s+)?", re.IGNORECASE)
 #: 'of the Plan', 'to the Contract': what a provision-shaped reference belongs to, named with a capital.
 _OF_NAMED = re.compile(r"\s+(?:of|to)\s+(?:the\s+)?([A-Z][\w'’\-]*)")
+#: 'of the Act', 'to the Regulations': the law named before.
+_THE_LAW = {"act", "regulations", "order", "rules"}
 _OF_GAP = re.compile(r"\s+(?:of|to|under|in)\s+(?:the\s+)?", re.IGNORECASE)
 _JOIN = re.compile(r"^[ \t]*(?:,|and|or)[ \t\n]*(?:\w+[ \t]+)?$")
 #: A short name of a law: 'the Care Act', 'Mental Health Act', 'NHS Act' (no year); 'the 1989 Act', 'the 2011
@@ -192,10 +194,11 @@ def provisions(text: str) -> list[Provision]:
     laws = law_mentions(text)
     cands = _candidates(text)
     found: list[Provision] = []
+    words: list[str] = []
     for start, end, kind, word, numbers in cands:
         after = _law_after(text, end, laws)
         named = _OF_NAMED.match(text, end)
-        if named and not after and named.group(1).lower() not in KIND_OF:
+        if named and not after and named.group(1).lower() not in set(KIND_OF) | _THE_LAW:
             continue  # 'Schedule 4 of the NHS Standard Contract', 'Part 2 of the Plan': of something not read as a law
         law = after or _law_before(text, start, kind, laws)
         para = text.rfind("\n\n", 0, start)
@@ -203,6 +206,7 @@ def provisions(text: str) -> list[Provision]:
             law = None  # 'actions in section 4': a law named paragraphs back does not make a plain number its section
         found.append(Provision(start, end, " ".join(text[start:end].split()), kind, numbers,
                                law.title if law else "", after is not None))
+        words.append(word)
     # 'paragraph 6 of Schedule 2 to the Act', 'section 17 and section 20 of the Act': a provision followed by another
     # (by 'of', or in a list) belongs to that one's law.
     for i in range(len(found) - 2, -1, -1):
@@ -210,4 +214,4 @@ def provisions(text: str) -> list[Provision]:
         gap = text[p.end:q.start]
         if not p.law_after and q.law and (_OF_GAP.fullmatch(gap) or _JOIN.match(gap)):
             found[i] = Provision(p.start, p.end, p.text, p.kind, p.numbers, q.law, q.law_after)
-    return [p for p, c in zip(found, cands) if p.law or _legal_looking(p.kind, c[3], p.numbers)]
+    return [p for p, word in zip(found, words) if p.law or _legal_looking(p.kind, word, p.numbers)]
