@@ -624,7 +624,23 @@ class Annotator:
             ids = {t for n in dict.fromkeys((number, base)) for w in words for t in self._named.get(normalise(f"{w} {n}") if w != "s" else normalise(f"s{n}"), ())}
             found.append({t for t in ids if self._about_law(t, p.law)})
         common = set.intersection(*found) if found else set()
+        if not common:  # no name for it: a term whose source cites this provision of this law ('Care Act 2014, s.27')
+            cited = [self._cited.get((_law_key(p.law), p.kind, re.sub(r"\(.*", "", n)), set()) for n in p.numbers]
+            common = set.intersection(*cited) if cited else set()
         return sorted(common)
+
+    @property
+    def _cited(self) -> dict[tuple[str, str, str], set[str]]:
+        """Each provision the glossary's sources cite by number, (law, kind, number), to the terms citing it alone:
+        'Care Act 2014, s.27' makes care review the term for section 27 of the Care Act 2014 (and of the Care Act)."""
+        if not hasattr(self, "_cited_index"):
+            index: dict[tuple[str, str, str], set[str]] = {}
+            for term in self.glossary:
+                for law, kind, number in _source_citations(term.source):
+                    for key in {law, re.sub(r" (?:1[89]|20)\d\d$", "", law)}:
+                        index.setdefault((key, kind, number), set()).add(term.id)
+            self._cited_index = {k: v for k, v in index.items() if len(v) == 1}
+        return self._cited_index
 
     def _about_law(self, term_id: str, law: str) -> bool:
         """Whether a glossary term is about this law: its names, definition or source name it ('Children Act 1989',
@@ -678,6 +694,35 @@ class Annotator:
         kept = [m for m in matches if not any(x.start <= m.start and m.end <= x.end for x in longs)]
         kept += [x for x in extra if not any(m.start < x.end and x.start < m.end for m in kept)]
         return sorted(kept, key=lambda m: m.start)
+
+
+_CITED_LAW = re.compile(r"([A-Z][\w'’\-]*(?: (?:[A-Z][\w'’\-]*|and|of|the|for|\([^()]*\)))*? "
+                        r"(?:Act|Regulations|Order|Rules)(?: (?:1[89]|20)\d\d)?)")
+_CITED_REF = re.compile(r"\b(ss?\.|sections?|regs?\.|regulations?|Schedule|Part|paras?\.|paragraph)\s*"
+                        r"(\d{1,3}[A-Z]{0,3}\d{0,3}(?:\s*(?:,|and)\s*\d{1,3}[A-Z]{0,3}\d{0,3})*)(?![\w\-–])")
+_CITED_KIND = {"s.": "section", "ss.": "section", "section": "section", "sections": "section", "reg.": "regulation",
+               "regs.": "regulation", "regulation": "regulation", "regulations": "regulation", "schedule": "schedule",
+               "part": "part", "para.": "paragraph", "paras.": "paragraph", "paragraph": "paragraph"}
+
+
+def _law_key(law: str) -> str:
+    """A law's title as a lookup key: lower case, no leading 'the', 'NHS' for 'National Health Service'."""
+    return re.sub(r"^the ", "", normalise(law).replace("national health service", "nhs"))
+
+
+def _source_citations(source: str) -> list[tuple[str, str, str]]:
+    """The provisions a term's source cites by number, each (law key, kind, number): 'Care Act 2014, s.27' gives
+    ('care act 2014', 'section', '27'); ranges ('ss.1-20') cite no one provision."""
+    out = []
+    for part in source.split(";"):
+        law = _CITED_LAW.search(part)
+        if not law:
+            continue
+        for ref in _CITED_REF.finditer(part, law.end()):
+            kind = _CITED_KIND.get(ref.group(1).lower())
+            out += [(_law_key(law.group(1)), kind, n) for n in re.findall(r"\d{1,3}[A-Z]{0,3}\d{0,3}", ref.group(2))
+                    if kind]
+    return out
 
 
 #: The glossary term that explains each kind of numbered provision, where the text names its law.
