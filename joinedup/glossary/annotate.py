@@ -20,7 +20,7 @@ from wordfreq import zipf_frequency
 from joinedup.errors import UserError
 from joinedup.glossary.defined import Definition, paper_definitions
 from joinedup.glossary.bodies import GENERIC_TERMS, NEW_NAME_NOUNS, NEW_NAME_TERMS, Body, body_names
-from joinedup.glossary.provisions import Provision, provisions
+from joinedup.glossary.provisions import Provision, own_numbering, provisions, year_references
 from joinedup.glossary.statutes import KIND_TERMS, Statute, statute_titles
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
@@ -545,6 +545,13 @@ class Annotator:
             extra.append(Match(start=st.start, end=st.end, text=original[st.start:st.end], line=line + 1,
                                column=st.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
                                defined_as=st.title))
+        for ref in year_references(text):  # 'the 1989 Act', 'the 2011 Regulations': a law named by its year
+            tid = KIND_TERMS.get(ref.kind)
+            if tid in self.glossary.terms and not any(m.start < ref.end and ref.start < m.end for m in matches):
+                line = _line_of(line_starts, ref.start)
+                extra.append(Match(start=ref.start, end=ref.end, text=original[ref.start:ref.end], line=line + 1,
+                                   column=ref.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                                   defined_as=ref.title, note="a law the paper names by its year"))
         if not extra:
             return matches
         return sorted([m for i, m in enumerate(matches) if i not in dropped] + extra, key=lambda m: m.start)
@@ -555,7 +562,8 @@ class Annotator:
         its kind ('a numbered provision of the Children Act 1989'). A longer glossary match ('section 47 enquiries')
         stands; one of the same span stands unless the law named straight after it is not the term's ('section 17 of
         the Care Act' is not the Children Act's section 17)."""
-        out = list(matches)
+        own = own_numbering(text)
+        out = [m for m in matches if not any(s <= m.start and m.end <= e for s, e in own)]
         for p in provisions(text):
             inside = [i for i, m in enumerate(out) if m.start < p.end and p.start < m.end]
             if any(out[i].start < p.start or out[i].end > p.end for i in inside):

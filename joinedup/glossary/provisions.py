@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from joinedup.glossary.statutes import _OPENERS, statute_titles
 
-__all__ = ["Provision", "LawMention", "provisions", "law_mentions", "KIND_OF"]
+__all__ = ["Provision", "LawMention", "provisions", "law_mentions", "year_references", "own_numbering", "KIND_OF"]
 
 #: Each word (or abbreviation) for a numbered provision, and the kind it names.
 KIND_OF = {"section": "section", "sections": "section", "s.": "section", "ss.": "section", "s": "section",
@@ -38,7 +38,7 @@ _SHORT = re.compile(rf"(?<![\w'’\-.])(?P<word>ss?\.|s(?=\d))[ ]?(?P<nums>{_NUM
 _NUMBER = re.compile(rf"{_NUM}|{_ROMAN}")
 #: After a provision, the paper's own numbering: 'Section 3: Finance', 'section 4.2', 'paragraph 5 above',
 #: 'section 2 of this report'.
-_OWN_NUMBERING = re.compile(r"(?:[ \t]*[:–—]|[ \t]+-[ \t]|\.\d|[ \t]*\n[ \t]*\n|[ \t]+(?:above|below|overleaf)\b|"
+_OWN_NUMBERING = re.compile(r"(?:[ \t]*[:–—]|[ \t]+-[ \t]|\.\d|[ \t]+(?:above|below|overleaf)\b|"
                             r"\s+(?:of|in)\s+(?:this|these|the|our)\s+(?:report|paper|document|plan|strategy|appendix|"
                             r"annex|agenda|meeting|minutes|guidance|framework|contract|form|policy|budget|"
                             r"constitution|protocol|procedure|handbook|toolkit|template|specification|review|"
@@ -106,6 +106,12 @@ def law_mentions(text: str) -> list[LawMention]:
     return sorted(out, key=lambda x: x.start)
 
 
+def year_references(text: str) -> list[LawMention]:
+    """The laws the text names by year and kind ('the 1989 Act', 'the 2011 Regulations'), each with the full title
+    the paper gave it earlier where it did."""
+    return [m for m in law_mentions(text) if _YEAR_LAW.fullmatch(text, m.start, m.end)]
+
+
 def _strip_openers(text: str, start: int, name: str) -> tuple[int | None, str]:
     """A short name without the words a sentence opens with ('Under the Care Act' -> 'Care Act')."""
     words = name.split()
@@ -162,6 +168,20 @@ def _candidates(text: str) -> list[tuple[int, int, str, str, tuple[str, ...]]]:
         if not kept or c[0] >= kept[-1][1]:
             kept.append(c)
     return kept
+
+
+#: 'section 4.2', 'paragraph 3.10': a paper's own numbered sections.
+_DOTTED = re.compile(r"(?<![\w'’\-.])(?:[Ss]ections?|[Pp]aragraphs?|[Pp]arts?)[ \t]+\d{1,2}(?:\.\d{1,2})+(?![\w.]*\d)")
+
+
+def own_numbering(text: str) -> list[tuple[int, int]]:
+    """Spans that number the paper's own parts ('Section 3: Finance', 'section 4.2', 'paragraph 5 above'), never a
+    law's: a glossary name of that shape there ('section 3', 'section 42' read from '4.2') is not meant."""
+    out = [(m.start(), m.end()) for m in _DOTTED.finditer(text)]
+    for m in _LONG.finditer(text):
+        if _OWN_NUMBERING.match(text, m.end()) and not _law_after(text, m.end(), []):
+            out.append((m.start(), m.end()))
+    return sorted(out)
 
 
 def _law_after(text: str, end: int, laws: list[LawMention]) -> LawMention | None:

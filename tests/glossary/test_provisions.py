@@ -113,3 +113,17 @@ def test_a_papers_own_numbering_is_never_a_provision(word, n, rest):
 @given(st.text(alphabet=st.sampled_from("abcdefghij klmnopqrstuvwxyz,.SsRrPp\n"), max_size=80))
 def test_text_without_numbers_has_no_provisions(text):
     assert provisions(text) == []
+
+
+def test_a_law_named_by_its_year_is_that_law():
+    text = ("The Breaks for Carers of Disabled Children Regulations 2011 apply. Under the 2011\nRegulations and the "
+            "1992 Act, councils act.")
+    found = [(m.text, m.term_id, m.defined_as) for m in A.annotate(text)]
+    assert ("the 2011\nRegulations", "statutory_instrument", "Breaks for Carers of Disabled Children Regulations 2011") \
+        in found
+    assert ("the 1992 Act", "act_of_parliament", "the 1992 Act") in found
+
+
+def test_the_papers_own_numbering_hides_a_glossary_name_of_that_shape():
+    found = _found("Section 3: Finance\n\nSee section 4.2 of this report. Section 47 enquiries rose.")
+    assert [t for t, _, _ in found] == ["Section 47 enquiries"]
