@@ -127,3 +127,10 @@ def test_a_law_named_by_its_year_is_that_law():
 def test_the_papers_own_numbering_hides_a_glossary_name_of_that_shape():
     found = _found("Section 3: Finance\n\nSee section 4.2 of this report. Section 47 enquiries rose.")
     assert [t for t, _, _ in found] == ["Section 47 enquiries"]
+
+
+def test_part_1_of_a_board_meeting_is_its_public_part_and_of_an_act_a_part_of_the_act():
+    meeting = [(t, tid) for t, tid, _ in _found("Harrowdale Hospitals: Board of Directors (Part 1)\n\nItem 10.")]
+    assert ("Part 1", "public_part_of_meeting") in meeting
+    act = [(t, tid) for t, tid, _ in _found("Councils meet their duties under Part 1 of the Care Act 2014.")]
+    assert ("Part 1", "care_act_part_1") in act
