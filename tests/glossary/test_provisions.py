@@ -133,4 +133,4 @@ def test_part_1_of_a_board_meeting_is_its_public_part_and_of_an_act_a_part_of_th
     meeting = [(t, tid) for t, tid, _ in _found("Harrowdale Hospitals: Board of Directors (Part 1)\n\nItem 10.")]
     assert ("Part 1", "public_part_of_meeting") in meeting
     act = [(t, tid) for t, tid, _ in _found("Councils meet their duties under Part 1 of the Care Act 2014.")]
-    assert ("Part 1", "care_act_part_1") in act
+    assert ("Part 1 of the Care Act 2014", "care_act_part_1") in act
