@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from joinedup.glossary.statutes import _OPENERS, statute_titles
 
@@ -88,8 +89,10 @@ class Provision:
     law_after: bool = False
 
 
-def law_mentions(text: str) -> list[LawMention]:
-    """Every law the text names: full titles, short names ('the Care Act'), 'the 1989 Act' and 'UK GDPR'."""
+@lru_cache(maxsize=4)
+def law_mentions(text: str) -> tuple[LawMention, ...]:
+    """Every law the text names: full titles, short names ('the Care Act'), 'the 1989 Act' and 'UK GDPR' (kept for
+    the few texts last asked about: one annotation asks three times)."""
     titles = statute_titles(text)
     out = [LawMention(t.start, t.end, t.title, t.kind) for t in titles]
     taken = [(t.start, t.end) for t in titles]
@@ -103,7 +106,7 @@ def law_mentions(text: str) -> list[LawMention]:
         full = next((t.title for t in titles if t.year == year and t.kind == kind and t.start < m.start()), "")
         out.append(LawMention(m.start(), m.end(), full or f"the {year} {kind}", kind))
     out += [LawMention(m.start(), m.end(), m.group(1), "other") for m in _OTHER_LAW.finditer(text)]
-    return sorted(out, key=lambda x: x.start)
+    return tuple(sorted(out, key=lambda x: x.start))
 
 
 def year_references(text: str) -> list[LawMention]:
@@ -184,7 +187,7 @@ def own_numbering(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _law_after(text: str, end: int, laws: list[LawMention]) -> LawMention | None:
+def _law_after(text: str, end: int, laws: tuple[LawMention, ...] | list[LawMention]) -> LawMention | None:
     """The law named straight after a provision: 'section 17 of the Children Act 1989'."""
     m = _OF.match(text, end)
     if not m:
@@ -193,7 +196,7 @@ def _law_after(text: str, end: int, laws: list[LawMention]) -> LawMention | None
                                                                   and not text[m.end():law.start].strip())), None)
 
 
-def _law_before(text: str, start: int, kind: str, laws: list[LawMention]) -> LawMention | None:
+def _law_before(text: str, start: int, kind: str, laws: tuple[LawMention, ...]) -> LawMention | None:
     """The nearest law named before a provision, one of its kind's laws first, within the paragraph, then the paper
     (a part or paragraph only within its paragraph: 'Part 1' of a meeting, 'paragraph 4' of a report)."""
     para = text.rfind("\n\n", 0, start)
