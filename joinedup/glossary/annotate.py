@@ -19,6 +19,8 @@ from wordfreq import zipf_frequency
 
 from joinedup.errors import UserError
 from joinedup.glossary.defined import Definition, paper_definitions
+from joinedup.glossary.bodies import GENERIC_TERMS, NEW_NAME_NOUNS, NEW_NAME_TERMS, Body, body_names
+from joinedup.glossary.provisions import Provision, own_numbering, provisions, year_references
 from joinedup.glossary.statutes import KIND_TERMS, Statute, statute_titles
 from joinedup.glossary.load import Glossary, load_glossary
 from joinedup.glossary.models import SECTOR_NAMES, Term
@@ -116,12 +118,16 @@ class Match:
     #: long form, PAPER_PREFIX + the abbreviation: a term of this paper only. For the title of a law the glossary does
     #: not list ('the Leasehold and Freehold Reform Act 2024'), the title, under the glossary term for its kind of law.
     defined_as: str = ""
+    #: What the match is, where a general recogniser found it: 'a numbered provision of the Children Act 1989' for a
+    #: provision of a law, 'a local body of this kind' for a local body named after a kind the glossary explains.
+    note: str = ""
 
     def to_dict(self) -> dict:
         """A plain dict for JSON output."""
         return {"text": self.text, "start": self.start, "end": self.end, "line": self.line,
                 "column": self.column, "term_id": self.term_id, "readings": list(self.readings),
-                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as}
+                "resolved": self.resolved, "nearest": list(self.nearest), "defined_as": self.defined_as,
+                "note": self.note}
 
 
 @dataclass
@@ -497,8 +503,10 @@ class Annotator:
                                  readings=readings, resolved=resolved))
         if plain:
             return matches
-        return self._with_statutes(original, text, self._with_definitions(original, text, matches, line_starts),
-                                   line_starts)
+        matches = self._with_statutes(original, text, self._with_definitions(original, text, matches, line_starts),
+                                      line_starts)
+        matches = self._with_provisions(original, text, matches, line_starts)
+        return self._with_bodies(original, text, matches, line_starts)
 
     def _paper_defined(self, text: str) -> dict[str, tuple[Definition, str | None]]:
         """Abbreviations the paper spells out that the glossary does not list, each with its definition and the
@@ -537,9 +545,125 @@ class Annotator:
             extra.append(Match(start=st.start, end=st.end, text=original[st.start:st.end], line=line + 1,
                                column=st.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
                                defined_as=st.title))
+        for ref in year_references(text):  # 'the 1989 Act', 'the 2011 Regulations': a law named by its year
+            tid = KIND_TERMS.get(ref.kind)
+            if tid in self.glossary.terms and not any(m.start < ref.end and ref.start < m.end for m in matches):
+                line = _line_of(line_starts, ref.start)
+                extra.append(Match(start=ref.start, end=ref.end, text=original[ref.start:ref.end], line=line + 1,
+                                   column=ref.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                                   defined_as=ref.title, note="a law the paper names by its year"))
         if not extra:
             return matches
         return sorted([m for i, m in enumerate(matches) if i not in dropped] + extra, key=lambda m: m.start)
+
+    def _with_provisions(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every numbered provision of a law the text cites ('section 17(6)', 'Regulation 4')
+        matched whole and explained: by the glossary's term for that provision of that law where it has one, else as
+        its kind ('a numbered provision of the Children Act 1989'). A longer glossary match ('section 47 enquiries')
+        stands; one of the same span stands unless the law named straight after it is not the term's ('section 17 of
+        the Care Act' is not the Children Act's section 17)."""
+        own = own_numbering(text)
+        out = [m for m in matches if not any(s <= m.start and m.end <= e for s, e in own)]
+        for p in provisions(text):
+            inside = [i for i, m in enumerate(out) if m.start < p.end and p.start < m.end]
+            if any(out[i].start < p.start or out[i].end > p.end for i in inside):
+                continue  # a glossary name reaching beyond it ('Section 151 Officer', 'section 42 enquiries')
+            same = [i for i in inside if (out[i].start, out[i].end) == (p.start, p.end)]
+            own = self._provision_terms(p) if p.law else []
+            if same and not p.law_after:
+                continue  # the glossary reads it already, and no law is named beside it to check that reading against
+            if same and not own and any(t in self.glossary.terms and self._about_law(t, p.law) for t in out[same[0]].readings):
+                own = [t for t in out[same[0]].readings if self._about_law(t, p.law)]
+            tid = own[0] if len(own) == 1 else PROVISION_TERMS[p.kind] if p.law else "legal_provision"
+            if tid not in self.glossary.terms:
+                continue
+            law = p.law if p.law.lower().startswith("the ") or p.law in ("UK GDPR", "GDPR", "ECHR") else f"the {p.law}"
+            line = _line_of(line_starts, p.start)
+            drop = set(inside)
+            out = [m for i, m in enumerate(out) if i not in drop]
+            out.append(Match(start=p.start, end=p.end, text=original[p.start:p.end], line=line + 1,
+                             column=p.start - line_starts[line] + 1, term_id=tid, readings=(tid,),
+                             defined_as=f"{p.text} of {law}" if p.law else "",
+                             note=f"a numbered provision of {law}" if p.law else "a numbered part of a law the paper refers to"))
+        return sorted(out, key=lambda m: m.start)
+
+    def _with_bodies(self, original: str, text: str, matches: list[Match], line_starts: list[int]) -> list[Match]:
+        """The matches with every local body the text names ('Harrowdale Adults Partnership Board') matched whole and
+        explained by the glossary term its last words name ('partnership board'), else as a local body of its noun's
+        kind; a glossary match as long as the name or longer ('Health and Wellbeing Board') stands. A name with no
+        glossary match inside is shown only for NEW_NAME_NOUNS and NEW_NAME_TERMS."""
+        out = list(matches)
+        for b in body_names(text):
+            inside = [i for i, m in enumerate(out) if m.start < b.end and b.start < m.end]
+            tid, kind = self._body_kind(b)
+            if not tid or tid not in self.glossary.terms:
+                continue
+            if any(out[i].start <= b.start or out[i].end > b.end or (out[i].end != b.end and tid not in out[i].readings)
+                   for i in inside):
+                continue  # the glossary's own name for it, a name reaching beyond it, or a term of its own inside it
+                # ('CHC Partnership Board', 'SEND Partnership Board'): only a glossary match of its kind ('Health
+                # Scrutiny' in 'Adults and Health Scrutiny Committee') or of its last words is stretched over it
+            if not inside and b.noun not in NEW_NAME_NOUNS and tid not in NEW_NAME_TERMS:
+                continue  # a new find only for the nouns and kinds writers mark (see NEW_NAME_NOUNS)
+            line = _line_of(line_starts, b.start)
+            out = [m for i, m in enumerate(out) if i not in set(inside)]
+            label = self.glossary.terms[tid].term.lower() if kind else ""
+            out.append(Match(start=b.start, end=b.end, text=original[b.start:b.end], line=line + 1,
+                             column=b.start - line_starts[line] + 1, term_id=tid, readings=(tid,), defined_as=b.name,
+                             note=f"a local body of this kind: {label}" if kind else "a local body of this kind"))
+        return sorted(out, key=lambda m: m.start)
+
+    def _body_kind(self, b: Body) -> tuple[str, bool]:
+        """The glossary term a body's last words name ('Scrutiny Committee': overview and scrutiny), with True; else
+        the generic term for its noun, with False."""
+        words = normalise(b.name).split(" ")
+        for n in range(len(words), 1, -1):
+            named = self._named.get(" ".join(words[-n:]), set())
+            if len(named) == 1:
+                return next(iter(named)), True
+        return GENERIC_TERMS[b.noun], False
+
+    def _provision_terms(self, p: Provision) -> list[str]:
+        """The glossary terms named for this very provision ('section 17', 's17') whose law is the one the text names."""
+        words = _PROVISION_WORDS[p.kind]
+        found: list[set[str]] = []
+        for number in p.numbers:
+            base = re.sub(r"\(.*", "", number)
+            ids = {t for n in dict.fromkeys((number, base)) for w in words for t in self._named.get(normalise(f"{w} {n}") if w != "s" else normalise(f"s{n}"), ())}
+            found.append({t for t in ids if self._about_law(t, p.law)})
+        common = set.intersection(*found) if found else set()
+        if not common:  # no name for it: a term whose source cites this provision of this law ('Care Act 2014, s.27')
+            cited = [self._cited.get((_law_key(p.law), p.kind, re.sub(r"\(.*", "", n)), set()) for n in p.numbers]
+            common = set.intersection(*cited) if cited else set()
+        return sorted(common)
+
+    @property
+    def _cited(self) -> dict[tuple[str, str, str], set[str]]:
+        """Each provision the glossary's sources cite by number, (law, kind, number), to the terms citing it alone:
+        'Care Act 2014, s.27' makes care review the term for section 27 of the Care Act 2014 (and of the Care Act)."""
+        if not hasattr(self, "_cited_index"):
+            index: dict[tuple[str, str, str], set[str]] = {}
+            for term in self.glossary:
+                for law, kind, number in _source_citations(term.source):
+                    for key in {law, re.sub(r" (?:1[89]|20)\d\d$", "", law)}:
+                        index.setdefault((key, kind, number), set()).add(term.id)
+            self._cited_index = {k: v for k, v in index.items() if len(v) == 1}
+        return self._cited_index
+
+    def _about_law(self, term_id: str, law: str) -> bool:
+        """Whether a glossary term is about this law: its names, definition or source name it ('Children Act 1989',
+        or 'Children Act' where the text gives no year; 'NHS Act' for the National Health Service Act)."""
+        term = self.glossary.terms[term_id]
+        said = " " + normalise(" ".join((*term.names, term.definition, term.source))).replace(
+            "national health service", "nhs") + " "
+        key = normalise(law).replace("national health service", "nhs")
+        key = re.sub(r"^the ", "", key)
+        year = re.match(r"^((?:1[89]|20)\d\d) (act|regulations|order|rules)$", key)
+        if year:
+            return f" {year.group(1)}" in said and year.group(2) in said
+        bare = re.sub(r" (?:1[89]|20)\d\d$", "", key)
+        return f" {key} " in said or f" {key}," in said or (bare != key and f" {bare}" in said and not re.search(
+            rf" {re.escape(bare)} (?!{key[-4:]})(?:1[89]|20)\d\d", said)) or (bare == key and f" {key}" in said)
 
     def _other_law(self, m: Match, st: Statute, text: str) -> bool:
         """Whether a glossary match inside a law's title is another law of the same name: the title without its year,
@@ -578,6 +702,43 @@ class Annotator:
         kept = [m for m in matches if not any(x.start <= m.start and m.end <= x.end for x in longs)]
         kept += [x for x in extra if not any(m.start < x.end and x.start < m.end for m in kept)]
         return sorted(kept, key=lambda m: m.start)
+
+
+_CITED_LAW = re.compile(r"([A-Z][\w'’\-]*(?: (?:[A-Z][\w'’\-]*|and|of|the|for|\([^()]*\)))*? "
+                        r"(?:Act|Regulations|Order|Rules)(?: (?:1[89]|20)\d\d)?)")
+_CITED_REF = re.compile(r"\b(ss?\.|sections?|regs?\.|regulations?|Schedule|Part|paras?\.|paragraph)\s*"
+                        r"(\d{1,3}[A-Z]{0,3}\d{0,3}(?:\s*(?:,|and)\s*\d{1,3}[A-Z]{0,3}\d{0,3})*)(?![\w\-–])")
+_CITED_KIND = {"s.": "section", "ss.": "section", "section": "section", "sections": "section", "reg.": "regulation",
+               "regs.": "regulation", "regulation": "regulation", "regulations": "regulation", "schedule": "schedule",
+               "part": "part", "para.": "paragraph", "paras.": "paragraph", "paragraph": "paragraph"}
+
+
+def _law_key(law: str) -> str:
+    """A law's title as a lookup key: lower case, no leading 'the', 'NHS' for 'National Health Service'."""
+    return re.sub(r"^the ", "", normalise(law).replace("national health service", "nhs"))
+
+
+def _source_citations(source: str) -> list[tuple[str, str, str]]:
+    """The provisions a term's source cites by number, each (law key, kind, number): 'Care Act 2014, s.27' gives
+    ('care act 2014', 'section', '27'); ranges ('ss.1-20') cite no one provision."""
+    out = []
+    for part in source.split(";"):
+        law = _CITED_LAW.search(part)
+        if not law:
+            continue
+        for ref in _CITED_REF.finditer(part, law.end()):
+            kind = _CITED_KIND.get(ref.group(1).lower())
+            out += [(_law_key(law.group(1)), kind, n) for n in re.findall(r"\d{1,3}[A-Z]{0,3}\d{0,3}", ref.group(2))
+                    if kind]
+    return out
+
+
+#: The glossary term that explains each kind of numbered provision, where the text names its law.
+PROVISION_TERMS = {"section": "section_of_an_act", "regulation": "regulation_of_an_si", "schedule": "schedule_of_a_law",
+                   "part": "part_of_an_act", "paragraph": "paragraph_of_a_schedule", "article": "article_of_a_law"}
+#: How the glossary's names write each kind of provision ('section 47', 's47', 'reg 44').
+_PROVISION_WORDS = {"section": ("section", "s"), "regulation": ("regulation", "reg"), "schedule": ("schedule",),
+                    "part": ("part",), "paragraph": ("paragraph", "para"), "article": ("article",)}
 
 
 @lru_cache(maxsize=None)

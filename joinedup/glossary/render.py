@@ -86,6 +86,8 @@ def explain_report(name: str, matches: list[Match], glossary: Glossary, for_sect
                 "resolved": m.resolved, "where": []}
             if m.defined_as:
                 entry["defined_as"] = m.defined_as
+            if m.note:  # what a general recogniser found it to be: 'a numbered provision of the Children Act 1989'
+                entry["note"] = m.note
         entry["where"].append({"line": m.line, "column": m.column, "text": m.text})
     return {"file": name, "for": for_sector, "matches": [m.to_dict() for m in matches],
             "terms": list(entries.values()),
@@ -178,7 +180,8 @@ def _markdown(report: dict) -> str:
         where = ", ".join(f"{w['line']}:{w['column']}" for w in e["where"][:8])
         if e["resolved"]:
             r = e["readings"][0]
-            meaning = (f"*{r['expansion']}*. " if r.get("expansion") else "") + r["definition"]
+            meaning = (f"*{r['expansion']}*. " if r.get("expansion") else "") + (
+                f"{e['note'][0].upper()}{e['note'][1:]}. " if e.get("note") else "") + r["definition"]
             label = f"**{_md(r['label'])}**"
         else:
             label = f"**{_md(e['where'][0]['text'])}** (more than one reading)"

@@ -37,8 +37,12 @@ _UNDER_ACT = re.compile(rf"{_SEP}?{_BRACKET}{_SEP}(Regulations|Order|Rules){_SEP
 #: Capitalised words that open a sentence or name a part of a law, never the first word of its title.
 _OPENERS = frozenset("""the under in from as since this that these those following through by with and but while when
 where if our its their both each section sections part parts schedule schedules regulation regulations article
-articles chapter see per also new under-the an a all any some for of to on at or is was are were has have had it
+articles chapter act acts see per also new under-the an a all any some for of to on at or is was are were has have had it
 we they he she""".split())
+
+
+#: A part's number before a title, never its first word: 'Part IV of the Environment Act 1995'.
+_PART_NUMBER = re.compile(r"^(?:[IVX]{1,5}|\d+[A-Z]?)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ def statute_titles(text: str) -> list[Statute]:
         words = list(re.finditer(r"\S+", m.group(1)))
         first = 0
         while first < len(words) and (words[first].group(0).strip(",").lower() in _OPENERS
-                                      or not words[first].group(0)[:1].isupper()):
+                                      or not words[first].group(0)[:1].isupper()
+                                      or _PART_NUMBER.match(words[first].group(0).strip(","))):
             first += 1
         kind, year, end = m.group(2) or m.group(4), m.group(3) or "", m.end()
         if first == len(words):
