@@ -73,7 +73,7 @@ HELD_OUT_CORPORA = (
     (ROOT / "tests" / "glossary" / "heldout12" / "passages", ROOT / "tests" / "glossary" / "heldout12" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout12" / "blind_run_round13.json",)),
     (ROOT / "tests" / "glossary" / "heldout13" / "passages", ROOT / "tests" / "glossary" / "heldout13" / "first_run.json",
-     ()),
+     (ROOT / "tests" / "glossary" / "heldout13" / "blind_run_round14.json",)),
 )
 
 

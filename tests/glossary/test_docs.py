@@ -273,7 +273,8 @@ def test_corpora_7_to_10_are_development_corpora_from_the_twelfth_round():
     assert "From 7 December 2026 (evening) corpora 7 to 10 are development corpora" in flat
 
 
-@pytest.mark.parametrize("folder, n, round_", [("heldout11", 11, 12), ("heldout11", 11, 13), ("heldout12", 12, 13)])
+@pytest.mark.parametrize("folder, n, round_", [("heldout11", 11, 12), ("heldout11", 11, 13), ("heldout12", 12, 13),
+                                                   ("heldout13", 13, 14)])
 def test_the_twelfth_and_later_rounds_blind_runs_are_in_the_docs(folder, n, round_):
     """Each round's blind run (from the twelfth) on each blind corpus stands in docs/glossary.md beside its first run,
     and the benchmark lists it (both became development corpora only after these runs: see the next test)."""
