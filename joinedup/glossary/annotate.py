@@ -624,13 +624,18 @@ class Annotator:
         return GENERIC_TERMS[b.noun], False
 
     def _provision_terms(self, p: Provision) -> list[str]:
-        """The glossary terms named for this very provision ('section 17', 's17') whose law is the one the text names."""
+        """The glossary terms named for this very provision ('section 17(6)', else 'section 17', 's17') whose law is the
+        one the text names: the most specific name wins, a subsection's term before its section's."""
         words = _PROVISION_WORDS[p.kind]
         found: list[set[str]] = []
         for number in p.numbers:
-            base = re.sub(r"\(.*", "", number)
-            ids = {t for n in dict.fromkeys((number, base)) for w in words for t in self._named.get(normalise(f"{w} {n}") if w != "s" else normalise(f"s{n}"), ())}
-            found.append({t for t in ids if self._about_law(t, p.law)})
+            ids: set[str] = set()
+            for n in dict.fromkeys((number, re.sub(r"\(.*", "", number))):
+                named = {t for w in words for t in self._named.get(normalise(f"{w} {n}") if w != "s" else normalise(f"s{n}"), ())}
+                ids = {t for t in named if self._about_law(t, p.law)}
+                if ids:
+                    break
+            found.append(ids)
         common = set.intersection(*found) if found else set()
         if not common:  # no name for it: a term whose source cites this provision of this law ('Care Act 2014, s.27')
             cited = [self._cited.get((_law_key(p.law), p.kind, re.sub(r"\(.*", "", n)), set()) for n in p.numbers]
