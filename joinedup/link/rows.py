@@ -19,7 +19,7 @@ from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
 
-__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
+__all__ = ["PSEUDONYMS", "POOLED", "NOT_SENT", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
            "exact_rows", "model_rows"]
 
 #: Pseudonymised identifiers: the exact rules and the cluster guard read them; the model never does.
@@ -31,7 +31,7 @@ POOLED = ("given_canon", "family_names", "postcodes", "addresses")
 
 
 #: Columns the link engine never needs (the record id is the features' unique_id).
-_NOT_SENT = ("record_id", "source")
+NOT_SENT = ("record_id", "source")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared
     for batch in batches:
         records += batch.height
         present |= {c for c in compared if c in batch.columns and batch[c].null_count() < batch.height}
-        sent = batch.drop(*(c for c in _NOT_SENT if c in batch.columns))
+        sent = batch.drop(*(c for c in NOT_SENT if c in batch.columns))
         del batch
         if link.dialect != "duckdb":
             parts.append(link.put("features_part", sent))
