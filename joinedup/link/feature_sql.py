@@ -19,7 +19,7 @@ from sqlglot import exp
 from joinedup.link.features import _sex, _swap, normalise_address, normalise_postcode, parse_date
 from joinedup.link.name_parts import family_key, family_parts, given_initial, given_tokens, strip_titles
 from joinedup.link.names import canonical_forms, normalise, phonetic, soundex
-from joinedup.link.sql import LinkSQL, as_, asc, case, cast, col, concat, not_null, number, over, ref, sub, text, union_all
+from joinedup.link.sql import LinkSQL, aliased, as_, asc, case, cast, col, concat, not_null, number, over, ref, sub, text, union_all
 
 __all__ = ["DICTIONARY_ROWS", "features_table", "given_entry", "family_entry", "dob_entry"]
 
@@ -94,18 +94,18 @@ def _dictionary(held: LinkSQL, values: exp.Query, entry: Callable[[object], dict
     return name
 
 
-def _values(records: str, field: str, history: str | None) -> exp.Query:
+def _values(records: str, field: str, history: exp.Table | None) -> exp.Query:
     """The raw values of a field: the records' current values and, for folded fields, their history values."""
     current = exp.select(as_(col(field), "v")).from_(ref(records))
     if history is None or field not in _HISTORY:
         return current
-    past = (exp.select(as_(col("value", "h"), "v")).from_(ref("identity_history", "h", schema=history))
+    past = (exp.select(as_(col("value", "h"), "v")).from_(aliased(history, "h"))
             .join(ref(records, "r"), on=col("record_id", "r").eq(col("record_id", "h")))
             .where(col("field", "h").eq(text(field))))
     return union_all(current, past)
 
 
-def _fold(records: str, field: str, current: exp.Expression, past: str, history: str | None,
+def _fold(records: str, field: str, current: exp.Expression, past: str, history: exp.Table | None,
           dictionary: str, name: str) -> exp.Query:
     """(record_id, name): each record's distinct mapped values of a field, current and past, sorted; none is no row."""
     now = (exp.select(col("record_id", "r"), as_(current, "v")).from_(ref(records, "r"))
@@ -113,7 +113,7 @@ def _fold(records: str, field: str, current: exp.Expression, past: str, history:
     both: exp.Query = now
     if history is not None:
         then = (exp.select(col("record_id", "h"), as_(col(past, "d"), "v"))
-                .from_(ref("identity_history", "h", schema=history))
+                .from_(aliased(history, "h"))
                 .join(ref(dictionary, "d"), on=col("key", "d").eq(col("value", "h")))
                 .where(col("field", "h").eq(text(field))))
         both = union_all(now, then)
@@ -141,18 +141,19 @@ def _postcode_parts(p: exp.Expression) -> tuple[exp.Expression, exp.Expression]:
     return sector, district
 
 
-def features_table(held: LinkSQL, records: str, history: str | None, keep: Sequence[str],
-                   batch: int | None = None) -> str:
+def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep: Sequence[str],
+                   batch: int | None = None, order: str = "rowid") -> str:
     """A table of every record's comparison features, in the order of `records` (its first row of each record id).
 
-    `records` is a DuckDB table with record_id, the `keep` columns and the raw identity fields;
-    `history` the schema of the opened vault when it has identity_history (else None).
+    `records` is a table with record_id, the `keep` columns, the raw identity fields and `order`
+    (DuckDB's own row number, rowid, by default); `history` the opened identity_history (record_id,
+    field, value), or None. Every step is SQL that DuckDB and Spark both run.
     """
     step = batch or DICTIONARY_ROWS
     hist = history
-    # a record the vault holds twice comes once: its first row (DuckDB numbers a table's rows, rowid)
-    first = over(exp.RowNumber(), partition_by=(col("record_id"),), order_by=(asc(col("rowid")),))
-    ordered = exp.select(exp.Star(), as_(col("rowid"), "_row"), as_(first, "_nth")).from_(ref(records))
+    # a record the vault holds twice comes once: its first row
+    first = over(exp.RowNumber(), partition_by=(col("record_id"),), order_by=(asc(col(order)),))
+    ordered = exp.select(exp.Star(), as_(col(order), "_row"), as_(first, "_nth")).from_(ref(records))
     records = held.table("records", exp.select(exp.Star()).from_(sub(ordered, "o")).where(col("_nth").eq(number(1))))
     given = _dictionary(held, _values(records, "given_name", None), given_entry, _GIVEN, step)
     family = _dictionary(held, _values(records, "family_name", hist), family_entry, _FAMILY, step)

@@ -1,7 +1,9 @@
 """Comparison features of person records: normalised names, name groups, phonetic keys, dates, postcodes.
 
-Features are computed once per distinct value (names and postcodes repeat a great deal), in
-Python where the keys need a library (jellyfish), so the engine only compares plain columns.
+The functions here and in `name_parts` are the one definition of every key. A link run applies them
+to each distinct value once (`joinedup.link.feature_sql`: the engine lists the values and joins the
+records with the mapped dictionaries); `person_features` applies them to a polars frame of records,
+for small callers (`joinedup match`, the tests) and as the reference the engine's features equal.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def store_features(engine: Engine, store_name: str, batch_rows: int | None = Non
     try:
         if not held.scalar(exp.select(exp.Count(this=exp.Star())).from_(ref(raw))):
             raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
-        history = plain if "identity_history" in vault else None
+        history = ref("identity_history", schema=plain) if "identity_history" in vault else None
         return held, features_table(held, raw, history, _KEEP, batch_rows)
     finally:
         held.drop(raw)

@@ -1,7 +1,8 @@
 """What the model compares: the features in the engine, the exact rules' clusters, and one row per identity in each.
 
-A link run sends the records' comparison features into the link engine a batch at a time as they are
-made (`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
+A link run makes the records' comparison features by SQL in the store's engine
+(`joinedup.link.records.put_features`), or sends them to a Spark link engine a batch at a time
+(`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
 (`model_rows`) are SQL in that engine (DuckDB or Spark, sqlglot trees rendered for it), held and
 spilled by the engine within its memory limit, so no whole-place frame of features is ever made in
 Python: it holds one batch at a time. The cluster guard's keys of each record (`guard_keys`) are a table there too.

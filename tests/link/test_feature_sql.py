@@ -12,7 +12,7 @@ from joinedup.link.engine import Engine
 from joinedup.link.feature_sql import features_table
 from joinedup.link.features import person_features
 from joinedup.link.records import store_features
-from joinedup.link.sql import LinkSQL, as_, col, create, not_null, ref, sub, text
+from joinedup.link.sql import LinkSQL, as_, asc, col, not_null, ref, sub, text
 from joinedup.store import Store
 
 _HISTORY = {"family_name": "family_names_all", "postcode": "postcodes_all", "address": "addresses_all"}
@@ -88,38 +88,43 @@ _PAST = [("r1", "family_name", "Smith"), ("r1", "family_name", "Mrs Smith"), ("r
          ("r6", "nhs_number", "1234567890"), ("r7", "address", None)]
 
 
-@pytest.mark.parametrize("dated", [True, False], ids=["dates", "text"])
-def test_edge_cases_equal_the_polars_reference(dated):
+def _edge_features(engine: str, dated: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(the engine's features, the polars reference's, the records) of the edge cases."""
     recs = pl.DataFrame(_EDGES, schema=["record_id", *(c for c in _FIELDS if c != "other_id"), "other_id"], orient="row")
-    recs = recs.select("record_id", *_FIELDS)
-    for i, c in enumerate(_KEEP):
-        recs = recs.with_columns(pl.lit(f"{c}{i}").alias(c)) if c != "nhs_number_verified" else recs.with_columns(
-            pl.lit(True).alias(c))
-    recs = recs.select("record_id", *_KEEP, *_FIELDS)
+    recs = recs.with_columns(*(pl.lit(True if c == "nhs_number_verified" else f"{c}{i}").alias(c) for i, c in enumerate(_KEEP)))
+    recs = recs.select("record_id", *_KEEP, *_FIELDS).with_row_index("_order").with_columns(pl.col("_order").cast(pl.Int64))
     if dated:
         recs = recs.with_columns(pl.col("date_of_birth").str.to_date("%Y-%m-%d", strict=False))
     past = pl.DataFrame(_PAST, schema=["record_id", "field", "value"], orient="row")
-    store = Store.memory()
+    store = Store.memory(engine)
     try:
         held = LinkSQL(store.backend)
-        store.backend.execute("CREATE SCHEMA h")
-        store.backend.execute(held.sql(create("identity_history", [("record_id", "varchar"), ("field", "varchar"),
-                                                                   ("value", "varchar")], schema="h")))
-        store.backend.write_arrow("h.identity_history", past.to_arrow(), replace=False)
-        records = held.put("records", recs)
-        table = features_table(held, records, "h", _KEEP, batch=2)
-        got = held.fetch(exp.select(exp.Star()).from_(ref(table)))
+        history, records = held.put("history", past), held.put("records", recs)
+        table = features_table(held, records, ref(history), _KEEP, batch=2, order="_order")
+        got = held.fetch(exp.select(exp.Star()).from_(ref(table)).order_by(asc(col("unique_id"))))
     finally:
-        store.close(publish=False)
+        store.close()
     lists = (past.filter(pl.col("field").is_in(list(_HISTORY)) & pl.col("value").is_not_null())
              .group_by("record_id", "field").agg(pl.col("value").unique())
              .pivot(on="field", index="record_id", values="value").rename(_HISTORY))
-    first = recs.unique("record_id", keep="first", maintain_order=True)
+    first = recs.drop("_order").unique("record_id", keep="first", maintain_order=True)
     want = person_features(first.join(lists, on="record_id", how="left").with_columns(pl.col("record_id").alias("unique_id")))
+    return got, want, first
+
+
+@pytest.mark.parametrize("dated", [True, False], ids=["dates", "text"])
+def test_edge_cases_equal_the_polars_reference(dated):
+    got, want, first = _edge_features("duckdb", dated)
     assert got.columns == want.columns and got.schema == want.schema
-    assert got["unique_id"].to_list() == first["record_id"].to_list()  # the records' order
-    assert got.sort("unique_id").equals(want.sort("unique_id"))
+    assert got.equals(want.sort("unique_id"))
     row = got.filter(pl.col("unique_id") == "r1").row(0, named=True)
     assert row["given_name"] == "j" and row["family_parts"] == ["jones", "smith"]
     assert row["family_names"] == ["mrs smith", "smith", "smith jones"]
     assert row["postcodes"] == ["B15 2TT", "DY1 1AA"]
+
+
+def test_the_features_sql_runs_alike_on_spark(spark_session):
+    got, want, _ = _edge_features("spark", True)
+    assert got.columns == want.columns
+    assert got.equals(want.sort("unique_id").cast(dict(got.schema)))  # Spark's own integer and string types
+
