@@ -1,4 +1,4 @@
-"""Person records with their identifiers, read from the store and the vault attached read-only."""
+"""Person records with their identifiers and comparison features, made in the store's engine with the vault opened."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def put_features(link: LinkSQL, engine: Engine, store_name: str) -> PutFeatures:
         return put_feature_batches(link, feature_batches(engine, store_name), COMPARED)
     held, table = store_features(engine, store_name)
     names = [n for n, _ in link.backend.columns(table) if n not in NOT_SENT]
-    present = link.fetch(exp.select(exp.Count(this=exp.Star()).as_("n"), *(
+    present = link.fetch(exp.select(as_(exp.Count(this=exp.Star()), "n"), *(
         as_(exp.Count(this=col(c)), c) for c in COMPARED if c in names)).from_(ref(table))).row(0, named=True)
     name = link.table("features", exp.select(*map(col, names)).from_(ref(table)))
     held.drop(table)
