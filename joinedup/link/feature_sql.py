@@ -1,12 +1,13 @@
 """Comparison features built in the engine: Python maps each distinct raw value once, SQL does the rest.
 
-The engine lists the distinct values of each field (given names, family names and postcodes and
-addresses with their history values, sexes, dates of birth held as text); Python maps them, a batch
-at a time, with the functions of `joinedup.link.features` and `joinedup.link.name_parts` (the one
-definition of every key) into dictionaries put back into the engine; the features table is then the
-records joined with the dictionaries, the simple columns (digits of the NHS number, name_set,
-postcode sector and district, dates as text, histories folded to sorted distinct lists) computed in
-SQL. The result equals `person_features` of the same records, row for row and in the same order.
+The engine lists the distinct values of each field (given names; family names, postcodes and
+addresses with their history values; sexes; dates of birth); Python maps them, a batch at a time,
+with the functions of `joinedup.link.features` and `joinedup.link.name_parts` (the one definition of
+every key) into dictionaries put back into the engine; the features table is then the records joined
+with the dictionaries, the simple columns (digits of the NHS number, other_id, name_set, postcode
+sector and district, dates as text, histories folded to sorted distinct lists) computed in SQL (the
+rare NHS numbers and other ids that are not printable ASCII are mapped by Python too). The result
+equals `person_features` of the same records, row for row, in the records' order.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 from sqlglot import exp
 
-from joinedup.link.features import _sex, _swap, normalise_address, normalise_postcode, parse_date
+from joinedup.link.features import _sex, _swap, nhs_digits, normalise_address, normalise_postcode, other_id_key, parse_date
 from joinedup.link.name_parts import family_key, family_parts, given_initial, given_tokens, strip_titles
 from joinedup.link.names import canonical_forms, normalise, phonetic, soundex
 from joinedup.link.sql import LinkSQL, aliased, as_, asc, case, cast, col, concat, not_null, number, over, ref, sub, text, union_all
@@ -122,9 +123,22 @@ def _fold(records: str, field: str, current: exp.Expression, past: str, history:
             .where(not_null(col("v"))).group_by(col("record_id")))
 
 
-def _digits(value: exp.Expression, pattern: str) -> exp.Expression:
+#: Text of printable ASCII only: there SQL's [^0-9] and UPPER mean what Python's \D and str.upper do.
+_PLAIN = "^[ -~]*$"
+
+
+def _cleaned(field: str, pattern: str, upper: bool, dictionary: str) -> exp.Expression:
+    """A field with `pattern` removed (upper-cased first), NULL when empty: SQL on printable ASCII, else the dictionary's."""
+    value = exp.Upper(this=col(field, "r")) if upper else col(field, "r")
     cleaned = exp.RegexpReplace(this=value, expression=text(pattern), replacement=text(""), modifiers=text("g"))
-    return exp.Nullif(this=cleaned, expression=text(""))
+    plain = exp.RegexpLike(this=col(field, "r"), expression=text(_PLAIN))
+    return case([(plain, exp.Nullif(this=cleaned, expression=text("")))], col("clean", dictionary))
+
+
+def _unusual(records: str, field: str) -> exp.Query:
+    """The values of a field that are not printable ASCII (rare: Python maps them)."""
+    return (exp.select(as_(col(field), "v")).from_(ref(records))
+            .where(exp.Not(this=exp.RegexpLike(this=col(field), expression=text(_PLAIN)))))
 
 
 def _postcode_parts(p: exp.Expression) -> tuple[exp.Expression, exp.Expression]:
@@ -162,6 +176,8 @@ def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep:
     address = _dictionary(held, _values(records, "address", hist), lambda v: {"norm": normalise_address(v)},
                           {"norm": _S}, step)
     sex = _dictionary(held, _values(records, "sex", None), lambda v: {"sex": _sex(v)}, {"sex": _S}, step)
+    nhs = _dictionary(held, _unusual(records, "nhs_number"), lambda v: {"clean": nhs_digits(v)}, {"clean": _S}, step)
+    other = _dictionary(held, _unusual(records, "other_id"), lambda v: {"clean": other_id_key(v)}, {"clean": _S}, step)
     # dates of birth opened as dates (identify mode), or as text each distinct text read once
     dated = dict(held.backend.columns(records)).get("date_of_birth", "DATE").upper() == "DATE"
     born = _dictionary(held, exp.select(as_(col("date_of_birth"), "v")).from_(ref(records)), dob_entry,
@@ -187,8 +203,8 @@ def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep:
         as_(exp.TimeToStr(this=dob.copy(), format=text("%Y-%m-%d")), "dob"), col("dob_swap", "b"),
         as_(cast(exp.Year(this=dob.copy()), "varchar"), "birth_year"), col("sex", "s"),
         as_(postcode_now, "postcode"), as_(col("norm", "a"), "address"),
-        as_(_digits(col("nhs_number", "r"), "[^0-9]"), "nhs_number"),
-        as_(_digits(exp.Upper(this=col("other_id", "r")), "[^A-Z0-9]"), "other_id"),
+        as_(_cleaned("nhs_number", "[^0-9]", False, "n"), "nhs_number"),
+        as_(_cleaned("other_id", "[^A-Z0-9]", True, "o"), "other_id"),
         as_(name_set, "name_set"), as_(sector, "postcode_sector"), as_(district, "postcode_district"),
         *(col(c, c) for c in folds),
     ]
@@ -197,10 +213,12 @@ def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep:
              .join(ref(family, "f"), on=col("key", "f").eq(col("family_name", "r")), join_type="left")
              .join(ref(postcode, "p"), on=col("key", "p").eq(col("postcode", "r")), join_type="left")
              .join(ref(address, "a"), on=col("key", "a").eq(col("address", "r")), join_type="left")
-             .join(ref(sex, "s"), on=col("key", "s").eq(col("sex", "r")), join_type="left"))
+             .join(ref(sex, "s"), on=col("key", "s").eq(col("sex", "r")), join_type="left")
+             .join(ref(nhs, "n"), on=col("key", "n").eq(col("nhs_number", "r")), join_type="left")
+             .join(ref(other, "o"), on=col("key", "o").eq(col("other_id", "r")), join_type="left"))
     query = query.join(ref(born, "b"), on=col("key", "b").eq(col("date_of_birth", "r")), join_type="left")
     for name, table in folds.items():
         query = query.join(ref(table, name), on=col("record_id", name).eq(col("record_id", "r")), join_type="left")
     out = held.table("features", query.order_by(asc(col("_row", "r"))))
-    held.drop(records, given, family, postcode, address, sex, born, *folds.values())
+    held.drop(records, given, family, postcode, address, sex, nhs, other, born, *folds.values())
     return out

@@ -80,7 +80,7 @@ _EDGES = [
     ("r6", "  Bill  ", "SMITH JONES", "1980-12-12", "U", "SW1A1AA", "1 The Street", "9434765919", "QQ123456C"),
     ("r7", "Zoë", "Ryan", "19800513", "2", "X", "Rue de Rivoli, Paris", "94347 65919", "qq 12 34 56 c"),
     ("r1", "Jane", "Other", "2001-01-01", "M", "DY1 2AA", "elsewhere", "1", "2"),
-    ("r8", "chloe", "ryna", "1999-05-05", "F", "dy1 1aa", "58 holly bush lane", None, None),
+    ("r8", "chloe", "ryna", "1999-05-05", "F", "dy1 1aa", "58 holly bush lane", "٣٤٥ 12", "ﬁ straße 1"),
 ]
 _PAST = [("r1", "family_name", "Smith"), ("r1", "family_name", "Mrs Smith"), ("r1", "postcode", "dy1 1aa"),
          ("r1", "postcode", "B15 2TT"), ("r1", "address", "58 Holly Bush Lane"), ("r2", "address", "Old House"),
@@ -121,6 +121,8 @@ def test_edge_cases_equal_the_polars_reference(dated):
     assert row["given_name"] == "j" and row["family_parts"] == ["jones", "smith"]
     assert row["family_names"] == ["mrs smith", "smith", "smith jones"]
     assert row["postcodes"] == ["B15 2TT", "DY1 1AA"]
+    row = got.filter(pl.col("unique_id") == "r8").row(0, named=True)
+    assert row["nhs_number"] == "٣٤٥12" and row["other_id"] == "FISTRASSE1"  # Python's \D and str.upper
 
 
 def test_the_features_sql_runs_alike_on_spark(spark_session):
