@@ -159,7 +159,7 @@ def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep:
                    batch: int | None = None, order: str = "rowid") -> str:
     """A table of every record's comparison features, in the order of `records` (its first row of each record id).
 
-    `records` is a table with record_id, the `keep` columns, the raw identity fields and `order`
+    `records` is a table with record_id, the `keep` columns (first in the result), the raw identity fields and `order`
     (DuckDB's own row number, rowid, by default); `history` the opened identity_history (record_id,
     field, value), or None. Every step is SQL that DuckDB and Spark both run.
     """
@@ -196,7 +196,7 @@ def features_table(held: LinkSQL, records: str, history: exp.Table | None, keep:
                       case([(exp.LTE(this=g.copy(), expression=f.copy()), concat(g.copy(), text(" "), f.copy()))],
                            concat(f.copy(), text(" "), g.copy())))])
     columns = [
-        *(col(c, "r") for c in ("record_id", *keep)), as_(col("record_id", "r"), "unique_id"),
+        *(col(c, "r") for c in keep), as_(col("record_id", "r"), "unique_id"),
         as_(g, "given_name"), as_(f, "family_name"), *(col(c, "g") for c in ("given_canon", "given_ph")),
         col("family_ph", "f"), col("given_sx", "g"), col("family_sx", "f"), col("given_all", "g"),
         col("given_initial", "g"), col("family_key", "f"), col("family_parts", "f"),

@@ -25,12 +25,14 @@ FEATURE_BATCH_ROWS = 200_000
 _KEEP = ("source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified", "upn_pseudo")
 
 
-def store_features(engine: Engine, store_name: str, batch_rows: int | None = None) -> tuple[LinkSQL, str]:
+def store_features(engine: Engine, store_name: str, batch_rows: int | None = None,
+                   sent: bool = False) -> tuple[LinkSQL, str]:
     """A table in the store's engine of every person record's comparison features, in record order.
 
     The records, each with its vault values opened, are held by the engine; Python sees only the
     distinct values of each field, `batch_rows` at a time (`joinedup.link.feature_sql`). A record
-    the vault holds twice comes once (its first row).
+    the vault holds twice comes once (its first row). With `sent`, the columns the link engine never
+    needs (NOT_SENT) are left out.
     """
     if "person_record" not in engine.tables("store"):
         raise UserError("nothing ingested: the store has no person_record table (run `joinedup ingest` first)",
@@ -50,7 +52,8 @@ def store_features(engine: Engine, store_name: str, batch_rows: int | None = Non
         if not held.scalar(exp.select(exp.Count(this=exp.Star())).from_(ref(raw))):
             raise UserError("nothing ingested: person_record is empty (run `joinedup ingest` first)", file=store_name)
         history = ref("identity_history", schema=plain) if "identity_history" in vault else None
-        return held, features_table(held, raw, history, _KEEP, batch_rows)
+        keep = [c for c in ("record_id", *_KEEP) if not (sent and c in NOT_SENT)]
+        return held, features_table(held, raw, history, keep, batch_rows)
     finally:
         held.drop(raw)
 
@@ -79,10 +82,8 @@ def put_features(link: LinkSQL, engine: Engine, store_name: str) -> PutFeatures:
     """The features table in the link engine: made there when it is the store's engine, else sent in batches."""
     if link.backend is not engine.store.backend:
         return put_feature_batches(link, feature_batches(engine, store_name), COMPARED)
-    held, table = store_features(engine, store_name)
-    names = [n for n, _ in link.backend.columns(table) if n not in NOT_SENT]
+    _, name = store_features(engine, store_name, sent=True)
+    names = {n for n, _ in link.backend.columns(name)}
     present = link.fetch(exp.select(as_(exp.Count(this=exp.Star()), "n"), *(
-        as_(exp.Count(this=col(c)), c) for c in COMPARED if c in names)).from_(ref(table))).row(0, named=True)
-    name = link.table("features", exp.select(*map(col, names)).from_(ref(table)))
-    held.drop(table)
+        as_(exp.Count(this=col(c)), c) for c in COMPARED if c in names)).from_(ref(name))).row(0, named=True)
     return PutFeatures(name, present.pop("n"), frozenset(c for c, n in present.items() if n))

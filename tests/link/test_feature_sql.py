@@ -100,7 +100,7 @@ def _edge_features(engine: str, dated: bool) -> tuple[pl.DataFrame, pl.DataFrame
     try:
         held = LinkSQL(store.backend)
         history, records = held.put("history", past), held.put("records", recs)
-        table = features_table(held, records, ref(history), _KEEP, batch=2, order="_order")
+        table = features_table(held, records, ref(history), ("record_id", *_KEEP), batch=2, order="_order")
         got = held.fetch(exp.select(exp.Star()).from_(ref(table)).order_by(asc(col("unique_id"))))
     finally:
         store.close()
