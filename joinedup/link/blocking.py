@@ -15,8 +15,8 @@ from sqlglot import exp
 
 from joinedup.link.comparisons import blocking_rules, person_comparisons
 from joinedup.link.engine import Engine
-from joinedup.link.records import COMPARED, feature_batches
-from joinedup.link.rows import exact_rows, put_feature_batches
+from joinedup.link.records import put_features
+from joinedup.link.rows import exact_rows
 from joinedup.link.sql import LinkSQL, as_, col, ref
 from joinedup.link.truth import read_truth, record_ids
 
@@ -29,7 +29,7 @@ def blocking_recall(store: Path, truth_dir: Path) -> dict:
     engine = Engine(store, vault=True, store_read_only=True)
     try:
         link = LinkSQL(engine.store.backend, engine.api)
-        put = put_feature_batches(link, feature_batches(engine, str(store)), COMPARED)
+        put = put_features(link, engine, str(store))
         present = set(put.present)
         made = exact_rows(link, put.name)
         clusters = link.fetch(exp.select(col("unique_id"), col("cluster")).from_(ref(made.clusters)))

@@ -1,7 +1,9 @@
 """Comparison features of person records: normalised names, name groups, phonetic keys, dates, postcodes.
 
-Features are computed once per distinct value (names and postcodes repeat a great deal), in
-Python where the keys need a library (jellyfish), so the engine only compares plain columns.
+The functions here and in `name_parts` are the one definition of every key. A link run applies them
+to each distinct value once (`joinedup.link.feature_sql`: the engine lists the values and joins the
+records with the mapped dictionaries); `person_features` applies them to a polars frame of records,
+for small callers (`joinedup match`, the tests) and as the reference the engine's features equal.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import polars as pl
 from joinedup.link.name_parts import family_key, family_parts, given_initial, given_tokens, strip_titles
 from joinedup.link.names import canonical_forms, normalise, phonetic, soundex
 
-__all__ = ["FEATURE_COLUMNS", "person_features", "parse_date", "normalise_postcode", "normalise_address"]
+__all__ = ["FEATURE_COLUMNS", "person_features", "parse_date", "normalise_postcode", "normalise_address", "nhs_digits",
+           "other_id_key"]
 
 #: Columns every feature frame has (beside unique_id and any extra columns the caller keeps).
 FEATURE_COLUMNS = (
@@ -61,6 +64,16 @@ def parse_date(value: object) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def nhs_digits(value: str) -> str | None:
+    """The digits of an NHS number as given; None when there are none."""
+    return re.sub(r"\D", "", value) or None
+
+
+def other_id_key(value: str) -> str | None:
+    """Another identifier (e.g. a National Insurance number) in upper case, letters and digits only; None when empty."""
+    return re.sub(r"[^A-Z0-9]", "", value.upper()) or None
 
 
 def _mapped(col: pl.Series, fn, dtype: pl.DataType) -> pl.Series:
@@ -113,8 +126,8 @@ def person_features(df: pl.DataFrame) -> pl.DataFrame:
         "sex": _mapped(col("sex"), _sex, pl.Utf8),
         "postcode": postcode,
         "address": address,
-        "nhs_number": _mapped(col("nhs_number"), lambda v: re.sub(r"\D", "", v) or None, pl.Utf8),
-        "other_id": _mapped(col("other_id"), lambda v: re.sub(r"[^A-Z0-9]", "", v.upper()) or None, pl.Utf8),
+        "nhs_number": _mapped(col("nhs_number"), nhs_digits, pl.Utf8),
+        "other_id": _mapped(col("other_id"), other_id_key, pl.Utf8),
     })
     feats = feats.with_columns(
         # both names in alphabetical order: "chloe ryan" for Chloe Ryan and for "Ryna, Chloe" typed

@@ -25,8 +25,8 @@ from joinedup.link.families import home_sql, household_sql, relation_sql, family
 from joinedup.link.ids import assign_id_tables, assign_ids
 from joinedup.link.model import fit_and_score, score_with
 from joinedup.link.persons import person_sql
-from joinedup.link.records import COMPARED, feature_batches
-from joinedup.link.rows import exact_rows, guard_keys, put_feature_batches
+from joinedup.link.records import put_features
+from joinedup.link.rows import exact_rows, guard_keys
 from joinedup.link.review import write_review_pairs
 from joinedup.link.sql import (LinkSQL, as_, asc, case, cast, col, count, desc, not_null, nothing, number, over, ref, sub,
                                text, union_all, with_)
@@ -332,9 +332,9 @@ def build_index(store: Path, *, incremental: bool = False, memory_limit: str | N
         link, scratch = _link_engine(writer, engine, spark_master, store)
         with progress() as bar:
             task = bar.add_task("reading records", total=7)
-            # each batch of records' features goes into the link engine as it is made (the engine spills
-            # beyond its limit): Python never holds the whole place's features
-            put = put_feature_batches(link, feature_batches(writer, str(store)), COMPARED)
+            # the features are made by SQL in the store's engine (Python maps only distinct values) and
+            # used there, or sent to a Spark link engine a batch at a time
+            put = put_features(link, writer, str(store))
             model_rows = read_table(writer, "link_model")
             model = json.loads(model_rows["model_json"][0]) if incremental and model_rows is not None and model_rows.height else None
             if model is not None and model.get("sql_dialect") not in (None, link.dialect):

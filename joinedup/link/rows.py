@@ -1,7 +1,8 @@
 """What the model compares: the features in the engine, the exact rules' clusters, and one row per identity in each.
 
-A link run sends the records' comparison features into the link engine a batch at a time as they are
-made (`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
+A link run makes the records' comparison features by SQL in the store's engine
+(`joinedup.link.records.put_features`), or sends them to a Spark link engine a batch at a time
+(`put_feature_batches`); from there the exact rules' edges (`joinedup.link.exact`), their clusters and the model's rows
 (`model_rows`) are SQL in that engine (DuckDB or Spark, sqlglot trees rendered for it), held and
 spilled by the engine within its memory limit, so no whole-place frame of features is ever made in
 Python: it holds one batch at a time. The cluster guard's keys of each record (`guard_keys`) are a table there too.
@@ -19,7 +20,7 @@ from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
 from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
 
-__all__ = ["PSEUDONYMS", "POOLED", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
+__all__ = ["PSEUDONYMS", "POOLED", "NOT_SENT", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
            "exact_rows", "model_rows"]
 
 #: Pseudonymised identifiers: the exact rules and the cluster guard read them; the model never does.
@@ -31,7 +32,7 @@ POOLED = ("given_canon", "family_names", "postcodes", "addresses")
 
 
 #: Columns the link engine never needs (the record id is the features' unique_id).
-_NOT_SENT = ("record_id", "source")
+NOT_SENT = ("record_id", "source")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared
     for batch in batches:
         records += batch.height
         present |= {c for c in compared if c in batch.columns and batch[c].null_count() < batch.height}
-        sent = batch.drop(*(c for c in _NOT_SENT if c in batch.columns))
+        sent = batch.drop(*(c for c in NOT_SENT if c in batch.columns))
         del batch
         if link.dialect != "duckdb":
             parts.append(link.put("features_part", sent))
