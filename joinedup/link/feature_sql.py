@@ -12,7 +12,7 @@ equals `person_features` of the same records, row for row, in the records' order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import polars as pl
 from sqlglot import exp
@@ -73,25 +73,18 @@ def _dictionary(held: LinkSQL, values: exp.Query, entry: Callable[[object], dict
                           .from_(sub(distinct, "d")))
     total = held.scalar(exp.select(exp.Count(this=exp.Star())).from_(ref(numbered)))
     frame_schema = {"key": key, **schema}
-    name: str | None = None
-    parts: list[str] = []
-    for start in range(0, max(total, 1), batch):
-        keys = held.fetch(exp.select(col("v")).from_(ref(numbered)).where(
-            exp.and_(exp.GT(this=col("n"), expression=number(start)),
-                     exp.LTE(this=col("n"), expression=number(start + batch))))).get_column("v").to_list() if total else []
-        rows = [{"key": k, **entry(k)} for k in keys]
-        frame = pl.DataFrame(rows, schema=frame_schema, orient="row") if rows else pl.DataFrame(schema=frame_schema)
-        if held.dialect != "duckdb":
-            parts.append(held.put("dict_part", frame))
-        elif name is None:
-            name = held.put("dict", frame)
-        else:
-            held.backend.write_arrow(name, frame.to_arrow(), replace=False)
+
+    def frames() -> Iterable[pl.DataFrame]:
+        for start in range(0, max(total, 1), batch):
+            keys = held.fetch(exp.select(col("v")).from_(ref(numbered)).where(
+                exp.and_(exp.GT(this=col("n"), expression=number(start)),
+                         exp.LTE(this=col("n"), expression=number(start + batch))))).get_column("v").to_list() if total else []
+            rows = [{"key": k, **entry(k)} for k in keys]
+            yield pl.DataFrame(rows, schema=frame_schema, orient="row") if rows else pl.DataFrame(schema=frame_schema)
+
+    name = held.put_all("dict", frames())
     held.drop(numbered)
-    if parts:
-        name = parts[0] if len(parts) == 1 else held.table(
-            "dict", union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
-    assert name is not None
+    assert name is not None  # one frame at least, empty when there are no values
     return name
 
 

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from joinedup.link.cluster import cluster_tables
 from joinedup.link.exact import exact_edges, nhs_key
-from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub, union_all
+from joinedup.link.sql import LinkSQL, as_, asc, case, col, nothing, number, over, ref, sub
 
 __all__ = ["PSEUDONYMS", "POOLED", "NOT_SENT", "ExactRows", "PutFeatures", "put_feature_batches", "guard_keys",
            "exact_rows", "model_rows"]
@@ -50,26 +50,19 @@ def put_feature_batches(link: LinkSQL, batches: Iterable[pl.DataFrame], compared
     Only the batch in hand is held in Python. On DuckDB the batches are appended to one temporary
     table; on Spark each is a view and the table their union.
     """
-    name: str | None = None
-    parts: list[str] = []
     present: set[str] = set()
     records = 0
-    for batch in batches:
-        records += batch.height
-        present |= {c for c in compared if c in batch.columns and batch[c].null_count() < batch.height}
-        sent = batch.drop(*(c for c in NOT_SENT if c in batch.columns))
-        del batch
-        if link.dialect != "duckdb":
-            parts.append(link.put("features_part", sent))
-        elif name is None:
-            name = link.put("features", sent)
-        else:
-            link.backend.write_arrow(name, sent.to_arrow(), replace=False)
-    if name is None and not parts:
+
+    def sent() -> Iterable[pl.DataFrame]:
+        nonlocal records
+        for batch in batches:
+            records += batch.height
+            present.update(c for c in compared if c in batch.columns and batch[c].null_count() < batch.height)
+            yield batch.drop(*(c for c in NOT_SENT if c in batch.columns))
+
+    name = link.put_all("features", sent())
+    if name is None:
         raise ValueError("no features to put")  # callers pass at least one batch (records.py raises first)
-    if parts:
-        name = parts[0] if len(parts) == 1 else link.table(
-            "features", union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
     return PutFeatures(name, records, frozenset(present))
 
 

@@ -12,7 +12,7 @@ Spark would not unless told), so one tree gives the same rows on both engines.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -194,6 +194,25 @@ class LinkSQL:
         name = self.name(stem)
         self.backend.register_arrow(name, frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
         return name
+
+    def put_all(self, stem: str, frames: Iterable[pl.DataFrame]) -> str | None:
+        """Copy frames, in order, into one new temporary table as they come; its name (None if there were none).
+
+        Only the frame in hand is held: on DuckDB each is appended to the table, elsewhere each is a view
+        and the table their union.
+        """
+        name: str | None = None
+        parts: list[str] = []
+        for frame in frames:
+            if self.dialect != "duckdb":
+                parts.append(self.put(f"{stem}_part", frame))
+            elif name is None:
+                name = self.put(stem, frame)
+            else:
+                self.backend.write_arrow(name, frame.to_arrow(), replace=False)
+        if len(parts) > 1:
+            return self.table(stem, union_all(*(exp.select(exp.Star()).from_(ref(p)) for p in parts)))
+        return parts[0] if parts else name
 
     def fetch(self, query: str | exp.Expression) -> pl.DataFrame:
         """A (small) query result as a polars frame."""

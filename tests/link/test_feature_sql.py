@@ -14,6 +14,7 @@ from joinedup.link.features import person_features
 from joinedup.link.records import store_features
 from joinedup.link.sql import LinkSQL, as_, asc, col, not_null, ref, sub, text
 from joinedup.store import Store
+from tests.cli_run import cli as _cli
 
 _HISTORY = {"family_name": "family_names_all", "postcode": "postcodes_all", "address": "addresses_all"}
 _KEEP = ("source", "system", "local_id_pseudo", "nhs_number_pseudo", "nhs_number_verified", "upn_pseudo")
@@ -34,14 +35,6 @@ def _reference(engine: Engine) -> pl.DataFrame:
              .join(sub(history, "h"), on=col("record_id", "h").eq(col("record_id", "pr")), join_type="left"))
     records = engine.query(query).unique("record_id", keep="first", maintain_order=True)
     return person_features(records.with_columns(pl.col("record_id").alias("unique_id")))
-
-
-def _cli(*args: str) -> None:
-    from joinedup.cli import main
-    try:
-        main(list(args))
-    except SystemExit as e:
-        assert not e.code, f"joinedup {' '.join(args)} exited {e.code}"
 
 
 @pytest.fixture(scope="module")

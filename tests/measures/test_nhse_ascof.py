@@ -21,18 +21,11 @@ from joinedup.measures.engine import open_store
 from joinedup.measures.runner import run_measures
 from joinedup.measures.spec import load_library
 from tests.measures import nhse_ascof
+from tests.cli_run import cli as _cli
 
 pytestmark = pytest.mark.slow
 
 YEARS = ("2022-23", "2023-24", "2024-25")
-
-
-def _cli(*args: str) -> None:
-    from joinedup.cli import main
-    try:
-        main(list(args))
-    except SystemExit as e:
-        assert not e.code, f"joinedup {' '.join(args)} exited {e.code}"
 
 
 def _ids(store, source: str) -> dict[int, str]:

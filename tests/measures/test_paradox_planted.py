@@ -17,18 +17,11 @@ from joinedup.measures.paradox import Paradox, paradoxes
 from joinedup.measures.runner import coverage
 from joinedup.measures.spec import load_library
 from joinedup.synth.paradoxes import PLANTED
+from tests.cli_run import cli as _cli
 
 pytestmark = pytest.mark.slow
 
 PEOPLE, SEED = "30000", "11"
-
-
-def _cli(*args: str) -> None:
-    from joinedup.cli import main
-    try:
-        main(list(args))
-    except SystemExit as e:
-        assert not e.code, f"joinedup {' '.join(args)} exited {e.code}"
 
 
 def _lens(root, planted: bool) -> dict[tuple[str, str], Paradox]:

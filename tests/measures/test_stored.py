@@ -18,16 +18,9 @@ from joinedup.measures.periods import periods_for
 from joinedup.measures.runner import coverage, run_measure
 from joinedup.measures.stored import TABLE, StoredResults, reads_persons
 from joinedup.store import Store
+from tests.cli_run import cli as _cli
 
 pytestmark = pytest.mark.slow
-
-
-def _cli(*args: str) -> None:
-    from joinedup.cli import main
-    try:
-        main(list(args))
-    except SystemExit as e:
-        assert not e.code, f"joinedup {' '.join(args)} exited {e.code}"
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pytest
 from joinedup.measures.engine import open_store
 from joinedup.measures.runner import run_measures
 from joinedup.measures.spec import load_library
+from tests.cli_run import cli as _cli
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +32,6 @@ CASES = [
     ("csc_cp_second_plan", "cp_second_plus_pct", 12.0, False),
     ("edu_persistent_absence", "persistent_absence_pct", 2.0, False),
 ]
-
-
-def _cli(*args: str) -> None:
-    from joinedup.cli import main
-    try:
-        main(list(args))
-    except SystemExit as e:
-        assert not e.code, f"joinedup {' '.join(args)} exited {e.code}"
 
 
 @pytest.fixture(scope="module")
