@@ -74,6 +74,8 @@ HELD_OUT_CORPORA = (
      (ROOT / "tests" / "glossary" / "heldout12" / "blind_run_round13.json",)),
     (ROOT / "tests" / "glossary" / "heldout13" / "passages", ROOT / "tests" / "glossary" / "heldout13" / "first_run.json",
      (ROOT / "tests" / "glossary" / "heldout13" / "blind_run_round14.json",)),
+    (ROOT / "tests" / "glossary" / "heldout14" / "passages", ROOT / "tests" / "glossary" / "heldout14" / "first_run.json",
+     ()),
 )
 
 
