@@ -187,6 +187,7 @@ def test_the_seventh_round_blind_run_on_the_seventh_corpus_is_in_the_docs():
     ("heldout11", 925, "11844dc"),
     ("heldout12", 914, "76ad704"),
     ("heldout13", 984, "0232797"),
+    ("heldout14", 1167, "3024b9a"),
 ])
 def test_a_blind_corpus_first_run_is_in_the_docs(folder, marks, first_commit):
     """Each passage's first-run figures, and the total, stand in docs/glossary.md as first_run.json recorded them."""
